@@ -1,0 +1,137 @@
+"""Segmentation, offsets, boilerplate and attribution on real fixture text."""
+
+from __future__ import annotations
+
+import pytest
+
+from verify.attribution import attribute
+from verify.claims import is_boilerplate, sentences
+from verify.sources import SourceIndex, load_registry
+from verify.store import open_store
+
+from .conftest import EXPECTED
+
+
+@pytest.fixture(scope="module")
+def index():
+    return SourceIndex(load_registry())
+
+
+def test_segmenter_survives_abbreviations_quotes_and_numbers():
+    text = 'U.S. officials said 1.5 million people fled. "We will return," Mr. Ahmed said. Dr. Smith left at 3 p.m. on Feb. 6.'
+    spans = list(sentences(text))
+    assert [text[s:e] for s, e in spans] == [
+        "U.S. officials said 1.5 million people fled.",
+        '"We will return," Mr. Ahmed said.',
+        "Dr. Smith left at 3 p.m. on Feb. 6.",
+    ]
+
+
+def test_markdown_marks_and_datelines_are_not_part_of_the_claim():
+    text = "# Rebels retake Saraqeb town\n\nBEIRUT (Reuters) - Rebels entered the town on Thursday.\n- **Five soldiers were killed.**"
+    got = [text[s:e] for s, e in sentences(text)]
+    assert got == [
+        "Rebels retake Saraqeb town",
+        "Rebels entered the town on Thursday.",
+        "Five soldiers were killed.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Share this article:",
+        "Read also: earlier statements",
+        "---",
+        "By AFP staff in Beirut",
+        "By Jane Doe and Omar Ali",
+        "Copyright Reuters 2020. All rights reserved.",
+        "Reporting by Jane Doe; Editing by John Smith",
+    ],
+)
+def test_boilerplate_is_dropped(line):
+    assert is_boilerplate(line)
+
+
+def test_real_sentences_are_not_boilerplate():
+    assert not is_boilerplate("By nightfall, rebels had entered the town of Saraqeb.")
+    assert not is_boilerplate("Share prices fell in Damascus after the battle for Saraqeb.")
+
+
+def test_offsets_round_trip_for_every_fixture_claim(story_db):
+    store = open_store(story_db)
+    documents = {d["id"]: d["text"] for d in store.documents()}
+    claims = store.claims()
+    assert len(claims) > 25
+    for claim in claims:
+        assert documents[claim["document_id"]][claim["start"] : claim["end"]] == claim["text"]
+    store.close()
+
+
+def test_fixture_boilerplate_never_becomes_a_claim(story_db):
+    store = open_store(story_db)
+    texts = " || ".join(c["text"] for c in store.claims())
+    for junk in EXPECTED["boilerplate"]:
+        assert junk not in texts
+    store.close()
+
+
+@pytest.mark.parametrize("expected", EXPECTED["attributions"], ids=lambda e: e["contains"][:40])
+def test_attribution_on_the_fixture_story(story_db, expected):
+    store = open_store(story_db)
+    matches = [c for c in store.claims() if expected["contains"] in c["text"]]
+    store.close()
+    assert len(matches) == 1, f"expected one claim containing {expected['contains']!r}"
+    claim = matches[0]
+    assert claim["source"] == expected["source"]
+    assert claim["outlet"] == expected["outlet"]
+    assert claim["cue"] == expected["cue"]
+    assert bool(claim["negative"]) is expected["negative"]
+
+
+def test_pronouns_refer_back_to_the_last_named_source(index):
+    first = attribute("The Syrian Observatory for Human Rights said 19 soldiers died.", index)
+    assert first.source == "sohr"
+    follow = attribute("It added that the town was empty.", index, previous=first.source)
+    assert (follow.source, follow.cue) == ("sohr", "added")
+
+
+def test_fuzzy_alias_resolves_transliterations(index):
+    assert index.resolve("Hayyat Tahrir al-Sham") == "hts"
+    assert index.resolve("Syrian Observatory for Human Right") == "sohr"
+    assert attribute("Hay'at Tahrir al-Sham said its fighters held the line.", index).source == "hts"
+
+
+def test_unregistered_source_gets_a_derived_id(index):
+    who = attribute("The Idlib Health Directorate said 12 civilians were wounded.", index)
+    assert (who.source, who.registered) == ("idlib-health-directorate", False)
+
+
+def test_according_to_and_inverted_attribution(index):
+    assert attribute("Five people died, according to the UN refugee agency.", index).source == "unhcr"
+    assert attribute('"We took the town," said a rebel commander.', index).source == "opposition-military-source"
+
+
+def test_negative_reports_are_marked(index):
+    who = attribute("Syrian state media made no mention of the retreat.", index)
+    assert (who.source, who.negative) == ("sana", True)
+    assert attribute("SANA reported clashes near the town.", index).negative is False
+
+
+def test_a_sentence_with_no_cue_is_the_outlets_own(index):
+    assert attribute("Rebels entered Saraqeb on Thursday.", index).source is None
+
+
+def test_two_attributed_statements_in_one_sentence_become_two_claims(tmp_path):
+    from verify.ingest import ingest
+
+    path = tmp_path / "two.txt"
+    path.write_text("SANA said the army repelled the attack, while the NLF said its fighters took the town.")
+    store = open_store(tmp_path / "t.db")
+    ingest(store, [path], outlet="reuters")
+    claims = store.claims()
+    assert [(c["source"], c["text"]) for c in claims] == [
+        ("sana", "SANA said the army repelled the attack"),
+        ("nlf", "while the NLF said its fighters took the town."),
+    ]
+    store.close()

@@ -1,0 +1,46 @@
+"""Numbers, dates and places found in sentences and normalised."""
+
+from __future__ import annotations
+
+from verify import facts
+
+
+def values(sentence):
+    return [(q.value, q.unit) for q in facts.numbers(sentence)]
+
+
+def test_digits_words_and_thousands_separators():
+    assert values("Some 950,000 people fled.")[0][0] == 950000
+    assert values("Nineteen soldiers died.") == [(19, "soldier")]
+    assert values("twenty-five fighters near Saraqib") == [(25, "fighter")]
+    assert values("two hundred families left") == [(200, "family")]
+
+
+def test_qualifiers_widen_the_range():
+    (at_least,) = facts.numbers("at least 19 soldiers")
+    assert (at_least.low, at_least.high) == (19, float("inf"))
+    (more,) = facts.numbers("more than 40 soldiers")
+    assert more.low == 41
+    (dozens,) = facts.numbers("dozens of terrorists")
+    assert (dozens.low, dozens.high, dozens.unit) == (24, 99, "fighter")
+
+
+def test_years_and_dates_are_not_quantities():
+    assert values("In 2019 the town fell on February 6.") == []
+
+
+def test_dates_absolute_weekday_and_relative():
+    found = facts.dates("On Thursday, February 27, 2020, three weeks ago and yesterday", "2020-02-28")
+    assert [(d["kind"], d["value"]) for d in found] == [
+        ("weekday", "2020-02-27"),
+        ("absolute", "2020-02-27"),
+        ("relative", None),
+        ("relative", "2020-02-27"),
+    ]
+    assert found[2]["text"] == "three weeks ago"
+
+
+def test_places_resolve_spelling_variants():
+    names = [p["name"] for p in facts.places("Fighting near Saraqib and in Idleb and Maaret al-Numan")]
+    assert names == ["Saraqeb", "Idlib", "Maarat al-Numan"]
+    assert facts.canonical_place("Sarakib") == "Saraqeb"

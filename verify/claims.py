@@ -1,0 +1,158 @@
+"""Claims: a document split into checkable sentences, each attributed to the source that makes it.
+
+Sentences come from pysbd (abbreviations, quotes and decimal numbers survive). Boilerplate is
+dropped, and sentences that carry two attributed statements ("SANA said X, while the NLF said Y")
+are split in two. Every claim keeps exact offsets: ``document_text[start:end] == claim_text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+import pysbd
+
+from . import facts
+from .attribution import CUE_RE, attribute
+from .sources import SourceIndex
+
+MIN_CLAIM_WORDS = 4
+BOILERPLATE_RE = re.compile(
+    r"^(?:read (?:also|more)|see also|related(?: articles?| stories| coverage)?\s*:|share (?:this|on|via)"
+    r"|follow us|subscribe|sign up|click here|advertisement|copyright|\u00a9|all rights reserved"
+    r"|photo(?: credit)?\s*:|image\s*:|caption\s*:|editing by|reporting by|writing by|additional reporting"
+    r"|compiled by|this story has been|tags?\s*:|more on this|join our|download (?:our|the) app"
+    r"|listen to this|watch\s*:|whatsapp|telegram channel)",
+    re.IGNORECASE,
+)
+BYLINE_RE = re.compile(
+    r"^(?:[Bb]y|[Ff]rom)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})*(?:\s+in\s+[A-Z][\w-]+)?\.?$"
+)
+STAFF_BYLINE_RE = re.compile(r"^by\s+.{0,40}\b(?:staff|correspondents?|reporters?|writers?|desk)\b", re.I)
+SEPARATOR_RE = re.compile(r"^[\W_]+$")
+# What leads a line without being part of the claim: Markdown marks, bullets, a wire dateline.
+LEAD_RE = re.compile(
+    r"^(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)?[*_]*"
+    r"(?:[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][\w ]+)?\s*(?:\([^)]{1,30}\))?\s*[-\u2014\u2013:]\s+)?"
+)
+TRAILING_MARKUP = " \t*_`"
+CLAUSE_SPLIT_RE = re.compile(r";\s+|,\s+(?=(?:while|whereas|but)\s)")
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-empty line."""
+    for match in re.finditer(r"[^\n]+", text):
+        if match.group(0).strip():
+            yield match.start(), match.end()
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence, with whitespace, Markdown marks and datelines trimmed off."""
+    for para_start, para_end in paragraphs(text):
+        paragraph = text[para_start:para_end]
+        cursor = 0
+        for piece in _segmenter().segment(paragraph):
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            found = paragraph.find(stripped, cursor)
+            if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
+                found, stripped = cursor, paragraph[cursor:].strip()
+            cursor = found + len(stripped)
+            start, end = found, found + len(stripped)
+            if start == 0:
+                start += LEAD_RE.match(stripped).end()
+            while end > start and paragraph[end - 1] in TRAILING_MARKUP:
+                end -= 1
+            if end > start:
+                yield para_start + start, para_start + end
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Share prompts, 'Read also:' links, separators, bylines, credits."""
+    stripped = sentence.strip()
+    return bool(
+        SEPARATOR_RE.match(stripped)
+        or BOILERPLATE_RE.match(stripped)
+        or BYLINE_RE.match(stripped)
+        or STAFF_BYLINE_RE.match(stripped)
+        or len(re.findall(r"[A-Za-z]{2,}", stripped)) < MIN_CLAIM_WORDS
+    )
+
+
+def clauses(text: str, start: int, end: int, index: SourceIndex) -> list[tuple[int, int]]:
+    """Split a sentence where a second attributed statement begins: 'SANA said X, while the NLF said Y'."""
+    sentence = text[start:end]
+    spans, cursor = [], 0
+    for match in CLAUSE_SPLIT_RE.finditer(sentence):
+        head, tail = sentence[cursor : match.start()], sentence[match.end() :]
+        tail_clause = CLAUSE_SPLIT_RE.split(tail, maxsplit=1)[0]
+        if (
+            len(head.split()) >= MIN_CLAIM_WORDS
+            and len(tail_clause.split()) >= MIN_CLAIM_WORDS
+            and CUE_RE.search(tail_clause)
+            and index.mentions(tail_clause)
+        ):
+            spans.append((start + cursor, start + match.start()))
+            cursor = match.end()
+    spans.append((start + cursor, end))
+    return spans
+
+
+def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list[dict]]:
+    """The claims of a stored document, and any sources they name that the registry lacks."""
+    text, outlet, published = document["text"], document["outlet"], document.get("published")
+    claims, new_sources = [], {}
+    previous = None
+    for sent_start, sent_end in sentences(text):
+        if is_boilerplate(text[sent_start:sent_end]):
+            continue
+        for start, end in clauses(text, sent_start, sent_end, index):
+            claim_text = text[start:end]
+            if is_boilerplate(claim_text):
+                continue
+            who = attribute(claim_text, index, previous)
+            source = who.source or outlet
+            if who.source and not who.registered and who.source not in index.sources:
+                new_sources[who.source] = {
+                    "id": who.source,
+                    "name": who.name,
+                    "kind": "unnamed" if _is_description(who.name) else "other",
+                    "aliases": [who.name],
+                    "registered": 0,
+                    "origin": "derived",
+                }
+            if who.source:
+                previous = who.source
+            position = len(claims)
+            claims.append(
+                {
+                    "id": f"{document['id']}.{position}",
+                    "document_id": document["id"],
+                    "position": position,
+                    "start": start,
+                    "end": end,
+                    "text": claim_text,
+                    "source": source,
+                    "outlet": outlet,
+                    "cue": who.cue,
+                    "negative": int(who.negative),
+                    "hedged": int(bool(facts.hedges(claim_text))),
+                    "numbers": [q.as_dict() for q in facts.numbers(claim_text)],
+                    "dates": facts.dates(claim_text, published),
+                    "places": facts.places(claim_text),
+                }
+            )
+    return claims, list(new_sources.values())
+
+
+def _is_description(name: str | None) -> bool:
+    """Whether a derived source's name is a description ('a military source') rather than a name."""
+    return bool(name) and bool(re.match(r"(?:an?|one|some|several|local|two|three)\s", name, re.IGNORECASE))

@@ -1,0 +1,584 @@
+"""The checkable facts inside a sentence: numbers, dates, places, actors, negation, hedges, control verbs.
+
+Claims store what these functions find; the comparison stage checks two claims' facts against
+each other. Every fact keeps its text and its offsets inside the sentence, so a report can
+highlight exactly the words that clash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from rapidfuzz import fuzz, process
+
+# -- numbers ---------------------------------------------------------------------------------
+
+UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+# Vague quantities: (low, high) ranges.
+VAGUE = {
+    "a dozen": (12, 12),
+    "dozens": (24, 99),
+    "dozens of": (24, 99),
+    "scores": (40, 99),
+    "hundreds": (200, 999),
+    "thousands": (2_000, 9_999),
+    "a few": (2, 5),
+    "several": (3, 9),
+    "a handful": (2, 6),
+}
+# Qualifiers that widen an exact value into a range.
+AT_LEAST = ("at least", "more than", "over", "upwards of", "no fewer than", "in excess of")
+AT_MOST = ("up to", "at most", "fewer than", "less than", "under", "no more than")
+ABOUT = (
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "approximately",
+    "some",
+    "roughly",
+    "close to",
+    "an estimated",
+    "estimated",
+    "as many as",
+)
+ABOUT_TOLERANCE = 0.15
+# Words after a number that end its unit phrase.
+UNIT_STOP = {
+    "were",
+    "was",
+    "are",
+    "is",
+    "have",
+    "had",
+    "has",
+    "in",
+    "on",
+    "at",
+    "of",
+    "and",
+    "or",
+    "to",
+    "from",
+    "by",
+    "for",
+    "with",
+    "since",
+    "during",
+    "who",
+    "which",
+    "that",
+    "the",
+    "a",
+    "an",
+    "after",
+    "before",
+    "this",
+    "last",
+    "as",
+    "when",
+    "while",
+    "been",
+    "be",
+    "per",
+    "near",
+    "into",
+    "inside",
+    "outside",
+    "across",
+    "around",
+    "among",
+    "including",
+    "over",
+    "under",
+    "fled",
+    "died",
+    "fought",
+    "left",
+    "say",
+    "said",
+    "says",
+    "will",
+    "would",
+    "could",
+    "but",
+}
+UNIT_SYNONYMS = {
+    "troop": "soldier",
+    "serviceman": "soldier",
+    "servicemen": "soldier",
+    "militant": "fighter",
+    "rebel": "fighter",
+    "terrorist": "fighter",
+    "jihadist": "fighter",
+    "force": "soldier",
+    "person": "people",
+    "civilian": "people",
+    "dead": "people",
+    "death": "people",
+    "killed": "people",
+    "km": "kilometre",
+    "kilometer": "kilometre",
+    "mile": "kilometre",
+}
+NUMBER_WORD = "|".join(sorted([*UNITS, *SCALES], key=len, reverse=True))
+NUMBER_RE = re.compile(
+    r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:million|billion|thousand))?(?![\w])"
+    rf"|\b(?:{NUMBER_WORD}|a)(?:[\s-]+(?:and\s+)?(?:{NUMBER_WORD}))*\b"
+    r"|\b(?:a dozen|dozens(?: of)?|scores|hundreds|thousands|a few|several|a handful)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    text: str
+    value: float | None
+    low: float
+    high: float
+    approx: bool
+    unit: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict:
+        value = self.value
+        if value is not None and float(value).is_integer():
+            value = int(value)
+        high = None if self.high == float("inf") else self.high
+        return {
+            "text": self.text,
+            "value": value,
+            "low": self.low,
+            "high": high,
+            "approx": self.approx,
+            "unit": self.unit,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def words_to_number(text: str) -> float | None:
+    """'twenty-five' -> 25, 'two hundred' -> 200, '950,000' -> 950000, '1.5 million' -> 1500000."""
+    cleaned = text.lower().replace(",", "").replace("-", " ").replace(" and ", " ").strip()
+    parts = cleaned.split()
+    if not parts:
+        return None
+    try:
+        total = float(parts[0])
+        parts = parts[1:]
+    except ValueError:
+        total = None
+    current = 0.0 if total is None else total
+    result = 0.0
+    for word in parts if total is not None else cleaned.split():
+        if word in UNITS:
+            current += UNITS[word]
+        elif word == "a":
+            current += 1
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word in SCALES:
+            result += max(current, 1) * SCALES[word]
+            current = 0
+        else:
+            return None
+    return result + current
+
+
+def _unit_after(sentence: str, end: int) -> str:
+    """The head noun of the phrase after a number: 'two Turkish soldiers were' -> 'soldier'."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", sentence[end : end + 80])]
+    if len(words) > 2 and words[0] in ("members", "member") and words[1] == "of":
+        words = words[2:]  # "40 members of the regime forces" counts forces
+    phrase = []
+    for word in words[:4]:
+        if word in UNIT_STOP or (phrase and word.endswith("ed")):
+            if phrase or word not in ("the", "a", "an"):
+                break
+            continue
+        phrase.append(word)
+    if not phrase:
+        return ""
+    head = phrase[-1]
+    if head.endswith("ies"):
+        head = head[:-3] + "y"
+    elif head.endswith("s") and not head.endswith("ss"):
+        head = head[:-1]
+    return UNIT_SYNONYMS.get(head, head)
+
+
+def _is_year(text: str, sentence: str, start: int) -> bool:
+    if not re.fullmatch(r"(1[89]|20)\d\d", text):
+        return False
+    before = sentence[max(0, start - 12) : start].lower()
+    return not re.search(r"(about|least|than|nearly|some)\s*$", before)
+
+
+def numbers(sentence: str) -> list[Quantity]:
+    """Quantities in a sentence, normalised, with the tolerance their qualifier implies."""
+    found = []
+    date_spans = [(d["start"], d["end"]) for d in dates(sentence)]
+    for match in NUMBER_RE.finditer(sentence):
+        text = match.group(0)
+        lower = text.lower()
+        start, end = match.span()
+        if lower == "a":
+            continue  # the article "a", not a number
+        in_date = any(s <= start and end <= e for s, e in date_spans)
+        if in_date or _is_year(text, sentence, start):
+            continue
+        if lower == "one" and re.match(r"\s+(of|another)\b", sentence[end:]):
+            continue
+        unit = _unit_after(sentence, end)
+        before = sentence[max(0, start - 25) : start].lower().rstrip()
+        if lower in VAGUE:
+            low, high = VAGUE[lower]
+            found.append(Quantity(text, None, low, high, True, unit, start, end))
+            continue
+        value = words_to_number(text)
+        if value is None:
+            continue
+        low = high = value
+        approx = False
+        if before.endswith(AT_LEAST):
+            high, approx = float("inf"), True
+            if before.endswith(("more than", "over", "in excess of", "upwards of")):
+                low = value + (1 if value.is_integer() else 0)
+        elif before.endswith(AT_MOST):
+            low, approx = 0, True
+        elif before.endswith(ABOUT):
+            low, high, approx = value * (1 - ABOUT_TOLERANCE), value * (1 + ABOUT_TOLERANCE), True
+        found.append(Quantity(text, value, low, high, approx, unit, start, end))
+    return found
+
+
+def quantities_clash(a: dict, b: dict) -> bool:
+    """Two quantities of the same thing whose ranges cannot both be true."""
+    high_a = float("inf") if a["high"] is None else a["high"]
+    high_b = float("inf") if b["high"] is None else b["high"]
+    return high_a < b["low"] or high_b < a["low"]
+
+
+def same_unit(a: dict, b: dict) -> bool:
+    if not a["unit"] or not b["unit"]:
+        return False
+    return a["unit"] == b["unit"] or fuzz.ratio(a["unit"], b["unit"]) >= 85
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+MONTH_ABBR = {m[:3]: i for m, i in MONTHS.items()} | {"sept": 9}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTH_RE = r"(?:" + "|".join(list(MONTHS) + [f"{a}\\.?" for a in MONTH_ABBR if a != "may"]) + r")"
+DATE_RE = re.compile(
+    rf"\b(?P<md>{MONTH_RE})\s+(?P<md_day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<md_year>(?:19|20)\d\d))?\b"
+    rf"|\b(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dm>{MONTH_RE})(?:,?\s+(?P<dm_year>(?:19|20)\d\d))?\b"
+    rf"|\b(?P<iso>(?:19|20)\d\d-\d\d-\d\d)\b"
+    rf"|\b(?:in|since|during|by)\s+(?P<month_only>{MONTH_RE})(?:\s+(?P<mo_year>(?:19|20)\d\d))?\b"
+    rf"|\b(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(?P<weekday>{'|'.join(WEEKDAYS)})\b"
+    r"|\b(?P<relative>today|tonight|yesterday|overnight|this morning|this week|last week|this month"
+    r"|last month|this year|last year|(?:\w+|\d+)\s+(?:days?|weeks?|months?|years?)\s+ago)\b"
+    r"|\b(?:in|since|during)\s+(?P<year>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+RELATIVE_DAYS = {"today": 0, "tonight": 0, "this morning": 0, "overnight": 0, "yesterday": 1}
+PERIOD_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+
+
+def _month(text: str) -> int:
+    key = text.lower().rstrip(".")
+    return MONTHS.get(key) or MONTH_ABBR[key[:3] if key != "sept" else key]
+
+
+def dates(sentence: str, published: str | None = None) -> list[dict]:
+    """Dates and times, normalised: ``value`` is ISO (YYYY-MM-DD, --MM-DD, YYYY-MM or YYYY) where
+    known; relative dates keep their text and are resolved against ``published`` when given."""
+    anchor = _parse_iso(published)
+    found = []
+    for match in DATE_RE.finditer(sentence):
+        g = match.groupdict()
+        kind, value = "absolute", None
+        if g["md"] or g["dm"]:
+            month = _month(g["md"] or g["dm"])
+            day = int(g["md_day"] or g["dm_day"])
+            year = g["md_year"] or g["dm_year"] or (anchor.year if anchor else None)
+            if not 1 <= day <= 31:
+                continue
+            value = f"{year}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+        elif g["iso"]:
+            value = g["iso"]
+        elif g["month_only"]:
+            month = _month(g["month_only"])
+            year = g["mo_year"] or (anchor.year - (month > anchor.month) if anchor else None)
+            value = f"{year}-{month:02d}" if year else f"--{month:02d}"
+            kind = "month"
+        elif g["weekday"]:
+            kind = "weekday"
+            weekday = WEEKDAYS.index(g["weekday"].lower())
+            if anchor:
+                back = (anchor.weekday() - weekday) % 7
+                value = (anchor - dt.timedelta(days=back)).isoformat()
+            else:
+                value = g["weekday"].lower()
+        elif g["relative"]:
+            kind = "relative"
+            value = _resolve_relative(g["relative"].lower(), anchor)
+        elif g["year"]:
+            kind, value = "year", g["year"]
+        start, end = match.span()
+        found.append({"text": match.group(0), "kind": kind, "value": value, "start": start, "end": end})
+    return found
+
+
+def _parse_iso(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _resolve_relative(text: str, anchor: dt.date | None) -> str | None:
+    if anchor is None:
+        return None
+    if text in RELATIVE_DAYS:
+        return (anchor - dt.timedelta(days=RELATIVE_DAYS[text])).isoformat()
+    ago = re.fullmatch(r"(\w+)\s+(day|week|month|year)s?\s+ago", text)
+    if ago:
+        count = words_to_number(ago.group(1))
+        if count is not None and ago.group(2) == "day":
+            return (anchor - dt.timedelta(days=int(count))).isoformat()
+    return None
+
+
+def dates_clash(a: dict, b: dict) -> bool:
+    """Two normalised dates that cannot name the same day."""
+    va, vb = a.get("value"), b.get("value")
+    if not va or not vb:
+        return False
+    if va in WEEKDAYS or vb in WEEKDAYS:
+        return _weekday_of(va) != _weekday_of(vb) if _weekday_of(va) and _weekday_of(vb) else False
+    if a["kind"] in ("year", "month") or b["kind"] in ("year", "month"):
+        shorter = min(len(va.lstrip("-")), len(vb.lstrip("-")))
+        return va.lstrip("-")[:shorter] != vb.lstrip("-")[:shorter] if va[0] == vb[0] else False
+    if va.startswith("--") or vb.startswith("--"):
+        return va[-5:] != vb[-5:]
+    return va != vb
+
+
+def _weekday_of(value: str) -> str | None:
+    if value in WEEKDAYS:
+        return value
+    parsed = _parse_iso(value)
+    return WEEKDAYS[parsed.weekday()] if parsed else None
+
+
+# -- places ----------------------------------------------------------------------------------
+
+
+@cache
+def gazetteer() -> dict[str, str]:
+    """Lower-cased spelling -> canonical place name, from the bundled ``places.toml``."""
+    data = tomllib.loads(files("verify").joinpath("data/places.toml").read_text("utf-8"))
+    names = {}
+    for canonical, variants in data["places"].items():
+        for name in [canonical, *variants]:
+            names[name.lower()] = canonical
+    return names
+
+
+@cache
+def _gazetteer_re() -> re.Pattern:
+    spellings = sorted(gazetteer(), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in spellings) + r")\b", re.IGNORECASE)
+
+
+PLACE_CONTEXT_RE = re.compile(
+    r"\b(?:in|near|at|into|from|outside|around|toward|towards|of|town of|city of|village of)\s+"
+    r"(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’]+(?:[-\s](?:al|el|ash|ez)-?[A-Z]?[\w'’]+|\s[A-Z][\w'’]+)?)"
+)
+NOT_PLACES = {
+    "the",
+    "a",
+    "an",
+    "his",
+    "her",
+    "their",
+    "its",
+    "this",
+    "that",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    *WEEKDAYS,
+}
+FUZZY_PLACE_CUTOFF = 85
+
+
+def canonical_place(name: str) -> str | None:
+    """The gazetteer's name for a spelling, exact or fuzzy ('Saraqib' -> 'Saraqeb')."""
+    key = name.lower()
+    if key in gazetteer():
+        return gazetteer()[key]
+    best = process.extractOne(key, gazetteer().keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_PLACE_CUTOFF)
+    return gazetteer()[best[0]] if best else None
+
+
+def places(sentence: str, known_sources: frozenset[str] = frozenset()) -> list[dict]:
+    """Place names: gazetteer spellings, plus capitalised names after 'in', 'near', 'town of'...
+    resolved to the gazetteer by fuzzy match or kept as they are."""
+    found: dict[tuple[int, int], dict] = {}
+    for match in _gazetteer_re().finditer(sentence):
+        found[match.span()] = {
+            "text": match.group(0),
+            "name": gazetteer()[match.group(0).lower()],
+            "start": match.start(),
+            "end": match.end(),
+        }
+    for match in PLACE_CONTEXT_RE.finditer(sentence):
+        name = match.group("name")
+        start, end = match.span("name")
+        if name.lower() in NOT_PLACES or name.lower() in known_sources:
+            continue
+        if any(s <= start < e or s < end <= e for s, e in found):
+            continue
+        canonical = canonical_place(name)
+        if canonical is None and not _looks_like_place(name):
+            continue
+        found[(start, end)] = {"text": name, "name": canonical or name, "start": start, "end": end}
+    return [found[k] for k in sorted(found)]
+
+
+def _looks_like_place(name: str) -> bool:
+    """A capitalised name not ending in a source-like word (a town, not 'the Observatory')."""
+    return not re.search(r"(Agency|Ministry|Front|Army|Forces|Observatory|TV|News)$", name)
+
+
+# -- actors, negation, hedging, control verbs ------------------------------------------------
+
+ACTORS = {
+    "turkey": r"turk(?:ish|ey|iye)|ankara",
+    "russia": r"russian?|moscow|kremlin",
+    "syrian-government": r"regime|government forces|pro-government|syrian army|syrian troops"
+    r"|syrian government|assad|damascus|syrian arab army|army units",
+    "rebels": r"rebels?|opposition|insurgents?|jihadists?|terrorists?|militants?|national liberation"
+    r"|\bnlf\b|\bhts\b|tahrir al-sham|fighters|factions",
+    "iran": r"iran(?:ian)?|hezbollah",
+    "united-states": r"american|u\.?s\.?(?= )|washington|pentagon",
+    "israel": r"israel(?:i)?",
+}
+ACTOR_RES = {actor: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for actor, pattern in ACTORS.items()}
+
+NEGATION_RE = re.compile(
+    r"\b(?:not|no|never|none|nor|neither|without|denied|denies|deny|denial|false|fabricated"
+    r"|baseless|untrue|rejected|rejects|refuted|refutes|dismissed|fake|lies|hoax|n't)\b|n't\b",
+    re.IGNORECASE,
+)
+HEDGE_RE = re.compile(
+    r"\b(?:reportedly|allegedly|alleged|claimed|claims?|unconfirmed|rumou?red|may have|might"
+    r"|could have|possibly|apparently|purportedly|is said to|are said to|it is believed"
+    r"|appears? to|seems? to|unverified|suspected|likely|probably|would)\b",
+    re.IGNORECASE,
+)
+GAIN_RE = re.compile(
+    r"\b(?:captur\w*|recaptur\w*|retook|retake\w*|retaken|took (?:full )?control|take control"
+    r"|seiz\w*|entered|enter(?:s|ing)?|liberat\w*|storm\w*|overran|overrun|regain\w*|took over"
+    r"|advanced into|fell to|(?:took|taken|take|takes|taking)(?= (?:the )?(?:town|city|village|area|key|strategic))"
+    r"|in control of|control of the town)\b",
+    re.IGNORECASE,
+)
+HOLD_RE = re.compile(
+    r"\b(?:repell\w*|repuls\w*|thwart\w*|foil\w*|(?:still |firmly )?holds?|held|remain\w* under"
+    r"|pushed back|drove back|driven back|fended off|beat back|beaten back|maintain\w* control"
+    r"|under (?:full )?(?:the )?control of the army|recovered|still in control|defended)\b",
+    re.IGNORECASE,
+)
+LOSS_RE = re.compile(r"\b(?:lost|los(?:e|ing) control|withdr[ae]w\w*|retreat\w*|pulled out|fell)\b", re.I)
+
+
+def actors(sentence: str) -> list[str]:
+    """The parties a sentence names (Turkey, Russia, the Syrian government, rebels, ...)."""
+    return [actor for actor, pattern in ACTOR_RES.items() if pattern.search(sentence)]
+
+
+def spans(pattern: re.Pattern, sentence: str) -> list[dict]:
+    return [{"text": m.group(0), "start": m.start(), "end": m.end()} for m in pattern.finditer(sentence)]
+
+
+def negations(sentence: str) -> list[dict]:
+    return spans(NEGATION_RE, sentence)
+
+
+def hedges(sentence: str) -> list[dict]:
+    return spans(HEDGE_RE, sentence)
+
+
+def control_verbs(sentence: str) -> dict[str, list[dict]]:
+    """Outcome verbs by direction: 'gain' (took, recaptured), 'hold' (repelled, still holds), 'loss'."""
+    return {"gain": spans(GAIN_RE, sentence), "hold": spans(HOLD_RE, sentence), "loss": spans(LOSS_RE, sentence)}

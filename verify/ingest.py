@@ -1,0 +1,231 @@
+"""Ingest: read documents (text, Markdown, saved HTML pages, JSON Lines), store them once each,
+and extract their claims.
+
+All inputs are read and checked before anything is written; then documents, claims and newly
+named sources go in one transaction. A bad file stops the whole ingest and leaves the store as
+it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import process
+
+from .claims import extract_claims
+from .errors import VerifyError
+from .progress import progress
+from .sources import SourceIndex
+from .store import encode_row
+
+FORMATS = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+}
+JSONL_FIELDS = {"outlet", "text", "url", "title", "published", "story"}
+
+
+@dataclass
+class IngestResult:
+    added: list[dict] = field(default_factory=list)  # documents stored now
+    duplicates: list[dict] = field(default_factory=list)  # documents already stored (or repeated)
+    skipped: list[str] = field(default_factory=list)  # files in folders with unsupported types
+    claims: int = 0
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def expand_paths(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
+    """Files to read, in order: folders give their supported files (recursively, sorted)."""
+    files, skipped = [], []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise VerifyError(f"no such file or folder: {path}")
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                (files if child.suffix.lower() in FORMATS else skipped).append(child)
+        elif path.suffix.lower() not in FORMATS:
+            raise VerifyError(
+                f"{path}: unsupported file type {path.suffix or '(none)'!r}; use {', '.join(sorted(FORMATS))}"
+            )
+        else:
+            files.append(path)
+    return files, [str(s) for s in skipped]
+
+
+def read_text(path: Path) -> str:
+    """A file's text, refusing empty, binary and non-UTF-8 files with a clear message."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise VerifyError(f"{path}: cannot read: {exc.strerror}") from exc
+    if not data.strip():
+        raise VerifyError(f"{path}: empty file")
+    if b"\x00" in data[:8192]:
+        raise VerifyError(f"{path}: binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise VerifyError(
+            f"{path}: not UTF-8 text (byte {exc.start}); convert it first, e.g. iconv -f WINDOWS-1256 -t UTF-8"
+        ) from exc
+
+
+def html_to_text(html: str, path: Path) -> tuple[str, dict]:
+    """The main text of a saved web page (trafilatura), with its title and date when found."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    if not text or not text.strip():
+        raise VerifyError(f"{path}: no article text found in this HTML page")
+    meta = trafilatura.extract_metadata(html)
+    found = {}
+    if meta is not None:
+        found = {"title": meta.title, "published": meta.date, "url": meta.url}
+    return text, {k: v for k, v in found.items() if v}
+
+
+def check_date(value: str | None, where: str) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError as exc:
+        raise VerifyError(f"{where}: published date {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+
+
+def read_documents(path: Path, defaults: dict) -> list[dict]:
+    """The documents in one file, with metadata from the file, then from ``defaults``."""
+    text = read_text(path)
+    fmt = FORMATS[path.suffix.lower()]
+    if fmt == "jsonl":
+        return [_jsonl_document(line, n, path, defaults) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    found = {}
+    if fmt == "html":
+        text, found = html_to_text(text, path)
+    document = {**{k: v for k, v in defaults.items() if v is not None}}
+    for key, value in found.items():
+        document.setdefault(key, value)
+    document.update(text=text, format=fmt, path=str(path))
+    if not document.get("outlet"):
+        raise VerifyError(f"{path}: no outlet: give --outlet ID")
+    document["published"] = check_date(document.get("published"), str(path))
+    return [document]
+
+
+def _jsonl_document(line: str, number: int, path: Path, defaults: dict) -> dict:
+    where = f"{path} line {number}"
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise VerifyError(f"{where}: malformed JSON ({exc.msg})") from exc
+    if not isinstance(row, dict):
+        raise VerifyError(f"{where}: expected a JSON object")
+    if not isinstance(row.get("text"), str) or not row["text"].strip():
+        raise VerifyError(f'{where}: missing or empty "text"')
+    unknown = set(row) - JSONL_FIELDS
+    if unknown:
+        raise VerifyError(
+            f"{where}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(JSONL_FIELDS))}"
+        )
+    document = {k: v for k, v in defaults.items() if v is not None}
+    document.update({k: v for k, v in row.items() if v is not None})
+    if not document.get("outlet"):
+        raise VerifyError(f'{where}: no "outlet" and no --outlet default')
+    document["published"] = check_date(document.get("published"), where)
+    document.update(format="jsonl", path=f"{path}:{number}")
+    return document
+
+
+def ingest(
+    store,
+    paths: list[str | Path],
+    outlet: str | None = None,
+    story: str | None = None,
+    published: str | None = None,
+    url: str | None = None,
+    title: str | None = None,
+) -> IngestResult:
+    """Store the documents at ``paths`` (files or folders) and their claims."""
+    defaults = {
+        "outlet": outlet,
+        "story": story,
+        "published": published,
+        "url": url,
+        "title": title,
+    }
+    files, skipped = expand_paths(paths)
+    if not files:
+        raise VerifyError("nothing to ingest: no .txt, .md, .html or .jsonl files found")
+    documents = [doc for path in progress(files, "Reading") for doc in read_documents(path, defaults)]
+    index = SourceIndex(store.sources())
+    result = IngestResult(skipped=skipped)
+    seen = set()
+    all_claims, new_sources = [], {}
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    for document in progress(documents, "Extracting claims"):
+        if document["outlet"] not in index.sources:
+            raise VerifyError(_unknown_outlet(document["outlet"], index, document["path"]))
+        sha = sha256_text(document["text"])
+        if sha in seen or store.has_sha256(sha):
+            result.duplicates.append({"path": document["path"], "id": sha[:12]})
+            continue
+        seen.add(sha)
+        document.update(id=sha[:12], sha256=sha, ingested_at=now)
+        claims, sources = extract_claims(document, index)
+        all_claims.extend(claims)
+        new_sources.update({s["id"]: s for s in sources})
+        result.added.append(document)
+    rows = [
+        {
+            k: d.get(k)
+            for k in (
+                "id",
+                "sha256",
+                "outlet",
+                "story",
+                "title",
+                "url",
+                "published",
+                "path",
+                "format",
+                "text",
+                "ingested_at",
+            )
+        }
+        for d in result.added
+    ]
+    with store.transaction():
+        store.db["sources"].insert_all(_encode(list(new_sources.values())), pk="id", ignore=True)
+        store.db["documents"].insert_all(rows, pk="id")
+        store.db["claims"].insert_all(_encode(all_claims), pk="id")
+    result.claims = len(all_claims)
+    return result
+
+
+def _encode(rows: list[dict]) -> list[dict]:
+    return [encode_row(r) for r in rows]
+
+
+def _unknown_outlet(outlet: str, index: SourceIndex, where: str) -> str:
+    guess = index.resolve(outlet)
+    if not guess:
+        close = process.extractOne(outlet, list(index.sources))
+        guess = close[0] if close and close[1] >= 70 else None
+    hint = f" (did you mean {guess!r}?)" if guess else ""
+    return (
+        f"{where}: unknown outlet {outlet!r}{hint}; list them with `verify sources` or add it with `verify sources add`"
+    )

@@ -1,0 +1,168 @@
+"""The source registry: who makes claims, under which names.
+
+The bundled registry (``verify/data/sources.toml``) is copied into every store; ``verify sources
+add`` extends a store's copy. :class:`SourceIndex` finds sources named in a sentence, exactly or
+fuzzily (rapidfuzz), so spelling and transliteration variants resolve to one id.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from .errors import VerifyError
+
+KINDS = (
+    "agency",
+    "outlet",
+    "channel",
+    "group",
+    "government",
+    "military",
+    "body",
+    "unnamed",
+    "person",
+    "other",
+)
+FUZZY_ALIAS_CUTOFF = 88
+# Short all-capital aliases (AP, UN, WHO) only match in capitals, so "who" is never the WHO.
+CASE_SENSITIVE_MAX_LEN = 5
+
+
+def load_registry(path: str | os.PathLike | None = None) -> list[dict]:
+    """Sources from a registry TOML file (the bundled one when ``path`` is None)."""
+    try:
+        if path is None:
+            text = files("verify").joinpath("data/sources.toml").read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise VerifyError(f"cannot read source registry {path}: {exc}") from exc
+    sources = []
+    for entry in data.get("source", []):
+        if not {"id", "name", "kind"} <= entry.keys():
+            raise VerifyError(f"source registry {path or 'bundled'}: entry without id, name or kind: {entry}")
+        sources.append(
+            {
+                "id": entry["id"],
+                "name": entry["name"],
+                "kind": entry["kind"],
+                "aliases": list(entry.get("aliases", [])),
+                "registered": 1,
+            }
+        )
+    return sources
+
+
+def sync_bundled_sources(store) -> None:
+    """Bring the store's copy of the bundled registry (and ``$VERIFY_SOURCES``) up to date.
+
+    Sources a user added or changed with ``verify sources add`` are left as they are."""
+    wanted = [dict(s, origin="bundled") for s in load_registry()]
+    if os.environ.get("VERIFY_SOURCES"):
+        wanted += [dict(s, origin="file") for s in load_registry(os.environ["VERIFY_SOURCES"])]
+    stored = {s["id"]: s for s in store.sources()}
+    changed = [
+        s
+        for s in wanted
+        if s["id"] not in stored
+        or stored[s["id"]]["origin"] in ("bundled", "file")
+        and any(stored[s["id"]][k] != v for k, v in s.items())
+    ]
+    if changed:
+        with store.transaction():
+            store.upsert_sources(changed)
+
+
+def add_source(store, source_id: str, name: str, kind: str, aliases: list[str]) -> dict:
+    """Add a source to a store's registry, or update one (an unregistered source becomes registered)."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", source_id):
+        raise VerifyError(f"invalid source id {source_id!r}: use lower-case letters, digits, '-', '_' or '.'")
+    if kind not in KINDS:
+        raise VerifyError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+    existing = store.source(source_id)
+    merged = sorted(set(aliases) | set(existing["aliases"] if existing else []))
+    source = {"id": source_id, "name": name, "kind": kind, "aliases": merged, "registered": 1, "origin": "user"}
+    with store.transaction():
+        store.upsert_sources([source])
+    return source
+
+
+def slug(name: str) -> str:
+    """A source id derived from a name: 'The Syrian Civil Defence' -> 'syrian-civil-defence'."""
+    name = re.sub(r"^(the|a|an)\s+", "", name.strip(), flags=re.IGNORECASE)
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "unknown"
+
+
+def _key(name: str) -> str:
+    """Lower-case, without a leading article or punctuation: how aliases are compared."""
+    name = re.sub(r"[’'`\u2019]", "", name.lower())
+    name = re.sub(r"[^a-z0-9]+", " ", name).strip()
+    return re.sub(r"^(the|a|an) ", "", name)
+
+
+@dataclass(frozen=True)
+class Mention:
+    source: str
+    text: str
+    start: int
+    end: int
+
+
+class SourceIndex:
+    """Looks up sources by name and finds them in text."""
+
+    def __init__(self, sources: list[dict]):
+        self.sources = {s["id"]: s for s in sources}
+        self.by_key: dict[str, str] = {}
+        exact_case, any_case = [], []
+        for source in sources:
+            for name in [source["id"], source["name"], *source["aliases"]]:
+                self.by_key.setdefault(_key(name), source["id"])
+            for alias in [source["name"], *source["aliases"]]:
+                short_caps = len(alias) <= CASE_SENSITIVE_MAX_LEN and alias.isupper()
+                (exact_case if short_caps else any_case).append(alias)
+        self.exact_case = {a: self.by_key[_key(a)] for a in exact_case}
+        self.any_case = {a.lower(): self.by_key[_key(a)] for a in any_case}
+        self._case_re = _alternation(self.exact_case, flags=0)
+        self._nocase_re = _alternation(self.any_case, flags=re.IGNORECASE)
+
+    def resolve(self, name: str) -> str | None:
+        """The id of the source called ``name``, allowing spelling variants; None if unknown."""
+        key = _key(name)
+        if key in self.by_key:
+            return self.by_key[key]
+        best = process.extractOne(key, self.by_key.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_ALIAS_CUTOFF)
+        return self.by_key[best[0]] if best else None
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Sources named in ``text``, longest names first, never overlapping."""
+        found: list[Mention] = []
+        candidates = []
+        for pattern, table, fold in (
+            (self._case_re, self.exact_case, False),
+            (self._nocase_re, self.any_case, True),
+        ):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(text):
+                alias = match.group(0).lower() if fold else match.group(0)
+                candidates.append(Mention(table[alias], match.group(0), match.start(), match.end()))
+        for mention in sorted(candidates, key=lambda m: (-(m.end - m.start), m.start)):
+            if all(mention.end <= m.start or mention.start >= m.end for m in found):
+                found.append(mention)
+        return sorted(found, key=lambda m: m.start)
+
+
+def _alternation(names, flags: int) -> re.Pattern | None:
+    if not names:
+        return None
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in ordered) + r")(?![\w-])", flags)

@@ -1,0 +1,246 @@
+"""The SQLite store: one file holding sources, documents, claims, embeddings, runs and findings.
+
+Everything is written through sqlite-utils. The schema is versioned with ``PRAGMA user_version``;
+opening an older file applies the missing migrations in one transaction, so old stores keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from .errors import VerifyError
+
+DEFAULT_DB = "verify.db"
+BUSY_TIMEOUT_MS = 30_000
+
+# Each entry upgrades the schema from version i to i + 1. Never edit a shipped entry: append.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        registered INTEGER NOT NULL DEFAULT 1,
+        origin TEXT NOT NULL DEFAULT 'bundled'
+    );
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL UNIQUE,
+        outlet TEXT NOT NULL REFERENCES sources(id),
+        story TEXT,
+        title TEXT,
+        url TEXT,
+        published TEXT,
+        path TEXT,
+        format TEXT NOT NULL,
+        text TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX documents_story ON documents(story);
+    CREATE TABLE claims (
+        id TEXT PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        position INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        source TEXT NOT NULL REFERENCES sources(id),
+        outlet TEXT NOT NULL REFERENCES sources(id),
+        cue TEXT,
+        negative INTEGER NOT NULL DEFAULT 0,
+        hedged INTEGER NOT NULL DEFAULT 0,
+        numbers TEXT NOT NULL DEFAULT '[]',
+        dates TEXT NOT NULL DEFAULT '[]',
+        places TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX claims_document ON claims(document_id);
+    CREATE INDEX claims_source ON claims(source);
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        command TEXT NOT NULL,
+        status TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        tool_version TEXT NOT NULL,
+        argv TEXT NOT NULL DEFAULT '[]',
+        models TEXT NOT NULL DEFAULT '[]',
+        thresholds TEXT NOT NULL DEFAULT '{}',
+        inputs TEXT NOT NULL DEFAULT '[]',
+        n_claims INTEGER,
+        n_findings INTEGER
+    );
+    """,
+    """
+    CREATE TABLE embeddings (
+        model_hash TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (model_hash, text_hash)
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+JSON_COLUMNS = {"aliases", "numbers", "dates", "places", "argv", "models", "thresholds", "inputs"}
+
+
+def default_path() -> str:
+    """The database path: ``$VERIFY_DB`` if set, else ``./verify.db``."""
+    return os.environ.get("VERIFY_DB") or DEFAULT_DB
+
+
+class Store:
+    """A verify database. Open it with :func:`open_store`."""
+
+    def __init__(self, db: sqlite_utils.Database, path: str):
+        self.db = db
+        self.path = path
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside succeed together or not at all."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.Error as exc:
+            raise VerifyError(f"database error in {self.path}: {exc}") from exc
+
+    def rows(self, sql: str, params: Iterable | dict = ()) -> list[dict]:
+        """Rows of a query as dicts, with JSON columns decoded."""
+        return [decode_row(row) for row in self.db.query(sql, params)]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- sources ---------------------------------------------------------------------------
+    def sources(self) -> list[dict]:
+        return self.rows("SELECT * FROM sources ORDER BY id")
+
+    def source(self, source_id: str) -> dict | None:
+        found = self.rows("SELECT * FROM sources WHERE id = ?", [source_id])
+        return found[0] if found else None
+
+    def upsert_sources(self, sources: Iterable[dict]) -> None:
+        rows = [encode_row(s) for s in sources]
+        if rows:
+            self.db["sources"].upsert_all(rows, pk="id")
+
+    # -- documents and claims --------------------------------------------------------------
+    def documents(self, story: str | None = None) -> list[dict]:
+        if story is None:
+            return self.rows("SELECT * FROM documents ORDER BY ingested_at, id")
+        return self.rows("SELECT * FROM documents WHERE story = ? ORDER BY ingested_at, id", [story])
+
+    def document(self, document_id: str) -> dict | None:
+        found = self.rows("SELECT * FROM documents WHERE id = ?", [document_id])
+        return found[0] if found else None
+
+    def has_sha256(self, sha256: str) -> bool:
+        return bool(self.rows("SELECT 1 FROM documents WHERE sha256 = ?", [sha256]))
+
+    def claims(
+        self,
+        source: str | None = None,
+        document: str | None = None,
+        story: str | None = None,
+        documents: list[str] | None = None,
+    ) -> list[dict]:
+        where, params = [], []
+        if source:
+            where.append("claims.source = ?")
+            params.append(source)
+        if document:
+            where.append("claims.document_id = ?")
+            params.append(document)
+        if story:
+            where.append("documents.story = ?")
+            params.append(story)
+        if documents is not None:
+            where.append(f"claims.document_id IN ({','.join('?' * len(documents))})")
+            params.extend(documents)
+        sql = (
+            "SELECT claims.*, sources.name AS source_name, sources.registered AS source_registered,"
+            " documents.story AS story, documents.published AS published"
+            " FROM claims JOIN sources ON sources.id = claims.source"
+            " JOIN documents ON documents.id = claims.document_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY documents.ingested_at, claims.document_id, claims.position"
+        return self.rows(sql, params)
+
+    def stories(self) -> list[str]:
+        return [r["story"] for r in self.rows("SELECT DISTINCT story FROM documents") if r["story"]]
+
+
+def encode_row(row: dict) -> dict:
+    return {k: json.dumps(v) if k in JSON_COLUMNS and not isinstance(v, str) else v for k, v in row.items()}
+
+
+def decode_row(row: dict) -> dict:
+    return {k: json.loads(v) if k in JSON_COLUMNS and isinstance(v, str) else v for k, v in row.items()}
+
+
+def open_store(path: str | os.PathLike | None = None, *, create: bool = True) -> Store:
+    """Open (and create or migrate) the database at ``path``; errors are one-line VerifyErrors."""
+    path = str(path or default_path())
+    target = Path(path)
+    if target.is_dir():
+        raise VerifyError(f"database path {path} is a folder, not a file")
+    if not target.exists() and not create:
+        raise VerifyError(f"no database at {path}: ingest documents first (verify ingest ...)")
+    if not target.exists() and not target.parent.exists():
+        raise VerifyError(f"cannot create database {path}: folder {target.parent} does not exist")
+    try:
+        # Autocommit connection: transactions are explicit, through Store.transaction().
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute("PRAGMA foreign_keys = ON")
+        if version > SCHEMA_VERSION:
+            raise VerifyError(
+                f"{path} was written by a newer verify (schema {version} > {SCHEMA_VERSION}): upgrade verify"
+            )
+        if version < SCHEMA_VERSION:
+            conn.execute("PRAGMA journal_mode = WAL")
+            _migrate(conn, version)
+        elif conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as exc:
+        message = str(exc)
+        if "not a database" in message or "malformed" in message:
+            raise VerifyError(f"{path} is not a verify database (corrupt or another kind of file)") from exc
+        if "readonly" in message or "unable to open" in message:
+            raise VerifyError(f"cannot write database {path}: {message}") from exc
+        raise VerifyError(f"cannot open database {path}: {message}") from exc
+    store = Store(sqlite_utils.Database(conn), path)
+    from .sources import sync_bundled_sources  # late import: sources needs Store
+
+    sync_bundled_sources(store)
+    return store
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Apply MIGRATIONS[version:] in one transaction (BEGIN IMMEDIATE: one migrator at a time)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in MIGRATIONS[current:]:
+            for statement in filter(str.strip, step.split(";")):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
