@@ -19,8 +19,13 @@ setup: $(BIN)/verify
 
 demo: setup
 	rm -f $(DB) $(DB)-wal $(DB)-shm
-	$(BIN)/verify --db $(DB) ingest fixtures/saraqeb
+	$(BIN)/verify --db $(DB) ingest fixtures/saraqeb/sana.txt --outlet sana --story saraqeb --published 2020-02-27
+	$(BIN)/verify --db $(DB) ingest fixtures/saraqeb/nlf-statement.md --outlet nlf --story saraqeb --published 2020-02-27
+	$(BIN)/verify --db $(DB) ingest fixtures/saraqeb/afp-dispatch.txt --outlet afp --story saraqeb --published 2020-02-27
+	$(BIN)/verify --db $(DB) ingest fixtures/saraqeb/wire-relay.html --outlet reuters --story saraqeb --published 2020-02-28
+	$(BIN)/verify --db $(DB) ingest fixtures/saraqeb/alaraby.jsonl --story saraqeb
 	$(BIN)/verify --db $(DB) claims --by-source --story saraqeb
+	$(BIN)/verify --db $(DB) compare --story saraqeb
 
 test: setup
 	$(BIN)/python -m pytest -q

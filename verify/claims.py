@@ -87,6 +87,33 @@ def is_boilerplate(sentence: str) -> bool:
     )
 
 
+def is_heading(text: str, start: int, end: int) -> bool:
+    """A title or heading: a line holding one sentence without final punctuation. Headlines
+    summarise; the body's sentences carry the checkable claims."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip().rstrip(TRAILING_MARKUP)
+    sentence = text[start:end]
+    return line.endswith(sentence) and len(line) - len(sentence) <= 12 and not sentence.endswith(tuple(".!?\"”’')…:"))
+
+
+def assertion(claim: dict) -> str:
+    """What a claim asserts, without its attribution: 'SANA said that X' -> 'X', 'X, the source said.' -> 'X'."""
+    text, cue = claim["text"], claim.get("cue")
+    at = text.find(cue) if cue else -1
+    if at < 0:
+        return text
+    after = re.sub(r"^[\s,]*(?:in a statement\s+|on \w+\s+)?(?:that\s+)?", "", text[at + len(cue) :])
+    before = text[:at]
+    if len(before) >= len(after) and "," in before:
+        return before[: before.rfind(",")].strip()
+    if cue.lower().startswith("put the"):
+        return f"the {cue[8:]}{text[at + len(cue) :]}"
+    if cue.lower() in ("according to", "citing", "quoting"):
+        return re.sub(r",?\s*$", "", before).strip() or after
+    return after.strip() or text
+
+
 def clauses(text: str, start: int, end: int, index: SourceIndex) -> list[tuple[int, int]]:
     """Split a sentence where a second attributed statement begins: 'SANA said X, while the NLF said Y'."""
     sentence = text[start:end]
@@ -112,7 +139,7 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
     claims, new_sources = [], {}
     previous = None
     for sent_start, sent_end in sentences(text):
-        if is_boilerplate(text[sent_start:sent_end]):
+        if is_boilerplate(text[sent_start:sent_end]) or is_heading(text, sent_start, sent_end):
             continue
         for start, end in clauses(text, sent_start, sent_end, index):
             claim_text = text[start:end]

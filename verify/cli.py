@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from dataclasses import fields, replace
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .compare import Thresholds, compare
 from .errors import VerifyError
 from .ingest import ingest as ingest_paths
 from .sources import KINDS, add_source
@@ -295,6 +297,83 @@ def claims(state: State, source, document, story, by_source, as_json) -> None:
             cue = (row["cue"] or "") + (" [negative]" if row["negative"] else "")
             table.add_row(row["id"], row["text"], row["outlet"], cue, f"{row['start']}-{row['end']}")
         console.print(table)
+
+
+# -- compare ---------------------------------------------------------------------------------
+
+
+def thresholds_option(func):
+    """--threshold NAME=VALUE, repeatable, for every field of Thresholds."""
+    names = ", ".join(f.name for f in fields(Thresholds))
+    return click.option(
+        "--threshold", "threshold_values", multiple=True, metavar="NAME=VALUE",
+        help=f"Override a threshold (repeatable). Names: {names}.",
+    )(func)  # fmt: skip
+
+
+def parse_thresholds(values: tuple[str, ...]) -> Thresholds:
+    known = {f.name: f.type for f in fields(Thresholds)}
+    changes = {}
+    for item in values:
+        name, _, raw = item.partition("=")
+        if name not in known or not raw:
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE with NAME one of {', '.join(known)}")
+        try:
+            changes[name] = int(raw) if known[name] in (int, "int") else float(raw)
+        except ValueError as exc:
+            raise click.BadParameter(f"{item!r}: {raw!r} is not a number") from exc
+    return replace(Thresholds(), **changes)
+
+
+def load_nli(path: str | None):
+    if not path:
+        return None
+    from .models import NLIModel
+
+    return NLIModel(path)
+
+
+@cli.command("compare")
+@click.option("--story", metavar="NAME", help="Compare only this story's documents (default: every document).")
+@click.option("--document", "documents", multiple=True, metavar="ID", help="Compare only these documents.")
+@click.option("--nli-model", metavar="PATH", type=click.Path(), help="A local NLI cross-encoder folder.")
+@thresholds_option
+@click.option("--json", "as_json", is_flag=True, help="Print {findings, groups, ...} as JSON.")
+@pass_state
+def compare_command(state: State, story, documents, nli_model, threshold_values, as_json) -> None:
+    """Match claims across sources and list agreements, contradictions and omissions.
+
+    \b
+    Example:
+      verify compare --story saraqeb
+      verify compare --json --threshold agreement=0.7 | jq '.findings[] | select(.kind=="contradiction")'
+    """
+    thresholds = parse_thresholds(threshold_values)
+    store = state.store(create=False)
+    result = compare(store, story=story, documents=list(documents) or None, thresholds=thresholds,
+                     nli_model=load_nli(nli_model))  # fmt: skip
+    if result.stats["truncated"]:
+        click.echo(f"verify: warning: {result.stats['truncated']} very long claim(s) truncated for the model", err=True)
+    if as_json:
+        print_json(comparison_json(result))
+        return
+    console = state.console()
+    table = Table("kind", "conf.", "sources", "reason", "finding", title=f"Findings ({len(result.findings)})")
+    for f in result.findings:
+        who = ", ".join(f["sources"]) + (f" / omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
+        table.add_row(f["kind"], f"{f['confidence']:.2f}", who, f["reason"], f["id"])
+    console.print(table)
+
+
+def comparison_json(result) -> dict:
+    return {
+        "thresholds": result.thresholds.as_dict(),
+        "models": [m.as_dict() for m in result.models],
+        "checks": result.checks,
+        "stats": result.stats,
+        "findings": result.findings,
+        "groups": result.groups,
+    }
 
 
 if __name__ == "__main__":

@@ -173,6 +173,7 @@ class Quantity:
     high: float
     approx: bool
     unit: str
+    qualifier: str  # words before the unit's head: "turkish" in "two Turkish soldiers"
     start: int
     end: int
 
@@ -188,6 +189,7 @@ class Quantity:
             "high": high,
             "approx": self.approx,
             "unit": self.unit,
+            "qualifier": self.qualifier,
             "start": self.start,
             "end": self.end,
         }
@@ -221,8 +223,9 @@ def words_to_number(text: str) -> float | None:
     return result + current
 
 
-def _unit_after(sentence: str, end: int) -> str:
-    """The head noun of the phrase after a number: 'two Turkish soldiers were' -> 'soldier'."""
+def _unit_after(sentence: str, end: int) -> tuple[str, str]:
+    """The head noun of the phrase after a number and the words before it:
+    'two Turkish soldiers were' -> ('soldier', 'turkish')."""
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", sentence[end : end + 80])]
     if len(words) > 2 and words[0] in ("members", "member") and words[1] == "of":
         words = words[2:]  # "40 members of the regime forces" counts forces
@@ -234,13 +237,13 @@ def _unit_after(sentence: str, end: int) -> str:
             continue
         phrase.append(word)
     if not phrase:
-        return ""
+        return "", ""
     head = phrase[-1]
     if head.endswith("ies"):
         head = head[:-3] + "y"
     elif head.endswith("s") and not head.endswith("ss"):
         head = head[:-1]
-    return UNIT_SYNONYMS.get(head, head)
+    return UNIT_SYNONYMS.get(head, head), " ".join(phrase[:-1])
 
 
 def _is_year(text: str, sentence: str, start: int) -> bool:
@@ -265,11 +268,11 @@ def numbers(sentence: str) -> list[Quantity]:
             continue
         if lower == "one" and re.match(r"\s+(of|another)\b", sentence[end:]):
             continue
-        unit = _unit_after(sentence, end)
+        unit, qualifier = _unit_after(sentence, end)
         before = sentence[max(0, start - 25) : start].lower().rstrip()
         if lower in VAGUE:
             low, high = VAGUE[lower]
-            found.append(Quantity(text, None, low, high, True, unit, start, end))
+            found.append(Quantity(text, None, low, high, True, unit, qualifier, start, end))
             continue
         value = words_to_number(text)
         if value is None:
@@ -284,7 +287,7 @@ def numbers(sentence: str) -> list[Quantity]:
             low, approx = 0, True
         elif before.endswith(ABOUT):
             low, high, approx = value * (1 - ABOUT_TOLERANCE), value * (1 + ABOUT_TOLERANCE), True
-        found.append(Quantity(text, value, low, high, approx, unit, start, end))
+        found.append(Quantity(text, value, low, high, approx, unit, qualifier, start, end))
     return found
 
 
@@ -296,9 +299,14 @@ def quantities_clash(a: dict, b: dict) -> bool:
 
 
 def same_unit(a: dict, b: dict) -> bool:
+    """The same kind of thing counted: same head noun, and no clash of sides ('Turkish soldiers'
+    are not 'government soldiers')."""
     if not a["unit"] or not b["unit"]:
         return False
-    return a["unit"] == b["unit"] or fuzz.ratio(a["unit"], b["unit"]) >= 85
+    if a["unit"] != b["unit"] and fuzz.ratio(a["unit"], b["unit"]) < 85:
+        return False
+    sides_a, sides_b = set(actors(a.get("qualifier", ""))), set(actors(b.get("qualifier", "")))
+    return not (sides_a and sides_b and not sides_a & sides_b)
 
 
 # -- dates -----------------------------------------------------------------------------------
@@ -525,7 +533,7 @@ def _looks_like_place(name: str) -> bool:
 ACTORS = {
     "turkey": r"turk(?:ish|ey|iye)|ankara",
     "russia": r"russian?|moscow|kremlin",
-    "syrian-government": r"regime|government forces|pro-government|syrian army|syrian troops"
+    "syrian-government": r"regime|government|government forces|pro-government|syrian army|syrian troops"
     r"|syrian government|assad|damascus|syrian arab army|army units",
     "rebels": r"rebels?|opposition|insurgents?|jihadists?|terrorists?|militants?|national liberation"
     r"|\bnlf\b|\bhts\b|tahrir al-sham|fighters|factions",
@@ -537,7 +545,7 @@ ACTOR_RES = {actor: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for actor, pa
 
 NEGATION_RE = re.compile(
     r"\b(?:not|no|never|none|nor|neither|without|denied|denies|deny|denial|false|fabricated"
-    r"|baseless|untrue|rejected|rejects|refuted|refutes|dismissed|fake|lies|hoax|n't)\b|n't\b",
+    r"|baseless|untrue|rejected|rejects|refuted|refutes|dismissed|fake|hoax|n't)\b|n't\b",
     re.IGNORECASE,
 )
 HEDGE_RE = re.compile(
@@ -582,3 +590,29 @@ def hedges(sentence: str) -> list[dict]:
 def control_verbs(sentence: str) -> dict[str, list[dict]]:
     """Outcome verbs by direction: 'gain' (took, recaptured), 'hold' (repelled, still holds), 'loss'."""
     return {"gain": spans(GAIN_RE, sentence), "hold": spans(HOLD_RE, sentence), "loss": spans(LOSS_RE, sentence)}
+
+
+SPONSOR_RE = re.compile(r"\b(?:backed|supported|armed|funded|aided|sponsored)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def actor_spans(sentence: str) -> list[tuple[int, int, str]]:
+    """(start, end, actor) for every actor mention, in order."""
+    found = [(m.start(), m.end(), actor) for actor, pattern in ACTOR_RES.items() for m in pattern.finditer(sentence)]
+    return sorted(found)
+
+
+def control_claims(sentence: str, after: int = 0) -> list[tuple[str, str | None, dict]]:
+    """(direction, actor, verb span) for each outcome verb after offset ``after`` (the attribution
+    cue): the actor is the nearest one named before the verb, skipping sponsors ("backed by
+    Turkey"); for 'remains under the control of the army', the one named after it."""
+    mentions = [m for m in actor_spans(sentence) if m[0] >= after]
+    out = []
+    for direction, verbs in control_verbs(sentence).items():
+        for verb in verbs:
+            if verb["start"] < after:
+                continue
+            before = [m for m in mentions if m[1] <= verb["start"] and not SPONSOR_RE.search(sentence[: m[0]])]
+            following = [m for m in mentions if m[0] >= verb["end"]]
+            actor = before[-1][2] if before else following[0][2] if following and direction == "hold" else None
+            out.append((direction, actor, verb))
+    return out

@@ -1,0 +1,257 @@
+"""Matching and comparison on the fixture story, the structured checks, the cache and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from verify import facts
+from verify.compare import Thresholds, compare, date_clashes, judge_pair, number_clashes, polarity_clash
+from verify.errors import VerifyError
+from verify.ingest import ingest
+from verify.store import open_store
+
+from .conftest import EXPECTED
+
+
+def claim(text: str, published: str | None = None, cue: str | None = None, **extra) -> dict:
+    """A claim as the store holds it, built from text with the same fact extractors."""
+    return {"id": text[:20], "text": text, "cue": cue, "negative": 0, "source": "a", "source_name": "A",
+            "numbers": [q.as_dict() for q in facts.numbers(text)], "dates": facts.dates(text, published),
+            "places": facts.places(text), **extra}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def story_json(story_db):
+    from click.testing import CliRunner
+
+    from verify.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(story_db), "compare", "--json", "--story", "saraqeb"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def matches(expected: dict, finding: dict, texts: dict) -> bool:
+    if finding["kind"] not in expected["kind"]:
+        return False
+    claim_text = " || ".join(texts[c] for c in finding["claims"])
+    if expected["kind"] == ["omission"]:
+        return finding["omitted_by"] == [expected["omitted_by"]] and all(c in claim_text for c in expected["contains"])
+    pair = [texts[c] for c in finding["claims"]]
+    found = all(any(fragment in t for t in pair) for fragment in expected["contains"])
+    return found and set(expected["sources"]) == set(finding["sources"])
+
+
+def test_every_expected_finding_is_found_and_few_false_alarms(story_json, story_db):
+    store = open_store(story_db)
+    texts = {c["id"]: c["text"] for c in store.claims()}
+    store.close()
+    findings = story_json["findings"]
+    for expected in EXPECTED["findings"]:
+        assert any(matches(expected, f, texts) for f in findings), f"not found: {expected['why']}"
+    true = [f for f in findings if any(matches(e, f, texts) for e in EXPECTED["findings"])]
+    assert len(true) / len(findings) >= 0.8, f"{len(findings) - len(true)} false alarms in {len(findings)}"
+
+
+def test_findings_carry_reason_evidence_confidence_and_thresholds(story_json):
+    for finding in story_json["findings"]:
+        assert {"id", "kind", "claims", "sources", "omitted_by", "confidence", "reason", "evidence"} <= finding.keys()
+        assert 0 <= finding["confidence"] <= 1 and finding["reason"]
+        assert finding["thresholds"] == Thresholds().as_dict()
+    number = next(f for f in story_json["findings"] if "numbers" in f["evidence"].get("clashes", {}))
+    assert number["evidence"]["clashes"]["numbers"][0]["unit"] == "soldier"
+    omission = next(f for f in story_json["findings"] if f["kind"] == "omission" and f["omitted_by"] == ["sana"])
+    assert "did not report the loss" in omission["evidence"]["negative_report"]["text"]
+    assert "did not report the loss" in omission["reason"]
+
+
+def test_groups_have_a_central_label_and_their_sources(story_json):
+    groups = story_json["groups"]
+    assert groups and all({"id", "label", "claims", "sources"} <= g.keys() for g in groups)
+    biggest = groups[0]
+    assert {"afp", "nlf", "sana"} <= set(biggest["sources"])
+
+
+def test_a_single_relaying_article_yields_findings(tmp_path):
+    from .conftest import STORY_DIR
+
+    store = open_store(tmp_path / "one.db")
+    ingest(store, [STORY_DIR / "wire-relay.html"], outlet="reuters")
+    result = compare(store)
+    kinds = {(f["kind"], tuple(f["sources"])) for f in result.findings}
+    assert ("contradiction", ("nlf", "sohr")) in kinds
+    store.close()
+
+
+def test_rerunning_on_an_unchanged_store_embeds_nothing(tmp_path):
+    from .conftest import ingest_story
+
+    ingest_story(tmp_path / "fresh.db")
+    store = open_store(tmp_path / "fresh.db")
+    first = compare(store)
+    second = compare(store)
+    assert first.stats["embedded"] > 0 and second.stats["embedded"] == 0
+    assert [f["id"] for f in first.findings] == [f["id"] for f in second.findings]
+    store.close()
+
+
+def test_batch_size_does_not_change_findings(story_copy, tmp_path):
+    from verify.models import Embedder, embedding_model_info
+
+    small = compare(open_store(story_copy), embedder=Embedder(embedding_model_info(), batch_size=2))
+    fresh = tmp_path / "fresh.db"
+    from .conftest import ingest_story
+
+    ingest_story(fresh)
+    large = compare(open_store(fresh), embedder=Embedder(embedding_model_info(), batch_size=128))
+    assert [(f["id"], f["confidence"]) for f in small.findings] == [(f["id"], f["confidence"]) for f in large.findings]
+
+
+# -- the structured checks, one by one -------------------------------------------------------
+
+
+def test_numbers_two_equals_two_and_at_least_widens():
+    assert not number_clashes(claim("2 soldiers were killed."), claim("Two soldiers were killed."))
+    assert number_clashes(claim("Two soldiers were killed."), claim("Five soldiers were killed."))
+    assert not number_clashes(claim("At least 19 soldiers died."), claim("19 soldiers died."))
+    assert number_clashes(claim("At least 19 soldiers died."), claim("12 soldiers died."))
+    assert not number_clashes(claim("Dozens of fighters died."), claim("About 40 fighters died."))
+
+
+def test_numbers_of_different_things_do_not_clash():
+    assert not number_clashes(claim("Five Turkish soldiers were killed."), claim("40 government soldiers were killed."))
+    assert not number_clashes(claim("The army destroyed 12 vehicles."), claim("Rebels seized two tanks."))
+    assert number_clashes(claim("It killed 19 this month."), claim("It killed 12."))
+
+
+def test_dates_weekday_against_a_date_and_relative_dates():
+    thursday = claim("Rebels entered the town on Thursday.", published="2020-02-28")
+    assert not date_clashes(thursday, claim("Rebels entered the town on February 27."))
+    assert date_clashes(thursday, claim("Rebels entered the town on February 25."))
+    assert not date_clashes(claim("It fell yesterday.", published="2020-02-28"), claim("It fell on 27 February 2020."))
+    assert date_clashes(claim("It fell on Monday."), claim("It fell on Tuesday."))
+
+
+def test_places_resolve_transliterations():
+    assert facts.places("fighting in Saraqib")[0]["name"] == facts.places("fighting in Saraqeb")[0]["name"]
+
+
+def test_negation_scope_did_not_report_is_not_a_denial():
+    report = claim("The agency did not report the loss of the town.", cue="did not report", negative=1)
+    lost = claim("The army lost the town.")
+    assert polarity_clash(report, lost) is None
+    assert polarity_clash(claim("The army did not lose the town."), lost)
+
+
+def test_hedged_support_is_partial_not_agreement():
+    a = claim("Rebels took control of Saraqeb on Thursday.")
+    b = claim("Rebels reportedly took control of Saraqeb on Thursday.")
+    assert judge_pair(a, b, 0.95, 0.8, Thresholds())["kind"] == "partial"
+    assert judge_pair(a, dict(a), 0.95, 0.8, Thresholds())["kind"] == "agreement"
+
+
+def test_control_verbs_in_conflict():
+    a = claim("Rebel fighters backed by Turkey recaptured the town of Saraqeb.")
+    b = claim("Government forces repelled the attack and remained in control of Saraqeb.")
+    verdict = judge_pair(a, b, 0.6, 0.2, Thresholds())
+    assert verdict["kind"] == "contradiction"
+    assert verdict["evidence"]["clashes"]["control"]["left_actor"] == "rebels"
+
+
+# -- bad input -------------------------------------------------------------------------------
+
+
+def test_one_source_only_is_a_clear_error(run, tmp_path):
+    from .conftest import STORY_DIR
+
+    db = tmp_path / "one.db"
+    run("--db", db, "ingest", STORY_DIR / "sana.txt", "--outlet", "sana")
+    store = open_store(db)
+    store.conn.execute("UPDATE claims SET source = 'sana'")
+    store.close()
+    result = run("--db", db, "compare")
+    assert result.exit_code == 1 and "only one source" in result.stderr
+
+
+def test_unknown_story_and_empty_store(run, story_db, tmp_path):
+    result = run("--db", story_db, "compare", "--story", "nowhere")
+    assert result.exit_code == 1 and "unknown story 'nowhere'" in result.stderr
+    result = run("--db", tmp_path / "none.db", "compare")
+    assert result.exit_code == 1 and "no database" in result.stderr
+
+
+def test_no_matches_gives_no_findings(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("The central bank raised interest rates by half a point on Tuesday.")
+    b.write_text("A rare orchid flowered in the botanical garden after twelve years.")
+    store = open_store(tmp_path / "n.db")
+    ingest(store, [a], outlet="afp")
+    ingest(store, [b], outlet="reuters")
+    assert compare(store).findings == []
+    store.close()
+
+
+def test_absurdly_long_sentence_is_truncated_with_a_warning(run, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Rebels said they took the town of Saraqeb " + "and the villages around it " * 80 + "on Thursday.")
+    b.write_text("The army said it repelled an attack on Saraqeb on Thursday.")
+    db = tmp_path / "long.db"
+    run("--db", db, "ingest", a, "--outlet", "nlf")
+    run("--db", db, "ingest", b, "--outlet", "sana")
+    result = run("--db", db, "compare", "--json")
+    assert result.exit_code == 0 and "truncated" in result.stderr
+    assert json.loads(result.stdout)["stats"]["truncated"] == 1
+
+
+def test_bad_threshold_is_a_usage_error(run, story_db):
+    result = run("--db", story_db, "compare", "--threshold", "agreement=high")
+    assert result.exit_code == 2 and "not a number" in result.stderr
+
+
+def test_missing_model_package_is_one_line(monkeypatch):
+    import verify.models as models
+
+    models.embedding_model_info.cache_clear()
+    monkeypatch.setattr(models, "EMBEDDING_MODULE", "no_such_model_package")
+    with pytest.raises(VerifyError, match="is not installed"):
+        models.embedding_model_info()
+    models.embedding_model_info.cache_clear()
+
+
+def test_tampered_model_file_is_refused(monkeypatch):
+    import verify.models as models
+
+    models.embedding_model_info.cache_clear()
+    monkeypatch.setitem(models.EMBEDDING_FILES, "vocab.txt", "0" * 64)
+    with pytest.raises(VerifyError, match="does not match its pinned SHA-256"):
+        models.embedding_model_info()
+    models.embedding_model_info.cache_clear()
+
+
+def test_local_nli_model_folder(tmp_path, story_db, run):
+    """A tiny, randomly initialised cross-encoder built here: the loading path, never a hub name."""
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    from verify.models import embedding_model_info
+
+    folder = tmp_path / "tiny-nli"
+    tokenizer = BertTokenizerFast.from_pretrained(embedding_model_info().path, local_files_only=True)
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=64, num_labels=3,
+                        id2label={0: "contradiction", 1: "entailment", 2: "neutral"},
+                        label2id={"contradiction": 0, "entailment": 1, "neutral": 2})  # fmt: skip
+    BertForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    result = run("--db", story_db, "compare", "--json", "--nli-model", folder)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert "nli" in data["checks"] and data["stats"]["nli_pairs"] > 0
+    assert [m["role"] for m in data["models"]] == ["embedding", "nli"]
+    pair = next(f for f in data["findings"] if f["kind"] != "omission")
+    probabilities = pair["evidence"]["nli"]["left_to_right"]
+    assert set(probabilities) == {"contradiction", "entailment", "neutral"}
+    assert abs(sum(probabilities.values()) - 1) < 1e-5
+    bad = run("--db", story_db, "compare", "--nli-model", tmp_path)
+    assert bad.exit_code == 1 and "no config.json" in bad.stderr

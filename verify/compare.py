@@ -1,0 +1,465 @@
+"""Comparison: matched claims become agreements, partial agreements, contradictions and omissions.
+
+Each candidate pair (from :mod:`verify.match`) goes through structured checks — numbers, dates,
+places, actors, polarity, control verbs, hedging — plus embedding similarity, TF-IDF cosine and,
+where a local NLI model is configured, its probabilities. Every finding carries the evidence a
+person needs to judge it, a one-sentence reason, the thresholds that produced it and a confidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from . import facts
+from .claims import assertion
+from .errors import VerifyError
+from .match import candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
+from .models import Embedder, ModelInfo, NLIModel, load_embedder
+from .sources import SourceIndex
+
+KINDS = ("contradiction", "omission", "partial", "agreement")
+CHECKS = ("similarity", "tfidf", "names", "numbers", "dates", "places", "actors", "polarity", "control", "hedging")
+# Longer claims are cut to the model's 256 tokens when embedded; the CLI warns about them.
+MAX_CLAIM_CHARS = 1_200
+# Places too large to tell two events apart.
+REGIONS = {"Syria", "Turkey", "Russia", "Idlib", "Aleppo", "Damascus", "Hama", "Latakia"}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every number that decides a finding. Recorded with each run and each finding."""
+
+    top_k: int = 8  # neighbours searched per claim
+    match_floor: float = 0.45  # boosted similarity a pair needs to be compared at all
+    name_boost: float = 0.06  # added per shared name (at most two)
+    same_event: float = 0.5  # similarity from which opposed outcome verbs are a contradiction
+    clash_similarity: float = 0.4  # similarity from which the same quantity or event differing is one
+    agreement: float = 0.68  # similarity from which two claims agree
+    partial: float = 0.6  # similarity from which one claim partly supports the other
+    polarity_similarity: float = 0.62  # one negates what the other asserts
+    place_similarity: float = 0.75  # the same event placed in two towns
+    omission_min_sources: int = 3  # sources that must state a group before silence is an omission
+    negative_report_similarity: float = 0.3  # a negative report cites a group at this similarity
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Comparison:
+    """The result of :func:`compare`: findings, claim groups and what produced them."""
+
+    claims: list[dict]
+    findings: list[dict]
+    groups: list[dict]
+    thresholds: Thresholds
+    models: list[ModelInfo]
+    checks: list[str]
+    stats: dict = field(default_factory=dict)
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# -- structured checks -----------------------------------------------------------------------
+
+
+def _content(claim: dict) -> str:
+    """The claim without its attribution words: 'X did not report' is not a denial."""
+    return claim.get("assertion") or assertion(claim)
+
+
+def number_clashes(a: dict, b: dict) -> list[dict]:
+    """Quantities of the same thing with values that cannot both be true."""
+    out = []
+    single = len(a["numbers"]) == 1 and len(b["numbers"]) == 1
+    for qa in a["numbers"]:
+        for qb in b["numbers"]:
+            comparable = facts.same_unit(qa, qb) or single and (not qa["unit"] or not qb["unit"])
+            if comparable and facts.quantities_clash(qa, qb):
+                out.append({"left": qa["text"], "right": qb["text"], "unit": qa["unit"] or qb["unit"],
+                            "left_span": [qa["start"], qa["end"]], "right_span": [qb["start"], qb["end"]]})  # fmt: skip
+    return out
+
+
+def date_clashes(a: dict, b: dict) -> list[dict]:
+    """Dates that cannot name the same day, when neither claim has a date matching the other's."""
+    da = [d for d in a["dates"] if d.get("value")]
+    db = [d for d in b["dates"] if d.get("value")]
+    if not da or not db or any(not facts.dates_clash(x, y) for x in da for y in db):
+        return []
+    x, y = da[0], db[0]
+    return [{"left": x["text"], "right": y["text"], "left_value": x["value"], "right_value": y["value"],
+             "left_span": [x["start"], x["end"]], "right_span": [y["start"], y["end"]]}]  # fmt: skip
+
+
+def place_clash(a: dict, b: dict) -> dict | None:
+    """The same event placed in different towns (regions and countries do not count)."""
+    pa = {p["name"] for p in a["places"]} - REGIONS
+    pb = {p["name"] for p in b["places"]} - REGIONS
+    if pa and pb and not pa & pb:
+        return {"left": sorted(pa), "right": sorted(pb)}
+    return None
+
+
+def actor_clash(a: dict, b: dict) -> dict | None:
+    """The same act credited to different parties: each claim names exactly one, and they differ."""
+    xa, xb = facts.actors(_content(a)), facts.actors(_content(b))
+    if len(xa) == 1 and len(xb) == 1 and xa != xb:
+        return {"left": xa[0], "right": xb[0]}
+    return None
+
+
+def polarity_clash(a: dict, b: dict) -> dict | None:
+    """One claim negates or denies, the other asserts."""
+    na, nb = facts.negations(_content(a)), facts.negations(_content(b))
+    if bool(na) != bool(nb):
+        return {"left": [n["text"] for n in na], "right": [n["text"] for n in nb]}
+    return None
+
+
+def control_clash(a: dict, b: dict) -> dict | None:
+    """Outcome verbs in conflict: one side took the place, the other held it or repelled them."""
+    ca = facts.control_claims(a["text"], _cue_end(a))
+    cb = facts.control_claims(b["text"], _cue_end(b))
+    for left, right, flip in ((ca, cb, False), (cb, ca, True)):
+        for direction, actor, verb in left:
+            for other_direction, other_actor, other_verb in right:
+                conflict = (
+                    direction == "gain" and other_direction == "hold" and actor and other_actor and actor != other_actor
+                ) or (direction == "loss" and other_direction == "hold" and actor and actor == other_actor)
+                if conflict:
+                    pair = (verb, other_verb) if not flip else (other_verb, verb)
+                    actors = (actor, other_actor) if not flip else (other_actor, actor)
+                    return {"left": pair[0]["text"], "right": pair[1]["text"], "left_actor": actors[0],
+                            "right_actor": actors[1], "left_span": [pair[0]["start"], pair[0]["end"]],
+                            "right_span": [pair[1]["start"], pair[1]["end"]]}  # fmt: skip
+    return None
+
+
+def same_outcome(a: dict, b: dict) -> bool:
+    """Both claims tell the same outcome by the same party ('captured' / 'seized' by the army)."""
+    ca = {(d, x) for d, x, _ in facts.control_claims(a["text"], _cue_end(a)) if x}
+    cb = {(d, x) for d, x, _ in facts.control_claims(b["text"], _cue_end(b)) if x}
+    return bool(ca & cb)
+
+
+def _cue_end(claim: dict) -> int:
+    cue = claim.get("cue")
+    at = claim["text"].find(cue) if cue else -1
+    return at + len(cue) if at >= 0 else 0
+
+
+def differing_figures(a: dict, b: dict) -> list[dict]:
+    """Quantities of the same thing that are compatible but not equal ('at least 19' / 'more than 40')."""
+    return [{"left": qa["text"], "right": qb["text"], "unit": qa["unit"]}
+            for qa in a["numbers"] for qb in b["numbers"]
+            if facts.same_unit(qa, qb) and (qa["low"], qa["high"]) != (qb["low"], qb["high"])]  # fmt: skip
+
+
+def hedged(claim: dict) -> list[str]:
+    return [h["text"] for h in facts.hedges(_content(claim))]
+
+
+# -- one pair --------------------------------------------------------------------------------
+
+CLASH_WEIGHTS = {"numbers": 1.2, "dates": 1.0, "control": 1.4, "polarity": 0.7, "places": 0.5, "actors": 0.4}
+
+
+def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Thresholds, nli=None) -> dict | None:
+    """Compare two claims. Returns {kind, confidence, reason, evidence} or None (not the same assertion)."""
+    evidence = {"similarity": round(similarity, 4), "tfidf": round(tfidf, 4)}
+    if nli is not None:
+        evidence["nli"] = {"left_to_right": nli[0], "right_to_left": nli[1]}
+    clashes = {}
+    if similarity >= thresholds.clash_similarity:
+        if found := number_clashes(a, b):
+            clashes["numbers"] = found
+        if (similarity >= thresholds.polarity_similarity or same_outcome(a, b)) and (found := date_clashes(a, b)):
+            clashes["dates"] = found
+    if similarity >= thresholds.same_event and (found := control_clash(a, b)):
+        clashes["control"] = found
+    if similarity >= thresholds.polarity_similarity and (found := polarity_clash(a, b)):
+        clashes["polarity"] = found
+    if similarity >= thresholds.place_similarity:
+        if found := place_clash(a, b):
+            clashes["places"] = found
+        if found := actor_clash(a, b):
+            clashes["actors"] = found
+    nli_contradiction = nli is not None and max(p.get("contradiction", 0) for p in nli) > 0.5
+    if clashes or (nli_contradiction and similarity >= thresholds.same_event):
+        evidence["clashes"] = clashes
+        z = -3.0 + 4.0 * similarity + sum(CLASH_WEIGHTS[k] for k in clashes) + (1.0 if nli_contradiction else 0)
+        return {"kind": "contradiction", "confidence": round(sigmoid(z), 3), "evidence": evidence}
+    if similarity < thresholds.partial:
+        return None
+    hedges = {"left": hedged(a), "right": hedged(b)}
+    evidence["hedges"] = hedges
+    one_sided_hedge = bool(hedges["left"]) != bool(hedges["right"])
+    evidence["differing_figures"] = differing_figures(a, b)
+    if similarity >= thresholds.agreement and not one_sided_hedge and not evidence["differing_figures"]:
+        z = -4.0 + 6.5 * similarity + 1.5 * tfidf
+        return {"kind": "agreement", "confidence": round(sigmoid(z), 3), "evidence": evidence}
+    z = -3.5 + 6.0 * similarity + 1.0 * tfidf
+    return {"kind": "partial", "confidence": round(sigmoid(z), 3), "evidence": evidence}
+
+
+# -- reasons ---------------------------------------------------------------------------------
+
+
+def _quote(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"
+
+
+def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
+    """One readable sentence naming the sources and what clashes or agrees."""
+    na, nb = a["source_name"], b["source_name"]
+    if kind == "contradiction":
+        clashes = evidence.get("clashes", {})
+        parts = []
+        for c in clashes.get("numbers", [])[:1]:
+            unit = f" ({c['unit']})" if c["unit"] else ""
+            parts.append(f"{na} gives {c['left']}, {nb} gives {c['right']}{unit}")
+        for c in clashes.get("dates", [])[:1]:
+            parts.append(f"{na} dates it {c['left']}, {nb} {c['right']}")
+        if c := clashes.get("control"):
+            parts.append(f"{na}: '{c['left']}' ({c['left_actor']}); {nb}: '{c['right']}' ({c['right_actor']})")
+        if c := clashes.get("polarity"):
+            negating = na if c["left"] else nb
+            words = ", ".join(f"'{w}'" for w in (c["left"] or c["right"]))
+            parts.append(f"{negating} negates it ({words})")
+        if c := clashes.get("places"):
+            parts.append(f"{na} places it in {', '.join(c['left'])}, {nb} in {', '.join(c['right'])}")
+        if c := clashes.get("actors"):
+            parts.append(f"{na} credits {c['left']}, {nb} credits {c['right']}")
+        if not parts:
+            parts.append("the NLI model judges them contradictory")
+        return f"{'; '.join(parts)} — {na}: {_quote(a['text'])} vs {nb}: {_quote(b['text'])}"
+    if kind == "partial":
+        hedges = evidence.get("hedges", {})
+        if evidence.get("differing_figures"):
+            d = evidence["differing_figures"][0]
+            return f"{na} and {nb} report it with different figures ({d['left']} vs {d['right']} {d['unit']}): {_quote(a['text'])}"
+        if hedges.get("left") or hedges.get("right"):
+            who, words = (na, hedges["left"]) if hedges.get("left") else (nb, hedges["right"])
+            return f"{na} and {nb} report the same thing, but {who} hedges it ({', '.join(words)}): {_quote(a['text'])}"
+        return f"{nb} supports only part of {na}'s claim {_quote(a['text'])}: {_quote(b['text'])}"
+    return f"{na} and {nb} agree: {_quote(a['text'])} / {_quote(b['text'])}"
+
+
+def finding_id(kind: str, claims: list[str], omitted_by: list[str] | None = None) -> str:
+    key = f"{kind}|{'|'.join(sorted(claims))}|{'|'.join(sorted(omitted_by or []))}"
+    return "f-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def group_id(claim_ids: list[str]) -> str:
+    return "g-" + hashlib.sha256("|".join(sorted(claim_ids)).encode()).hexdigest()[:10]
+
+
+# -- the whole comparison --------------------------------------------------------------------
+
+
+def select_claims(store, story=None, documents=None) -> list[dict]:
+    if story is not None and story not in store.stories():
+        raise VerifyError(f"unknown story {story!r}; stories in this store: {', '.join(store.stories()) or 'none'}")
+    if documents:
+        unknown = [d for d in documents if not store.document(d)]
+        if unknown:
+            raise VerifyError(f"unknown document {unknown[0]!r}; list them with `verify documents`")
+    claims = store.claims(story=story, documents=documents)
+    if not claims:
+        raise VerifyError("no claims to compare: ingest documents first (verify ingest ...)")
+    return claims
+
+
+def compare(
+    store,
+    story: str | None = None,
+    documents: list[str] | None = None,
+    thresholds: Thresholds | None = None,
+    embedder: Embedder | None = None,
+    nli_model: NLIModel | None = None,
+    claims: list[dict] | None = None,
+) -> Comparison:
+    """Compare the stored claims (of a story, or of chosen documents) across sources."""
+    started = time.perf_counter()
+    thresholds = thresholds or Thresholds()
+    claims = claims if claims is not None else select_claims(store, story, documents)
+    if len({c["source"] for c in claims}) < 2:
+        raise VerifyError("only one source in these documents: there is nothing to compare it with")
+    embedder = embedder or load_embedder()
+    for claim in claims:
+        claim["assertion"] = assertion(claim)
+    vectors, n_embedded = claim_vectors(store, [c["assertion"] for c in claims], embedder)
+    index = SourceIndex(store.sources())
+    comparable = [i for i, c in enumerate(claims) if not c["negative"]]
+    names = claim_names(claims, index)
+    mask = np.zeros(len(claims), dtype=bool)
+    mask[comparable] = True
+    candidates = [
+        c
+        for c in candidate_pairs(
+            vectors,
+            [x["source"] for x in claims],
+            names,
+            thresholds.top_k,
+            thresholds.match_floor,
+            thresholds.name_boost,
+            allowed=mask,
+        )  # fmt: skip
+        if mask[c.left] and mask[c.right]
+    ]
+    tfidf = _tfidf_cosines(claims, candidates)
+    nli_scores = _nli_scores(nli_model, claims, candidates)
+    findings, edges = [], []
+    for n, cand in enumerate(candidates):
+        a, b = claims[cand.left], claims[cand.right]
+        verdict = judge_pair(a, b, cand.similarity, tfidf[n], thresholds, nli_scores[n] if nli_scores else None)
+        if verdict is None:
+            continue
+        verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
+        edges.append((cand.left, cand.right))
+        findings.append(_pair_finding(verdict, a, b, thresholds))
+    groups = _groups(claims, vectors, edges)
+    negative_texts = negative_report_texts(claims)
+    negative_matrix, n_more = claim_vectors(store, list(negative_texts.values()), embedder)
+    n_embedded += n_more
+    negative_vectors = dict(zip(negative_texts, negative_matrix, strict=True))
+    findings += _omissions(claims, vectors, negative_vectors, groups, findings, thresholds)
+    findings.sort(key=lambda f: (KINDS.index(f["kind"]), -f["confidence"], f["id"]))
+    models = [embedder.info] + ([nli_model.info] if nli_model else [])
+    checks = list(CHECKS) + (["nli"] if nli_model else [])
+    stats = {"claims": len(claims), "candidates": len(candidates), "embedded": n_embedded,
+             "nli_pairs": len(nli_scores), "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
+             "seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
+    return Comparison(claims, findings, groups, thresholds, models, checks, stats)
+
+
+def _pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dict:
+    claims = [a["id"], b["id"]]
+    return {
+        "id": finding_id(verdict["kind"], claims),
+        "kind": verdict["kind"],
+        "claims": claims,
+        "sources": sorted({a["source"], b["source"]}),
+        "omitted_by": [],
+        "confidence": verdict["confidence"],
+        "reason": reason_for(verdict["kind"], a, b, verdict["evidence"]),
+        "evidence": verdict["evidence"],
+        "thresholds": thresholds.as_dict(),
+    }
+
+
+def _tfidf_cosines(claims: list[dict], candidates) -> list[float]:
+    if not candidates:
+        return []
+    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([c["assertion"] for c in claims])
+    left = matrix[[c.left for c in candidates]]
+    right = matrix[[c.right for c in candidates]]
+    return np.asarray(left.multiply(right).sum(axis=1)).ravel().tolist()
+
+
+def _nli_scores(nli_model, claims, candidates) -> list:
+    if nli_model is None or not candidates:
+        return []
+    lefts = [claims[c.left]["assertion"] for c in candidates]
+    rights = [claims[c.right]["assertion"] for c in candidates]
+    forward = nli_model.predict(lefts, rights)
+    backward = nli_model.predict(rights, lefts)
+    return list(zip(forward, backward, strict=True))
+
+
+def _groups(claims: list[dict], vectors: np.ndarray, edges) -> list[dict]:
+    groups = []
+    for members in connected_groups(len(claims), edges):
+        label = most_central(members, vectors)
+        ids = [claims[i]["id"] for i in members]
+        groups.append({"id": group_id(ids), "label": claims[label]["text"], "label_claim": claims[label]["id"],
+                       "claims": ids, "sources": sorted({claims[i]["source"] for i in members}),
+                       "outlets": sorted({claims[i]["outlet"] for i in members})})  # fmt: skip
+    groups.sort(key=lambda g: (-len(g["sources"]), g["id"]))
+    return groups
+
+
+def negative_report_texts(claims: list[dict]) -> dict[int, str]:
+    """What each negative report says is missing, with the place named just before it when it
+    names none itself: 'the loss of the town' after a sentence on Saraqeb -> '... (Saraqeb)'."""
+    out = {}
+    for i, claim in enumerate(claims):
+        if not claim["negative"]:
+            continue
+        text = claim["assertion"]
+        previous = claims[i - 1] if i and claims[i - 1]["document_id"] == claim["document_id"] else None
+        if not claim["places"] and previous and previous["places"]:
+            text += " (" + ", ".join(sorted({p["name"] for p in previous["places"]})) + ")"
+        out[i] = text
+    return out
+
+
+def _cited_groups(claims, groups, vectors, negative_vectors, thresholds) -> dict[str, dict[str, tuple]]:
+    """For each negative report, the one group it speaks of (the most similar, above the threshold):
+    {group id: {source: (claim index, similarity)}}."""
+    by_id = {c["id"]: i for i, c in enumerate(claims)}
+    cited: dict[str, dict[str, tuple]] = {}
+    for i, vector in negative_vectors.items():
+        best = None
+        for group in groups:
+            similarity = float(np.max(vectors[[by_id[c] for c in group["claims"]]] @ vector))
+            if similarity >= thresholds.negative_report_similarity and (best is None or similarity > best[1]):
+                best = (group["id"], similarity)
+        if best:
+            cited.setdefault(best[0], {}).setdefault(claims[i]["source"], (i, best[1]))
+    return cited
+
+
+def _omissions(claims, vectors, negative_vectors, groups, findings, thresholds: Thresholds) -> list[dict]:
+    """A source that covers the story (publishes a document in it) but says nothing of a group
+    that several other sources state omits it; an explicit negative report is cited as proof."""
+    by_id = {c["id"]: i for i, c in enumerate(claims)}
+    covering = sorted({c["outlet"] for c in claims})
+    stating = {}
+    for f in findings:
+        if f["kind"] in ("agreement", "partial"):
+            for cid in f["claims"]:
+                stating.setdefault(cid, f["kind"])
+    reports_by_group = _cited_groups(claims, groups, vectors, negative_vectors, thresholds)
+    out = []
+    for group in groups:
+        sources_stating = sorted({claims[by_id[c]]["source"] for c in group["claims"] if c in stating})
+        reports = reports_by_group.get(group["id"], {})
+        silent = [s for s in covering if s not in group["sources"] and s not in group["outlets"]]
+        # A negative report is direct evidence, even from a source that states other parts of the group.
+        omitters = set(reports)
+        if len(sources_stating) >= thresholds.omission_min_sources:
+            omitters |= set(silent) - set(sources_stating)
+        label = claims[by_id[group["label_claim"]]]
+        for source in sorted(omitters):
+            negative = reports.get(source)
+            confidence = min(0.9, 0.25 + 0.12 * len(sources_stating))
+            evidence = {"stated_by": sources_stating, "group": group["id"],
+                        "similarity": None, "negative_report": None}  # fmt: skip
+            citation = ""
+            if negative:
+                report = claims[negative[0]]
+                confidence = max(confidence, round(0.8 + 0.15 * min(1.0, negative[1] / 0.6), 3))
+                evidence["negative_report"] = {"claim": report["id"], "text": report["text"],
+                                               "outlet": report["outlet"], "similarity": round(negative[1], 4)}  # fmt: skip
+                citation = f"; {report['outlet']} notes: {_quote(report['text'])}"
+            name = next((c["source_name"] for c in claims if c["source"] == source), source)
+            others = [s for s in sources_stating if s != source]
+            reason = (
+                f"{name} does not report what {', '.join(others) or 'others'} state: {_quote(label['text'])}{citation}"
+            )
+            out.append({"id": finding_id("omission", group["claims"], [source]), "kind": "omission",
+                        "claims": group["claims"], "sources": others, "omitted_by": [source],
+                        "confidence": round(confidence, 3), "reason": reason, "evidence": evidence,
+                        "thresholds": thresholds.as_dict()})  # fmt: skip
+    return out

@@ -1,0 +1,159 @@
+"""Matching: claims from different sources that speak of the same thing.
+
+Claim embeddings are cached in the store (float32 blobs keyed by the model's hash and the claim
+text's hash), so a claim is embedded once per model. Candidate pairs come from a nearest-neighbour
+search in chunked matrix products (top-k per claim above a similarity floor), boosted by shared
+names (places, groups, people) whose spelling variants are merged with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .progress import progress
+from .sources import SourceIndex
+
+CHUNK_ROWS = 1024
+NAME_CLUSTER_CUTOFF = 85
+CAPITALISED_RE = re.compile(r"\b(?:[A-Z][\w'’-]+)(?:\s+(?:al-|el-|of\s+|the\s+)?[A-Z][\w'’-]+)*")
+NAME_STOPWORDS = {"The", "A", "An", "It", "He", "She", "They", "On", "In", "At", "But", "And", "Our", "We", "This"}
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def claim_vectors(store, texts: list[str], embedder) -> tuple[np.ndarray, int]:
+    """Embeddings of ``texts`` in order, from the cache where present; returns (matrix, n_embedded)."""
+    model = embedder.info.sha256
+    hashes = [text_hash(t) for t in texts]
+    cached = {}
+    unique = sorted(set(hashes))
+    for start in range(0, len(unique), 900):
+        chunk = unique[start : start + 900]
+        rows = store.conn.execute(
+            f"SELECT text_hash, vector FROM embeddings WHERE model_hash = ? AND text_hash IN ({','.join('?' * len(chunk))})",
+            [model, *chunk],
+        )
+        cached.update({h: np.frombuffer(v, dtype=np.float32) for h, v in rows})
+    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}
+    if missing:
+        keys = list(missing)
+        vectors = embedder.encode([missing[k] for k in keys])
+        with store.transaction():
+            store.conn.executemany(
+                "INSERT OR IGNORE INTO embeddings (model_hash, text_hash, vector) VALUES (?, ?, ?)",
+                [(model, k, v.astype(np.float32).tobytes()) for k, v in zip(keys, vectors, strict=True)],
+            )
+        cached.update(zip(keys, vectors, strict=True))
+    dim = len(next(iter(cached.values()))) if cached else 384
+    matrix = np.stack([cached[h] for h in hashes]) if texts else np.zeros((0, dim), dtype=np.float32)
+    return matrix.astype(np.float32), len(missing)
+
+
+def claim_names(claims: list[dict], index: SourceIndex) -> list[set[str]]:
+    """The names each claim mentions, merged across spelling variants: canonical places,
+    registry sources (HTS = Hayat Tahrir al-Sham) and other capitalised names, clustered fuzzily."""
+    raw: list[set[str]] = []
+    for claim in claims:
+        names = {f"place:{p['name']}" for p in claim["places"]}
+        names |= {f"source:{m.source}" for m in index.mentions(claim["text"])}
+        covered = " ".join(p["text"] for p in claim["places"])
+        for match in CAPITALISED_RE.finditer(claim["text"]):
+            word = match.group(0)
+            if word in NAME_STOPWORDS or word in covered or match.start() == 0 and " " not in word:
+                continue
+            names.add(f"name:{word.lower()}")
+        raw.append(names)
+    plain = sorted({n for names in raw for n in names if n.startswith("name:")})
+    canonical = {}
+    if plain:
+        scores = process.cdist(plain, plain, scorer=fuzz.ratio, score_cutoff=NAME_CLUSTER_CUTOFF)
+        for i, name in enumerate(plain):
+            canonical[name] = plain[int(np.flatnonzero(scores[i])[0])]  # first of its cluster, in sorted order
+    return [{canonical.get(n, n) for n in names} for names in raw]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    left: int
+    right: int
+    similarity: float  # cosine of the two claims' embeddings
+    score: float  # similarity plus the shared-name boost: what ranking and the floor use
+    shared_names: tuple[str, ...]
+
+
+def candidate_pairs(
+    vectors: np.ndarray,
+    sources: list[str],
+    names: list[set[str]],
+    top_k: int,
+    floor: float,
+    name_boost: float,
+    allowed: np.ndarray | None = None,
+) -> list[Candidate]:
+    """Top-k neighbours per claim from other sources whose boosted score reaches ``floor``.
+
+    ``allowed`` (a boolean mask over claims) limits the rows searched: the incremental path
+    searches only new claims' rows, against everything."""
+    n = len(sources)
+    if n < 2:
+        return []
+    source_ids = np.unique(np.array(sources), return_inverse=True)[1]
+    vocabulary = {name: j for j, name in enumerate(sorted({x for s in names for x in s}))}
+    incidence = np.zeros((n, max(1, len(vocabulary))), dtype=np.float32)
+    for i, claim_names_ in enumerate(names):
+        for name in claim_names_:
+            incidence[i, vocabulary[name]] = 1
+    rows = np.flatnonzero(allowed) if allowed is not None else np.arange(n)
+    k = min(top_k, n - 1)
+    found: dict[tuple[int, int], Candidate] = {}
+    inverse = {j: name for name, j in vocabulary.items()}
+    for start in progress(range(0, len(rows), CHUNK_ROWS), "Matching claims", total=-(-len(rows) // CHUNK_ROWS)):
+        chunk = rows[start : start + CHUNK_ROWS]
+        similarity = vectors[chunk] @ vectors.T
+        shared = incidence[chunk] @ incidence.T
+        score = similarity + name_boost * np.minimum(shared, 2)
+        score[source_ids[chunk][:, None] == source_ids[None, :]] = -np.inf  # same source: never compared
+        top = np.argpartition(-score, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (len(chunk), 1))
+        for r, i in enumerate(chunk):
+            for j in top[r]:
+                if score[r, j] < floor or i == j:
+                    continue
+                key = (min(i, j), max(i, j))
+                if key not in found:
+                    both = np.flatnonzero(incidence[i] * incidence[j])
+                    found[key] = Candidate(key[0], key[1], float(similarity[r, j]), float(score[r, j]),
+                                           tuple(inverse[x] for x in both if x in inverse))  # fmt: skip
+    return [found[key] for key in sorted(found)]
+
+
+def connected_groups(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
+    """Connected components (union-find) of the claims joined by ``edges``; singletons left out."""
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        members.setdefault(root(i), []).append(i)
+    return [sorted(m) for m in members.values() if len(m) > 1]
+
+
+def most_central(members: list[int], vectors: np.ndarray) -> int:
+    """The member closest to all the others: the group's label."""
+    block = vectors[members] @ vectors[members].T
+    return members[int(np.argmax(block.sum(axis=1)))]
