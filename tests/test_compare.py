@@ -255,3 +255,19 @@ def test_local_nli_model_folder(tmp_path, story_db, run):
     assert abs(sum(probabilities.values()) - 1) < 1e-5
     bad = run("--db", story_db, "compare", "--nli-model", tmp_path)
     assert bad.exit_code == 1 and "no config.json" in bad.stderr
+
+
+def test_pairs_benchmark_runs_and_reaches_its_floor():
+    """bench/pairs.py on the 60 labelled pairs: the figures it prints, and a floor they must keep."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "pairs.py"), "--json"], capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["pairs"] >= 60
+    assert sum(figures["confusion"]["contradict"].values()) >= 15
+    assert figures["accuracy"] >= 0.8 and min(figures["f1"].values()) >= 0.7

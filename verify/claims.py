@@ -183,3 +183,14 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
 def _is_description(name: str | None) -> bool:
     """Whether a derived source's name is a description ('a military source') rather than a name."""
     return bool(name) and bool(re.match(r"(?:an?|one|some|several|local|two|three)\s", name, re.IGNORECASE))
+
+
+def sentence_claim(text: str, index: SourceIndex, published: str | None = None, claim_id: str = "text") -> dict:
+    """A claim built from a bare sentence (a draft's line, a benchmark pair), attributed as in a document."""
+    who = attribute(text, index)
+    return {
+        "id": claim_id, "document_id": None, "text": text, "source": who.source or "text",
+        "source_name": who.name or "the text", "outlet": "text", "cue": who.cue, "negative": int(who.negative),
+        "hedged": int(bool(facts.hedges(text))), "numbers": [q.as_dict() for q in facts.numbers(text)],
+        "dates": facts.dates(text, published), "places": facts.places(text),
+    }  # fmt: skip

@@ -17,17 +17,18 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import facts
-from .claims import assertion
+from .claims import assertion, sentence_claim
 from .errors import VerifyError
 from .match import candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
 from .models import Embedder, ModelInfo, NLIModel, load_embedder
-from .sources import SourceIndex
+from .sources import SourceIndex, load_registry
 
 KINDS = ("contradiction", "omission", "partial", "agreement")
 CHECKS = ("similarity", "tfidf", "names", "numbers", "dates", "places", "actors", "polarity", "control", "hedging")
 # Longer claims are cut to the model's 256 tokens when embedded; the CLI warns about them.
 MAX_CLAIM_CHARS = 1_200
 # Places too large to tell two events apart.
+DENIAL_CUES = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismissed"}
 REGIONS = {"Syria", "Turkey", "Russia", "Idlib", "Aleppo", "Damascus", "Hama", "Latakia"}
 
 
@@ -120,6 +121,9 @@ def actor_clash(a: dict, b: dict) -> dict | None:
 def polarity_clash(a: dict, b: dict) -> dict | None:
     """One claim negates or denies, the other asserts."""
     na, nb = facts.negations(_content(a)), facts.negations(_content(b))
+    for claim, found in ((a, na), (b, nb)):
+        if (claim.get("cue") or "").lower() in DENIAL_CUES:
+            found.append({"text": claim["cue"]})
     if bool(na) != bool(nb):
         return {"left": [n["text"] for n in na], "right": [n["text"] for n in nb]}
     return None
@@ -463,3 +467,34 @@ def _omissions(claims, vectors, negative_vectors, groups, findings, thresholds: 
                         "confidence": round(confidence, 3), "reason": reason, "evidence": evidence,
                         "thresholds": thresholds.as_dict()})  # fmt: skip
     return out
+
+
+def compare_texts(
+    claim_text: str,
+    evidence_text: str,
+    published: str | None = None,
+    thresholds: Thresholds | None = None,
+    embedder: Embedder | None = None,
+    index: SourceIndex | None = None,
+) -> dict:
+    """Judge one claim against one piece of evidence, with the same checks as :func:`compare`.
+
+    Returns {kind: agreement|partial|contradiction|unrelated, confidence, reason, evidence}."""
+    thresholds = thresholds or Thresholds()
+    embedder = embedder or load_embedder()
+    index = index or SourceIndex(load_registry())
+    a = sentence_claim(claim_text, index, published, "claim")
+    b = sentence_claim(evidence_text, index, published, "evidence")
+    a["source_name"], b["source_name"] = "claim", "evidence"
+    for c in (a, b):
+        c["assertion"] = assertion(c)
+    vectors = embedder.encode([a["assertion"], b["assertion"]])
+    similarity = float(vectors[0] @ vectors[1])
+    tfidf = TfidfVectorizer(sublinear_tf=True).fit_transform([a["assertion"], b["assertion"]])
+    lexical = float(tfidf[0].multiply(tfidf[1]).sum())
+    verdict = judge_pair(a, b, similarity, lexical, thresholds) if similarity >= thresholds.clash_similarity else None
+    if verdict is None:
+        return {"kind": "unrelated", "confidence": round(1 - similarity, 3), "reason": "no matching assertion",
+                "evidence": {"similarity": round(similarity, 4), "tfidf": round(lexical, 4)}}  # fmt: skip
+    verdict["reason"] = reason_for(verdict["kind"], a, b, verdict["evidence"])
+    return verdict

@@ -533,7 +533,7 @@ def _looks_like_place(name: str) -> bool:
 ACTORS = {
     "turkey": r"turk(?:ish|ey|iye)|ankara",
     "russia": r"russian?|moscow|kremlin",
-    "syrian-government": r"regime|government|government forces|pro-government|syrian army|syrian troops"
+    "syrian-government": r"regime|government|government forces|(?<!turkish )(?<!russian )(?<!israeli )army|pro-government|syrian army|syrian troops"
     r"|syrian government|assad|damascus|syrian arab army|army units",
     "rebels": r"rebels?|opposition|insurgents?|jihadists?|terrorists?|militants?|national liberation"
     r"|\bnlf\b|\bhts\b|tahrir al-sham|fighters|factions",
@@ -550,7 +550,8 @@ NEGATION_RE = re.compile(
 )
 HEDGE_RE = re.compile(
     r"\b(?:reportedly|allegedly|alleged|claimed|claims?|unconfirmed|rumou?red|may have|might"
-    r"|could have|possibly|apparently|purportedly|is said to|are said to|it is believed"
+    r"|could have|possibly|apparently|purportedly|(?:is|are|was|were) said to|it is believed|believed to"
+    r"|expected to"
     r"|appears? to|seems? to|unverified|suspected|likely|probably|would)\b",
     re.IGNORECASE,
 )

@@ -1,0 +1,76 @@
+"""Accuracy of verify's pair comparison on the hand-labelled claim pairs in fixtures/pairs.jsonl.
+
+    python bench/pairs.py [--pairs fixtures/pairs.jsonl] [--json] [--errors]
+
+Each line: {"claim": ..., "evidence": ..., "label": agree|contradict|partial|unrelated}. The pair
+goes through verify.compare.compare_texts, the same checks `verify compare` runs on stored claims.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from verify.compare import compare_texts
+from verify.models import load_embedder
+
+LABELS = ("agree", "contradict", "partial", "unrelated")
+KIND_TO_LABEL = {"agreement": "agree", "contradiction": "contradict", "partial": "partial", "unrelated": "unrelated"}
+DEFAULT_PAIRS = Path(__file__).resolve().parent.parent / "fixtures" / "pairs.jsonl"
+
+
+def per_class_f1(gold: list[str], predicted: list[str]) -> dict[str, float]:
+    scores = {}
+    for label in LABELS:
+        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
+        fp = sum(p == label != g for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label != p for g, p in zip(gold, predicted, strict=True))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        scores[label] = round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0
+    return scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--errors", action="store_true", help="list the pairs it gets wrong")
+    args = parser.parse_args(argv)
+    rows = [json.loads(line) for line in args.pairs.read_text().splitlines() if line.strip()]
+    embedder = load_embedder()
+    started = time.perf_counter()
+    predicted = [KIND_TO_LABEL[compare_texts(r["claim"], r["evidence"], r.get("published"), embedder=embedder)["kind"]]
+                 for r in rows]  # fmt: skip
+    seconds = time.perf_counter() - started
+    gold = [r["label"] for r in rows]
+    confusion = {g: {p: sum(x == g and y == p for x, y in zip(gold, predicted, strict=True)) for p in LABELS}
+                 for g in LABELS}  # fmt: skip
+    result = {
+        "pairs": len(rows),
+        "accuracy": round(sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(rows), 3),
+        "f1": per_class_f1(gold, predicted),
+        "confusion": confusion,
+        "pairs_per_second": round(len(rows) / seconds, 1),
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(f"pairs: {result['pairs']}  accuracy: {result['accuracy']:.3f}  ({result['pairs_per_second']} pairs/s)")
+        print("per-class F1: " + "  ".join(f"{k} {v:.3f}" for k, v in result["f1"].items()))
+        print("confusion (rows gold, columns predicted):")
+        print(f"{'':>12}" + "".join(f"{p:>12}" for p in LABELS))
+        for g in LABELS:
+            print(f"{g:>12}" + "".join(f"{confusion[g][p]:>12}" for p in LABELS))
+    if args.errors:
+        for row, guess in zip(rows, predicted, strict=True):
+            if guess != row["label"]:
+                print(f"[{row['label']} -> {guess}] {row['claim']} || {row['evidence']}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
