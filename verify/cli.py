@@ -358,11 +358,13 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
         print_json(comparison_json(result))
         return
     console = state.console()
-    table = Table("kind", "conf.", "sources", "reason", "finding", title=f"Findings ({len(result.findings)})")
+    styles = {"contradiction": "bold red", "omission": "bold yellow", "partial": "cyan", "agreement": "green"}
+    console.print(f"[bold]{len(result.findings)} finding(s)[/] over {result.stats['claims']} claims "
+                  f"({result.stats['candidates']} pairs compared)")  # fmt: skip
     for f in result.findings:
-        who = ", ".join(f["sources"]) + (f" / omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
-        table.add_row(f["kind"], f"{f['confidence']:.2f}", who, f["reason"], f["id"])
-    console.print(table)
+        who = ", ".join(f["sources"]) + (f"; omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
+        console.print(f"[{styles[f['kind']]}]{f['kind'].upper()}[/] {f['confidence']:.2f}  {who}  [dim]{f['id']}[/]")
+        console.print(f"  {f['reason']}", highlight=False, markup=False)
 
 
 def comparison_json(result) -> dict:
