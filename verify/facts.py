@@ -498,7 +498,7 @@ def canonical_place(name: str) -> str | None:
     return gazetteer()[best[0]] if best else None
 
 
-def places(sentence: str, known_sources: frozenset[str] = frozenset()) -> list[dict]:
+def places(sentence: str) -> list[dict]:
     """Place names: gazetteer spellings, plus capitalised names after 'in', 'near', 'town of'...
     resolved to the gazetteer by fuzzy match or kept as they are."""
     found: dict[tuple[int, int], dict] = {}
@@ -512,7 +512,7 @@ def places(sentence: str, known_sources: frozenset[str] = frozenset()) -> list[d
     for match in PLACE_CONTEXT_RE.finditer(sentence):
         name = match.group("name")
         start, end = match.span("name")
-        if name.lower() in NOT_PLACES or name.lower() in known_sources:
+        if name.lower() in NOT_PLACES:
             continue
         if any(s <= start < e or s < end <= e for s, e in found):
             continue
