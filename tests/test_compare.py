@@ -7,7 +7,8 @@ import json
 import pytest
 
 from verify import facts
-from verify.compare import Thresholds, compare, date_clashes, judge_pair, number_clashes, polarity_clash
+from verify.claims import claim_facts
+from verify.compare import Thresholds, compare, date_clashes, judge_pair, number_clashes, polarity_clash, prepare
 from verify.errors import VerifyError
 from verify.ingest import ingest
 from verify.store import open_store
@@ -17,18 +18,22 @@ from .conftest import EXPECTED
 
 def claim(text: str, published: str | None = None, cue: str | None = None, **extra) -> dict:
     """A claim as the store holds it, built from text with the same fact extractors."""
-    return {"id": text[:20], "text": text, "cue": cue, "negative": 0, "source": "a", "source_name": "A",
-            "numbers": [q.as_dict() for q in facts.numbers(text)], "dates": facts.dates(text, published),
-            "places": facts.places(text), **extra}  # fmt: skip
+    base = {"id": text[:20], "text": text, "cue": cue, "negative": 0, "source": "a", "source_name": "A"}
+    return prepare({**base, **claim_facts(text, published), **extra})  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def story_json(story_db):
+def story_json(tmp_path_factory):
+    """`verify compare --json` on its own copy of the story (compare writes the embedding cache)."""
     from click.testing import CliRunner
 
     from verify.cli import cli
 
-    result = CliRunner().invoke(cli, ["--db", str(story_db), "compare", "--json", "--story", "saraqeb"])
+    from .conftest import ingest_story
+
+    db = tmp_path_factory.mktemp("compare") / "story.db"
+    ingest_story(db)
+    result = CliRunner().invoke(cli, ["--db", str(db), "compare", "--json", "--story", "saraqeb"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -45,7 +50,7 @@ def matches(expected: dict, finding: dict, texts: dict) -> bool:
 
 
 def test_every_expected_finding_is_found_and_few_false_alarms(story_json, story_db):
-    store = open_store(story_db)
+    store = open_store(story_db)  # same documents, so the same claim ids
     texts = {c["id"]: c["text"] for c in store.claims()}
     store.close()
     findings = story_json["findings"]

@@ -171,10 +171,7 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
                     "outlet": outlet,
                     "cue": who.cue,
                     "negative": int(who.negative),
-                    "hedged": int(bool(facts.hedges(claim_text))),
-                    "numbers": [q.as_dict() for q in facts.numbers(claim_text)],
-                    "dates": facts.dates(claim_text, published),
-                    "places": facts.places(claim_text),
+                    **claim_facts(claim_text, published),
                 }
             )
     return claims, list(new_sources.values())
@@ -191,6 +188,15 @@ def sentence_claim(text: str, index: SourceIndex, published: str | None = None, 
     return {
         "id": claim_id, "document_id": None, "text": text, "source": who.source or "text",
         "source_name": who.name or "the text", "outlet": "text", "cue": who.cue, "negative": int(who.negative),
-        "hedged": int(bool(facts.hedges(text))), "numbers": [q.as_dict() for q in facts.numbers(text)],
-        "dates": facts.dates(text, published), "places": facts.places(text),
+        **claim_facts(text, published),
     }  # fmt: skip
+
+
+def claim_facts(text: str, published: str | None) -> dict:
+    """The facts a claim stores: hedged flag, numbers, dates (resolved against ``published``), places."""
+    return {
+        "hedged": int(bool(facts.hedges(text))),
+        "numbers": [q.as_dict() for q in facts.numbers(text)],
+        "dates": facts.dates(text, published),
+        "places": facts.places(text),
+    }

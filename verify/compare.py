@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -21,7 +21,7 @@ from .claims import assertion, sentence_claim
 from .errors import VerifyError
 from .match import candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
 from .models import Embedder, ModelInfo, NLIModel, load_embedder
-from .sources import SourceIndex, load_registry
+from .sources import SourceIndex, bundled_index
 
 KINDS = ("contradiction", "omission", "partial", "agreement")
 CHECKS = ("similarity", "tfidf", "names", "numbers", "dates", "places", "actors", "polarity", "control", "hedging")
@@ -72,9 +72,18 @@ def sigmoid(x: float) -> float:
 # -- structured checks -----------------------------------------------------------------------
 
 
-def _content(claim: dict) -> str:
-    """The claim without its attribution words: 'X did not report' is not a denial."""
-    return claim.get("assertion") or assertion(claim)
+def prepare(claim: dict) -> dict:
+    """Work out once per claim what the pair checks read: its assertion (the claim without its
+    attribution words: 'X did not report' is not a denial), negations, actors, hedges, outcome verbs."""
+    text = assertion(claim)
+    claim["assertion"] = text
+    claim["signals"] = {
+        "negations": facts.negations(text),
+        "actors": facts.actors(text),
+        "hedges": [h["text"] for h in facts.hedges(text)],
+        "control": facts.control_claims(claim["text"], _cue_end(claim)),
+    }
+    return claim
 
 
 def number_clashes(a: dict, b: dict) -> list[dict]:
@@ -112,7 +121,7 @@ def place_clash(a: dict, b: dict) -> dict | None:
 
 def actor_clash(a: dict, b: dict) -> dict | None:
     """The same act credited to different parties: each claim names exactly one, and they differ."""
-    xa, xb = facts.actors(_content(a)), facts.actors(_content(b))
+    xa, xb = a["signals"]["actors"], b["signals"]["actors"]
     if len(xa) == 1 and len(xb) == 1 and xa != xb:
         return {"left": xa[0], "right": xb[0]}
     return None
@@ -120,7 +129,7 @@ def actor_clash(a: dict, b: dict) -> dict | None:
 
 def polarity_clash(a: dict, b: dict) -> dict | None:
     """One claim negates or denies, the other asserts."""
-    na, nb = facts.negations(_content(a)), facts.negations(_content(b))
+    na, nb = list(a["signals"]["negations"]), list(b["signals"]["negations"])
     for claim, found in ((a, na), (b, nb)):
         if (claim.get("cue") or "").lower() in DENIAL_CUES:
             found.append({"text": claim["cue"]})
@@ -131,8 +140,7 @@ def polarity_clash(a: dict, b: dict) -> dict | None:
 
 def control_clash(a: dict, b: dict) -> dict | None:
     """Outcome verbs in conflict: one side took the place, the other held it or repelled them."""
-    ca = facts.control_claims(a["text"], _cue_end(a))
-    cb = facts.control_claims(b["text"], _cue_end(b))
+    ca, cb = a["signals"]["control"], b["signals"]["control"]
     for left, right, flip in ((ca, cb, False), (cb, ca, True)):
         for direction, actor, verb in left:
             for other_direction, other_actor, other_verb in right:
@@ -150,8 +158,8 @@ def control_clash(a: dict, b: dict) -> dict | None:
 
 def same_outcome(a: dict, b: dict) -> bool:
     """Both claims tell the same outcome by the same party ('captured' / 'seized' by the army)."""
-    ca = {(d, x) for d, x, _ in facts.control_claims(a["text"], _cue_end(a)) if x}
-    cb = {(d, x) for d, x, _ in facts.control_claims(b["text"], _cue_end(b)) if x}
+    ca = {(d, x) for d, x, _ in a["signals"]["control"] if x}
+    cb = {(d, x) for d, x, _ in b["signals"]["control"] if x}
     return bool(ca & cb)
 
 
@@ -166,10 +174,6 @@ def differing_figures(a: dict, b: dict) -> list[dict]:
     return [{"left": qa["text"], "right": qb["text"], "unit": qa["unit"]}
             for qa in a["numbers"] for qb in b["numbers"]
             if facts.same_unit(qa, qb) and (qa["low"], qa["high"]) != (qb["low"], qb["high"])]  # fmt: skip
-
-
-def hedged(claim: dict) -> list[str]:
-    return [h["text"] for h in facts.hedges(_content(claim))]
 
 
 # -- one pair --------------------------------------------------------------------------------
@@ -204,7 +208,7 @@ def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Th
         return {"kind": "contradiction", "confidence": round(sigmoid(z), 3), "evidence": evidence}
     if similarity < thresholds.partial:
         return None
-    hedges = {"left": hedged(a), "right": hedged(b)}
+    hedges = {"left": a["signals"]["hedges"], "right": b["signals"]["hedges"]}
     evidence["hedges"] = hedges
     one_sided_hedge = bool(hedges["left"]) != bool(hedges["right"])
     evidence["differing_figures"] = differing_figures(a, b)
@@ -301,25 +305,21 @@ def compare(
         raise VerifyError("only one source in these documents: there is nothing to compare it with")
     embedder = embedder or load_embedder()
     for claim in claims:
-        claim["assertion"] = assertion(claim)
+        prepare(claim)
     vectors, n_embedded = claim_vectors(store, [c["assertion"] for c in claims], embedder)
-    index = SourceIndex(store.sources())
-    comparable = [i for i, c in enumerate(claims) if not c["negative"]]
-    names = claim_names(claims, index)
-    mask = np.zeros(len(claims), dtype=bool)
-    mask[comparable] = True
+    names = claim_names(claims, SourceIndex(store.sources()))
+    # Negative reports are not assertions to match; they serve as omission evidence below.
+    pool = [i for i, c in enumerate(claims) if not c["negative"]]
     candidates = [
-        c
+        replace(c, left=pool[c.left], right=pool[c.right])
         for c in candidate_pairs(
-            vectors,
-            [x["source"] for x in claims],
-            names,
+            vectors[pool],
+            [claims[i]["source"] for i in pool],
+            [names[i] for i in pool],
             thresholds.top_k,
             thresholds.match_floor,
             thresholds.name_boost,
-            allowed=mask,
         )  # fmt: skip
-        if mask[c.left] and mask[c.right]
     ]
     tfidf = _tfidf_cosines(claims, candidates)
     nli_scores = _nli_scores(nli_model, claims, candidates)
@@ -482,12 +482,10 @@ def compare_texts(
     Returns {kind: agreement|partial|contradiction|unrelated, confidence, reason, evidence}."""
     thresholds = thresholds or Thresholds()
     embedder = embedder or load_embedder()
-    index = index or SourceIndex(load_registry())
-    a = sentence_claim(claim_text, index, published, "claim")
-    b = sentence_claim(evidence_text, index, published, "evidence")
+    index = index or bundled_index()
+    a = prepare(sentence_claim(claim_text, index, published, "claim"))
+    b = prepare(sentence_claim(evidence_text, index, published, "evidence"))
     a["source_name"], b["source_name"] = "claim", "evidence"
-    for c in (a, b):
-        c["assertion"] = assertion(c)
     vectors = embedder.encode([a["assertion"], b["assertion"]])
     similarity = float(vectors[0] @ vectors[1])
     tfidf = TfidfVectorizer(sublinear_tf=True).fit_transform([a["assertion"], b["assertion"]])

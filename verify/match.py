@@ -19,6 +19,7 @@ from .progress import progress
 from .sources import SourceIndex
 
 CHUNK_ROWS = 1024
+EMBED_CHUNK = 512  # texts per progress-bar step
 NAME_CLUSTER_CUTOFF = 85
 CAPITALISED_RE = re.compile(r"\b(?:[A-Z][\w'’-]+)(?:\s+(?:al-|el-|of\s+|the\s+)?[A-Z][\w'’-]+)*")
 NAME_STOPWORDS = {"The", "A", "An", "It", "He", "She", "They", "On", "In", "At", "But", "And", "Our", "We", "This"}
@@ -44,7 +45,11 @@ def claim_vectors(store, texts: list[str], embedder) -> tuple[np.ndarray, int]:
     missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}
     if missing:
         keys = list(missing)
-        vectors = embedder.encode([missing[k] for k in keys])
+        texts_missing = [missing[k] for k in keys]
+        steps = range(0, len(keys), EMBED_CHUNK)
+        vectors = np.concatenate(
+            [embedder.encode(texts_missing[i : i + EMBED_CHUNK]) for i in progress(steps, "Embedding claims")]
+        )
         with store.transaction():
             store.conn.executemany(
                 "INSERT OR IGNORE INTO embeddings (model_hash, text_hash, vector) VALUES (?, ?, ?)",
@@ -95,12 +100,8 @@ def candidate_pairs(
     top_k: int,
     floor: float,
     name_boost: float,
-    allowed: np.ndarray | None = None,
 ) -> list[Candidate]:
-    """Top-k neighbours per claim from other sources whose boosted score reaches ``floor``.
-
-    ``allowed`` (a boolean mask over claims) limits the rows searched: the incremental path
-    searches only new claims' rows, against everything."""
+    """Top-k neighbours per claim from other sources whose boosted score reaches ``floor``."""
     n = len(sources)
     if n < 2:
         return []
@@ -110,7 +111,7 @@ def candidate_pairs(
     for i, claim_names_ in enumerate(names):
         for name in claim_names_:
             incidence[i, vocabulary[name]] = 1
-    rows = np.flatnonzero(allowed) if allowed is not None else np.arange(n)
+    rows = np.arange(n)
     k = min(top_k, n - 1)
     found: dict[tuple[int, int], Candidate] = {}
     inverse = {j: name for name, j in vocabulary.items()}

@@ -102,7 +102,7 @@ class Embedder:
         self.model = SentenceTransformer(info.path, device="cpu", local_files_only=True)
         self.model.max_seq_length = MAX_TOKENS
 
-    def encode(self, texts: list[str], show_progress: bool = False) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         # Longest first: batches of similar length waste less padding.
@@ -112,7 +112,7 @@ class Embedder:
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
-            show_progress_bar=show_progress,
+            show_progress_bar=False,
         ).astype(np.float32)
         out = np.empty_like(vectors)
         out[order] = vectors

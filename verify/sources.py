@@ -11,6 +11,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -59,6 +60,12 @@ def load_registry(path: str | os.PathLike | None = None) -> list[dict]:
             }
         )
     return sources
+
+
+@cache
+def bundled_index() -> SourceIndex:
+    """An index over the bundled registry alone, built once (for text outside any store)."""
+    return SourceIndex(load_registry())
 
 
 def sync_bundled_sources(store) -> None:
