@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 import sys
 from dataclasses import fields, replace
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, audit, terminal
+from .check import check_csv, check_draft, check_html, check_markdown, exit_code
 from .compare import Thresholds, compare
 from .errors import VerifyError
+from .html import to_html
 from .ingest import ingest as ingest_paths
+from .report import KIND_ORDER, filter_findings, run_report, to_csv, to_json, to_markdown
 from .sources import KINDS, add_source
 from .store import default_path, open_store
 
@@ -29,7 +34,7 @@ class VerifyGroup(click.Group):
             return super().invoke(ctx)
         except VerifyError as exc:
             click.echo(f"verify: error: {exc}", err=True)
-            ctx.exit(1)
+            ctx.exit(getattr(exc, "exit_code", 1))
         except sqlite3.Error as exc:
             click.echo(f"verify: database error: {exc}", err=True)
             ctx.exit(1)
@@ -376,6 +381,326 @@ def comparison_json(result) -> dict:
         "findings": result.findings,
         "groups": result.groups,
     }
+
+
+# -- report and check ------------------------------------------------------------------------
+
+FORMATS = ("terminal", "json", "markdown", "csv", "html")
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Write to ``path`` (atomically: a temporary file renamed into place) or to stdout."""
+    if not path:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise VerifyError(f"cannot write {path}: folder {target.parent} does not exist")
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise VerifyError(f"cannot write {path}: {exc.strerror}") from exc
+    click.echo(f"wrote {path}", err=True)
+
+
+def render_terminal(state: State, render, data, output: str | None) -> str | None:
+    """Render with rich to the terminal, or to plain text when writing a file."""
+    if output:
+        buffer = io.StringIO()
+        render(data, Console(file=buffer, width=120, no_color=True, highlight=False))
+        return buffer.getvalue()
+    render(data, state.console())
+    return None
+
+
+@cli.command("report")
+@click.option("--story", metavar="NAME", help="Report on this story (default: every stored document).")
+@click.option("--document", "documents", multiple=True, metavar="ID", help="Only these documents (repeatable).")
+@click.option("--since", metavar="DATE", help="Only documents published (or ingested) on or after DATE.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_ORDER), help="Only findings of this kind.")
+@click.option("--source", metavar="ID", help="Only findings involving this source.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only findings at least this confident.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many findings.")
+@click.option("--hide-dismissed", is_flag=True, help="Leave out findings a reviewer dismissed.")
+@click.option("--nli-model", metavar="PATH", type=click.Path(), help="A local NLI cross-encoder folder.")
+@thresholds_option
+@pass_state
+def report_command(state: State, story, documents, since, fmt, output, kinds, source, min_confidence, limit,
+                   hide_dismissed, nli_model, threshold_values) -> None:  # fmt: skip
+    """Compare the stored documents, record the run in the audit log and show the findings.
+
+    The terminal view has a header, a coverage matrix (claim groups by source: ✓ states,
+    ✗ contradicts, ~ partial or hedged, · omits), then contradictions, omissions, partial
+    agreements and agreements, each with its sources, the clashing words highlighted, the
+    confidence, the reason and where each claim comes from. --format json is the contract
+    other tools read (schema: verify/schemas/report.schema.json).
+
+    \b
+    Examples:
+      verify report --story saraqeb
+      verify report --story saraqeb --kind contradiction --min-confidence 0.6
+      verify report --story saraqeb --format html -o saraqeb.html
+      verify report --format json | jq '.findings[] | select(.kind == "omission") | .reason'
+    """
+    store = state.store(create=False)
+    if source and not store.source(source):
+        raise VerifyError(f"unknown source {source!r}; list them with `verify sources`")
+    thresholds = parse_thresholds(threshold_values)
+    full = run_report(store, story=story, documents=list(documents) or None, since=since, thresholds=thresholds,
+                      nli_model=load_nli(nli_model))  # fmt: skip
+    view = filter_findings(full, kinds=set(kinds) or None, source=source, min_confidence=min_confidence,
+                           hide_dismissed=hide_dismissed, limit=limit)  # fmt: skip
+    if fmt == "terminal":
+        text = render_terminal(state, terminal.render, view, output)
+    elif fmt == "json":
+        text = to_json(view)
+    elif fmt == "markdown":
+        text = to_markdown(view)
+    elif fmt == "csv":
+        text = to_csv(view)
+    else:
+        texts = {d["id"]: store.document(d["id"])["text"] for d in view["documents"]}
+        text = to_html(view, texts)
+    if text is not None:
+        write_output(text, output)
+    click.echo(f"run {full['run']['id']}: {len(full['findings'])} finding(s) recorded", err=True)
+
+
+@cli.command("check")
+@click.argument("draft", type=click.File("r", encoding="utf-8"))
+@click.option("--story", metavar="NAME", help="Check against this story's documents (default: all).")
+@click.option("--strict", is_flag=True, help="Also fail (exit 1) when a claim is supported by no source.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write the result to FILE instead of stdout.")
+@thresholds_option
+@click.pass_context
+def check_command(ctx: click.Context, draft, story, strict, fmt, output, threshold_values) -> None:
+    """Check a draft's claims against the stored sources before publication.
+
+    Each claim of DRAFT (a file, or - for stdin) is supported (by two or more sources),
+    single-source, unsupported, or contradicted (with the sources and clashing values).
+    Exit code: 0 when nothing is contradicted, 1 when something is (and, with --strict, when
+    something is unsupported), 2 on usage errors. The check is recorded in the audit log.
+
+    \b
+    Examples:
+      verify check draft.md --story saraqeb
+      cat draft.txt | verify check - --strict --format json
+    """
+    state = ctx.obj
+    try:
+        store = state.store(create=False)
+        thresholds = parse_thresholds(threshold_values)
+        name = "stdin" if draft.name == "<stdin>" else draft.name
+        try:
+            text = draft.read()
+        except UnicodeDecodeError as exc:
+            raise VerifyError(f"{name}: not UTF-8 text") from exc
+        result = check_draft(store, text, story=story, thresholds=thresholds, name=name)
+        if fmt == "terminal":
+            rendered = render_terminal(state, terminal.render_check, result, output)
+        elif fmt == "json":
+            rendered = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+        elif fmt == "markdown":
+            rendered = check_markdown(result)
+        elif fmt == "csv":
+            rendered = check_csv(result)
+        else:
+            rendered = check_html(result)
+        if rendered is not None:
+            write_output(rendered, output)
+    except (VerifyError, click.BadParameter) as exc:
+        click.echo(f"verify: error: {exc}", err=True)
+        ctx.exit(2)
+    ctx.exit(exit_code(result, strict))
+
+
+# -- review and audit ------------------------------------------------------------------------
+
+
+@cli.command("review")
+@click.argument("finding", metavar="FINDING")
+@click.option("--confirm", "decision", flag_value="confirm", help="The finding is right.")
+@click.option("--dismiss", "decision", flag_value="dismiss", help="The finding is wrong or irrelevant.")
+@click.option("--escalate", "decision", flag_value="escalate", help="Needs a senior editor or more reporting.")
+@click.option("--note", required=True, help="Why: what the reviewer checked.")
+@click.option("--reviewer", metavar="NAME", help="Who decides (default: the OS user).")
+@click.option("--json", "as_json", is_flag=True, help="Print the recorded decision as JSON.")
+@pass_state
+def review_command(state: State, finding, decision, note, reviewer, as_json) -> None:
+    """Record a reviewer's decision on a finding (see the ids in `verify report`).
+
+    A later decision on the same finding supersedes the earlier one in reports; both stay in
+    the audit log.
+
+    \b
+    Example:
+      verify review f-2ba721069f31 --confirm --note "AFP photos show rebels in the town centre"
+    """
+    if decision is None:
+        raise click.UsageError("choose one of --confirm, --dismiss or --escalate")
+    row = audit.record_decision(state.store(create=False), finding, decision, note, reviewer)
+    if as_json:
+        print_json(row)
+    else:
+        click.echo(f"{row['decision']} recorded on {finding} by {row['reviewer']} ({row['id']})", err=True)
+
+
+@cli.group("audit")
+def audit_group() -> None:
+    """Read the audit log: runs, what went in and out, reviewer decisions, tamper checks.
+
+    \b
+    Examples:
+      verify audit runs
+      verify audit show r-1a2b3c4d5e6f
+      verify audit diff r-1a2b3c4d5e6f r-6f5e4d3c2b1a
+      verify audit replay r-1a2b3c4d5e6f
+      verify audit verify
+      verify audit export r-1a2b3c4d5e6f -o run.jsonl
+    """
+
+
+@audit_group.command("runs")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def audit_runs(state: State, as_json) -> None:
+    """List every run, oldest first."""
+    rows = audit.runs(state.store(create=False))
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="Runs")
+    table.add_column("run", no_wrap=True)
+    table.add_column("command")
+    table.add_column("status", no_wrap=True)
+    for name in ("started", "story", "inputs", "claims", "findings"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(r["id"], r["command"], r["status"], r["started_at"], r["story"] or "", str(len(r["inputs"])),
+                      str(r["n_claims"] or ""), str(r["n_findings"] if r["n_findings"] is not None else ""))  # fmt: skip
+    state.console().print(table)
+
+
+@audit_group.command("show")
+@click.argument("run_id", metavar="RUN")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def audit_show(state: State, run_id, as_json) -> None:
+    """What went into a run, what came out, and what reviewers said."""
+    store = state.store(create=False)
+    record = audit.run(store, run_id)
+    findings = audit.run_findings(store, run_id)
+    decisions = audit.decisions(store, [f["id"] for f in findings])
+    if as_json:
+        print_json({"run": record, "findings": findings, "decisions": decisions})
+        return
+    console = state.console()
+    head = Table.grid(padding=(0, 2))
+    for key in ("id", "command", "status", "started_at", "finished_at", "tool_version", "story", "n_claims",
+                "n_findings"):  # fmt: skip
+        head.add_row(key, str(record[key]))
+    head.add_row("argv", " ".join(record["argv"]))
+    head.add_row(
+        "models", "; ".join(f"{m['name']} {m['version'] or ''} sha256 {m['sha256']}" for m in record["models"])
+    )
+    head.add_row("thresholds", ", ".join(f"{k}={v}" for k, v in record["thresholds"].items()))
+    console.print(head)
+    inputs = Table("document", "sha256", "outlet", "path", title="Inputs")
+    for i in record["inputs"]:
+        inputs.add_row(i["id"], i["sha256"], i["outlet"], i["path"] or "")
+    console.print(inputs)
+    latest = {d["finding_id"]: d for d in decisions}
+    out = Table("finding", "kind", "conf.", "sources", "latest decision", title="Findings")
+    for f in findings:
+        d = latest.get(f["id"])
+        who = ", ".join(f["sources"]) + (f" / omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
+        out.add_row(f["id"], f["kind"], f"{f['confidence']:.2f}", who,
+                    f"{d['decision']} by {d['reviewer']}: {d['note']}" if d else "")  # fmt: skip
+    console.print(out)
+    if decisions:
+        log = Table("decided at", "finding", "decision", "reviewer", "note", title="Decisions (all, oldest first)")
+        for d in decisions:
+            log.add_row(d["decided_at"], d["finding_id"], d["decision"], d["reviewer"], d["note"])
+        console.print(log)
+
+
+@audit_group.command("diff")
+@click.argument("run_a", metavar="RUN_A")
+@click.argument("run_b", metavar="RUN_B")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_state
+def audit_diff(state: State, run_a, run_b, as_json) -> None:
+    """Findings that appeared, disappeared or changed from RUN_A to RUN_B."""
+    result = audit.diff(state.store(create=False), run_a, run_b)
+    if as_json:
+        print_json(result)
+        return
+    console = state.console()
+    for title, rows, style in (
+        ("appeared", result["appeared"], "green"),
+        ("disappeared", result["disappeared"], "red"),
+    ):
+        console.print(f"[{style}]{len(rows)} {title}[/]")
+        for f in rows:
+            console.print(f"  {f['id']} {f['kind']} {f['confidence']:.2f}  {f['reason']}", markup=False)
+    console.print(f"[yellow]{len(result['changed'])} changed[/]")
+    for f in result["changed"]:
+        console.print(f"  {f['id']} {f['kind']}: {', '.join(f['fields'])} (confidence {f['confidence'][0]} -> "
+                      f"{f['confidence'][1]})", markup=False)  # fmt: skip
+
+
+@audit_group.command("replay")
+@click.argument("run_id", metavar="RUN")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def audit_replay(ctx: click.Context, run_id, as_json) -> None:
+    """Re-run a report with its recorded thresholds on its recorded inputs.
+
+    Exit code 0 when the findings come out the same, 1 when they differ."""
+    result = audit.replay(ctx.obj.store(create=False), run_id)
+    if as_json:
+        print_json(result)
+    else:
+        verdict = "the same findings" if result["same"] else "DIFFERENT findings"
+        click.echo(f"replay of {run_id}: {verdict} ({result['findings']} now; {len(result['appeared'])} appeared, "
+                   f"{len(result['disappeared'])} disappeared, {len(result['changed'])} changed)")  # fmt: skip
+        for model in result["models_changed"]:
+            click.echo(f"model changed since the run: {model['role']} {model['name']} "
+                       f"(recorded sha256 {model['recorded'][:12]}, now {str(model['current'])[:12]})")  # fmt: skip
+    ctx.exit(0 if result["same"] else 1)
+
+
+@audit_group.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def audit_verify(ctx: click.Context, as_json) -> None:
+    """Walk the hash chain; report the first audit row altered, deleted or inserted out of order.
+
+    Exit code 0 when the chain holds, 1 when it does not."""
+    result = audit.verify_chain(ctx.obj.store(create=False))
+    if as_json:
+        print_json({"ok": result.ok, "entries": result.entries, "problem": result.problem, "seq": result.seq})
+    elif result.ok:
+        click.echo(f"audit chain intact: {result.entries} entries")
+    else:
+        click.echo(f"audit chain broken: {result.problem}", err=True)
+    ctx.exit(0 if result.ok else 1)
+
+
+@audit_group.command("export")
+@click.argument("run_id", metavar="RUN")
+@click.option("-o", "--output", metavar="FILE", required=True, help="JSON Lines file to write.")
+@pass_state
+def audit_export(state: State, run_id, output) -> None:
+    """Write a run, its inputs' hashes, findings and decisions as JSON Lines for archiving."""
+    lines = audit.export_run(state.store(create=False), run_id)
+    write_output("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), output)
 
 
 if __name__ == "__main__":

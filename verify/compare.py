@@ -222,9 +222,14 @@ def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Th
 # -- reasons ---------------------------------------------------------------------------------
 
 
-def _quote(text: str, limit: int = 90) -> str:
+def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters."""
     text = " ".join(text.split())
-    return f"'{text if len(text) <= limit else text[: limit - 1] + '…'}'"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quote(text: str, limit: int = 90) -> str:
+    return f"'{shorten(text, limit)}'"
 
 
 def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
@@ -331,7 +336,7 @@ def compare(
             continue
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
         edges.append((cand.left, cand.right))
-        findings.append(_pair_finding(verdict, a, b, thresholds))
+        findings.append(pair_finding(verdict, a, b, thresholds))
     groups = _groups(claims, vectors, edges)
     negative_texts = negative_report_texts(claims)
     negative_matrix, n_more = claim_vectors(store, list(negative_texts.values()), embedder)
@@ -347,7 +352,7 @@ def compare(
     return Comparison(claims, findings, groups, thresholds, models, checks, stats)
 
 
-def _pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dict:
+def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dict:
     claims = [a["id"], b["id"]]
     return {
         "id": finding_id(verdict["kind"], claims),

@@ -86,9 +86,77 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (model_hash, text_hash)
     );
     """,
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+    ALTER TABLE runs ADD COLUMN pid INTEGER;
+    ALTER TABLE runs ADD COLUMN story TEXT;
+    CREATE TABLE findings (
+        run_id TEXT NOT NULL REFERENCES runs(id),
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        claims TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        omitted_by TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        reason TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        thresholds TEXT NOT NULL,
+        PRIMARY KEY (run_id, id)
+    );
+    CREATE INDEX findings_id ON findings(id);
+    CREATE TABLE decisions (
+        id TEXT PRIMARY KEY,
+        finding_id TEXT NOT NULL,
+        run_id TEXT NOT NULL REFERENCES runs(id),
+        decision TEXT NOT NULL CHECK (decision IN ('confirm', 'dismiss', 'escalate')),
+        note TEXT NOT NULL,
+        reviewer TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+    );
+    CREATE INDEX decisions_finding ON decisions(finding_id);
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('run', 'decision')),
+        ref TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TRIGGER runs_append_only BEFORE UPDATE ON runs WHEN OLD.status != 'running'
+    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs
+    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    CREATE TRIGGER findings_no_update BEFORE UPDATE ON findings
+    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    CREATE TRIGGER findings_no_delete BEFORE DELETE ON findings
+    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-JSON_COLUMNS = {"aliases", "numbers", "dates", "places", "argv", "models", "thresholds", "inputs"}
+JSON_COLUMNS = {
+    "aliases",
+    "numbers",
+    "dates",
+    "places",
+    "argv",
+    "models",
+    "thresholds",
+    "inputs",
+    "claims",
+    "sources",
+    "omitted_by",
+    "evidence",
+}
 
 
 def default_path() -> str:
@@ -231,13 +299,25 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True) ->
     return store
 
 
+def _statements(script: str) -> Iterator[str]:
+    """Split a script into whole statements (trigger bodies keep their inner semicolons)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
+
+
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
     """Apply MIGRATIONS[version:] in one transaction (BEGIN IMMEDIATE: one migrator at a time)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         for step in MIGRATIONS[current:]:
-            for statement in filter(str.strip, step.split(";")):
+            for statement in _statements(step):
                 conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")

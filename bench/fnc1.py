@@ -1,0 +1,202 @@
+"""Score verify's stance engine on FNC-1-format files.
+
+    python bench/fnc1.py [--bodies BODIES.csv --stances STANCES.csv] [--sample N --seed S]
+                         [--predictions OUT.csv] [--json]
+
+The headline is the claim; the article body is one source's document, segmented into claims as
+`verify ingest` does; verify.stance turns the comparison's evidence into agree / disagree /
+discuss / unrelated. Without --bodies/--stances it runs on the dev hold-out split (the FNC-1
+training files filtered by splits/hold_out_ids.txt). A stances file without a Stance column gets
+predictions only. Embeddings are cached in bench/results/fnc1-cache.db (a verify store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from verify.claims import extract_claims, sentence_claim
+from verify.compare import prepare
+from verify.match import claim_vectors
+from verify.models import load_embedder
+from verify.progress import progress
+from verify.sources import bundled_index
+from verify.stance import FNC_POINTS, LABELS, decide, features, load_stance_model
+from verify.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+FNC_DIR = ROOT.parent / "shared" / "eval" / "fnc1"
+CACHE = ROOT / "bench" / "results" / "fnc1-cache.db"
+
+
+def read_bodies(path: Path) -> dict[str, str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["Body ID"]: row["articleBody"] for row in csv.DictReader(handle)}
+
+
+def read_stances(path: Path, body_ids: set[str] | None = None) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = [
+            {"headline": r["Headline"], "body_id": r["Body ID"], "stance": r.get("Stance")}
+            for r in csv.DictReader(handle)
+        ]
+    return [r for r in rows if body_ids is None or r["body_id"] in body_ids]
+
+
+def split_ids(name: str) -> set[str]:
+    return set((FNC_DIR / "splits" / f"{name}_ids.txt").read_text().split())
+
+
+def sample(pairs: list[dict], n: int | None, seed: int) -> list[dict]:
+    """A deterministic sample of ``n`` pairs, kept in input order."""
+    if not n or n >= len(pairs):
+        return pairs
+    keep = sorted(random.Random(seed).sample(range(len(pairs)), n))
+    return [pairs[i] for i in keep]
+
+
+class FeatureBuilder:
+    """Segments bodies into claims and embeds everything once (cached in a verify store)."""
+
+    def __init__(self, cache: Path = CACHE):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        self.store = open_store(cache)
+        self.embedder = load_embedder()
+        self.index = bundled_index()
+
+    def build(self, pairs: list[dict], bodies: dict[str, str]) -> np.ndarray:
+        needed = sorted({p["body_id"] for p in pairs})
+        documents = {}
+        for body_id in progress(needed, "Segmenting bodies"):
+            doc = {"id": f"fnc{body_id}", "text": bodies[body_id], "outlet": "body", "published": None}
+            claims, _ = extract_claims(doc, self.index)
+            documents[body_id] = [prepare(dict(c, source_name=c["source"])) for c in claims]
+        headlines = sorted({p["headline"] for p in pairs})
+        claims = {h: prepare(sentence_claim(h, self.index)) for h in progress(headlines, "Reading headlines")}
+        texts = [c["assertion"] for c in claims.values()]
+        texts += [c["assertion"] for body_id in needed for c in documents[body_id]]
+        vectors, _ = claim_vectors(self.store, texts, self.embedder)
+        lookup = dict(zip(texts, vectors, strict=True))
+        body_vectors = {
+            b: np.stack([lookup[c["assertion"]] for c in documents[b]]) if documents[b] else np.zeros((0, 384))
+            for b in needed
+        }
+        rows = [
+            features(claims[p["headline"]], documents[p["body_id"]], lookup[claims[p["headline"]]["assertion"]],
+                     body_vectors[p["body_id"]])
+            for p in progress(pairs, "Comparing")
+        ]  # fmt: skip
+        return np.array(rows)
+
+
+def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float]:
+    """(raw score, maximum score) under FNC-1's official rule."""
+    index = {label: i for i, label in enumerate(LABELS)}
+    raw = sum(FNC_POINTS[index[g], index[p]] for g, p in zip(gold, predicted, strict=True))
+    best = sum(FNC_POINTS[index[g], index[g]] for g in gold)
+    return float(raw), float(best)
+
+
+def per_class_f1(gold: list[str], predicted: list[str]) -> dict[str, float]:
+    out = {}
+    for label in LABELS:
+        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
+        fp = sum(p == label != g for g, p in zip(gold, predicted, strict=True))
+        fn = sum(g == label != p for g, p in zip(gold, predicted, strict=True))
+        out[label] = round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
+    return out
+
+
+def reliability(probabilities: np.ndarray, gold: list[str], bins: int = 10) -> tuple[float, list[dict]]:
+    """Expected calibration error of the top-label confidence, and the table behind it."""
+    confidence = probabilities.max(axis=1)
+    correct = np.array([LABELS[i] == g for i, g in zip(probabilities.argmax(axis=1), gold, strict=True)])
+    table, ece = [], 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = (confidence > low) & (confidence <= high) if b else (confidence <= high)
+        if not inside.any():
+            continue
+        gap = abs(correct[inside].mean() - confidence[inside].mean())
+        ece += inside.mean() * gap
+        table.append({"bin": f"{low:.1f}-{high:.1f}", "pairs": int(inside.sum()),
+                      "confidence": round(float(confidence[inside].mean()), 3),
+                      "accuracy": round(float(correct[inside].mean()), 3)})  # fmt: skip
+    return round(float(ece), 4), table
+
+
+def evaluate(gold: list[str], predicted: list[str], probabilities: np.ndarray) -> dict:
+    raw, best = fnc_score(gold, predicted)
+    ece, table = reliability(probabilities, gold)
+    confusion = {g: {p: sum(x == g and y == p for x, y in zip(gold, predicted, strict=True)) for p in LABELS}
+                 for g in LABELS}  # fmt: skip
+    return {"relative_score": round(100 * raw / best, 2), "raw_score": raw, "max_score": best,
+            "accuracy": round(sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold), 4),
+            "f1": per_class_f1(gold, predicted), "confusion": confusion, "ece": ece, "reliability": table}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Score verify's stance engine on FNC-1-format files.")
+    parser.add_argument("--bodies", type=Path, help="bodies CSV (default: FNC-1 training bodies)")
+    parser.add_argument("--stances", type=Path, help="stances CSV (default: the dev hold-out split)")
+    parser.add_argument("--sample", type=int, help="score a deterministic sample of N pairs")
+    parser.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
+    parser.add_argument("--predictions", type=Path, help="write Headline,Body ID,Stance rows here, in input order")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args(argv)
+    if bool(args.bodies) != bool(args.stances):
+        parser.error("give both --bodies and --stances, or neither (the dev hold-out split)")
+    if args.bodies:
+        bodies, pairs = read_bodies(args.bodies), read_stances(args.stances)
+    else:
+        bodies = read_bodies(FNC_DIR / "train_bodies.csv")
+        pairs = read_stances(FNC_DIR / "train_stances.csv", split_ids("hold_out"))
+    missing = sorted({p["body_id"] for p in pairs} - bodies.keys())
+    if missing:
+        print(f"fnc1: error: {len(missing)} Body ID(s) not in the bodies file, e.g. {missing[0]}", file=sys.stderr)
+        return 2
+    pairs = sample(pairs, args.sample, args.seed)
+    started = time.perf_counter()
+    x = FeatureBuilder().build(pairs, bodies)
+    probabilities = load_stance_model().probabilities(x)
+    predicted = decide(probabilities)
+    seconds = time.perf_counter() - started
+    if args.predictions:
+        with args.predictions.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["Headline", "Body ID", "Stance"])
+            writer.writerows([p["headline"], p["body_id"], label] for p, label in zip(pairs, predicted, strict=True))
+    result = {"pairs": len(pairs), "seconds": round(seconds, 1), "pairs_per_second": round(len(pairs) / seconds, 1)}
+    if all(p["stance"] in LABELS for p in pairs):
+        result |= evaluate([p["stance"] for p in pairs], predicted, probabilities)
+    print_result(result, args.json)
+    return 0
+
+
+def print_result(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    print(f"pairs: {result['pairs']}  time: {result['seconds']} s  ({result['pairs_per_second']} pairs/s)")
+    if "relative_score" not in result:
+        return
+    print(f"relative FNC score: {result['relative_score']:.2f}%  ({result['raw_score']} / {result['max_score']})")
+    print("per-class F1: " + "  ".join(f"{k} {v:.3f}" for k, v in result["f1"].items()))
+    print("confusion (rows gold, columns predicted):")
+    print(f"{'':>10}" + "".join(f"{p:>11}" for p in LABELS))
+    for g in LABELS:
+        print(f"{g:>10}" + "".join(f"{result['confusion'][g][p]:>11}" for p in LABELS))
+    print(f"expected calibration error (top label): {result['ece']:.4f}")
+    for row in result["reliability"]:
+        print(f"  {row['bin']}  pairs {row['pairs']:>5}  confidence {row['confidence']:.3f}  accuracy {row['accuracy']:.3f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,348 @@
+"""The audit log: every run, its inputs, models, thresholds and findings, and every reviewer decision.
+
+Audit rows are append-only (SQLite triggers refuse updates and deletes) and chained: each
+completed run and each decision adds an ``audit_log`` entry whose hash covers the previous
+entry's hash and a digest of the row it records, so editing, deleting, inserting or reordering
+rows by hand is caught by :func:`verify_chain`. A run is written as 'running' first and completed,
+with all its findings, in one transaction: a run killed halfway never looks complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .compare import Thresholds, compare
+from .errors import VerifyError
+from .models import NLIModel, embedding_model_info
+from .store import encode_row
+
+GENESIS = "0" * 64
+DECISIONS = ("confirm", "dismiss", "escalate")
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def canonical(data) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- runs ------------------------------------------------------------------------------------
+
+
+def start_run(store, command: str, documents: list[dict], thresholds: dict, story: str | None = None,
+              argv: list[str] | None = None) -> dict:  # fmt: skip
+    """Record a run as started. Runs left 'running' by a dead process are marked 'aborted'."""
+    _mark_dead_runs_aborted(store)
+    run = {
+        "id": "r-" + uuid.uuid4().hex[:12],
+        "command": command,
+        "status": "running",
+        "started_at": now(),
+        "finished_at": None,
+        "tool_version": __version__,
+        "argv": list(sys.argv if argv is None else argv),
+        "models": [],
+        "thresholds": thresholds,
+        "inputs": [
+            {"id": d["id"], "sha256": d["sha256"], "outlet": d["outlet"], "path": d.get("path")} for d in documents
+        ],  # fmt: skip
+        "n_claims": None,
+        "n_findings": None,
+        "pid": os.getpid(),
+        "story": story,
+    }
+    with store.transaction():
+        store.db["runs"].insert(encode_row(run))
+    return run
+
+
+def finish_run(store, run: dict, findings: list[dict], models: list[dict], n_claims: int) -> dict:
+    """Store the run's findings, mark it complete and chain it, all in one transaction."""
+    run = dict(run, status="complete", finished_at=now(), models=models, n_claims=n_claims, n_findings=len(findings))
+    rows = [_finding_row(run["id"], n, f) for n, f in enumerate(findings)]
+    with store.transaction():
+        store.db["findings"].insert_all([encode_row(r) for r in rows])
+        store.db["runs"].update(run["id"], encode_row({k: v for k, v in run.items() if k != "id"}))
+        _append(store, "run", run["id"], _run_digest(store, run["id"]))
+    return run
+
+
+@contextmanager
+def aborting(store, run: dict) -> Iterator[None]:
+    """Mark the run aborted if the work inside fails or is interrupted."""
+    try:
+        yield
+    except BaseException:
+        with store.transaction():
+            store.conn.execute("UPDATE runs SET status = 'aborted', finished_at = ? WHERE id = ?", [now(), run["id"]])
+        raise
+
+
+def _finding_row(run_id: str, position: int, finding: dict) -> dict:
+    keys = ("id", "kind", "claims", "sources", "omitted_by", "confidence", "reason", "evidence", "thresholds")
+    return {"run_id": run_id, "position": position, **{k: finding[k] for k in keys}}
+
+
+def _mark_dead_runs_aborted(store) -> None:
+    stale = [r for r in store.rows("SELECT id, pid FROM runs WHERE status = 'running'") if not _alive(r["pid"])]
+    if stale:
+        with store.transaction():
+            for r in stale:
+                store.conn.execute("UPDATE runs SET status = 'aborted' WHERE id = ?", [r["id"]])
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run(store, run_id: str) -> dict:
+    found = store.rows("SELECT * FROM runs WHERE id = ?", [run_id])
+    if not found:
+        raise VerifyError(f"unknown run {run_id!r}; list them with `verify audit runs`")
+    return found[0]
+
+
+def runs(store) -> list[dict]:
+    return store.rows("SELECT * FROM runs ORDER BY started_at, id")
+
+
+def run_findings(store, run_id: str) -> list[dict]:
+    return store.rows("SELECT * FROM findings WHERE run_id = ? ORDER BY position", [run_id])
+
+
+# -- decisions -------------------------------------------------------------------------------
+
+
+def record_decision(store, finding_id: str, decision: str, note: str, reviewer: str | None = None) -> dict:
+    """A reviewer's decision on a finding; later decisions supersede, never erase, earlier ones."""
+    if decision not in DECISIONS:
+        raise VerifyError(f"unknown decision {decision!r}: use one of {', '.join(DECISIONS)}")
+    if not note.strip():
+        raise VerifyError("a decision needs a note saying why (--note TEXT)")
+    latest_run = store.rows(
+        "SELECT findings.run_id FROM findings JOIN runs ON runs.id = findings.run_id"
+        " WHERE findings.id = ? ORDER BY runs.started_at DESC LIMIT 1",
+        [finding_id],
+    )
+    if not latest_run:
+        raise VerifyError(
+            f"unknown finding {finding_id!r} in {store.path}: it was not produced by a run of this database"
+        )
+    row = {"id": "d-" + uuid.uuid4().hex[:12], "finding_id": finding_id, "run_id": latest_run[0]["run_id"],
+           "decision": decision, "note": note, "reviewer": reviewer or _os_user(), "decided_at": now()}  # fmt: skip
+    with store.transaction():
+        store.db["decisions"].insert(row)
+        _append(store, "decision", row["id"], sha256(canonical(row)))
+    return row
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def latest_decisions(store) -> dict[str, dict]:
+    """The latest decision on each finding id."""
+    latest = {}
+    for row in store.rows("SELECT * FROM decisions ORDER BY decided_at, id"):
+        latest[row["finding_id"]] = row
+    return latest
+
+
+def decisions(store, finding_ids: list[str] | None = None) -> list[dict]:
+    rows = store.rows("SELECT * FROM decisions ORDER BY decided_at, id")
+    return [r for r in rows if finding_ids is None or r["finding_id"] in finding_ids]
+
+
+# -- the chain -------------------------------------------------------------------------------
+
+
+def _append(store, kind: str, ref: str, digest: str) -> None:
+    last = store.conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    store.conn.execute(
+        "INSERT INTO audit_log (seq, kind, ref, digest, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
+        [seq, kind, ref, digest, prev, _link(seq, kind, ref, digest, prev)],
+    )
+
+
+def _link(seq: int, kind: str, ref: str, digest: str, prev: str) -> str:
+    return sha256(f"{prev}|{seq}|{kind}|{ref}|{digest}")
+
+
+def _run_digest(store, run_id: str) -> str | None:
+    found = store.conn.execute("SELECT * FROM runs WHERE id = ?", [run_id])
+    columns = [c[0] for c in found.description]
+    row = found.fetchone()
+    if row is None:
+        return None
+    record = dict(zip(columns, row, strict=True))
+    findings = store.conn.execute("SELECT * FROM findings WHERE run_id = ? ORDER BY position", [run_id])
+    names = [c[0] for c in findings.description]
+    record["findings"] = [dict(zip(names, f, strict=True)) for f in findings.fetchall()]
+    return sha256(canonical(record))
+
+
+def _decision_digest(store, decision_id: str) -> str | None:
+    found = store.rows("SELECT * FROM decisions WHERE id = ?", [decision_id])
+    return sha256(canonical(found[0])) if found else None
+
+
+@dataclass
+class ChainReport:
+    ok: bool
+    entries: int
+    problem: str | None = None
+    seq: int | None = None
+
+
+def verify_chain(store) -> ChainReport:
+    """Walk the chain; report the first row altered, deleted or inserted out of order."""
+    entries = store.rows("SELECT * FROM audit_log ORDER BY seq")
+    prev = GENESIS
+    for expected_seq, entry in enumerate(entries, start=1):
+        where = f"audit entry {entry['seq']} ({entry['kind']} {entry['ref']})"
+        if entry["seq"] != expected_seq:
+            return ChainReport(False, len(entries), f"entry {expected_seq} is missing: a row was deleted before {where}",
+                               expected_seq)  # fmt: skip
+        if entry["prev_hash"] != prev:
+            return ChainReport(False, len(entries), f"{where} does not follow entry {expected_seq - 1}: rows were "
+                               "reordered, deleted or inserted", entry["seq"])  # fmt: skip
+        if _link(entry["seq"], entry["kind"], entry["ref"], entry["digest"], entry["prev_hash"]) != entry["hash"]:
+            return ChainReport(False, len(entries), f"{where} was altered (its hash does not match)", entry["seq"])
+        digest = _run_digest(store, entry["ref"]) if entry["kind"] == "run" else _decision_digest(store, entry["ref"])
+        if digest is None:
+            return ChainReport(
+                False, len(entries), f"{where}: the {entry['kind']} it records was deleted", entry["seq"]
+            )
+        if digest != entry["digest"]:
+            return ChainReport(
+                False, len(entries), f"{where}: the {entry['kind']} it records was altered", entry["seq"]
+            )
+        prev = entry["hash"]
+    chained = {(e["kind"], e["ref"]) for e in entries}
+    for r in store.rows("SELECT id FROM runs WHERE status = 'complete' ORDER BY started_at"):
+        if ("run", r["id"]) not in chained:
+            return ChainReport(
+                False, len(entries), f"run {r['id']} is marked complete but is not in the chain: inserted by hand"
+            )
+    for d in store.rows("SELECT id FROM decisions ORDER BY decided_at"):
+        if ("decision", d["id"]) not in chained:
+            return ChainReport(False, len(entries), f"decision {d['id']} is not in the chain: inserted by hand")
+    orphans = store.rows(
+        "SELECT DISTINCT run_id FROM findings WHERE run_id NOT IN (SELECT id FROM runs WHERE status = 'complete')"
+    )
+    if orphans:
+        return ChainReport(False, len(entries), f"findings of run {orphans[0]['run_id']} belong to no complete run")
+    return ChainReport(True, len(entries))
+
+
+# -- reading the log -------------------------------------------------------------------------
+
+
+def diff(store, run_a: str, run_b: str) -> dict:
+    """Findings that appeared, disappeared or changed (confidence, reason, evidence) from A to B."""
+    a = {f["id"]: f for f in run_findings(store, run(store, run_a)["id"])}
+    b = {f["id"]: f for f in run_findings(store, run(store, run_b)["id"])}
+    changed = []
+    for fid in sorted(a.keys() & b.keys()):
+        fields = [k for k in ("confidence", "reason", "sources", "omitted_by", "evidence") if a[fid][k] != b[fid][k]]
+        if fields:
+            changed.append({"id": fid, "kind": b[fid]["kind"], "fields": fields,
+                            "confidence": [a[fid]["confidence"], b[fid]["confidence"]]})  # fmt: skip
+    return {
+        "from": run_a,
+        "to": run_b,
+        "appeared": [_brief(b[f]) for f in sorted(b.keys() - a.keys())],
+        "disappeared": [_brief(a[f]) for f in sorted(a.keys() - b.keys())],
+        "changed": changed,
+    }
+
+
+def _brief(finding: dict) -> dict:
+    return {k: finding[k] for k in ("id", "kind", "sources", "omitted_by", "confidence", "reason")}
+
+
+def export_run(store, run_id: str) -> list[dict]:
+    """The run, its inputs, findings and decisions as JSON Lines records."""
+    record = run(store, run_id)
+    findings = run_findings(store, run_id)
+    lines = [{"type": "run", **{k: v for k, v in record.items() if k != "inputs"}}]
+    lines += [{"type": "input", "run_id": run_id, **i} for i in record["inputs"]]
+    lines += [{"type": "finding", **f} for f in findings]
+    lines += [{"type": "decision", **d} for d in decisions(store, [f["id"] for f in findings])]
+    chain = store.rows("SELECT * FROM audit_log WHERE kind = 'run' AND ref = ?", [run_id])
+    if chain:
+        lines.append({"type": "chain", **chain[0]})
+    return lines
+
+
+def replay(store, run_id: str, embedder=None) -> dict:
+    """Re-run a report with its recorded thresholds on its recorded inputs; say whether the
+    findings come out the same and which models changed since."""
+    record = run(store, run_id)
+    if record["status"] != "complete":
+        raise VerifyError(f"run {run_id} is {record['status']}, not complete: there is nothing to replay")
+    if record["command"] != "report":
+        raise VerifyError(
+            f"run {run_id} is a {record['command']} run; replay re-runs report runs (drafts are not stored)"
+        )
+    for item in record["inputs"]:
+        stored = store.document(item["id"])
+        if stored is None or stored["sha256"] != item["sha256"]:
+            raise VerifyError(f"input document {item['id']} of run {run_id} is no longer stored as it was")
+    changed_models, nli_model = [], None
+    for model in record["models"]:
+        if model["role"] == "embedding":
+            current = embedding_model_info().sha256
+        else:
+            nli_model = NLIModel(model["path"]) if Path(model["path"]).is_dir() else None
+            current = nli_model.info.sha256 if nli_model else None
+        if current != model["sha256"]:
+            changed_models.append({"role": model["role"], "name": model["name"], "recorded": model["sha256"],
+                                   "current": current})  # fmt: skip
+    thresholds = Thresholds(**record["thresholds"])
+    claims = store.claims(documents=[i["id"] for i in record["inputs"]])
+    result = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims)
+    before = {f["id"]: f for f in run_findings(store, run_id)}
+    after = {f["id"]: f for f in result.findings}
+    changed = sorted(f for f in before.keys() & after.keys()
+                     if before[f]["confidence"] != after[f]["confidence"] or before[f]["reason"] != after[f]["reason"])  # fmt: skip
+    return {
+        "run": run_id,
+        "same": before.keys() == after.keys() and not changed,
+        "findings": len(after),
+        "models_changed": changed_models,
+        "appeared": [_brief(after[f]) for f in sorted(after.keys() - before.keys())],
+        "disappeared": [_brief(before[f]) for f in sorted(before.keys() - after.keys())],
+        "changed": changed,
+    }

@@ -1,0 +1,157 @@
+"""The pre-publication check: each claim of a draft against the stored sources.
+
+A draft claim is *contradicted* (some source clashes with it), *supported* (two or more sources
+state it), *single-source* (one does) or *unsupported* (none does). The comparison is the same
+pair judgement :mod:`verify.compare` uses; the check is recorded as a run in the audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from html import escape
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .audit import aborting, finish_run, start_run
+from .claims import extract_claims
+from .compare import Thresholds, judge_pair, pair_finding, prepare
+from .errors import VerifyError
+from .html import CSP, STYLE
+from .match import claim_vectors
+from .models import load_embedder
+from .report import select_documents
+from .sources import SourceIndex
+
+STATUSES = ("contradicted", "unsupported", "single-source", "supported")
+SCHEMA = "verify.check/1"
+
+
+def check_draft(store, text: str, story: str | None = None, thresholds: Thresholds | None = None, embedder=None,
+                argv=None, name: str = "draft") -> dict:  # fmt: skip
+    """Check every claim of ``text`` against the stored documents (of ``story``)."""
+    if not text.strip():
+        raise VerifyError(f"{name} is empty: nothing to check")
+    thresholds = thresholds or Thresholds()
+    chosen = select_documents(store, story)
+    stored = [prepare(c) for c in store.claims(documents=[d["id"] for d in chosen]) if not c["negative"]]
+    if not stored:
+        raise VerifyError("the stored documents hold no claims to check against")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    draft = {"id": f"draft-{sha[:12]}", "text": text, "outlet": "draft", "published": None}
+    index = SourceIndex(store.sources())
+    draft_claims = [prepare(dict(c, source_name="draft")) for c in extract_claims(draft, index)[0]]
+    if not draft_claims:
+        raise VerifyError(f"{name} holds no checkable claims (sentences of four words or more)")
+    embedder = embedder or load_embedder()
+    run = start_run(store, "check", chosen, thresholds.as_dict(), story=story, argv=argv)
+    with aborting(store, run):
+        results, findings = _judge(store, draft_claims, stored, thresholds, embedder)
+    run = finish_run(store, run, findings, [embedder.info.as_dict()], len(stored) + len(draft_claims))
+    counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
+    return {
+        "schema": SCHEMA,
+        "run": {k: run[k] for k in ("id", "command", "status", "started_at", "finished_at", "tool_version",
+                                    "thresholds", "models")}
+        | {"inputs": [{"id": i["id"], "sha256": i["sha256"]} for i in run["inputs"]], "story": story},
+        "draft": {"name": name, "sha256": sha, "claims": len(draft_claims)},
+        "results": results,
+        "summary": counts,
+    }  # fmt: skip
+
+
+def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict], list[dict]]:
+    draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
+    stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)
+    tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [c["assertion"] for c in draft_claims + stored]
+    )
+    draft_tfidf, stored_tfidf = tfidf[: len(draft_claims)], tfidf[len(draft_claims) :]
+    similarity = draft_vectors @ stored_vectors.T
+    results, findings = [], []
+    for i, claim in enumerate(draft_claims):
+        top = np.argsort(-similarity[i], kind="stable")[: thresholds.top_k]
+        evidence = []
+        for j in top:
+            if similarity[i, j] < thresholds.match_floor - thresholds.name_boost:
+                break
+            lexical = float(draft_tfidf[i].multiply(stored_tfidf[j]).sum())
+            verdict = judge_pair(claim, stored[j], float(similarity[i, j]), lexical, thresholds)
+            if verdict is None:
+                continue
+            finding = pair_finding(verdict, claim, stored[j], thresholds)
+            findings.append(finding)
+            evidence.append({"finding": finding["id"], "kind": verdict["kind"], "claim": stored[j]["id"],
+                             "source": stored[j]["source"], "source_name": stored[j]["source_name"],
+                             "text": stored[j]["text"], "confidence": verdict["confidence"],
+                             "reason": finding["reason"], "clashes": verdict["evidence"].get("clashes", {})})  # fmt: skip
+        against = sorted({e["source"] for e in evidence if e["kind"] == "contradiction"})
+        behind = sorted({e["source"] for e in evidence if e["kind"] != "contradiction"} - set(against))
+        status = (
+            "contradicted"
+            if against
+            else "supported"
+            if len(behind) >= 2
+            else "single-source"
+            if behind
+            else "unsupported"
+        )
+        results.append({"claim": {k: claim[k] for k in ("id", "text", "start", "end")}, "status": status,
+                        "supported_by": behind, "contradicted_by": against, "evidence": evidence})  # fmt: skip
+    return results, findings
+
+
+def exit_code(result: dict, strict: bool = False) -> int:
+    """0: nothing contradicted; 1: something is (or, with ``strict``, something is unsupported)."""
+    summary = result["summary"]
+    return 1 if summary["contradicted"] or strict and summary["unsupported"] else 0
+
+
+# -- views -----------------------------------------------------------------------------------
+
+STATUS_WORDS = {"contradicted": "CONTRADICTED", "unsupported": "unsupported", "single-source": "single source",
+                "supported": "supported"}  # fmt: skip
+
+
+def _line(result: dict) -> str:
+    s = result["summary"]
+    return (f"{result['draft']['claims']} claim(s): {s['supported']} supported, {s['single-source']} single-source, "
+            f"{s['unsupported']} unsupported, {s['contradicted']} contradicted")  # fmt: skip
+
+
+def check_markdown(result: dict) -> str:
+    lines = [f"# verify check: {result['draft']['name']}", "", f"Run `{result['run']['id']}` · {_line(result)}", ""]
+    for r in result["results"]:
+        lines.append(f"- **{STATUS_WORDS[r['status']]}**: {r['claim']['text']}")
+        for e in r["evidence"]:
+            lines.append(f"  - {e['kind']} ({e['confidence']:.2f}) — {e['reason']}")
+    return "\n".join(lines) + "\n"
+
+
+def check_csv(result: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["claim_id", "status", "text", "supported_by", "contradicted_by", "run_id"])
+    for r in result["results"]:
+        writer.writerow([r["claim"]["id"], r["status"], r["claim"]["text"], ";".join(r["supported_by"]),
+                         ";".join(r["contradicted_by"]), result["run"]["id"]])  # fmt: skip
+    return out.getvalue()
+
+
+def check_html(result: dict) -> str:
+    rows = []
+    for r in result["results"]:
+        evidence = "".join(f"<li>{escape(e['kind'])} ({e['confidence']:.2f}): {escape(e['reason'])}</li>"
+                           for e in r["evidence"])  # fmt: skip
+        kind = {"contradicted": "contradiction", "supported": "agreement", "single-source": "partial"}.get(
+            r["status"], "omission"
+        )
+        rows.append(f'<section class="finding {kind}"><span class="kind">{escape(STATUS_WORDS[r["status"]])}</span>'
+                    f"<p>{escape(r['claim']['text'])}</p><ul>{evidence}</ul></section>")  # fmt: skip
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>verify check</title>'
+            f"<style>{STYLE}</style></head><body><header><h1>verify check: {escape(result['draft']['name'])}</h1>"
+            f"<div class=meta>Run <code>{escape(result['run']['id'])}</code> · {escape(_line(result))}</div></header>"
+            f"<main>{''.join(rows)}</main></body></html>\n")  # fmt: skip

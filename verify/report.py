@@ -1,0 +1,277 @@
+"""Reports: a comparison's findings as a JSON document (the contract), and as terminal, Markdown,
+CSV and self-contained HTML views of that document.
+
+:func:`build_report` makes the JSON document (``verify/schemas/report.schema.json`` describes
+it); every other format renders from it, so all formats say the same thing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from importlib.resources import files
+
+from .audit import aborting, finish_run, latest_decisions, start_run
+from .compare import Thresholds, compare, shorten
+from .errors import VerifyError
+from .ingest import check_date
+
+SCHEMA = "verify.report/1"
+KIND_ORDER = ("contradiction", "omission", "partial", "agreement")
+CELL_SYMBOLS = {"states": "✓", "contradicts": "✗", "partial": "~", "omits": "·", "none": " "}
+CELL_WORDS = {"states": "states it", "contradicts": "contradicts it", "partial": "in part or hedged",
+              "omits": "omits it", "none": "no claim"}  # fmt: skip
+CLAIM_KEYS = ("id", "document_id", "source", "source_name", "outlet", "text", "start", "end", "cue", "negative")
+
+
+def schema() -> dict:
+    return json.loads(files("verify").joinpath("schemas/report.schema.json").read_text())
+
+
+def build_report(
+    store, comparison, run: dict, decisions: dict[str, dict] | None = None, story: str | None = None
+) -> dict:
+    """The report document for a completed run of ``comparison``."""
+    decisions = decisions or {}
+    claims = {c["id"]: c for c in comparison.claims}
+    document_ids = sorted({c["document_id"] for c in comparison.claims})
+    documents = [store.document(d) for d in document_ids]
+    source_ids = sorted({c["source"] for c in comparison.claims} | {c["outlet"] for c in comparison.claims})
+    sources = [store.source(s) for s in source_ids]
+    findings = []
+    for f in comparison.findings:
+        decision = decisions.get(f["id"])
+        findings.append({**f, "spans": highlight_spans(f, claims),
+                         "decision": _decision_view(decision) if decision else None})  # fmt: skip
+    return {
+        "schema": SCHEMA,
+        "run": {
+            "id": run["id"], "command": run["command"], "status": run["status"], "started_at": run["started_at"],
+            "finished_at": run.get("finished_at"), "tool_version": run["tool_version"], "story": story,
+            "models": [m.as_dict() for m in comparison.models], "checks": comparison.checks,
+            "thresholds": comparison.thresholds.as_dict(),
+            "inputs": [{"id": i["id"], "sha256": i["sha256"]} for i in run["inputs"]],
+            "stats": comparison.stats,
+        },
+        "sources": [{"id": s["id"], "name": s["name"], "kind": s["kind"], "registered": bool(s["registered"])}
+                    for s in sources],
+        "documents": [{k: d[k] for k in ("id", "sha256", "outlet", "story", "title", "url", "published", "path")}
+                      for d in documents],
+        "claims": [{k: (bool(c[k]) if k == "negative" else c[k]) for k in CLAIM_KEYS} for c in comparison.claims],
+        "groups": comparison.groups,
+        "matrix": coverage_matrix(comparison),
+        "findings": findings,
+    }  # fmt: skip
+
+
+def _decision_view(row: dict) -> dict:
+    return {k: row[k] for k in ("id", "decision", "note", "reviewer", "decided_at")}
+
+
+def highlight_spans(finding: dict, claims: dict[str, dict]) -> dict[str, list[list[int]]]:
+    """Character spans, per claim, of the values that clash (numbers, dates, verbs, negations)."""
+    if finding["kind"] != "contradiction":
+        return {}
+    left, right = finding["claims"]
+    spans: dict[str, list[list[int]]] = {left: [], right: []}
+    for name, found in finding["evidence"].get("clashes", {}).items():
+        for clash in found if isinstance(found, list) else [found]:
+            if "left_span" in clash:
+                spans[left].append(clash["left_span"])
+                spans[right].append(clash["right_span"])
+            elif name == "polarity":
+                for cid, words in ((left, clash["left"]), (right, clash["right"])):
+                    text = claims[cid]["text"]
+                    for word in words:
+                        at = text.find(word)
+                        if at >= 0:
+                            spans[cid].append([at, at + len(word)])
+    return {cid: sorted(s) for cid, s in spans.items() if s}
+
+
+def coverage_matrix(comparison) -> dict:
+    """One row per claim group, one column per source: states, contradicts, partial, omits or none.
+
+    Each claim of a group takes a side relative to the group's label claim: agreement and partial
+    findings keep the side, contradictions flip it (breadth-first from the label). A source
+    states the group if one of its claims is on the label's side (partial if only by partial
+    findings or hedged), contradicts it if its claims are only on the other side."""
+    claims = {c["id"]: c for c in comparison.claims}
+    links: dict[str, list[tuple[str, str]]] = {}
+    for f in comparison.findings:
+        if f["kind"] != "omission":
+            a, b = f["claims"]
+            links.setdefault(a, []).append((b, f["kind"]))
+            links.setdefault(b, []).append((a, f["kind"]))
+    omitted = {(f["evidence"]["group"], s) for f in comparison.findings if f["kind"] == "omission"
+               for s in f["omitted_by"]}  # fmt: skip
+    speakers = sorted({c["source"] for c in comparison.claims if not c["negative"]} | {s for _, s in omitted})
+    rows = []
+    for group in comparison.groups:
+        members = set(group["claims"])
+        side = {group["label_claim"]: True}
+        queue = [group["label_claim"]]
+        while queue:
+            current = queue.pop(0)
+            for other, kind in links.get(current, []):
+                if other in members and other not in side:
+                    side[other] = side[current] if kind != "contradiction" else not side[current]
+                    queue.append(other)
+        cells = {}
+        for source in speakers:
+            own = [c for c in group["claims"] if claims[c]["source"] == source]
+            with_label = [c for c in own if side.get(c)]
+            if with_label:
+                full = any(kind == "agreement" for c in with_label for _, kind in links.get(c, []))
+                hedged = all(claims[c].get("hedged") for c in with_label)
+                cells[source] = "states" if full or (group["label_claim"] in with_label and not hedged) else "partial"
+            elif own:
+                cells[source] = "contradicts"
+            elif (group["id"], source) in omitted:
+                cells[source] = "omits"
+            else:
+                cells[source] = "none"
+        rows.append({"group": group["id"], "label": group["label"], "cells": cells})
+    columns = sorted({s for row in rows for s, state in row["cells"].items() if state != "none"})
+    for row in rows:
+        row["cells"] = {s: row["cells"][s] for s in columns}
+    return {"sources": columns, "rows": rows, "legend": CELL_WORDS}
+
+
+def filter_findings(report: dict, kinds=None, source=None, min_confidence=None, hide_dismissed=False,
+                    limit=None) -> dict:  # fmt: skip
+    """A view of the report with only the findings asked for (the run keeps them all)."""
+    kept = []
+    for f in report["findings"]:
+        if kinds and f["kind"] not in kinds:
+            continue
+        if source and source not in f["sources"] and source not in f["omitted_by"]:
+            continue
+        if min_confidence is not None and f["confidence"] < min_confidence:
+            continue
+        if hide_dismissed and f["decision"] and f["decision"]["decision"] == "dismiss":
+            continue
+        kept.append(f)
+    kept.sort(key=lambda f: (KIND_ORDER.index(f["kind"]), -f["confidence"], f["id"]))
+    return {**report, "findings": kept[:limit] if limit else kept}
+
+
+# -- text formats ----------------------------------------------------------------------------
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = ("id", "kind", "confidence", "sources", "omitted_by", "reason", "claims", "claim_texts", "decision",
+               "run_id")  # fmt: skip
+
+
+def to_csv(report: dict) -> str:
+    texts = {c["id"]: c["text"] for c in report["claims"]}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for f in report["findings"]:
+        writer.writerow([
+            f["id"], f["kind"], f"{f['confidence']:.3f}", ";".join(f["sources"]), ";".join(f["omitted_by"]),
+            f["reason"], ";".join(f["claims"]),
+            " || ".join(texts[c] for c in f["claims"][:2] if f["kind"] != "omission") or texts[f["claims"][0]],
+            f["decision"]["decision"] if f["decision"] else "", report["run"]["id"],
+        ])  # fmt: skip
+    return out.getvalue()
+
+
+def mark_spans(text: str, spans: list[list[int]], before: str, after: str, escape=lambda s: s) -> str:
+    out, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:
+            continue
+        out += [escape(text[cursor:start]), before, escape(text[start:end]), after]
+        cursor = end
+    out.append(escape(text[cursor:]))
+    return "".join(out)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def to_markdown(report: dict) -> str:
+    run = report["run"]
+    claims = {c["id"]: c for c in report["claims"]}
+    names = {s["id"]: s["name"] for s in report["sources"]}
+    lines = [f"# verify report{': ' + run['story'] if run['story'] else ''}", "",
+             f"Run `{run['id']}` · {run['started_at']} · verify {run['tool_version']} · "
+             f"{len(report['documents'])} documents · {len(report['sources'])} sources", ""]  # fmt: skip
+    matrix = report["matrix"]
+    if matrix["rows"]:
+        lines += ["## Coverage", "", "| claim group | " + " | ".join(matrix["sources"]) + " |",
+                  "|---|" + "---|" * len(matrix["sources"])]  # fmt: skip
+        for row in matrix["rows"]:
+            cells = " | ".join(CELL_SYMBOLS[row["cells"][s]] for s in matrix["sources"])
+            lines.append(f"| {_md_escape(shorten(row['label'], 70))} | {cells} |")
+        lines += [
+            "",
+            "Legend: " + ", ".join(f"{CELL_SYMBOLS[k]} {v}" for k, v in CELL_WORDS.items() if k != "none"),
+            "",
+        ]
+    for kind in KIND_ORDER:
+        group = [f for f in report["findings"] if f["kind"] == kind]
+        if not group:
+            continue
+        lines += [f"## {kind.capitalize()}s ({len(group)})", ""]
+        for f in group:
+            decided = f" — reviewer: **{f['decision']['decision']}** ({f['decision']['note']})" if f["decision"] else ""
+            lines += [f"### `{f['id']}` · confidence {f['confidence']:.2f}{decided}", "", _md_escape(f["reason"]), ""]
+            cited = f["claims"][:2] if kind != "omission" else f["claims"][:3]
+            for cid in cited:
+                c = claims[cid]
+                text = mark_spans(c["text"], f["spans"].get(cid, []), "**", "**", _md_escape)
+                lines.append(f"- **{_md_escape(names.get(c['source'], c['source']))}** (via {c['outlet']}, "
+                             f"document `{c['document_id']}`, chars {c['start']}–{c['end']}): {text}")  # fmt: skip
+            if kind == "omission":
+                lines.append(f"- omitted by: {', '.join(names.get(s, s) for s in f['omitted_by'])}")
+            lines.append("")
+    return "\n".join(lines)
+
+
+# -- running a report ------------------------------------------------------------------------
+
+
+def select_documents(store, story: str | None = None, documents: list[str] | None = None,
+                     since: str | None = None) -> list[dict]:  # fmt: skip
+    """The stored documents a report compares: a story's, chosen ids, or those published or
+    ingested on or after ``since`` (YYYY-MM-DD)."""
+    chosen = store.documents(story)
+    if story is not None and not chosen:
+        stories = ", ".join(store.stories()) or "none"
+        raise VerifyError(f"unknown story {story!r}; stories in this store: {stories}")
+    if documents:
+        known = {d["id"] for d in chosen}
+        unknown = [d for d in documents if d not in known]
+        if unknown:
+            raise VerifyError(f"unknown document {unknown[0]!r}; list them with `verify documents`")
+        chosen = [d for d in chosen if d["id"] in documents]
+    if since:
+        day = check_date(since, "--since")
+        chosen = [d for d in chosen if (d["published"] or d["ingested_at"][:10]) >= day]
+    if not chosen:
+        raise VerifyError("no documents to report on: ingest documents first (verify ingest ...)")
+    return chosen
+
+
+def run_report(store, story=None, documents=None, since=None, thresholds=None, nli_model=None, embedder=None,
+               argv=None) -> dict:  # fmt: skip
+    """Compare the chosen documents, record the run and its findings, and return the report."""
+    chosen = select_documents(store, story, documents, since)
+    thresholds = thresholds or Thresholds()
+    claims = store.claims(documents=[d["id"] for d in chosen])
+    if not claims:
+        raise VerifyError("the chosen documents hold no claims to compare")
+    run = start_run(store, "report", chosen, thresholds.as_dict(), story=story, argv=argv)
+    with aborting(store, run):
+        comparison = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims)
+    run = finish_run(store, run, comparison.findings, [m.as_dict() for m in comparison.models], len(claims))
+    return build_report(store, comparison, run, latest_decisions(store), story)

@@ -1,0 +1,218 @@
+"""Stance: does a document agree with a claim, contradict it, merely report it, or ignore it?
+
+The evidence is verify's own: embedding similarities between the claim and the document's
+claims, word overlap, refuting and hedging cues, attribution, and the structured checks of
+:mod:`verify.compare` (numbers, dates, control verbs, polarity) against the closest claims. A
+small gradient-boosted tree model, trained on FNC-1's training split by ``bench/train_stance.py``,
+turns that evidence into probabilities, calibrated by temperature scaling. The model ships as
+JSON (``verify/data/stance_model.json``) and is evaluated here with numpy: no pickles.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+
+from .compare import control_clash, date_clashes, number_clashes, polarity_clash
+
+LABELS = ("agree", "disagree", "discuss", "unrelated")
+# FNC-1's scoring: points for predicting column t when the truth is row g.
+FNC_POINTS = np.array([[1.0, 0.25, 0.25, 0.0], [0.25, 1.0, 0.25, 0.0], [0.25, 0.25, 1.0, 0.0], [0.0, 0.0, 0.0, 0.25]])
+REFUTING_RE = re.compile(
+    r"\b(?:fake|fraud|hoax|false|deny|denies|denied|denial|not|despite|nope|doubt|doubts|bogus|debunk\w*"
+    r"|prank\w*|retract\w*|untrue|baseless|fabricat\w*|rumou?rs?|myth|misleading|no evidence|never)\b",
+    re.IGNORECASE,
+)
+DISCUSS_RE = re.compile(
+    r"\b(?:reportedly|allegedly|alleged|according|claims?|claimed|said|says|reports?|reported"
+    r"|unconfirmed|unverified|suggests?|may|might|could|apparently|purportedly|believed|appears?|seems?"
+    r"|possibly|sources?|speculat\w*|if true)\b",
+    re.IGNORECASE,
+)
+TOKEN_RE = re.compile(r"[a-z0-9]+")
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "and",
+        "or",
+        "but",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "by",
+        "with",
+        "from",
+        "as",
+        "that",
+        "this",
+        "it",
+        "its",
+        "has",
+        "have",
+        "had",
+        "he",
+        "she",
+        "they",
+        "his",
+        "her",
+        "their",
+        "will",
+        "would",
+        "can",
+        "not",
+        "no",
+        "after",
+        "over",
+        "into",
+        "about",
+        "than",
+        "s",
+    ]
+)
+FEATURES = (
+    "max_similarity", "top3_similarity", "lead_similarity", "mean_similarity", "share_above_040",
+    "share_above_055", "best_position", "log_sentences", "token_overlap", "best_token_overlap",
+    "bigram_overlap", "claim_refuting", "claim_hedging", "claim_question", "claim_negations",
+    "claim_numbers", "body_refuting_rate", "body_hedging_rate", "top3_refuting", "top3_hedging",
+    "top3_negations", "top3_attributed", "top3_negative_reports", "refuting_similarity",
+    "hedging_similarity", "number_clashes", "date_clashes", "control_clashes", "polarity_clash",
+    "claim_hedged_signal",
+)  # fmt: skip
+MODEL_FILE = "data/stance_model.json"
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in TOKEN_RE.findall(text.lower()) if t not in STOPWORDS]
+
+
+def _bigrams(words: list[str]) -> set[tuple[str, str]]:
+    return set(zip(words, words[1:], strict=False))
+
+
+def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, evidence_vectors: np.ndarray) -> np.ndarray:
+    """The evidence vector for one claim against one document's claims (all ``prepare``d)."""
+    out = dict.fromkeys(FEATURES, 0.0)
+    claim_words = tokens(claim["assertion"])
+    claim_set = set(claim_words)
+    out["claim_refuting"] = len(REFUTING_RE.findall(claim["text"]))
+    out["claim_hedging"] = len(DISCUSS_RE.findall(claim["text"]))
+    out["claim_question"] = float("?" in claim["text"])
+    out["claim_negations"] = len(claim["signals"]["negations"])
+    out["claim_numbers"] = len(claim["numbers"])
+    out["claim_hedged_signal"] = float(bool(claim["signals"]["hedges"]))
+    if not evidence:
+        return np.array([out[name] for name in FEATURES], dtype=np.float64)
+    sims = evidence_vectors @ claim_vector
+    order = np.argsort(-sims, kind="stable")
+    top = [evidence[i] for i in order[:3]]
+    n = len(evidence)
+    out["max_similarity"] = float(sims[order[0]])
+    out["top3_similarity"] = float(sims[order[:3]].mean())
+    out["lead_similarity"] = float(sims[0])
+    out["mean_similarity"] = float(sims.mean())
+    out["share_above_040"] = float((sims > 0.40).mean())
+    out["share_above_055"] = float((sims > 0.55).mean())
+    out["best_position"] = order[0] / n
+    out["log_sentences"] = math.log1p(n)
+    body_words = [w for e in evidence for w in tokens(e["assertion"])]
+    if claim_set:
+        out["token_overlap"] = len(claim_set & set(body_words)) / len(claim_set)
+        out["best_token_overlap"] = len(claim_set & set(tokens(top[0]["assertion"]))) / len(claim_set)
+        claim_bigrams = _bigrams(claim_words)
+        if claim_bigrams:
+            out["bigram_overlap"] = len(claim_bigrams & _bigrams(body_words)) / len(claim_bigrams)
+    refuting = np.array([len(REFUTING_RE.findall(e["text"])) for e in evidence], dtype=float)
+    hedging = np.array([len(DISCUSS_RE.findall(e["text"])) for e in evidence], dtype=float)
+    out["body_refuting_rate"] = float(refuting.mean())
+    out["body_hedging_rate"] = float(hedging.mean())
+    out["top3_refuting"] = float(refuting[order[:3]].sum())
+    out["top3_hedging"] = float(hedging[order[:3]].sum())
+    out["top3_negations"] = float(sum(len(e["signals"]["negations"]) for e in top))
+    out["top3_attributed"] = float(sum(bool(e.get("cue")) for e in top))
+    out["top3_negative_reports"] = float(sum(bool(e.get("negative")) for e in top))
+    out["refuting_similarity"] = float(sims[refuting > 0].max()) if (refuting > 0).any() else 0.0
+    out["hedging_similarity"] = float(sims[hedging > 0].max()) if (hedging > 0).any() else 0.0
+    out["number_clashes"] = float(sum(bool(number_clashes(claim, e)) for e in top))
+    out["date_clashes"] = float(sum(bool(date_clashes(claim, e)) for e in top))
+    out["control_clashes"] = float(sum(control_clash(claim, e) is not None for e in top))
+    out["polarity_clash"] = float(polarity_clash(claim, top[0]) is not None)
+    return np.array([out[name] for name in FEATURES], dtype=np.float64)
+
+
+@dataclass
+class StanceModel:
+    """Gradient-boosted trees as plain arrays, plus a softmax temperature for calibration."""
+
+    features: tuple[str, ...]
+    labels: tuple[str, ...]
+    baseline: np.ndarray  # (n_classes,)
+    trees: list[list[dict]]  # trees[iteration][class] = {feature, threshold, left, right, leaf, value, nan_left}
+    temperature: float
+    meta: dict
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> StanceModel:
+        text = Path(path).read_text() if path else files("verify").joinpath(MODEL_FILE).read_text()
+        data = json.loads(text)
+        trees = [[{k: np.asarray(v) for k, v in tree.items()} for tree in step] for step in data["trees"]]
+        return cls(tuple(data["features"]), tuple(data["labels"]), np.asarray(data["baseline"], dtype=np.float64),
+                   trees, float(data["temperature"]), data.get("meta", {}))  # fmt: skip
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """Summed tree outputs (logits), one row per sample."""
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        out = np.tile(self.baseline, (len(x), 1))
+        for step in self.trees:
+            for k, tree in enumerate(step):
+                out[:, k] += _tree_values(tree, x)
+        return out
+
+    def probabilities(self, x: np.ndarray, calibrated: bool = True) -> np.ndarray:
+        logits = self.raw(x) / (self.temperature if calibrated else 1.0)
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+
+def _tree_values(tree: dict, x: np.ndarray) -> np.ndarray:
+    node = np.zeros(len(x), dtype=np.int64)
+    leaf = tree["leaf"]
+    for _ in range(64):  # deeper than any tree we train
+        active = ~leaf[node]
+        if not active.any():
+            break
+        idx = node[active]
+        values = x[active, tree["feature"][idx]]
+        go_left = np.where(np.isnan(values), tree["nan_left"][idx], values <= tree["threshold"][idx])
+        node[active] = np.where(go_left, tree["left"][idx], tree["right"][idx])
+    return tree["value"][node]
+
+
+@cache
+def load_stance_model() -> StanceModel:
+    return StanceModel.load()
+
+
+def decide(probabilities: np.ndarray) -> list[str]:
+    """The label with the highest expected FNC-1 score under the probabilities (rows: samples)."""
+    expected = probabilities @ FNC_POINTS
+    return [LABELS[i] for i in expected.argmax(axis=1)]

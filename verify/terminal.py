@@ -1,0 +1,123 @@
+"""The terminal view of a report: header, coverage matrix, then findings, contradictions first."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, shorten
+
+KIND_STYLES = {
+    "contradiction": "bold red",
+    "omission": "bold yellow",
+    "partial": "bold cyan",
+    "agreement": "bold green",
+}
+CELL_STYLES = {"states": "green", "contradicts": "bold red", "partial": "cyan", "omits": "yellow", "none": ""}
+DECISION_STYLES = {"confirm": "green", "dismiss": "dim", "escalate": "bold magenta"}
+
+
+def render(report: dict, console: Console) -> None:
+    run = report["run"]
+    names = {s["id"]: s["name"] for s in report["sources"]}
+    header = Table.grid(padding=(0, 2))
+    header.add_row("story", run["story"] or "(all stored documents)")
+    header.add_row("run", f"{run['id']}  {run['started_at']}  verify {run['tool_version']}")
+    header.add_row("compared", f"{len(report['documents'])} documents, {run['stats']['claims']} claims, "
+                   f"{len(report['sources'])} sources: {', '.join(s['id'] for s in report['sources'])}")  # fmt: skip
+    header.add_row("models", "; ".join(f"{m['name']} ({m['role']}, sha256 {m['sha256'][:12]})" for m in run["models"]))
+    header.add_row("checks", ", ".join(run["checks"]))
+    header.add_row("thresholds", ", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
+    console.print(Panel(header, title="verify report", title_align="left"))
+    _matrix(report, console)
+    claims = {c["id"]: c for c in report["claims"]}
+    for kind in KIND_ORDER:
+        found = [f for f in report["findings"] if f["kind"] == kind]
+        if not found:
+            continue
+        console.rule(Text(f"{kind.capitalize()}s ({len(found)})", style=KIND_STYLES[kind]))
+        for f in found:
+            console.print(_finding(f, claims, names))
+    if not report["findings"]:
+        console.print("No findings match.")
+
+
+def _matrix(report: dict, console: Console) -> None:
+    """Claim groups down, sources across; sources are numbered so the table fits a terminal."""
+    matrix = report["matrix"]
+    if not matrix["rows"]:
+        return
+    table = Table(title="Coverage: claim groups by source", title_justify="left", padding=(0, 1))
+    table.add_column("claim group", overflow="fold", min_width=24, ratio=1)
+    for n, _ in enumerate(matrix["sources"], start=1):
+        table.add_column(str(n), justify="center", min_width=1, no_wrap=True)
+    for row in matrix["rows"]:
+        cells = [Text(CELL_SYMBOLS[row["cells"][s]], style=CELL_STYLES[row["cells"][s]]) for s in matrix["sources"]]
+        table.add_row(shorten(row["label"], 90), *cells)
+    console.print(table)
+    console.print(Text("Sources: " + "  ".join(f"{n} {s}" for n, s in enumerate(matrix["sources"], start=1)),
+                       style="dim"))  # fmt: skip
+    legend = "  ".join(f"{CELL_SYMBOLS[k]} {v}" for k, v in CELL_WORDS.items() if k != "none")
+    console.print(Text("Legend: " + legend, style="dim"))
+
+
+def _claim_text(claim: dict, spans: list[list[int]]) -> Text:
+    text = Text(claim["text"])
+    for start, end in spans:
+        text.stylize("bold reverse", start, end)  # reads without colour too
+    return text
+
+
+def _trace(claim: dict, names: dict) -> Text:
+    who = names.get(claim["source"], claim["source"])
+    return Text(f"{who} · via {claim['outlet']} · document {claim['document_id']} · chars "
+                f"{claim['start']}–{claim['end']} · {claim['id']}", style="dim")  # fmt: skip
+
+
+def _finding(f: dict, claims: dict, names: dict) -> Panel:
+    title = Text.assemble((f["kind"].upper(), KIND_STYLES[f["kind"]]), f"  confidence {f['confidence']:.2f}  ",
+                          (f["id"], "dim"))  # fmt: skip
+    if f["decision"]:
+        d = f["decision"]
+        title.append(f"  [{d['decision']} by {d['reviewer']}]", style=DECISION_STYLES[d["decision"]])
+    parts = [Text(f["reason"])]
+    if f["kind"] == "omission":
+        omitted = ", ".join(names.get(s, s) for s in f["omitted_by"])
+        parts.append(Text(f"Omitted by: {omitted}", style="bold yellow"))
+        report = f["evidence"].get("negative_report")
+        if report:
+            parts.append(Text(f"Negative report cited: {report['text']} ({report['claim']})", style="yellow"))
+        for cid in f["claims"][:3]:
+            parts += [_claim_text(claims[cid], []), _trace(claims[cid], names)]
+    else:
+        side = Table.grid(expand=True, padding=(0, 2))
+        side.add_column(ratio=1)
+        side.add_column(ratio=1)
+        left, right = (claims[c] for c in f["claims"][:2])
+        side.add_row(
+            _claim_text(left, f["spans"].get(left["id"], [])), _claim_text(right, f["spans"].get(right["id"], []))
+        )
+        side.add_row(_trace(left, names), _trace(right, names))
+        parts.append(side)
+    if f["decision"]:
+        parts.append(Text(f"Reviewer note: {f['decision']['note']}", style="italic"))
+    return Panel(Group(*parts), title=title, title_align="left", border_style=KIND_STYLES[f["kind"]].split()[-1])
+
+
+STATUS_STYLES = {"contradicted": "bold red", "unsupported": "yellow", "single-source": "cyan", "supported": "green"}
+
+
+def render_check(result: dict, console: Console) -> None:
+    """The terminal view of `verify check`: each draft claim with its status and evidence."""
+    s = result["summary"]
+    console.print(Panel(Text(f"{result['draft']['claims']} claim(s): {s['supported']} supported, "
+                             f"{s['single-source']} single-source, {s['unsupported']} unsupported, "
+                             f"{s['contradicted']} contradicted   run {result['run']['id']}"),
+                        title=f"verify check: {result['draft']['name']}", title_align="left"))  # fmt: skip
+    for r in result["results"]:
+        line = Text.assemble((f"{r['status'].upper():<14}", STATUS_STYLES[r["status"]]), r["claim"]["text"])
+        console.print(line)
+        for e in r["evidence"]:
+            console.print(Text(f"    {e['kind']} {e['confidence']:.2f}: {e['reason']}", style="dim"))
