@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := fixtures-demo.db
 
-.PHONY: setup demo test lint
+.PHONY: setup demo test lint browser
 
 $(BIN)/verify: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ demo: setup
 	$(BIN)/verify --db $(DB) claims --by-source --story saraqeb
 	$(BIN)/verify --db $(DB) compare --story saraqeb
 
-test: setup
+# The HTML report is tested in a real headless browser: Debian's chromium and its driver.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 lint: setup

@@ -33,6 +33,18 @@ def ingest_story(db_path: Path, story_dir: Path = STORY_DIR, expected: dict = EX
         store.close()
 
 
+def matches(expected: dict, finding: dict, texts: dict) -> bool:
+    """Whether a finding is the expected one (kind, sources and the words of its claims)."""
+    if finding["kind"] not in expected["kind"]:
+        return False
+    claim_text = " || ".join(texts[c] for c in finding["claims"])
+    if expected["kind"] == ["omission"]:
+        return finding["omitted_by"] == [expected["omitted_by"]] and all(c in claim_text for c in expected["contains"])
+    pair = [texts[c] for c in finding["claims"]]
+    found = all(any(fragment in t for t in pair) for fragment in expected["contains"])
+    return found and set(expected["sources"]) == set(finding["sources"])
+
+
 @pytest.fixture(scope="session")
 def story_db(tmp_path_factory) -> Path:
     """A database holding the Saraqeb story. Read-only use: copy it before writing."""

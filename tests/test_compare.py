@@ -13,7 +13,7 @@ from verify.errors import VerifyError
 from verify.ingest import ingest
 from verify.store import open_store
 
-from .conftest import EXPECTED
+from .conftest import EXPECTED, matches
 
 
 def claim(text: str, published: str | None = None, cue: str | None = None, **extra) -> dict:
@@ -36,17 +36,6 @@ def story_json(tmp_path_factory):
     result = CliRunner().invoke(cli, ["--db", str(db), "compare", "--json", "--story", "saraqeb"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def matches(expected: dict, finding: dict, texts: dict) -> bool:
-    if finding["kind"] not in expected["kind"]:
-        return False
-    claim_text = " || ".join(texts[c] for c in finding["claims"])
-    if expected["kind"] == ["omission"]:
-        return finding["omitted_by"] == [expected["omitted_by"]] and all(c in claim_text for c in expected["contains"])
-    pair = [texts[c] for c in finding["claims"]]
-    found = all(any(fragment in t for t in pair) for fragment in expected["contains"])
-    return found and set(expected["sources"]) == set(finding["sources"])
 
 
 def test_every_expected_finding_is_found_and_few_false_alarms(story_json, story_db):

