@@ -195,7 +195,9 @@ def print_result(result: dict, as_json: bool) -> None:
         print(f"{g:>10}" + "".join(f"{result['confusion'][g][p]:>11}" for p in LABELS))
     print(f"expected calibration error (top label): {result['ece']:.4f}")
     for row in result["reliability"]:
-        print(f"  {row['bin']}  pairs {row['pairs']:>5}  confidence {row['confidence']:.3f}  accuracy {row['accuracy']:.3f}")
+        print(
+            f"  {row['bin']}  pairs {row['pairs']:>5}  confidence {row['confidence']:.3f}  accuracy {row['accuracy']:.3f}"
+        )
 
 
 if __name__ == "__main__":

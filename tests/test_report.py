@@ -15,7 +15,7 @@ import pytest
 
 from verify.report import schema
 
-from .conftest import EXPECTED, ROOT, STORY_DIR, ingest_story, matches
+from .conftest import EXPECTED, ROOT, ingest_story, matches
 
 
 def validate(report: dict) -> None:
@@ -137,7 +137,7 @@ def test_report_bad_input(run, report_db, tmp_path):
 
 HOSTILE = (
     "Rebels said they took Saraqeb <script>document.title='pwned'</script> on Thursday.\n"
-    'The army said it held Saraqeb <img src=x onerror="document.title=\'pwned\'"> on Thursday.\n'
+    "The army said it held Saraqeb <img src=x onerror=\"document.title='pwned'\"> on Thursday.\n"
 )
 
 
@@ -236,7 +236,9 @@ def test_check_agreeing_draft_exits_0(run, report_db, tmp_path):
 
 
 def test_check_contradicting_draft_exits_1_and_names_the_clash(run, report_db, tmp_path):
-    text = "Turkey's defence ministry said nine Turkish soldiers were killed in a Syrian government air strike in Idlib."
+    text = (
+        "Turkey's defence ministry said nine Turkish soldiers were killed in a Syrian government air strike in Idlib."
+    )
     result = check(run, report_db, text, "--format", "json", tmp_path=tmp_path)
     assert result.exit_code == 1
     (claim,) = json.loads(result.stdout)["results"]

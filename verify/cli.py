@@ -29,6 +29,13 @@ EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwis
 class VerifyGroup(click.Group):
     """Turns every VerifyError (and database fault) into one line on stderr and exit 1."""
 
+    def make_context(self, info_name, args, parent=None, **extra):
+        """Keep the command line as typed: the audit log records it with each run."""
+        raw = [info_name or "verify", *args]
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta["verify.argv"] = raw
+        return ctx
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -67,7 +74,7 @@ class State:
 pass_state = click.make_pass_decorator(State)
 
 
-@click.group(cls=VerifyGroup, epilog=EPILOG_DB)
+@click.group(name="verify", cls=VerifyGroup, epilog=EPILOG_DB)
 @click.option(
     "--db",
     metavar="PATH",
@@ -452,7 +459,7 @@ def report_command(state: State, story, documents, since, fmt, output, kinds, so
         raise VerifyError(f"unknown source {source!r}; list them with `verify sources`")
     thresholds = parse_thresholds(threshold_values)
     full = run_report(store, story=story, documents=list(documents) or None, since=since, thresholds=thresholds,
-                      nli_model=load_nli(nli_model))  # fmt: skip
+                      nli_model=load_nli(nli_model), argv=click.get_current_context().meta["verify.argv"])  # fmt: skip
     view = filter_findings(full, kinds=set(kinds) or None, source=source, min_confidence=min_confidence,
                            hide_dismissed=hide_dismissed, limit=limit)  # fmt: skip
     if fmt == "terminal":
@@ -501,7 +508,7 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, thresho
             text = draft.read()
         except UnicodeDecodeError as exc:
             raise VerifyError(f"{name}: not UTF-8 text") from exc
-        result = check_draft(store, text, story=story, thresholds=thresholds, name=name)
+        result = check_draft(store, text, story=story, thresholds=thresholds, name=name, argv=ctx.meta["verify.argv"])
         if fmt == "terminal":
             rendered = render_terminal(state, terminal.render_check, result, output)
         elif fmt == "json":

@@ -177,10 +177,22 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside succeed together or not at all."""
+        """All writes inside succeed together or not at all. The outermost transaction takes the
+        write lock up front (BEGIN IMMEDIATE), so a concurrent writer waits for the busy timeout
+        instead of failing with 'database is locked' when its read would turn into a write."""
         try:
-            with self.db.atomic():
+            if self.conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise VerifyError(f"database error in {self.path}: {exc}") from exc
 

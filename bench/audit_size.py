@@ -1,0 +1,70 @@
+"""How much the audit log grows: per report run on the fixture story, and per 1,000 findings.
+
+    python bench/audit_size.py [--runs N]
+
+Ingests the fixture story into a fresh store, then runs `verify report` N times (default 5) and
+measures the database file after each (WAL checkpointed), with the findings each run stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import ingest_story  # noqa: E402
+from verify.report import run_report  # noqa: E402
+from verify.store import open_store  # noqa: E402
+
+
+def file_size(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return db.stat().st_size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "size.db"
+        ingest_story(db)
+        store = open_store(db)
+        run_report(store, story="saraqeb")  # warm the embedding cache: later runs grow only the audit log
+        store.close()
+        base = file_size(db)
+        findings = 0
+        for _ in range(args.runs):
+            store = open_store(db)
+            findings += len(run_report(store, story="saraqeb")["findings"])
+            store.close()
+        grown = file_size(db) - base
+    result = {
+        "runs": args.runs,
+        "bytes": grown,
+        "bytes_per_run": grown // args.runs,
+        "findings_per_run": findings // args.runs,
+        "bytes_per_1000_findings": round(grown / findings * 1000),
+    }
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(
+            f"{args.runs} report runs of the fixture story ({result['findings_per_run']} findings each): "
+            f"+{grown:,} bytes, {result['bytes_per_run']:,} bytes per run, "
+            f"{result['bytes_per_1000_findings']:,} bytes per 1,000 findings"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""The audit log: run records, decisions, diff, replay, tamper evidence, kills and concurrency."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from verify.store import open_store
+
+from .conftest import ingest_story
+
+
+@pytest.fixture
+def story(tmp_path):
+    db = tmp_path / "audit.db"
+    ingest_story(db)
+    return db
+
+
+def report(run, db, *args) -> dict:
+    result = run("--db", db, "report", "--story", "saraqeb", "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def runs(run, db) -> list[dict]:
+    return json.loads(run("--db", db, "audit", "runs", "--json").stdout)
+
+
+def test_run_record_holds_every_field(run, story):
+    data = report(run, story)
+    (record,) = runs(run, story)
+    assert record["id"] == data["run"]["id"] and record["status"] == "complete" and record["command"] == "report"
+    assert record["started_at"] <= record["finished_at"] and record["tool_version"] == "0.1.0"
+    assert record["argv"] == ["verify", "--db", str(story), "report", "--story", "saraqeb", "--format", "json"]
+    assert record["models"][0]["sha256"] == data["run"]["models"][0]["sha256"]
+    assert record["models"][0]["files"]["model.safetensors"].startswith("53aa5117")
+    assert record["thresholds"]["agreement"] == 0.68 and len(record["thresholds"]) >= 10
+    assert len(record["inputs"]) == 6 and all(len(i["sha256"]) == 64 for i in record["inputs"])
+    assert record["n_claims"] == len(data["claims"]) and record["n_findings"] == len(data["findings"])
+    shown = json.loads(run("--db", story, "audit", "show", record["id"], "--json").stdout)
+    assert [f["id"] for f in shown["findings"]] == [f["id"] for f in data["findings"]]
+
+
+def test_same_inputs_same_findings_and_replay_agrees(run, story):
+    first, second = report(run, story), report(run, story)
+    assert [(f["id"], f["confidence"]) for f in first["findings"]] == [
+        (f["id"], f["confidence"]) for f in second["findings"]
+    ]
+    replay = run("--db", story, "audit", "replay", first["run"]["id"], "--json")
+    assert replay.exit_code == 0, replay.output
+    result = json.loads(replay.stdout)
+    assert result["same"] and result["models_changed"] == []
+
+
+def test_replay_names_a_changed_model(run, story, monkeypatch):
+    data = report(run, story)
+    db = sqlite3.connect(story)
+    db.execute("DROP TRIGGER runs_append_only")
+    record = json.loads(db.execute("SELECT models FROM runs").fetchone()[0])
+    record[0]["sha256"] = "0" * 64
+    db.execute("UPDATE runs SET models = ?", [json.dumps(record)])
+    db.commit()
+    db.close()
+    result = json.loads(run("--db", story, "audit", "replay", data["run"]["id"], "--json").stdout)
+    assert result["same"] and result["models_changed"][0]["role"] == "embedding"
+
+
+def test_decisions_supersede_but_never_erase(run, story):
+    data = report(run, story)
+    finding = data["findings"][0]["id"]
+    assert (
+        run(
+            "--db", story, "review", finding, "--confirm", "--note", "photos check out", "--reviewer", "amira"
+        ).exit_code
+        == 0
+    )
+    assert (
+        run("--db", story, "review", finding, "--dismiss", "--note", "photos were old", "--reviewer", "jon").exit_code
+        == 0
+    )
+    later = report(run, story)
+    shown = next(f for f in later["findings"] if f["id"] == finding)
+    assert shown["decision"]["decision"] == "dismiss" and shown["decision"]["reviewer"] == "jon"
+    assert finding not in {f["id"] for f in report(run, story, "--hide-dismissed")["findings"]}
+    log = json.loads(run("--db", story, "audit", "show", later["run"]["id"], "--json").stdout)["decisions"]
+    assert [(d["decision"], d["reviewer"]) for d in log] == [("confirm", "amira"), ("dismiss", "jon")]
+    default = json.loads(run("--db", story, "review", finding, "--escalate", "--note", "ask desk", "--json").stdout)
+    assert default["reviewer"]  # the OS user
+
+
+def test_unknown_ids_and_decisions_from_another_database(run, story, tmp_path):
+    report(run, story)
+    assert "unknown run" in run("--db", story, "audit", "show", "r-000000000000").stderr
+    other = tmp_path / "other.db"
+    ingest_story(other)
+    foreign = report(run, other)["findings"][0]["id"]
+    fresh = tmp_path / "fresh.db"
+    ingest_story(fresh)
+    result = run("--db", fresh, "review", foreign, "--confirm", "--note", "x")
+    assert result.exit_code == 1 and "unknown finding" in result.stderr
+    assert run("--db", story, "review", "f-123", "--confirm", "--note", "x").exit_code == 1
+
+
+def test_diff_shows_exactly_what_a_new_document_changed(run, story, tmp_path):
+    before = report(run, story)
+    extra = tmp_path / "aj.txt"
+    extra.write_text(
+        "Al Jazeera's correspondent said seven Turkish soldiers were killed in regime shelling near Saraqib."
+    )
+    assert run("--db", story, "ingest", extra, "--outlet", "aljazeera", "--story", "saraqeb").exit_code == 0
+    after = report(run, story)
+    diff = json.loads(run("--db", story, "audit", "diff", before["run"]["id"], after["run"]["id"], "--json").stdout)
+    new_claims = {c["id"] for c in after["claims"]} - {c["id"] for c in before["claims"]}
+    appeared = {f["id"] for f in diff["appeared"]}
+    expected = {f["id"] for f in after["findings"]} - {f["id"] for f in before["findings"]}
+    assert appeared == expected and appeared
+    by_id = {f["id"]: f for f in after["findings"]}
+    assert any(set(by_id[f]["claims"]) & new_claims for f in appeared)
+    assert any("aljazeera" in by_id[f]["sources"] and by_id[f]["kind"] == "contradiction" for f in appeared)
+    assert {f["id"] for f in diff["disappeared"]} == {f["id"] for f in before["findings"]} - {
+        f["id"] for f in after["findings"]
+    }
+
+
+def tamper(db, *statements):
+    conn = sqlite3.connect(db)
+    for trigger in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "statements, words",
+    [
+        (["UPDATE findings SET confidence = 0.99 WHERE position = 0"], "altered"),
+        (["UPDATE runs SET thresholds = '{}'"], "altered"),
+        (["DELETE FROM decisions"], "deleted"),
+        (["DELETE FROM audit_log WHERE seq = 1"], "missing"),
+        (
+            [
+                "UPDATE audit_log SET seq = 9 WHERE seq = 1",
+                "UPDATE audit_log SET seq = 1 WHERE seq = 2",
+                "UPDATE audit_log SET seq = 2 WHERE seq = 9",
+            ],
+            "reordered",
+        ),  # fmt: skip
+        (
+            ["INSERT INTO decisions VALUES ('d-x', 'f-1', (SELECT id FROM runs LIMIT 1), 'confirm', 'n', 'eve', 'z')"],
+            "inserted",
+        ),  # fmt: skip
+    ],
+    ids=["edit-finding", "edit-run", "delete-decision", "delete-log", "reorder", "insert"],
+)
+def test_tampering_by_hand_is_caught(run, story, statements, words):
+    data = report(run, story)
+    run("--db", story, "review", data["findings"][0]["id"], "--confirm", "--note", "ok")
+    report(run, story)
+    assert run("--db", story, "audit", "verify").exit_code == 0
+    tamper(story, *statements)
+    result = run("--db", story, "audit", "verify")
+    assert result.exit_code == 1 and words in result.stderr
+
+
+def test_audit_rows_refuse_updates_through_sqlite(run, story):
+    report(run, story)
+    conn = sqlite3.connect(story)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE findings SET confidence = 1")
+    conn.close()
+
+
+def test_export_jsonl(run, story, tmp_path):
+    data = report(run, story)
+    run("--db", story, "review", data["findings"][0]["id"], "--escalate", "--note", "check")
+    out = tmp_path / "run.jsonl"
+    assert run("--db", story, "audit", "export", data["run"]["id"], "-o", out).exit_code == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    types = [line["type"] for line in lines]
+    assert types[0] == "run" and types.count("input") == 6 and types.count("finding") == len(data["findings"])
+    assert types.count("decision") == 1 and types[-1] == "chain"
+
+
+def test_sigkill_mid_run_leaves_no_half_run(story):
+    proc = subprocess.Popen([sys.executable, "-m", "verify", "--db", str(story), "report", "--story", "saraqeb"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        conn = sqlite3.connect(story, timeout=30)
+        started = conn.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0]
+        conn.close()
+        if started:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(story)
+    assert conn.execute("SELECT count(*) FROM runs WHERE status = 'complete'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
+    conn.close()
+    store = open_store(story)
+    from verify import audit
+
+    assert audit.verify_chain(store).ok
+    audit.start_run(store, "report", [], {})  # the next run marks the dead one aborted
+    assert {r["status"] for r in audit.runs(store)} == {"aborted", "running"}
+    store.close()
+
+
+def test_concurrent_writers_wait_instead_of_failing(tmp_path):
+    db = tmp_path / "busy.db"
+    open_store(db).close()
+    files = []
+    for n in range(4):
+        path = tmp_path / f"doc{n}.txt"
+        path.write_text(f"Rebels said they entered the village number {n} near Saraqeb on Thursday morning.")
+        files.append(path)
+    procs = [subprocess.Popen([sys.executable, "-m", "verify", "--db", str(db), "ingest", str(f), "--outlet", "afp"],
+                              stderr=subprocess.PIPE, text=True) for f in files]  # fmt: skip
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert all(p.returncode == 0 for p in procs), errors
+    assert not any("locked" in e for e in errors)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 4
+    conn.close()
