@@ -24,7 +24,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fnc1 import FNC_DIR, ROOT, FeatureBuilder, read_bodies, read_stances, split_ids  # noqa: E402
 
-from verify.stance import FEATURES, LABELS, StanceModel  # noqa: E402
+from verify.stance import FEATURES, LABELS, StanceModel, decide  # noqa: E402
 
 SEED = 1489215
 CALIBRATION_SHARE = 0.15
@@ -75,16 +75,58 @@ def export(clf: HistGradientBoostingClassifier) -> dict:
     return {"baseline": np.ravel(clf._baseline_prediction).tolist(), "trees": trees}
 
 
+SIMILARITY = ("max_similarity", "top3_similarity", "lead_similarity", "mean_similarity", "share_above_040",
+              "share_above_055", "best_position", "log_sentences")  # fmt: skip
+STRUCTURED = ("number_clashes", "date_clashes", "control_clashes", "polarity_clash")
+DEV_CACHE = ROOT / "bench" / "results" / "fnc1-dev-features.npz"
+
+
+def ablation(x: np.ndarray, gold: list[str], calibrate: np.ndarray) -> None:
+    """Dev-split FNC scores of models trained on growing feature sets (reported, never tuned on)."""
+    from fnc1 import evaluate
+
+    bodies = read_bodies(FNC_DIR / "train_bodies.csv")
+    dev_pairs = read_stances(FNC_DIR / "train_stances.csv", split_ids("hold_out"))
+    if DEV_CACHE.exists():
+        dev_x = np.load(DEV_CACHE)["x"]
+    else:
+        dev_x = FeatureBuilder().build(dev_pairs, bodies)
+        np.savez_compressed(DEV_CACHE, x=dev_x)
+    dev_gold = [p["stance"] for p in dev_pairs]
+    y = np.array([LABELS.index(g) for g in gold])
+    lexical = tuple(f for f in FEATURES if f not in SIMILARITY + STRUCTURED)
+    steps = [("similarity only", SIMILARITY), ("+ lexical, refuting, hedging, attribution", SIMILARITY + lexical),
+             ("+ structured checks (all features)", FEATURES)]  # fmt: skip
+    print(f"{'features':<44}{'T':>6}{'decision':>10}{'FNC %':>8}{'F1 disagree':>13}{'ECE':>8}")
+    for name, subset in steps:
+        columns = [FEATURES.index(f) for f in subset]
+        clf = HistGradientBoostingClassifier(**PARAMS).fit(x[~calibrate][:, columns], y[~calibrate])
+        logits = clf._raw_predict(x[calibrate][:, columns])
+        temperature = fit_temperature(logits, y[calibrate])
+        for t in [1.0, temperature] if subset == FEATURES else [temperature]:
+            scaled = clf._raw_predict(dev_x[:, columns]) / t
+            p = np.exp(scaled - scaled.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            for rule, predicted in (("argmax", [LABELS[i] for i in p.argmax(axis=1)]), ("expected", decide(p))):
+                r = evaluate(dev_gold, predicted, p)
+                print(f"{name:<44}{t:>6.2f}{rule:>10}{r['relative_score']:>8.2f}{r['f1']['disagree']:>13.3f}"
+                      f"{r['ece']:>8.4f}")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--refresh", action="store_true", help="recompute the cached features")
+    parser.add_argument("--ablation", action="store_true", help="print dev scores by feature set; write nothing")
     args = parser.parse_args(argv)
     x, gold, body_ids = training_features(args.refresh)
     ids = sorted(set(body_ids), key=int)
     random.Random(SEED).shuffle(ids)
     calibration_ids = set(ids[: int(len(ids) * CALIBRATION_SHARE)])
     calibrate = np.array([b in calibration_ids for b in body_ids])
+    if args.ablation:
+        ablation(x, gold, calibrate)
+        return 0
     y = np.array([LABELS.index(g) for g in gold])
     clf = HistGradientBoostingClassifier(**PARAMS).fit(x[~calibrate], y[~calibrate])
     assert tuple(clf.classes_) == tuple(range(len(LABELS)))

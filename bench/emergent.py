@@ -1,0 +1,77 @@
+"""Score verify's pair comparison on Emergent-format claim/headline pairs.
+
+    python bench/emergent.py --csv FILE [--predictions OUT.csv] [--json]
+
+FILE has columns claimHeadline, articleHeadline, articleHeadlineStance (for / against /
+observing; optional: without it only predictions are written). Each article headline is judged
+against its claim with verify.compare.compare_texts, the engine `verify compare` uses:
+agreement -> for, contradiction -> against, partial or no match -> observing. Predictions keep
+the input's order, one row per input row, with the row's first column as its id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from verify.compare import compare_texts
+from verify.models import load_embedder
+from verify.progress import progress
+
+LABELS = ("for", "against", "observing")
+KIND_TO_LABEL = {"agreement": "for", "contradiction": "against", "partial": "observing", "unrelated": "observing"}
+REQUIRED = ("claimHeadline", "articleHeadline")
+
+
+def read_rows(path: Path) -> tuple[list[dict], str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not set(REQUIRED) <= set(reader.fieldnames):
+            raise SystemExit(f"emergent: error: {path} needs columns {', '.join(REQUIRED)}")
+        return list(reader), reader.fieldnames[0]
+
+
+def f1_scores(gold: list[str], predicted: list[str]) -> dict[str, float]:
+    out = {}
+    for label in LABELS:
+        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
+        wrong = sum((g == label) != (p == label) for g, p in zip(gold, predicted, strict=True))
+        out[label] = round(2 * tp / (2 * tp + wrong), 4) if tp else 0.0
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--csv", type=Path, required=True)
+    parser.add_argument("--predictions", type=Path)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    rows, id_column = read_rows(args.csv)
+    embedder = load_embedder()
+    predicted = [KIND_TO_LABEL[compare_texts(r["claimHeadline"], r["articleHeadline"], embedder=embedder)["kind"]]
+                 for r in progress(rows, "Comparing")]  # fmt: skip
+    if args.predictions:
+        with args.predictions.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([id_column, "articleHeadlineStance"])
+            writer.writerows([r[id_column], label] for r, label in zip(rows, predicted, strict=True))
+    result: dict = {"rows": len(rows)}
+    gold = [r.get("articleHeadlineStance") for r in rows]
+    if all(g in LABELS for g in gold):
+        result["accuracy"] = round(sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(rows), 4)
+        result["f1"] = f1_scores(gold, predicted)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    elif "accuracy" in result:
+        print(f"rows: {result['rows']}  accuracy: {result['accuracy']:.3f}  "
+              + "  ".join(f"F1 {k} {v:.3f}" for k, v in result["f1"].items()))  # fmt: skip
+    else:
+        print(f"rows: {result['rows']} (no gold labels: predictions only)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The FNC-1 benchmark's arithmetic, the shipped stance model and the Emergent loader."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from verify.stance import FEATURES, LABELS, StanceModel, decide, load_stance_model
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+import fnc1  # noqa: E402
+
+
+def test_fnc_score_published_arithmetic():
+    gold = ["unrelated"] * 4 + ["agree", "agree", "discuss", "disagree"]
+    raw, best = fnc1.fnc_score(gold, ["unrelated"] * len(gold))
+    assert (raw, best) == (1.0, 5.0)  # 4 x 0.25 for unrelated; related predicted unrelated score 0
+    raw, _ = fnc1.fnc_score(gold, ["unrelated"] * 4 + ["agree", "discuss", "discuss", "agree"])
+    assert raw == 1.0 + 1.0 + 0.25 + 1.0 + 0.25
+    raw, _ = fnc1.fnc_score(gold, ["discuss"] * len(gold))
+    assert raw == 0.25 * 3 + 1.0
+
+
+def test_decision_maximises_expected_score():
+    assert decide(np.array([[0.7, 0.1, 0.1, 0.1]])) == ["agree"]
+    assert decide(np.array([[0.0, 0.0, 0.0, 1.0]])) == ["unrelated"]
+    # unrelated is worth 0.25, a related label 1.0: a 0.3 chance of discuss outweighs 0.7 of unrelated
+    assert decide(np.array([[0.0, 0.0, 0.3, 0.7]])) == ["discuss"]
+
+
+def test_shipped_model_gives_its_training_probabilities():
+    model = load_stance_model()
+    assert model.features == FEATURES and model.labels == LABELS
+    reference = model.meta["reference"]
+    got = model.probabilities(np.array(reference["features"]))
+    assert np.allclose(got, np.array(reference["probabilities"]), atol=1e-12)
+    assert np.allclose(got.sum(axis=1), 1)
+    uncalibrated = model.probabilities(np.array(reference["features"]), calibrated=False)
+    assert model.temperature != 1.0 and not np.allclose(got, uncalibrated)
+
+
+def test_model_file_round_trips(tmp_path):
+    text = (ROOT / "verify" / "data" / "stance_model.json").read_text()
+    copy = tmp_path / "model.json"
+    copy.write_text(text)
+    assert StanceModel.load(copy).temperature == load_stance_model().temperature
+
+
+def test_sample_is_deterministic():
+    pairs = [{"headline": str(i), "body_id": "1", "stance": "agree"} for i in range(100)]
+    first, again, other = fnc1.sample(pairs, 10, 3), fnc1.sample(pairs, 10, 3), fnc1.sample(pairs, 10, 4)
+    assert first == again and first != other
+    assert [int(p["headline"]) for p in first] == sorted(int(p["headline"]) for p in first)
+
+
+@pytest.fixture
+def toy_fnc(tmp_path):
+    bodies = tmp_path / "bodies.csv"
+    with bodies.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Body ID", "articleBody"])
+        writer.writerow(
+            [
+                "7",
+                "Rebel fighters recaptured the town of Saraqeb on Thursday, an AFP correspondent saw. "
+                "The fighters patrolled its empty streets.\nResidents had fled weeks earlier.",
+            ]
+        )
+        writer.writerow(["9", "The central bank raised interest rates by half a point. Markets rose on the news."])
+    stances = tmp_path / "stances.csv"
+    rows = [("Rebels retake Saraqeb", "7", "agree"), ("Rebels retake Saraqeb", "9", "unrelated"),
+            ("Bank raises rates", "9", "agree"), ("Bank raises rates", "7", "unrelated")]  # fmt: skip
+    with stances.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Headline", "Body ID", "Stance"])
+        writer.writerows(rows)
+    return bodies, stances, rows
+
+
+def run_bench(*args):
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "fnc1.py"), *map(str, args)], capture_output=True,
+                          text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_fnc1_bench_on_any_fnc_format_files(toy_fnc, tmp_path):
+    bodies, stances, rows = toy_fnc
+    out = tmp_path / "pred.csv"
+    result = json.loads(run_bench("--bodies", bodies, "--stances", stances, "--predictions", out, "--json").stdout)
+    assert result["pairs"] == 4 and 0 <= result["relative_score"] <= 100
+    predicted = list(csv.DictReader(out.open()))
+    assert [(p["Headline"], p["Body ID"]) for p in predicted] == [(h, b) for h, b, _ in rows]
+    assert predicted[1]["Stance"] == "unrelated" and predicted[3]["Stance"] == "unrelated"
+    assert predicted[0]["Stance"] != "unrelated"
+
+
+def test_fnc1_bench_without_gold_labels_writes_predictions_only(toy_fnc, tmp_path):
+    bodies, stances, rows = toy_fnc
+    unlabelled = tmp_path / "test_stances.csv"
+    with unlabelled.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Headline", "Body ID"])
+        writer.writerows((h, b) for h, b, _ in rows)
+    out = tmp_path / "pred.csv"
+    result = json.loads(run_bench("--bodies", bodies, "--stances", unlabelled, "--predictions", out, "--json").stdout)
+    assert "relative_score" not in result and len(list(csv.DictReader(out.open()))) == 4
+
+
+def test_emergent_loader_and_predictions(tmp_path):
+    data = tmp_path / "emergent.csv"
+    with data.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["claimId", "claimHeadline", "articleHeadline", "articleHeadlineStance"])
+        writer.writerow(
+            ["c1", "Two Turkish soldiers were killed in Idlib", "Two Turkish soldiers killed in Idlib strike", "for"]
+        )
+        writer.writerow(
+            ["c2", "Two Turkish soldiers were killed in Idlib", "Nine Turkish soldiers were killed in Idlib", "against"]
+        )
+        writer.writerow(
+            [
+                "c3",
+                "Two Turkish soldiers were killed in Idlib",
+                "Turkish soldiers reportedly killed in Idlib",
+                "observing",
+            ]
+        )
+    out = tmp_path / "pred.csv"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "emergent.py"), "--csv", str(data), "--predictions",
+                           str(out), "--json"], capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["rows"] == 3 and set(result["f1"]) == {"for", "against", "observing"}
+    predicted = list(csv.DictReader(out.open()))
+    assert [p["claimId"] for p in predicted] == ["c1", "c2", "c3"]
+    assert [p["articleHeadlineStance"] for p in predicted] == ["for", "against", "observing"]
