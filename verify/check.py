@@ -24,6 +24,7 @@ from .match import claim_vectors
 from .models import load_embedder
 from .report import select_documents
 from .sources import SourceIndex
+from .stance import features, load_stance_model
 
 STATUSES = ("contradicted", "unsupported", "single-source", "supported")
 SCHEMA = "verify.check/1"
@@ -87,6 +88,7 @@ def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict
                              "source": stored[j]["source"], "source_name": stored[j]["source_name"],
                              "text": stored[j]["text"], "confidence": verdict["confidence"],
                              "reason": finding["reason"], "clashes": verdict["evidence"].get("clashes", {})})  # fmt: skip
+        stances = _document_stances(claim, draft_vectors[i], [stored[j] for j in top], stored, stored_vectors)
         against = sorted({e["source"] for e in evidence if e["kind"] == "contradiction"})
         behind = sorted({e["source"] for e in evidence if e["kind"] != "contradiction"} - set(against))
         status = (
@@ -99,8 +101,23 @@ def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict
             else "unsupported"
         )
         results.append({"claim": {k: claim[k] for k in ("id", "text", "start", "end")}, "status": status,
-                        "supported_by": behind, "contradicted_by": against, "evidence": evidence})  # fmt: skip
+                        "supported_by": behind, "contradicted_by": against, "evidence": evidence,
+                        "documents": stances})  # fmt: skip
     return results, findings
+
+
+def _document_stances(claim, vector, nearest, stored, stored_vectors) -> list[dict]:
+    """The learned stance of each document holding one of the claim's nearest stored claims:
+    calibrated probabilities that the document agrees, disagrees, discusses or is unrelated."""
+    model = load_stance_model()
+    out = []
+    for document_id in dict.fromkeys(c["document_id"] for c in nearest):
+        rows = [n for n, c in enumerate(stored) if c["document_id"] == document_id]
+        x = features(claim, [stored[n] for n in rows], vector, stored_vectors[rows])
+        probabilities = model.probabilities(x)
+        out.append({"document": document_id, "outlet": stored[rows[0]]["outlet"], "stance": model.labels[int(probabilities[0].argmax())],
+                    "probabilities": dict(zip(model.labels, np.round(probabilities[0], 4).tolist(), strict=True))})  # fmt: skip
+    return out
 
 
 def exit_code(result: dict, strict: bool = False) -> int:

@@ -121,3 +121,8 @@ def render_check(result: dict, console: Console) -> None:
         console.print(line)
         for e in r["evidence"]:
             console.print(Text(f"    {e['kind']} {e['confidence']:.2f}: {e['reason']}", style="dim"))
+        if r["documents"]:
+            stances = ", ".join(
+                f"{d['outlet']} {d['stance']} {d['probabilities'][d['stance']]:.2f}" for d in r["documents"]
+            )
+            console.print(Text(f"    documents (learned stance): {stances}", style="dim"))
