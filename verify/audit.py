@@ -25,6 +25,7 @@ from . import __version__
 from .compare import Thresholds, compare
 from .errors import VerifyError
 from .models import NLIModel, embedding_model_info
+from .stance import stance_model_info
 from .store import encode_row
 
 GENESIS = "0" * 64
@@ -324,6 +325,8 @@ def replay(store, run_id: str, embedder=None) -> dict:
     for model in record["models"]:
         if model["role"] == "embedding":
             current = embedding_model_info().sha256
+        elif model["role"] == "stance":
+            current = stance_model_info().sha256
         else:
             nli_model = NLIModel(model["path"]) if Path(model["path"]).is_dir() else None
             current = nli_model.info.sha256 if nli_model else None

@@ -24,7 +24,7 @@ from .match import claim_vectors
 from .models import load_embedder
 from .report import select_documents
 from .sources import SourceIndex
-from .stance import features, load_stance_model
+from .stance import features, load_stance_model, stance_model_info
 
 STATUSES = ("contradicted", "unsupported", "single-source", "supported")
 SCHEMA = "verify.check/1"
@@ -50,7 +50,8 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
     run = start_run(store, "check", chosen, thresholds.as_dict(), story=story, argv=argv)
     with aborting(store, run):
         results, findings = _judge(store, draft_claims, stored, thresholds, embedder)
-    run = finish_run(store, run, findings, [embedder.info.as_dict()], len(stored) + len(draft_claims))
+    models = [embedder.info.as_dict(), stance_model_info().as_dict()]
+    run = finish_run(store, run, findings, models, len(stored) + len(draft_claims))
     counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
     return {
         "schema": SCHEMA,

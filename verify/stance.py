@@ -20,7 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
+from . import __version__
 from .compare import control_clash, date_clashes, number_clashes, polarity_clash
+from .models import ModelInfo, combined_sha256, file_sha256
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 # FNC-1's scoring: points for predicting column t when the truth is row g.
@@ -210,6 +212,15 @@ def _tree_values(tree: dict, x: np.ndarray) -> np.ndarray:
 @cache
 def load_stance_model() -> StanceModel:
     return StanceModel.load()
+
+
+@cache
+def stance_model_info() -> ModelInfo:
+    """What a run records about the shipped stance model."""
+    path = Path(str(files("verify").joinpath(MODEL_FILE)))
+    digest = file_sha256(path)
+    return ModelInfo("stance", "verify stance trees (FNC-1)", "verify", __version__, str(path),
+                     combined_sha256({path.name: digest}), {path.name: digest})  # fmt: skip
 
 
 def decide(probabilities: np.ndarray) -> list[str]:
