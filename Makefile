@@ -12,7 +12,7 @@ $(BIN)/verify: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch first, CPU build: anything that pulls plain torch would fetch a CUDA build
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ray]'
 	touch $(BIN)/verify
 
 setup: $(BIN)/verify

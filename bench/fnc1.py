@@ -22,8 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from verify.claims import extract_claims, sentence_claim
-from verify.compare import prepare
+from verify.claims import extract_claims, prepare, sentence_claim
 from verify.match import claim_vectors
 from verify.models import load_embedder
 from verify.progress import progress

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from verify import facts
-from verify.claims import claim_facts
-from verify.compare import Thresholds, compare, date_clashes, judge_pair, number_clashes, polarity_clash, prepare
+from verify.claims import claim_facts, prepare
+from verify.compare import Thresholds, compare, date_clashes, judge_pair, number_clashes, polarity_clash
 from verify.errors import VerifyError
 from verify.ingest import ingest
 from verify.store import open_store

@@ -13,11 +13,10 @@ import io
 from html import escape
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .audit import aborting, finish_run, start_run
-from .claims import extract_claims
-from .compare import Thresholds, judge_pair, pair_finding, prepare
+from .claims import extract_claims, prepare
+from .compare import Thresholds, judge_pair, pair_finding, tfidf_cosine
 from .errors import VerifyError
 from .html import CSP, STYLE
 from .match import claim_vectors
@@ -67,10 +66,6 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
 def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict], list[dict]]:
     draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
     stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)
-    tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-        [c["assertion"] for c in draft_claims + stored]
-    )
-    draft_tfidf, stored_tfidf = tfidf[: len(draft_claims)], tfidf[len(draft_claims) :]
     similarity = draft_vectors @ stored_vectors.T
     results, findings = [], []
     for i, claim in enumerate(draft_claims):
@@ -79,7 +74,7 @@ def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict
         for j in top:
             if similarity[i, j] < thresholds.match_floor - thresholds.name_boost:
                 break
-            lexical = float(draft_tfidf[i].multiply(stored_tfidf[j]).sum())
+            lexical = tfidf_cosine(claim, stored[j])
             verdict = judge_pair(claim, stored[j], float(similarity[i, j]), lexical, thresholds)
             if verdict is None:
                 continue

@@ -114,6 +114,52 @@ def assertion(claim: dict) -> str:
     return after.strip() or text
 
 
+CAPITALISED_RE = re.compile(r"\b(?:[A-Z][\w'’-]+)(?:\s+(?:al-|el-|of\s+|the\s+)?[A-Z][\w'’-]+)*")
+NAME_STOPWORDS = {"The", "A", "An", "It", "He", "She", "They", "On", "In", "At", "But", "And", "Our", "We", "This"}
+
+
+def names_in(claim: dict, index: SourceIndex) -> list[str]:
+    """The names a claim mentions, for matching: canonical places, registry sources (HTS and
+    Hayat Tahrir al-Sham are one) and other capitalised names."""
+    names = {f"place:{p['name']}" for p in claim["places"]}
+    names |= {f"source:{m.source}" for m in index.mentions(claim["text"])}
+    covered = " ".join(p["text"] for p in claim["places"])
+    for match in CAPITALISED_RE.finditer(claim["text"]):
+        word = match.group(0)
+        if word in NAME_STOPWORDS or word in covered or match.start() == 0 and " " not in word:
+            continue
+        names.add(f"name:{word.lower()}")
+    return sorted(names)
+
+
+def cue_end(claim: dict) -> int:
+    """Where the attribution cue ends in the claim's text (0 without one)."""
+    cue = claim.get("cue")
+    at = claim["text"].find(cue) if cue else -1
+    return at + len(cue) if at >= 0 else 0
+
+
+def signals(claim: dict) -> dict:
+    """What the comparison reads from a claim's assertion: negations, actors, hedges, outcome verbs."""
+    text = claim["assertion"]
+    return {
+        "negations": facts.negations(text),
+        "actors": facts.actors(text),
+        "hedges": [h["text"] for h in facts.hedges(text)],
+        "control": [list(c) for c in facts.control_claims(claim["text"], cue_end(claim))],
+    }
+
+
+def prepare(claim: dict) -> dict:
+    """Give a claim its assertion (the claim without its attribution words: 'X did not report'
+    is not a denial) and signals, unless it has them (claims stored since schema 4 do)."""
+    if not claim.get("assertion"):
+        claim["assertion"] = assertion(claim)
+    if not claim.get("signals"):
+        claim["signals"] = signals(claim)
+    return claim
+
+
 def clauses(text: str, start: int, end: int, index: SourceIndex) -> list[tuple[int, int]]:
     """Split a sentence where a second attributed statement begins: 'SANA said X, while the NLF said Y'."""
     sentence = text[start:end]
@@ -174,6 +220,8 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
                     **claim_facts(claim_text, published),
                 }
             )
+            prepare(claims[-1])
+            claims[-1]["names"] = names_in(claims[-1], index)
     return claims, list(new_sources.values())
 
 
@@ -185,11 +233,12 @@ def _is_description(name: str | None) -> bool:
 def sentence_claim(text: str, index: SourceIndex, published: str | None = None, claim_id: str = "text") -> dict:
     """A claim built from a bare sentence (a draft's line, a benchmark pair), attributed as in a document."""
     who = attribute(text, index)
-    return {
+    claim = {
         "id": claim_id, "document_id": None, "text": text, "source": who.source or "text",
         "source_name": who.name or "the text", "outlet": "text", "cue": who.cue, "negative": int(who.negative),
         **claim_facts(text, published),
     }  # fmt: skip
+    return prepare(claim)
 
 
 def claim_facts(text: str, published: str | None) -> dict:

@@ -16,6 +16,7 @@ from rich.table import Table
 from . import __version__, audit, terminal
 from .check import check_csv, check_draft, check_html, check_markdown, exit_code
 from .compare import Thresholds, compare
+from .engines import ENGINES
 from .errors import VerifyError
 from .html import to_html
 from .ingest import ingest as ingest_paths
@@ -435,10 +436,17 @@ def render_terminal(state: State, render, data, output: str | None) -> str | Non
 @click.option("--limit", type=click.IntRange(1), help="At most this many findings.")
 @click.option("--hide-dismissed", is_flag=True, help="Leave out findings a reviewer dismissed.")
 @click.option("--nli-model", metavar="PATH", type=click.Path(), help="A local NLI cross-encoder folder.")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="Where embedding and pair judging run: this process, or Ray ($RAY_ADDRESS or a local cluster).",
+)
 @thresholds_option
 @pass_state
 def report_command(state: State, story, documents, since, fmt, output, kinds, source, min_confidence, limit,
-                   hide_dismissed, nli_model, threshold_values) -> None:  # fmt: skip
+                   hide_dismissed, nli_model, engine, threshold_values) -> None:  # fmt: skip
     """Compare the stored documents, record the run in the audit log and show the findings.
 
     The terminal view has a header, a coverage matrix (claim groups by source: ✓ states,
@@ -459,7 +467,7 @@ def report_command(state: State, story, documents, since, fmt, output, kinds, so
         raise VerifyError(f"unknown source {source!r}; list them with `verify sources`")
     thresholds = parse_thresholds(threshold_values)
     full = run_report(store, story=story, documents=list(documents) or None, since=since, thresholds=thresholds,
-                      nli_model=load_nli(nli_model), argv=click.get_current_context().meta["verify.argv"])  # fmt: skip
+                      nli_model=load_nli(nli_model), argv=click.get_current_context().meta["verify.argv"], engine=engine)  # fmt: skip
     view = filter_findings(full, kinds=set(kinds) or None, source=source, min_confidence=min_confidence,
                            hide_dismissed=hide_dismissed, limit=limit)  # fmt: skip
     if fmt == "terminal":

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import time
-from dataclasses import asdict, dataclass, field, replace
+from collections import Counter
+from dataclasses import dataclass, field, fields, replace
+from functools import cache
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from . import facts
-from .claims import assertion, sentence_claim
+from .claims import prepare, sentence_claim
+from .engines import make_engine
 from .errors import VerifyError
 from .match import candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
 from .models import Embedder, ModelInfo, NLIModel, load_embedder
@@ -49,7 +53,12 @@ class Thresholds:
     negative_report_similarity: float = 0.3  # a negative report cites a group at this similarity
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(_threshold_items(self))
+
+
+@cache
+def _threshold_items(thresholds: Thresholds) -> tuple:
+    return tuple((f.name, getattr(thresholds, f.name)) for f in fields(thresholds))
 
 
 @dataclass
@@ -65,25 +74,59 @@ class Comparison:
     stats: dict = field(default_factory=dict)
 
 
+class Stopwatch:
+    """Seconds spent in each named stage, for the stats a run reports."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._current: tuple[str, float] | None = None
+
+    def lap(self, name: str | None) -> None:
+        """End the current stage and start ``name`` (None: just end)."""
+        now = time.perf_counter()
+        if self._current:
+            label, since = self._current
+            self.seconds[label] = round(self.seconds.get(label, 0.0) + now - since, 4)
+        self._current = (name, now) if name else None
+
+
+WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words without English stop words."""
+    return [w for w in WORD_RE.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
+def word_counts(claim: dict) -> Counter:
+    """The claim's assertion as a bag of words, counted once and kept on the claim."""
+    if "word_counts" not in claim:
+        claim["word_counts"] = Counter(words(claim["assertion"]))
+    return claim["word_counts"]
+
+
+def tfidf_cosine(a: dict, b: dict) -> float:
+    """TF-IDF cosine of two claims' assertions, with the IDF of the pair itself (a word in both
+    weighs less than a word in one). It depends on the two claims only, so adding documents to a
+    store never changes the figure for pairs already compared."""
+    counts_a, counts_b = word_counts(a), word_counts(b)
+    if not counts_a or not counts_b:
+        return 0.0
+    rare = 1.0 + math.log(3 / 2)  # smoothed IDF of a word in one of the two texts; 1.0 if in both
+
+    def weights(counts, other):
+        return {w: (1 + math.log(n)) * (1.0 if w in other else rare) for w, n in counts.items()}
+
+    wa, wb = weights(counts_a, counts_b), weights(counts_b, counts_a)
+    dot = sum(wa[w] * wb[w] for w in wa.keys() & wb.keys())
+    return dot / (math.sqrt(sum(v * v for v in wa.values())) * math.sqrt(sum(v * v for v in wb.values())))
+
+
 def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
 # -- structured checks -----------------------------------------------------------------------
-
-
-def prepare(claim: dict) -> dict:
-    """Work out once per claim what the pair checks read: its assertion (the claim without its
-    attribution words: 'X did not report' is not a denial), negations, actors, hedges, outcome verbs."""
-    text = assertion(claim)
-    claim["assertion"] = text
-    claim["signals"] = {
-        "negations": facts.negations(text),
-        "actors": facts.actors(text),
-        "hedges": [h["text"] for h in facts.hedges(text)],
-        "control": facts.control_claims(claim["text"], _cue_end(claim)),
-    }
-    return claim
 
 
 def number_clashes(a: dict, b: dict) -> list[dict]:
@@ -161,12 +204,6 @@ def same_outcome(a: dict, b: dict) -> bool:
     ca = {(d, x) for d, x, _ in a["signals"]["control"] if x}
     cb = {(d, x) for d, x, _ in b["signals"]["control"] if x}
     return bool(ca & cb)
-
-
-def _cue_end(claim: dict) -> int:
-    cue = claim.get("cue")
-    at = claim["text"].find(cue) if cue else -1
-    return at + len(cue) if at >= 0 else 0
 
 
 def differing_figures(a: dict, b: dict) -> list[dict]:
@@ -301,17 +338,24 @@ def compare(
     embedder: Embedder | None = None,
     nli_model: NLIModel | None = None,
     claims: list[dict] | None = None,
+    engine: str = "local",
 ) -> Comparison:
-    """Compare the stored claims (of a story, or of chosen documents) across sources."""
+    """Compare the stored claims (of a story, or of chosen documents) across sources.
+
+    ``engine`` is where embedding and pair judging run: "local" (this process) or "ray"."""
     started = time.perf_counter()
+    clock = Stopwatch()
     thresholds = thresholds or Thresholds()
     claims = claims if claims is not None else select_claims(store, story, documents)
     if len({c["source"] for c in claims}) < 2:
         raise VerifyError("only one source in these documents: there is nothing to compare it with")
-    embedder = embedder or load_embedder()
+    runner = make_engine(engine, embedder or load_embedder())
+    clock.lap("prepare")
     for claim in claims:
         prepare(claim)
-    vectors, n_embedded = claim_vectors(store, [c["assertion"] for c in claims], embedder)
+    clock.lap("embed")
+    vectors, n_embedded = claim_vectors(store, [c["assertion"] for c in claims], runner)
+    clock.lap("match")
     names = claim_names(claims, SourceIndex(store.sources()))
     # Negative reports are not assertions to match; they serve as omission evidence below.
     pool = [i for i, c in enumerate(claims) if not c["negative"]]
@@ -326,29 +370,34 @@ def compare(
             thresholds.name_boost,
         )  # fmt: skip
     ]
-    tfidf = _tfidf_cosines(claims, candidates)
+    clock.lap("judge")
+    tfidf = [tfidf_cosine(claims[c.left], claims[c.right]) for c in candidates]
     nli_scores = _nli_scores(nli_model, claims, candidates)
+    pairs = [(c.left, c.right, c.similarity, tfidf[n]) for n, c in enumerate(candidates)]
+    verdicts = runner.judge(claims, pairs, thresholds, nli_scores)
     findings, edges = [], []
-    for n, cand in enumerate(candidates):
+    for cand, verdict in zip(candidates, verdicts, strict=True):
         a, b = claims[cand.left], claims[cand.right]
-        verdict = judge_pair(a, b, cand.similarity, tfidf[n], thresholds, nli_scores[n] if nli_scores else None)
         if verdict is None:
             continue
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
         edges.append((cand.left, cand.right))
         findings.append(pair_finding(verdict, a, b, thresholds))
+    clock.lap("groups and omissions")
     groups = _groups(claims, vectors, edges)
     negative_texts = negative_report_texts(claims)
-    negative_matrix, n_more = claim_vectors(store, list(negative_texts.values()), embedder)
+    negative_matrix, n_more = claim_vectors(store, list(negative_texts.values()), runner)
     n_embedded += n_more
     negative_vectors = dict(zip(negative_texts, negative_matrix, strict=True))
     findings += _omissions(claims, vectors, negative_vectors, groups, findings, thresholds)
     findings.sort(key=lambda f: (KINDS.index(f["kind"]), -f["confidence"], f["id"]))
-    models = [embedder.info] + ([nli_model.info] if nli_model else [])
+    clock.lap(None)
+    models = [runner.info] + ([nli_model.info] if nli_model else [])
     checks = list(CHECKS) + (["nli"] if nli_model else [])
     stats = {"claims": len(claims), "candidates": len(candidates), "embedded": n_embedded,
              "nli_pairs": len(nli_scores), "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
-             "seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
+             "engine": runner.name, "seconds": round(time.perf_counter() - started, 3),
+             "stage_seconds": clock.seconds}  # fmt: skip
     return Comparison(claims, findings, groups, thresholds, models, checks, stats)
 
 
@@ -365,15 +414,6 @@ def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dic
         "evidence": verdict["evidence"],
         "thresholds": thresholds.as_dict(),
     }
-
-
-def _tfidf_cosines(claims: list[dict], candidates) -> list[float]:
-    if not candidates:
-        return []
-    matrix = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform([c["assertion"] for c in claims])
-    left = matrix[[c.left for c in candidates]]
-    right = matrix[[c.right for c in candidates]]
-    return np.asarray(left.multiply(right).sum(axis=1)).ravel().tolist()
 
 
 def _nli_scores(nli_model, claims, candidates) -> list:
@@ -493,8 +533,7 @@ def compare_texts(
     a["source_name"], b["source_name"] = "claim", "evidence"
     vectors = embedder.encode([a["assertion"], b["assertion"]])
     similarity = float(vectors[0] @ vectors[1])
-    tfidf = TfidfVectorizer(sublinear_tf=True).fit_transform([a["assertion"], b["assertion"]])
-    lexical = float(tfidf[0].multiply(tfidf[1]).sum())
+    lexical = tfidf_cosine(a, b)
     verdict = judge_pair(a, b, similarity, lexical, thresholds) if similarity >= thresholds.clash_similarity else None
     if verdict is None:
         return {"kind": "unrelated", "confidence": round(1 - similarity, 3), "reason": "no matching assertion",

@@ -9,20 +9,19 @@ names (places, groups, people) whose spelling variants are merged with rapidfuzz
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from scipy import sparse
 
+from .claims import names_in
 from .progress import progress
 from .sources import SourceIndex
 
 CHUNK_ROWS = 1024
 EMBED_CHUNK = 512  # texts per progress-bar step
 NAME_CLUSTER_CUTOFF = 85
-CAPITALISED_RE = re.compile(r"\b(?:[A-Z][\w'’-]+)(?:\s+(?:al-|el-|of\s+|the\s+)?[A-Z][\w'’-]+)*")
-NAME_STOPWORDS = {"The", "A", "An", "It", "He", "She", "They", "On", "In", "At", "But", "And", "Our", "We", "This"}
 
 
 def text_hash(text: str) -> str:
@@ -44,7 +43,7 @@ def claim_vectors(store, texts: list[str], embedder) -> tuple[np.ndarray, int]:
         cached.update({h: np.frombuffer(v, dtype=np.float32) for h, v in rows})
     missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}
     if missing:
-        keys = list(missing)
+        keys = sorted(missing, key=lambda k: len(missing[k]))  # similar lengths batch with less padding
         texts_missing = [missing[k] for k in keys]
         steps = range(0, len(keys), EMBED_CHUNK)
         vectors = np.concatenate(
@@ -62,25 +61,20 @@ def claim_vectors(store, texts: list[str], embedder) -> tuple[np.ndarray, int]:
 
 
 def claim_names(claims: list[dict], index: SourceIndex) -> list[set[str]]:
-    """The names each claim mentions, merged across spelling variants: canonical places,
-    registry sources (HTS = Hayat Tahrir al-Sham) and other capitalised names, clustered fuzzily."""
-    raw: list[set[str]] = []
-    for claim in claims:
-        names = {f"place:{p['name']}" for p in claim["places"]}
-        names |= {f"source:{m.source}" for m in index.mentions(claim["text"])}
-        covered = " ".join(p["text"] for p in claim["places"])
-        for match in CAPITALISED_RE.finditer(claim["text"]):
-            word = match.group(0)
-            if word in NAME_STOPWORDS or word in covered or match.start() == 0 and " " not in word:
-                continue
-            names.add(f"name:{word.lower()}")
-        raw.append(names)
+    """The names each claim mentions (kept with the claim since ingest, or found now), merged
+    across spelling variants: capitalised names are clustered fuzzily."""
+    raw = [set(c["names"]) if c.get("names") is not None else set(names_in(c, index)) for c in claims]
     plain = sorted({n for names in raw for n in names if n.startswith("name:")})
+    # Spelling variants share their first letters (Saraqeb/Saraqib, Idlib/Idleb): compare names
+    # within blocks of the same two-letter prefix only, which keeps this far below all-pairs.
+    blocks: dict[str, list[str]] = {}
+    for name in plain:
+        blocks.setdefault(name[5:7], []).append(name)
     canonical = {}
-    if plain:
-        scores = process.cdist(plain, plain, scorer=fuzz.ratio, score_cutoff=NAME_CLUSTER_CUTOFF)
-        for i, name in enumerate(plain):
-            canonical[name] = plain[int(np.flatnonzero(scores[i])[0])]  # first of its cluster, in sorted order
+    for block in blocks.values():
+        scores = process.cdist(block, block, scorer=fuzz.ratio, score_cutoff=NAME_CLUSTER_CUTOFF)
+        for i, name in enumerate(block):
+            canonical[name] = block[int(np.flatnonzero(scores[i])[0])]  # first of its cluster, in sorted order
     return [{canonical.get(n, n) for n in names} for names in raw]
 
 
@@ -106,19 +100,14 @@ def candidate_pairs(
     if n < 2:
         return []
     source_ids = np.unique(np.array(sources), return_inverse=True)[1]
-    vocabulary = {name: j for j, name in enumerate(sorted({x for s in names for x in s}))}
-    incidence = np.zeros((n, max(1, len(vocabulary))), dtype=np.float32)
-    for i, claim_names_ in enumerate(names):
-        for name in claim_names_:
-            incidence[i, vocabulary[name]] = 1
+    incidence = _incidence(names)
     rows = np.arange(n)
     k = min(top_k, n - 1)
     found: dict[tuple[int, int], Candidate] = {}
-    inverse = {j: name for name, j in vocabulary.items()}
     for start in progress(range(0, len(rows), CHUNK_ROWS), "Matching claims", total=-(-len(rows) // CHUNK_ROWS)):
         chunk = rows[start : start + CHUNK_ROWS]
         similarity = vectors[chunk] @ vectors.T
-        shared = incidence[chunk] @ incidence.T
+        shared = (incidence[chunk] @ incidence.T).toarray()
         score = similarity + name_boost * np.minimum(shared, 2)
         score[source_ids[chunk][:, None] == source_ids[None, :]] = -np.inf  # same source: never compared
         top = np.argpartition(-score, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (len(chunk), 1))
@@ -128,10 +117,18 @@ def candidate_pairs(
                     continue
                 key = (min(i, j), max(i, j))
                 if key not in found:
-                    both = np.flatnonzero(incidence[i] * incidence[j])
                     found[key] = Candidate(key[0], key[1], float(similarity[r, j]), float(score[r, j]),
-                                           tuple(inverse[x] for x in both if x in inverse))  # fmt: skip
+                                           tuple(sorted(names[i] & names[j])))  # fmt: skip
     return [found[key] for key in sorted(found)]
+
+
+def _incidence(names: list[set[str]]) -> sparse.csr_matrix:
+    """Claims by names, sparse: shared-name counts come from one sparse product per chunk."""
+    vocabulary = {name: j for j, name in enumerate(sorted({x for s in names for x in s}))}
+    rows = [i for i, found in enumerate(names) for _ in found]
+    cols = [vocabulary[name] for found in names for name in found]
+    data = np.ones(len(rows), dtype=np.float32)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(names), max(1, len(vocabulary))))
 
 
 def connected_groups(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:

@@ -263,7 +263,7 @@ def select_documents(store, story: str | None = None, documents: list[str] | Non
 
 
 def run_report(store, story=None, documents=None, since=None, thresholds=None, nli_model=None, embedder=None,
-               argv=None) -> dict:  # fmt: skip
+               argv=None, engine: str = "local") -> dict:  # fmt: skip
     """Compare the chosen documents, record the run and its findings, and return the report."""
     chosen = select_documents(store, story, documents, since)
     thresholds = thresholds or Thresholds()
@@ -272,6 +272,8 @@ def run_report(store, story=None, documents=None, since=None, thresholds=None, n
         raise VerifyError("the chosen documents hold no claims to compare")
     run = start_run(store, "report", chosen, thresholds.as_dict(), story=story, argv=argv)
     with aborting(store, run):
-        comparison = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims)
+        comparison = compare(
+            store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims, engine=engine
+        )
     run = finish_run(store, run, comparison.findings, [m.as_dict() for m in comparison.models], len(claims))
     return build_report(store, comparison, run, latest_decisions(store), story)

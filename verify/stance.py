@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .compare import control_clash, date_clashes, number_clashes, polarity_clash
+from .compare import control_clash, date_clashes, number_clashes, polarity_clash, words
 from .models import ModelInfo, combined_sha256, file_sha256
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
@@ -102,10 +102,6 @@ FEATURES = (
 MODEL_FILE = "data/stance_model.json"
 
 
-def tokens(text: str) -> list[str]:
-    return [t for t in TOKEN_RE.findall(text.lower()) if t not in STOPWORDS]
-
-
 def _bigrams(words: list[str]) -> set[tuple[str, str]]:
     return set(zip(words, words[1:], strict=False))
 
@@ -113,7 +109,7 @@ def _bigrams(words: list[str]) -> set[tuple[str, str]]:
 def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, evidence_vectors: np.ndarray) -> np.ndarray:
     """The evidence vector for one claim against one document's claims (all ``prepare``d)."""
     out = dict.fromkeys(FEATURES, 0.0)
-    claim_words = tokens(claim["assertion"])
+    claim_words = words(claim["assertion"])
     claim_set = set(claim_words)
     out["claim_refuting"] = len(REFUTING_RE.findall(claim["text"]))
     out["claim_hedging"] = len(DISCUSS_RE.findall(claim["text"]))
@@ -135,10 +131,10 @@ def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, eviden
     out["share_above_055"] = float((sims > 0.55).mean())
     out["best_position"] = order[0] / n
     out["log_sentences"] = math.log1p(n)
-    body_words = [w for e in evidence for w in tokens(e["assertion"])]
+    body_words = [w for e in evidence for w in words(e["assertion"])]
     if claim_set:
         out["token_overlap"] = len(claim_set & set(body_words)) / len(claim_set)
-        out["best_token_overlap"] = len(claim_set & set(tokens(top[0]["assertion"]))) / len(claim_set)
+        out["best_token_overlap"] = len(claim_set & set(words(top[0]["assertion"]))) / len(claim_set)
         claim_bigrams = _bigrams(claim_words)
         if claim_bigrams:
             out["bigram_overlap"] = len(claim_bigrams & _bigrams(body_words)) / len(claim_bigrams)

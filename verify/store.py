@@ -141,6 +141,11 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
     BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
     """,
+    """
+    ALTER TABLE claims ADD COLUMN assertion TEXT;
+    ALTER TABLE claims ADD COLUMN signals TEXT;
+    ALTER TABLE claims ADD COLUMN names TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
@@ -156,6 +161,8 @@ JSON_COLUMNS = {
     "sources",
     "omitted_by",
     "evidence",
+    "signals",
+    "names",
 }
 
 

@@ -1,0 +1,254 @@
+"""Speed and memory at scale, on real news text: FNC-1 article bodies spread over 20 pseudo-outlets.
+
+    python bench/scale.py [--sizes 1000 3000 10000] [--out bench/results/scale.json]
+
+For each size (claims, approximately) it measures, each in a fresh process so that peak resident
+memory is the phase's own:
+  embed-only  embedding every claim once with the same model and batch size (the floor)
+  cold        ingest -> claims -> match -> compare -> report JSON on an empty store
+  warm        the same store plus one new document, re-reported
+  naive       (smallest size only) the same matching as a Python loop over all pairs of claims
+              from different sources, extrapolated to the other sizes by n^2
+and prints the ratios and how each stage's time grows with size (fitted exponent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FNC_BODIES = ROOT.parent / "shared" / "eval" / "fnc1" / "train_bodies.csv"
+OUTLETS = 20
+CLAIMS_PER_BODY = 16.5  # measured mean on the first FNC-1 training bodies
+
+
+def bodies() -> list[tuple[str, str]]:
+    with FNC_BODIES.open(newline="", encoding="utf-8") as handle:
+        rows = [(r["Body ID"], r["articleBody"]) for r in csv.DictReader(handle)]
+    return sorted(rows, key=lambda r: int(r[0]))
+
+
+def corpus(size: int) -> tuple[list[dict], dict]:
+    """Documents for about ``size`` claims, and one more document for the warm run."""
+    rows = bodies()
+    count = max(2, round(size / CLAIMS_PER_BODY))
+    docs = [{"outlet": f"outlet-{n % OUTLETS:02d}", "text": text, "story": "scale"}
+            for n, (_, text) in enumerate(rows[:count])]  # fmt: skip
+    extra = {"outlet": "outlet-00", "text": rows[count][1], "story": "scale"}
+    return docs, extra
+
+
+def write_jsonl(path: Path, docs: list[dict]) -> None:
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs))
+
+
+def register_outlets(store) -> None:
+    from verify.sources import add_source
+
+    for n in range(OUTLETS):
+        add_source(store, f"outlet-{n:02d}", f"Pseudo-outlet {n:02d}", "outlet", [])
+
+
+# -- phases (each runs in its own process) ---------------------------------------------------
+
+
+def phase_embed(size: int, work: Path) -> dict:
+    from verify.claims import extract_claims, prepare
+    from verify.models import load_embedder
+    from verify.sources import bundled_index
+
+    docs, _ = corpus(size)
+    index = bundled_index()
+    texts = []
+    for n, doc in enumerate(docs):
+        claims, _ = extract_claims({"id": f"d{n}", "published": None, **doc}, index)
+        texts += [prepare(dict(c, source_name=c["source"]))["assertion"] for c in claims]
+    embedder = load_embedder()
+    started = time.perf_counter()
+    embedder.encode(texts)
+    return {"claims": len(texts), "seconds": time.perf_counter() - started}
+
+
+def phase_cold(size: int, work: Path) -> dict:
+    from verify.ingest import ingest
+    from verify.models import load_embedder
+    from verify.report import run_report, to_json
+    from verify.store import open_store
+
+    docs, _ = corpus(size)
+    write_jsonl(work / "corpus.jsonl", docs)
+    db = work / "scale.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    load_embedder()  # model loading is not part of the pipeline's scaling
+    started = time.perf_counter()
+    store = open_store(db)
+    register_outlets(store)
+    ingested = ingest(store, [work / "corpus.jsonl"])
+    after_ingest = time.perf_counter()
+    report = run_report(store, story="scale")
+    text = to_json(report)
+    done = time.perf_counter()
+    store.close()
+    stats = report["run"]["stats"]
+    return {"claims": ingested.claims, "documents": len(ingested.added), "seconds": done - started,
+            "ingest_seconds": after_ingest - started, "report_seconds": done - after_ingest,
+            "stage_seconds": stats["stage_seconds"], "candidates": stats["candidates"],
+            "findings": len(report["findings"]), "json_bytes": len(text)}  # fmt: skip
+
+
+def phase_warm(size: int, work: Path) -> dict:
+    from verify.ingest import ingest
+    from verify.models import load_embedder
+    from verify.report import run_report, to_json
+    from verify.store import open_store
+
+    _, extra = corpus(size)
+    write_jsonl(work / "new.jsonl", [extra])
+    load_embedder()
+    started = time.perf_counter()
+    store = open_store(work / "scale.db")
+    ingested = ingest(store, [work / "new.jsonl"])
+    report = run_report(store, story="scale")
+    to_json(report)
+    done = time.perf_counter()
+    store.close()
+    stats = report["run"]["stats"]
+    return {"new_claims": ingested.claims, "embedded": stats["embedded"], "seconds": done - started,
+            "stage_seconds": stats["stage_seconds"], "findings": len(report["findings"])}  # fmt: skip
+
+
+def phase_naive(size: int, work: Path) -> dict:
+    """The candidate search of verify.match done the plain way: every pair, one at a time."""
+    import numpy as np
+
+    from verify.claims import prepare
+    from verify.compare import Thresholds
+    from verify.match import claim_names, claim_vectors
+    from verify.models import load_embedder
+    from verify.sources import SourceIndex
+    from verify.store import open_store
+
+    store = open_store(work / "scale.db")
+    claims = [prepare(c) for c in store.claims(story="scale") if not c["negative"]]
+    vectors, _ = claim_vectors(store, [c["assertion"] for c in claims], load_embedder())
+    names = claim_names(claims, SourceIndex(store.sources()))
+    t = Thresholds()
+    started = time.perf_counter()
+    best: dict[int, list[tuple[float, int]]] = {}
+    for i in range(len(claims)):
+        for j in range(i + 1, len(claims)):
+            if claims[i]["source"] == claims[j]["source"]:
+                continue
+            score = float(np.dot(vectors[i], vectors[j])) + t.name_boost * min(len(names[i] & names[j]), 2)
+            if score >= t.match_floor:
+                best.setdefault(i, []).append((score, j))
+                best.setdefault(j, []).append((score, i))
+    pairs = {(min(i, j), max(i, j)) for i, found in best.items() for _, j in sorted(found, reverse=True)[: t.top_k]}
+    store.close()
+    return {"claims": len(claims), "pairs_checked": len(claims) * (len(claims) - 1) // 2, "candidates": len(pairs),
+            "seconds": time.perf_counter() - started}  # fmt: skip
+
+
+PHASES = {"embed": phase_embed, "cold": phase_cold, "warm": phase_warm, "naive": phase_naive}
+
+
+def run_phase(phase: str, size: int, work: Path) -> dict:
+    """Run one phase in a child process; add its peak resident memory."""
+    proc = subprocess.Popen([sys.executable, __file__, "--phase", phase, "--size", str(size), "--work", str(work)],
+                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise SystemExit(f"scale: phase {phase} at size {size} failed")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024, 1)
+    return result
+
+
+def exponent(sizes: list[int], seconds: list[float]) -> float | None:
+    """Least-squares slope of log(time) against log(size)."""
+    points = [(math.log(n), math.log(s)) for n, s in zip(sizes, seconds, strict=True) if s > 0]
+    if len(points) < 2:
+        return None
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    return round(sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points), 2)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(PHASES[args.phase](args.size, args.work)))
+        return 0
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sorted(args.sizes):
+            work = Path(folder) / str(size)
+            work.mkdir()
+            row = {"size": size, "embed": run_phase("embed", size, work), "cold": run_phase("cold", size, work),
+                   "warm": run_phase("warm", size, work)}  # fmt: skip
+            if size == min(args.sizes):
+                row["naive"] = run_phase("naive", size, work)
+            rows.append(row)
+            print(f"size {size}: {json.dumps(row)}", file=sys.stderr)
+    naive = rows[0]["naive"]
+    for row in rows:
+        claims = row["cold"]["claims"]
+        row["naive_seconds_extrapolated"] = naive["seconds"] * (claims / rows[0]["cold"]["claims"]) ** 2
+        row["ratios"] = {
+            "cold_over_embed": round(row["cold"]["seconds"] / row["embed"]["seconds"], 2),
+            "warm_over_cold": round(row["warm"]["seconds"] / row["cold"]["seconds"], 3),
+            "naive_match_over_cold_match": round(row["naive_seconds_extrapolated"] / row["cold"]["stage_seconds"]["match"], 1),
+        }  # fmt: skip
+    claims = [r["cold"]["claims"] for r in rows]
+    stages = sorted({s for r in rows for s in r["cold"]["stage_seconds"]})
+    growth = {s: exponent(claims, [r["cold"]["stage_seconds"].get(s, 0) for r in rows]) for s in stages}
+    growth["ingest"] = exponent(claims, [r["cold"]["ingest_seconds"] for r in rows])
+    growth["cold without embedding"] = exponent(
+        claims, [r["cold"]["seconds"] - r["cold"]["stage_seconds"]["embed"] for r in rows]
+    )
+    result = {"machine": f"{os.cpu_count()} cores", "rows": rows, "growth_exponents": growth,
+              "naive_measured_at": rows[0]["size"]}  # fmt: skip
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print_table(result)
+    return 0
+
+
+def print_table(result: dict) -> None:
+    print(f"{'claims':>7} {'embed-only s':>12} {'cold s':>8} {'warm s':>8} {'naive match s':>14} "
+          f"{'cold/embed':>10} {'warm/cold':>9} {'naive/match':>11} {'peak MB (embed/cold/warm)':>26}")  # fmt: skip
+    for r in result["rows"]:
+        naive = f"{r['naive_seconds_extrapolated']:.1f}" + ("" if "naive" in r else "*")
+        peaks = f"{r['embed']['peak_rss_mb']:.0f}/{r['cold']['peak_rss_mb']:.0f}/{r['warm']['peak_rss_mb']:.0f}"
+        print(f"{r['cold']['claims']:>7} {r['embed']['seconds']:>12.1f} {r['cold']['seconds']:>8.1f} "
+              f"{r['warm']['seconds']:>8.2f} {naive:>14} {r['ratios']['cold_over_embed']:>10} "
+              f"{r['ratios']['warm_over_cold']:>9} {r['ratios']['naive_match_over_cold_match']:>11} {peaks:>26}")  # fmt: skip
+    print("* extrapolated by n^2 from the smallest size")
+    print("cold stage seconds:")
+    for r in result["rows"]:
+        print(
+            f"  {r['cold']['claims']:>6}: ingest {r['cold']['ingest_seconds']:.1f}, "
+            + ", ".join(f"{k} {v:.2f}" for k, v in r["cold"]["stage_seconds"].items())
+        )
+    print("growth exponents (time ~ n^k): " + ", ".join(f"{k} {v}" for k, v in result["growth_exponents"].items()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
