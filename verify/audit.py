@@ -77,11 +77,12 @@ def start_run(store, command: str, documents: list[dict], thresholds: dict, stor
 def finish_run(store, run: dict, findings: list[dict], models: list[dict], n_claims: int) -> dict:
     """Store the run's findings, mark it complete and chain it, all in one transaction."""
     run = dict(run, status="complete", finished_at=now(), models=models, n_claims=n_claims, n_findings=len(findings))
-    rows = [_finding_row(run["id"], n, f) for n, f in enumerate(findings)]
+    rows = [encode_row(_finding_row(run["id"], n, f)) for n, f in enumerate(findings)]
+    stored = encode_row(run)
     with store.transaction():
-        store.db["findings"].insert_all([encode_row(r) for r in rows])
-        store.db["runs"].update(run["id"], encode_row({k: v for k, v in run.items() if k != "id"}))
-        _append(store, "run", run["id"], _run_digest(store, run["id"]))
+        store.db["findings"].insert_all(rows)
+        store.db["runs"].update(run["id"], {k: v for k, v in stored.items() if k != "id"})
+        _append(store, "run", run["id"], _digest(stored, rows))  # the rows as stored: what verify re-reads
     return run
 
 
@@ -206,11 +207,17 @@ def _run_digest(store, run_id: str) -> str | None:
     row = found.fetchone()
     if row is None:
         return None
-    record = dict(zip(columns, row, strict=True))
     findings = store.conn.execute("SELECT * FROM findings WHERE run_id = ? ORDER BY position", [run_id])
     names = [c[0] for c in findings.description]
-    record["findings"] = [dict(zip(names, f, strict=True)) for f in findings.fetchall()]
-    return sha256(canonical(record))
+    return _digest(dict(zip(columns, row, strict=True)), [dict(zip(names, f, strict=True)) for f in findings])
+
+
+def _digest(run_row: dict, finding_rows: list[dict]) -> str:
+    """SHA-256 over the run row and its finding rows, each as canonical JSON, in order."""
+    digest = hashlib.sha256(canonical(run_row).encode("utf-8"))
+    for row in finding_rows:
+        digest.update(b"\n" + canonical(row).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _decision_digest(store, decision_id: str) -> str | None:

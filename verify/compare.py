@@ -13,7 +13,7 @@ import math
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from functools import cache
 
 import numpy as np
@@ -23,7 +23,7 @@ from . import facts
 from .claims import prepare, sentence_claim
 from .engines import make_engine
 from .errors import VerifyError
-from .match import candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
+from .match import Candidate, candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
 from .models import Embedder, ModelInfo, NLIModel, load_embedder
 from .sources import SourceIndex, bundled_index
 
@@ -98,28 +98,30 @@ def words(text: str) -> list[str]:
     return [w for w in WORD_RE.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
 
 
-def word_counts(claim: dict) -> Counter:
-    """The claim's assertion as a bag of words, counted once and kept on the claim."""
-    if "word_counts" not in claim:
-        claim["word_counts"] = Counter(words(claim["assertion"]))
-    return claim["word_counts"]
+RARE_WORD_IDF = 1.0 + math.log(3 / 2)  # smoothed IDF of a word found in one of two texts; 1.0 if in both
+
+
+def word_weights(claim: dict) -> tuple[dict[str, float], float]:
+    """Sublinear term frequencies of the claim's assertion and their sum of squares, kept on the claim."""
+    if "word_weights" not in claim:
+        weights = {w: 1 + math.log(n) for w, n in Counter(words(claim["assertion"])).items()}
+        claim["word_weights"] = (weights, sum(v * v for v in weights.values()))
+    return claim["word_weights"]
 
 
 def tfidf_cosine(a: dict, b: dict) -> float:
     """TF-IDF cosine of two claims' assertions, with the IDF of the pair itself (a word in both
     weighs less than a word in one). It depends on the two claims only, so adding documents to a
     store never changes the figure for pairs already compared."""
-    counts_a, counts_b = word_counts(a), word_counts(b)
-    if not counts_a or not counts_b:
+    (wa, sa), (wb, sb) = word_weights(a), word_weights(b)
+    if not wa or not wb:
         return 0.0
-    rare = 1.0 + math.log(3 / 2)  # smoothed IDF of a word in one of the two texts; 1.0 if in both
-
-    def weights(counts, other):
-        return {w: (1 + math.log(n)) * (1.0 if w in other else rare) for w, n in counts.items()}
-
-    wa, wb = weights(counts_a, counts_b), weights(counts_b, counts_a)
-    dot = sum(wa[w] * wb[w] for w in wa.keys() & wb.keys())
-    return dot / (math.sqrt(sum(v * v for v in wa.values())) * math.sqrt(sum(v * v for v in wb.values())))
+    shared = wa.keys() & wb.keys()
+    rare2 = RARE_WORD_IDF**2
+    dot = sum(wa[w] * wb[w] for w in shared)
+    norm_a = rare2 * sa - (rare2 - 1) * sum(wa[w] ** 2 for w in shared)
+    norm_b = rare2 * sb - (rare2 - 1) * sum(wb[w] ** 2 for w in shared)
+    return dot / math.sqrt(norm_a * norm_b)
 
 
 def sigmoid(x: float) -> float:
@@ -360,7 +362,7 @@ def compare(
     # Negative reports are not assertions to match; they serve as omission evidence below.
     pool = [i for i, c in enumerate(claims) if not c["negative"]]
     candidates = [
-        replace(c, left=pool[c.left], right=pool[c.right])
+        Candidate(pool[c.left], pool[c.right], c.similarity, c.score, c.shared_names)
         for c in candidate_pairs(
             vectors[pool],
             [claims[i]["source"] for i in pool],

@@ -101,25 +101,29 @@ def candidate_pairs(
         return []
     source_ids = np.unique(np.array(sources), return_inverse=True)[1]
     incidence = _incidence(names)
-    rows = np.arange(n)
     k = min(top_k, n - 1)
-    found: dict[tuple[int, int], Candidate] = {}
-    for start in progress(range(0, len(rows), CHUNK_ROWS), "Matching claims", total=-(-len(rows) // CHUNK_ROWS)):
-        chunk = rows[start : start + CHUNK_ROWS]
+    pairs, sims, scores = [], [], []
+    for start in progress(range(0, n, CHUNK_ROWS), "Matching claims", total=-(-n // CHUNK_ROWS)):
+        chunk = np.arange(start, min(n, start + CHUNK_ROWS))
         similarity = vectors[chunk] @ vectors.T
         shared = (incidence[chunk] @ incidence.T).toarray()
         score = similarity + name_boost * np.minimum(shared, 2)
         score[source_ids[chunk][:, None] == source_ids[None, :]] = -np.inf  # same source: never compared
-        top = np.argpartition(-score, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (len(chunk), 1))
-        for r, i in enumerate(chunk):
-            for j in top[r]:
-                if score[r, j] < floor or i == j:
-                    continue
-                key = (min(i, j), max(i, j))
-                if key not in found:
-                    found[key] = Candidate(key[0], key[1], float(similarity[r, j]), float(score[r, j]),
-                                           tuple(sorted(names[i] & names[j])))  # fmt: skip
-    return [found[key] for key in sorted(found)]
+        top = np.argpartition(-score, k - 1, axis=1)[:, :k]
+        top_score = np.take_along_axis(score, top, axis=1)
+        keep = top_score >= floor
+        left = np.broadcast_to(chunk[:, None], top.shape)[keep]
+        right = top[keep]
+        pairs.append(np.minimum(left, right).astype(np.int64) * n + np.maximum(left, right))
+        sims.append(np.take_along_axis(similarity, top, axis=1)[keep])
+        scores.append(top_score[keep])
+    if not pairs:
+        return []
+    keys, first = np.unique(np.concatenate(pairs), return_index=True)  # pair keys i * n + j, sorted, once each
+    sims, scores = np.concatenate(sims)[first].tolist(), np.concatenate(scores)[first].tolist()
+    lefts, rights = (keys // n).tolist(), (keys % n).tolist()
+    return [Candidate(i, j, sims[m], scores[m], tuple(sorted(names[i] & names[j])))
+            for m, (i, j) in enumerate(zip(lefts, rights, strict=True))]  # fmt: skip
 
 
 def _incidence(names: list[set[str]]) -> sparse.csr_matrix:
