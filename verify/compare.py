@@ -374,9 +374,9 @@ def compare(
     ]
     clock.lap("judge")
     tfidf = [tfidf_cosine(claims[c.left], claims[c.right]) for c in candidates]
-    nli_scores = _nli_scores(nli_model, claims, candidates)
     pairs = [(c.left, c.right, c.similarity, tfidf[n]) for n, c in enumerate(candidates)]
-    verdicts = runner.judge(claims, pairs, thresholds, nli_scores)
+    verdicts = runner.judge(claims, pairs, thresholds)
+    nli_pairs = _settle_with_nli(nli_model, claims, pairs, verdicts, thresholds) if nli_model else 0
     findings, edges = [], []
     for cand, verdict in zip(candidates, verdicts, strict=True):
         a, b = claims[cand.left], claims[cand.right]
@@ -397,7 +397,7 @@ def compare(
     models = [runner.info] + ([nli_model.info] if nli_model else [])
     checks = list(CHECKS) + (["nli"] if nli_model else [])
     stats = {"claims": len(claims), "candidates": len(candidates), "embedded": n_embedded,
-             "nli_pairs": len(nli_scores), "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
+             "nli_pairs": nli_pairs, "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
              "engine": runner.name, "seconds": round(time.perf_counter() - started, 3),
              "stage_seconds": clock.seconds}  # fmt: skip
     return Comparison(claims, findings, groups, thresholds, models, checks, stats)
@@ -418,14 +418,21 @@ def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dic
     }
 
 
-def _nli_scores(nli_model, claims, candidates) -> list:
-    if nli_model is None or not candidates:
-        return []
-    lefts = [claims[c.left]["assertion"] for c in candidates]
-    rights = [claims[c.right]["assertion"] for c in candidates]
-    forward = nli_model.predict(lefts, rights)
-    backward = nli_model.predict(rights, lefts)
-    return list(zip(forward, backward, strict=True))
+def _settle_with_nli(nli_model, claims, pairs, verdicts, thresholds: Thresholds) -> int:
+    """Run the NLI model only on the pairs the cheaper checks cannot settle: similar enough to be
+    one event, and not already a contradiction by a structured clash. Updates ``verdicts``;
+    returns how many pairs reached the model."""
+    unsettled = [n for n, (_, _, similarity, _) in enumerate(pairs)
+                 if similarity >= thresholds.same_event and (verdicts[n] is None or verdicts[n]["kind"] != "contradiction")]  # fmt: skip
+    if not unsettled:
+        return 0
+    lefts = [claims[pairs[n][0]]["assertion"] for n in unsettled]
+    rights = [claims[pairs[n][1]]["assertion"] for n in unsettled]
+    scores = zip(nli_model.predict(lefts, rights), nli_model.predict(rights, lefts), strict=True)
+    for n, nli in zip(unsettled, scores, strict=True):
+        a, b, similarity, lexical = pairs[n]
+        verdicts[n] = judge_pair(claims[a], claims[b], similarity, lexical, thresholds, nli)
+    return len(unsettled)
 
 
 def _groups(claims: list[dict], vectors: np.ndarray, edges) -> list[dict]:

@@ -30,12 +30,11 @@ class LocalEngine:
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)
 
-    def judge(self, claims: list[dict], pairs: list[tuple[int, int, float, float]], thresholds, nli=None) -> list:
+    def judge(self, claims: list[dict], pairs: list[tuple[int, int, float, float]], thresholds) -> list:
         from .compare import judge_pair
 
         return [
-            judge_pair(claims[a], claims[b], similarity, lexical, thresholds, nli[n] if nli else None)
-            for n, (a, b, similarity, lexical) in enumerate(pairs)
+            judge_pair(claims[a], claims[b], similarity, lexical, thresholds) for a, b, similarity, lexical in pairs
         ]
 
 
@@ -98,9 +97,7 @@ class RayEngine:
             vectors[row["row"]] = row["vector"]
         return vectors
 
-    def judge(self, claims: list[dict], pairs: list[tuple[int, int, float, float]], thresholds, nli=None) -> list:
-        if nli:
-            raise VerifyError("the Ray engine does not run a local NLI model; use the local engine with --nli-model")
+    def judge(self, claims: list[dict], pairs: list[tuple[int, int, float, float]], thresholds) -> list:
         if not pairs:
             return []
         items = [{"row": n, "left": a, "right": b, "similarity": s, "tfidf": t} for n, (a, b, s, t) in enumerate(pairs)]
