@@ -17,6 +17,8 @@ import json
 import sys
 from pathlib import Path
 
+from metrics import accuracy, per_class_f1
+
 from verify.compare import compare_texts
 from verify.models import load_embedder
 from verify.progress import progress
@@ -32,15 +34,6 @@ def read_rows(path: Path) -> tuple[list[dict], str]:
         if not reader.fieldnames or not set(REQUIRED) <= set(reader.fieldnames):
             raise SystemExit(f"emergent: error: {path} needs columns {', '.join(REQUIRED)}")
         return list(reader), reader.fieldnames[0]
-
-
-def f1_scores(gold: list[str], predicted: list[str]) -> dict[str, float]:
-    out = {}
-    for label in LABELS:
-        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
-        wrong = sum((g == label) != (p == label) for g, p in zip(gold, predicted, strict=True))
-        out[label] = round(2 * tp / (2 * tp + wrong), 4) if tp else 0.0
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     result: dict = {"rows": len(rows)}
     gold = [r.get("articleHeadlineStance") for r in rows]
     if all(g in LABELS for g in gold):
-        result["accuracy"] = round(sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(rows), 4)
-        result["f1"] = f1_scores(gold, predicted)
+        result["accuracy"] = accuracy(gold, predicted)
+        result["f1"] = per_class_f1(gold, predicted, LABELS)
     if args.json:
         print(json.dumps(result, indent=2))
     elif "accuracy" in result:

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from metrics import accuracy, confusion, per_class_f1, print_scores
 
 from verify.claims import extract_claims, prepare, sentence_claim
 from verify.match import claim_vectors
@@ -103,16 +104,6 @@ def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float]:
     return float(raw), float(best)
 
 
-def per_class_f1(gold: list[str], predicted: list[str]) -> dict[str, float]:
-    out = {}
-    for label in LABELS:
-        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, predicted, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, predicted, strict=True))
-        out[label] = round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
-    return out
-
-
 def reliability(probabilities: np.ndarray, gold: list[str], bins: int = 10) -> tuple[float, list[dict]]:
     """Expected calibration error of the top-label confidence, and the table behind it."""
     confidence = probabilities.max(axis=1)
@@ -134,11 +125,9 @@ def reliability(probabilities: np.ndarray, gold: list[str], bins: int = 10) -> t
 def evaluate(gold: list[str], predicted: list[str], probabilities: np.ndarray) -> dict:
     raw, best = fnc_score(gold, predicted)
     ece, table = reliability(probabilities, gold)
-    confusion = {g: {p: sum(x == g and y == p for x, y in zip(gold, predicted, strict=True)) for p in LABELS}
-                 for g in LABELS}  # fmt: skip
     return {"relative_score": round(100 * raw / best, 2), "raw_score": raw, "max_score": best,
-            "accuracy": round(sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold), 4),
-            "f1": per_class_f1(gold, predicted), "confusion": confusion, "ece": ece, "reliability": table}  # fmt: skip
+            "accuracy": accuracy(gold, predicted), "f1": per_class_f1(gold, predicted, LABELS),
+            "confusion": confusion(gold, predicted, LABELS), "ece": ece, "reliability": table}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,11 +176,7 @@ def print_result(result: dict, as_json: bool) -> None:
     if "relative_score" not in result:
         return
     print(f"relative FNC score: {result['relative_score']:.2f}%  ({result['raw_score']} / {result['max_score']})")
-    print("per-class F1: " + "  ".join(f"{k} {v:.3f}" for k, v in result["f1"].items()))
-    print("confusion (rows gold, columns predicted):")
-    print(f"{'':>10}" + "".join(f"{p:>11}" for p in LABELS))
-    for g in LABELS:
-        print(f"{g:>10}" + "".join(f"{result['confusion'][g][p]:>11}" for p in LABELS))
+    print_scores(result["f1"], result["confusion"], LABELS)
     print(f"expected calibration error (top label): {result['ece']:.4f}")
     for row in result["reliability"]:
         print(

@@ -14,24 +14,14 @@ import sys
 import time
 from pathlib import Path
 
+from metrics import accuracy, confusion, per_class_f1, print_scores
+
 from verify.compare import compare_texts
 from verify.models import load_embedder
 
 LABELS = ("agree", "contradict", "partial", "unrelated")
 KIND_TO_LABEL = {"agreement": "agree", "contradiction": "contradict", "partial": "partial", "unrelated": "unrelated"}
 DEFAULT_PAIRS = Path(__file__).resolve().parent.parent / "fixtures" / "pairs.jsonl"
-
-
-def per_class_f1(gold: list[str], predicted: list[str]) -> dict[str, float]:
-    scores = {}
-    for label in LABELS:
-        tp = sum(g == p == label for g, p in zip(gold, predicted, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, predicted, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, predicted, strict=True))
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        scores[label] = round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0
-    return scores
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,24 +37,19 @@ def main(argv: list[str] | None = None) -> int:
                  for r in rows]  # fmt: skip
     seconds = time.perf_counter() - started
     gold = [r["label"] for r in rows]
-    confusion = {g: {p: sum(x == g and y == p for x, y in zip(gold, predicted, strict=True)) for p in LABELS}
-                 for g in LABELS}  # fmt: skip
+    table = confusion(gold, predicted, LABELS)
     result = {
         "pairs": len(rows),
-        "accuracy": round(sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(rows), 3),
-        "f1": per_class_f1(gold, predicted),
-        "confusion": confusion,
+        "accuracy": accuracy(gold, predicted),
+        "f1": per_class_f1(gold, predicted, LABELS),
+        "confusion": table,
         "pairs_per_second": round(len(rows) / seconds, 1),
     }
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print(f"pairs: {result['pairs']}  accuracy: {result['accuracy']:.3f}  ({result['pairs_per_second']} pairs/s)")
-        print("per-class F1: " + "  ".join(f"{k} {v:.3f}" for k, v in result["f1"].items()))
-        print("confusion (rows gold, columns predicted):")
-        print(f"{'':>12}" + "".join(f"{p:>12}" for p in LABELS))
-        for g in LABELS:
-            print(f"{g:>12}" + "".join(f"{confusion[g][p]:>12}" for p in LABELS))
+        print_scores(result["f1"], table, LABELS)
     if args.errors:
         for row, guess in zip(rows, predicted, strict=True):
             if guess != row["label"]:

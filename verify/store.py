@@ -126,21 +126,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE TRIGGER runs_append_only BEFORE UPDATE ON runs WHEN OLD.status != 'running'
     BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
-    CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs
-    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
-    CREATE TRIGGER findings_no_update BEFORE UPDATE ON findings
-    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
-    CREATE TRIGGER findings_no_delete BEFORE DELETE ON findings
-    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
-    CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
-    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
-    CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
-    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
-    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
-    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
-    """,
+    """
+    + "".join(
+        f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}\n"
+        "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;\n"
+        for table, ops in (
+            ("runs", ("DELETE",)),
+            ("findings", ("UPDATE", "DELETE")),
+            ("decisions", ("UPDATE", "DELETE")),
+            ("audit_log", ("UPDATE", "DELETE")),
+        )
+        for op in ops
+    ),
     """
     ALTER TABLE claims ADD COLUMN assertion TEXT;
     ALTER TABLE claims ADD COLUMN signals TEXT;
