@@ -25,7 +25,7 @@ demo: setup
 	$(BIN)/verify --db $(DB) ingest fixtures/saraqeb/wire-relay.html --outlet reuters --story saraqeb --published 2020-02-28
 	$(BIN)/verify --db $(DB) ingest fixtures/saraqeb/alaraby.jsonl --story saraqeb
 	$(BIN)/verify --db $(DB) claims --by-source --story saraqeb
-	$(BIN)/verify --db $(DB) compare --story saraqeb
+	$(BIN)/verify --db $(DB) report --story saraqeb
 
 # The HTML report is tested in a real headless browser: Debian's chromium and its driver.
 browser:

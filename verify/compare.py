@@ -271,8 +271,8 @@ def _quote(text: str, limit: int = 90) -> str:
     return f"'{shorten(text, limit)}'"
 
 
-def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
-    """One readable sentence naming the sources and what clashes or agrees."""
+def summary_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
+    """What clashes or agrees, naming the sources, without quoting the claims."""
     na, nb = a["source_name"], b["source_name"]
     if kind == "contradiction":
         clashes = evidence.get("clashes", {})
@@ -292,19 +292,23 @@ def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
             parts.append(f"{na} places it in {', '.join(c['left'])}, {nb} in {', '.join(c['right'])}")
         if c := clashes.get("actors"):
             parts.append(f"{na} credits {c['left']}, {nb} credits {c['right']}")
-        if not parts:
-            parts.append("the NLI model judges them contradictory")
-        return f"{'; '.join(parts)} — {na}: {_quote(a['text'])} vs {nb}: {_quote(b['text'])}"
+        return "; ".join(parts) or "the NLI model judges them contradictory"
     if kind == "partial":
         hedges = evidence.get("hedges", {})
         if evidence.get("differing_figures"):
             d = evidence["differing_figures"][0]
-            return f"{na} and {nb} report it with different figures ({d['left']} vs {d['right']} {d['unit']}): {_quote(a['text'])}"
+            return f"{na} and {nb} report it with different figures ({d['left']} vs {d['right']} {d['unit']})"
         if hedges.get("left") or hedges.get("right"):
             who, words = (na, hedges["left"]) if hedges.get("left") else (nb, hedges["right"])
-            return f"{na} and {nb} report the same thing, but {who} hedges it ({', '.join(words)}): {_quote(a['text'])}"
-        return f"{nb} supports only part of {na}'s claim {_quote(a['text'])}: {_quote(b['text'])}"
-    return f"{na} and {nb} agree: {_quote(a['text'])} / {_quote(b['text'])}"
+            return f"{na} and {nb} report the same thing, but {who} hedges it ({', '.join(words)})"
+        return f"{nb} supports only part of {na}'s claim"
+    return f"{na} and {nb} agree"
+
+
+def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
+    """One readable sentence: the summary, then both claims quoted."""
+    return (f"{summary_for(kind, a, b, evidence)} — {a['source_name']}: {_quote(a['text'])} vs "
+            f"{b['source_name']}: {_quote(b['text'])}")  # fmt: skip
 
 
 def finding_id(kind: str, claims: list[str], omitted_by: list[str] | None = None) -> str:
@@ -386,7 +390,7 @@ def compare(
         edges.append((cand.left, cand.right))
         findings.append(pair_finding(verdict, a, b, thresholds))
     clock.lap("groups and omissions")
-    groups = _groups(claims, vectors, edges)
+    groups = _groups(claims, vectors, edges, findings)
     negative_texts = negative_report_texts(claims)
     negative_matrix, n_more = claim_vectors(store, list(negative_texts.values()), runner)
     n_embedded += n_more
@@ -413,6 +417,7 @@ def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dic
         "omitted_by": [],
         "confidence": verdict["confidence"],
         "reason": reason_for(verdict["kind"], a, b, verdict["evidence"]),
+        "summary": summary_for(verdict["kind"], a, b, verdict["evidence"]),
         "evidence": verdict["evidence"],
         "thresholds": thresholds.as_dict(),
     }
@@ -435,13 +440,31 @@ def _settle_with_nli(nli_model, claims, pairs, verdicts, thresholds: Thresholds)
     return len(unsettled)
 
 
-def _groups(claims: list[dict], vectors: np.ndarray, edges) -> list[dict]:
+def _groups(claims: list[dict], vectors: np.ndarray, edges, findings: list[dict]) -> list[dict]:
+    """Claims joined by findings, labelled by their most central claim. ``against`` lists the
+    group's claims on the other side of the label: agreement and partial findings keep a side,
+    contradictions flip it (breadth-first from the label)."""
+    links: dict[str, list[tuple[str, bool]]] = {}
+    for f in findings:
+        a, b = f["claims"]
+        flip = f["kind"] == "contradiction"
+        links.setdefault(a, []).append((b, flip))
+        links.setdefault(b, []).append((a, flip))
     groups = []
     for members in connected_groups(len(claims), edges):
-        label = most_central(members, vectors)
+        central = claims[most_central(members, vectors)]
+        label = central["id"]
         ids = [claims[i]["id"] for i in members]
-        groups.append({"id": group_id(ids), "label": claims[label]["text"], "label_claim": claims[label]["id"],
-                       "claims": ids, "sources": sorted({claims[i]["source"] for i in members}),
+        side, queue = {label: True}, [label]
+        while queue:
+            current = queue.pop(0)
+            for other, flip in links.get(current, []):
+                if other not in side:
+                    side[other] = side[current] != flip
+                    queue.append(other)
+        groups.append({"id": group_id(ids), "label": central["text"], "label_claim": label, "claims": ids,
+                       "against": [c for c in ids if not side.get(c, True)],
+                       "sources": sorted({claims[i]["source"] for i in members}),
                        "outlets": sorted({claims[i]["outlet"] for i in members})})  # fmt: skip
     groups.sort(key=lambda g: (-len(g["sources"]), g["id"]))
     return groups
@@ -488,10 +511,13 @@ def _omissions(claims, vectors, negative_vectors, groups, findings, thresholds: 
         if f["kind"] in ("agreement", "partial"):
             for cid in f["claims"]:
                 stating.setdefault(cid, f["kind"])
+    names = {c["source"]: c["source_name"] for c in claims}
     reports_by_group = _cited_groups(claims, groups, vectors, negative_vectors, thresholds)
     out = []
     for group in groups:
-        sources_stating = sorted({claims[by_id[c]]["source"] for c in group["claims"] if c in stating})
+        told = [c for c in group["claims"] if c not in group["against"]]  # what the label's side says
+        told.sort(key=lambda c: c != group["label_claim"])
+        sources_stating = sorted({claims[by_id[c]]["source"] for c in told if c in stating})
         reports = reports_by_group.get(group["id"], {})
         silent = [s for s in covering if s not in group["sources"] and s not in group["outlets"]]
         # A negative report is direct evidence, even from a source that states other parts of the group.
@@ -511,15 +537,17 @@ def _omissions(claims, vectors, negative_vectors, groups, findings, thresholds: 
                 evidence["negative_report"] = {"claim": report["id"], "text": report["text"],
                                                "outlet": report["outlet"], "similarity": round(negative[1], 4)}  # fmt: skip
                 citation = f"; {report['outlet']} notes: {_quote(report['text'])}"
-            name = next((c["source_name"] for c in claims if c["source"] == source), source)
+            name = names.get(source, source)
             others = [s for s in sources_stating if s != source]
-            reason = (
-                f"{name} does not report what {', '.join(others) or 'others'} state: {_quote(label['text'])}{citation}"
-            )
+            summary = f"{name} does not report what {', '.join(others) or 'others'} state"
+            if negative:
+                summary += f" ({claims[negative[0]]['outlet']} says so)"
             out.append({"id": finding_id("omission", group["claims"], [source]), "kind": "omission",
-                        "claims": group["claims"], "sources": others, "omitted_by": [source],
-                        "confidence": round(confidence, 3), "reason": reason, "evidence": evidence,
-                        "thresholds": thresholds.as_dict()})  # fmt: skip
+                        "claims": told, "sources": others, "omitted_by": [source],
+                        "confidence": round(confidence, 3), "evidence": evidence,
+                        "reason": f"{name} does not report what {', '.join(others) or 'others'} state: "
+                                  f"{_quote(label['text'])}{citation}",
+                        "summary": summary, "thresholds": thresholds.as_dict()})  # fmt: skip
     return out
 
 

@@ -150,5 +150,5 @@ def _finding(f: dict, claims: dict, names: dict, documents_text: dict) -> str:
         omitted += "</div>"
     return (f'<section class="finding {f["kind"]}" data-kind="{f["kind"]}" data-sources="{escape(involved)}" '
             f'id="{escape(f["id"])}"><div><span class="kind">{f["kind"]}</span> · confidence '
-            f"{f['confidence']:.2f} · <code>{escape(f['id'])}</code></div><p>{escape(f['reason'])}</p>{omitted}"
+            f"{f['confidence']:.2f} · <code>{escape(f['id'])}</code></div><p><strong>{escape(f.get('summary') or f['reason'])}</strong></p>{omitted}"
             f'<div class="{layout}">{body}</div>{decision}</section>')  # fmt: skip

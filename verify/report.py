@@ -93,40 +93,26 @@ def highlight_spans(finding: dict, claims: dict[str, dict]) -> dict[str, list[li
 def coverage_matrix(comparison) -> dict:
     """One row per claim group, one column per source: states, contradicts, partial, omits or none.
 
-    Each claim of a group takes a side relative to the group's label claim: agreement and partial
-    findings keep the side, contradictions flip it (breadth-first from the label). A source
-    states the group if one of its claims is on the label's side (partial if only by partial
-    findings or hedged), contradicts it if its claims are only on the other side."""
+    A source states the group if one of its claims is on the label's side (partial if only
+    through partial findings, or hedged); it contradicts it if its claims are all on the other
+    side (the group's ``against``)."""
     claims = {c["id"]: c for c in comparison.claims}
-    links: dict[str, list[tuple[str, str]]] = {}
-    for f in comparison.findings:
-        if f["kind"] != "omission":
-            a, b = f["claims"]
-            links.setdefault(a, []).append((b, f["kind"]))
-            links.setdefault(b, []).append((a, f["kind"]))
+    agreeing = {c for f in comparison.findings if f["kind"] == "agreement" for c in f["claims"]}
     omitted = {(f["evidence"]["group"], s) for f in comparison.findings if f["kind"] == "omission"
                for s in f["omitted_by"]}  # fmt: skip
     speakers = sorted({c["source"] for c in comparison.claims if not c["negative"]} | {s for _, s in omitted})
     rows = []
     for group in comparison.groups:
-        members = set(group["claims"])
-        side = {group["label_claim"]: True}
-        queue = [group["label_claim"]]
-        while queue:
-            current = queue.pop(0)
-            for other, kind in links.get(current, []):
-                if other in members and other not in side:
-                    side[other] = side[current] if kind != "contradiction" else not side[current]
-                    queue.append(other)
+        against = set(group["against"])
         by_source: dict[str, list[str]] = {}
         for c in group["claims"]:
             by_source.setdefault(claims[c]["source"], []).append(c)
         cells = {}
         for source in speakers:
             own = by_source.get(source, [])
-            with_label = [c for c in own if side.get(c)]
+            with_label = [c for c in own if c not in against]
             if with_label:
-                full = any(kind == "agreement" for c in with_label for _, kind in links.get(c, []))
+                full = any(c in agreeing for c in with_label)
                 hedged = all(claims[c].get("hedged") for c in with_label)
                 cells[source] = "states" if full or (group["label_claim"] in with_label and not hedged) else "partial"
             elif own:

@@ -82,7 +82,7 @@ def _finding(f: dict, claims: dict, names: dict) -> Panel:
     if f["decision"]:
         d = f["decision"]
         title.append(f"  [{d['decision']} by {d['reviewer']}]", style=DECISION_STYLES[d["decision"]])
-    parts = [Text(f["reason"])]
+    parts = [Text(f.get("summary") or f["reason"], style="bold")]
     if f["kind"] == "omission":
         omitted = ", ".join(names.get(s, s) for s in f["omitted_by"])
         parts.append(Text(f"Omitted by: {omitted}", style="bold yellow"))
