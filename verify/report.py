@@ -19,6 +19,8 @@ from .ingest import check_date
 
 SCHEMA = "verify.report/1"
 KIND_ORDER = ("contradiction", "omission", "partial", "agreement")
+KIND_TITLES = {"contradiction": "Contradictions", "omission": "Omissions", "partial": "Partial agreements",
+               "agreement": "Agreements"}  # fmt: skip
 CELL_SYMBOLS = {"states": "✓", "contradicts": "✗", "partial": "~", "omits": "·", "none": " "}
 CELL_WORDS = {"states": "states it", "contradicts": "contradicts it", "partial": "in part or hedged",
               "omits": "omits it", "none": "no claim"}  # fmt: skip
@@ -211,7 +213,7 @@ def to_markdown(report: dict) -> str:
         group = [f for f in report["findings"] if f["kind"] == kind]
         if not group:
             continue
-        lines += [f"## {kind.capitalize()}s ({len(group)})", ""]
+        lines += [f"## {KIND_TITLES[kind]} ({len(group)})", ""]
         for f in group:
             decided = f" — reviewer: **{f['decision']['decision']}** ({f['decision']['note']})" if f["decision"] else ""
             lines += [f"### `{f['id']}` · confidence {f['confidence']:.2f}{decided}", "", _md_escape(f["reason"]), ""]

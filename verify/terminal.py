@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, shorten
+from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, KIND_TITLES, shorten
 
 KIND_STYLES = {
     "contradiction": "bold red",
@@ -37,7 +37,7 @@ def render(report: dict, console: Console) -> None:
         found = [f for f in report["findings"] if f["kind"] == kind]
         if not found:
             continue
-        console.rule(Text(f"{kind.capitalize()}s ({len(found)})", style=KIND_STYLES[kind]))
+        console.rule(Text(f"{KIND_TITLES[kind]} ({len(found)})", style=KIND_STYLES[kind]))
         for f in found:
             console.print(_finding(f, claims, names))
     if not report["findings"]:
