@@ -4,12 +4,32 @@ The pipeline, one module per stage: :mod:`verify.ingest` -> :mod:`verify.claims`
 :mod:`verify.attribution` and :mod:`verify.facts`) -> :mod:`verify.match` -> :mod:`verify.compare`
 -> :mod:`verify.report`, with :mod:`verify.store`, :mod:`verify.models` and :mod:`verify.audit`
 beside them.
+
+From Python::
+
+    from verify import open_store, ingest, run_report
+    store = open_store("verify.db")
+    ingest(store, ["fixtures/saraqeb/sana.txt"], outlet="sana", story="saraqeb")
+    report = run_report(store, story="saraqeb")   # the JSON document `verify report --format json` prints
 """
 
 __version__ = "0.1.0"
 
+from .check import check_draft  # noqa: E402
+from .compare import Thresholds, compare, compare_texts  # noqa: E402
 from .errors import VerifyError  # noqa: E402
 from .ingest import ingest  # noqa: E402
+from .report import run_report  # noqa: E402
 from .store import open_store  # noqa: E402
 
-__all__ = ["VerifyError", "__version__", "ingest", "open_store"]
+__all__ = [
+    "Thresholds",
+    "VerifyError",
+    "__version__",
+    "check_draft",
+    "compare",
+    "compare_texts",
+    "ingest",
+    "open_store",
+    "run_report",
+]

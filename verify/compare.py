@@ -27,12 +27,13 @@ from .match import Candidate, candidate_pairs, claim_names, claim_vectors, conne
 from .models import Embedder, ModelInfo, NLIModel, load_embedder
 from .sources import SourceIndex, bundled_index
 
-KINDS = ("contradiction", "omission", "partial", "agreement")
+# Finding kinds, in the order reports show them: contradictions first.
+FINDING_KINDS = ("contradiction", "omission", "partial", "agreement")
 CHECKS = ("similarity", "tfidf", "names", "numbers", "dates", "places", "actors", "polarity", "control", "hedging")
 # Longer claims are cut to the model's 256 tokens when embedded; the CLI warns about them.
 MAX_CLAIM_CHARS = 1_200
-# Places too large to tell two events apart.
 DENIAL_CUES = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismissed"}
+# Places too large to tell two events apart.
 REGIONS = {"Syria", "Turkey", "Russia", "Idlib", "Aleppo", "Damascus", "Hama", "Latakia"}
 
 
@@ -396,7 +397,7 @@ def compare(
     n_embedded += n_more
     negative_vectors = dict(zip(negative_texts, negative_matrix, strict=True))
     findings += _omissions(claims, vectors, negative_vectors, groups, findings, thresholds)
-    findings.sort(key=lambda f: (KINDS.index(f["kind"]), -f["confidence"], f["id"]))
+    findings.sort(key=lambda f: (FINDING_KINDS.index(f["kind"]), -f["confidence"], f["id"]))
     clock.lap(None)
     models = [runner.info] + ([nli_model.info] if nli_model else [])
     checks = list(CHECKS) + (["nli"] if nli_model else [])

@@ -13,12 +13,12 @@ import json
 from importlib.resources import files
 
 from .audit import aborting, finish_run, latest_decisions, start_run
-from .compare import Thresholds, compare, shorten
+from .compare import FINDING_KINDS, Thresholds, compare, shorten
 from .errors import VerifyError
 from .ingest import check_date
 
 SCHEMA = "verify.report/1"
-KIND_ORDER = ("contradiction", "omission", "partial", "agreement")
+KIND_ORDER = FINDING_KINDS
 KIND_TITLES = {"contradiction": "Contradictions", "omission": "Omissions", "partial": "Partial agreements",
                "agreement": "Agreements"}  # fmt: skip
 CELL_SYMBOLS = {"states": "✓", "contradicts": "✗", "partial": "~", "omits": "·", "none": " "}
