@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .compare import control_clash, date_clashes, number_clashes, polarity_clash, words
+from .compare import control_clash, date_clashes, number_clashes, polarity_clash, tfidf_cosine, words
 from .models import ModelInfo, combined_sha256, file_sha256
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
@@ -98,6 +98,9 @@ FEATURES = (
     "top3_negations", "top3_attributed", "top3_negative_reports", "refuting_similarity",
     "hedging_similarity", "number_clashes", "date_clashes", "control_clashes", "polarity_clash",
     "claim_hedged_signal",
+    "body_tfidf",
+    "top3_plain_agreeing",
+    "claim_words",
 )  # fmt: skip
 MODEL_FILE = "data/stance_model.json"
 
@@ -117,6 +120,7 @@ def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, eviden
     out["claim_negations"] = len(claim["signals"]["negations"])
     out["claim_numbers"] = len(claim["numbers"])
     out["claim_hedged_signal"] = float(bool(claim["signals"]["hedges"]))
+    out["claim_words"] = float(len(claim_words))
     if not evidence:
         return np.array([out[name] for name in FEATURES], dtype=np.float64)
     sims = evidence_vectors @ claim_vector
@@ -153,6 +157,9 @@ def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, eviden
     out["date_clashes"] = float(sum(bool(date_clashes(claim, e)) for e in top))
     out["control_clashes"] = float(sum(control_clash(claim, e) is not None for e in top))
     out["polarity_clash"] = float(polarity_clash(claim, top[0]) is not None)
+    body = {"assertion": " ".join(e["assertion"] for e in evidence)}
+    out["body_tfidf"] = tfidf_cosine(claim, body)
+    out["top3_plain_agreeing"] = float(sum(sims[i] > 0.6 and refuting[i] == 0 and hedging[i] == 0 for i in order[:3]))
     return np.array([out[name] for name in FEATURES], dtype=np.float64)
 
 
