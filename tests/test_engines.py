@@ -85,3 +85,14 @@ def test_report_of_one_document_in_the_story(run, tmp_path):
     store.close()
     result = run("--db", db, "report", "--document", wire, "--format", "json")
     assert result.exit_code == 0 and {d["id"] for d in json.loads(result.stdout)["documents"]} == {wire}
+
+
+def test_unreachable_ray_address_is_one_line_and_leaves_no_complete_run(run, tmp_path, monkeypatch):
+    pytest.importorskip("ray")
+    db = tmp_path / "ray.db"
+    ingest_story(db)
+    monkeypatch.setenv("RAY_ADDRESS", "127.0.0.1:1")
+    result = run("--db", db, "report", "--engine", "ray")
+    assert result.exit_code == 1 and "cannot reach the Ray cluster at 127.0.0.1:1" in result.stderr
+    runs = json.loads(run("--db", db, "audit", "runs", "--json").stdout)
+    assert [r["status"] for r in runs] == ["aborted"]

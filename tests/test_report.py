@@ -255,6 +255,10 @@ def test_check_usage_errors_exit_2(run, report_db, tmp_path):
     empty = check(run, report_db, "   \n", tmp_path=tmp_path)
     assert empty.exit_code == 2 and "empty" in empty.stderr
     assert run("--db", report_db, "check", tmp_path / "missing.md").exit_code == 2
+    binary = tmp_path / "draft.bin.md"
+    binary.write_bytes(b"\x00\x01\x02 not text")
+    result = run("--db", report_db, "check", binary)
+    assert result.exit_code == 2 and "binary file" in result.stderr
     assert run("--db", report_db, "check", "-", "--story", "nowhere", input="Rebels took the town.").exit_code == 2
 
 

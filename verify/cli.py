@@ -20,6 +20,7 @@ from .engines import ENGINES
 from .errors import VerifyError
 from .html import to_html
 from .ingest import ingest as ingest_paths
+from .ingest import read_text
 from .report import KIND_ORDER, filter_findings, run_report, to_csv, to_json, to_markdown
 from .sources import KINDS, add_source
 from .store import default_path, open_store
@@ -487,7 +488,7 @@ def report_command(state: State, story, documents, since, fmt, output, kinds, so
 
 
 @cli.command("check")
-@click.argument("draft", type=click.File("r", encoding="utf-8"))
+@click.argument("draft", type=click.Path(allow_dash=True, dir_okay=False))
 @click.option("--story", metavar="NAME", help="Check against this story's documents (default: all).")
 @click.option("--strict", is_flag=True, help="Also fail (exit 1) when a claim is supported by no source.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
@@ -511,11 +512,13 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, thresho
     try:
         store = state.store(create=False)
         thresholds = parse_thresholds(threshold_values)
-        name = "stdin" if draft.name == "<stdin>" else draft.name
-        try:
-            text = draft.read()
-        except UnicodeDecodeError as exc:
-            raise VerifyError(f"{name}: not UTF-8 text") from exc
+        if draft == "-":
+            name, text = "stdin", click.get_text_stream("stdin", encoding="utf-8").read()
+        else:
+            name = draft
+            if not Path(draft).is_file():
+                raise VerifyError(f"no such file: {draft}")
+            text = read_text(Path(draft))
         result = check_draft(store, text, story=story, thresholds=thresholds, name=name, argv=ctx.meta["verify.argv"])
         if fmt == "terminal":
             rendered = render_terminal(state, terminal.render_check, result, output)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 
 import numpy as np
 
@@ -76,6 +77,8 @@ class RayEngine:
         self.batch_size = embedder.batch_size
         if not ray.is_initialized():
             address = os.environ.get("RAY_ADDRESS")
+            if address:
+                _check_reachable(address)
             try:
                 if address:
                     ray.init(address=address, log_to_driver=False)
@@ -109,6 +112,19 @@ class RayEngine:
         for row in out:
             verdicts[row["row"]] = json.loads(row["verdict"])
         return verdicts
+
+
+def _check_reachable(address: str, timeout: float = 3.0) -> None:
+    """Fail fast, in one line, when $RAY_ADDRESS names a host and port nobody answers on
+    (Ray itself would retry for minutes)."""
+    target = address.removeprefix("ray://")
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto" and other forms: leave them to Ray
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise VerifyError(f"cannot reach the Ray cluster at {address} ($RAY_ADDRESS): {exc.strerror or exc}") from exc
 
 
 def make_engine(name: str, embedder, num_cpus: int | None = None):
