@@ -17,6 +17,7 @@ import csv
 import json
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import numpy as np
 from metrics import accuracy, confusion, per_class_f1, print_scores
 
 from verify.claims import extract_claims, prepare, sentence_claim
+from verify.errors import VerifyError
 from verify.match import claim_vectors
 from verify.models import load_embedder
 from verify.progress import progress
@@ -66,8 +68,11 @@ class FeatureBuilder:
     """Segments bodies into claims and embeds everything once (cached in a verify store)."""
 
     def __init__(self, cache: Path = CACHE):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        self.store = open_store(cache)
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            self.store = open_store(cache)
+        except (OSError, VerifyError):  # a read-only checkout: cache in the temporary folder instead
+            self.store = open_store(Path(tempfile.gettempdir()) / "verify-fnc1-cache.db")
         self.embedder = load_embedder()
         self.index = bundled_index()
 
@@ -138,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
     parser.add_argument("--predictions", type=Path, help="write Headline,Body ID,Stance rows here, in input order")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--cache", type=Path, default=CACHE, help=f"embedding cache, a verify store (default {CACHE})")
     args = parser.parse_args(argv)
     if bool(args.bodies) != bool(args.stances):
         parser.error("give both --bodies and --stances, or neither (the dev hold-out split)")
@@ -152,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pairs = sample(pairs, args.sample, args.seed)
     started = time.perf_counter()
-    x = FeatureBuilder().build(pairs, bodies)
+    x = FeatureBuilder(args.cache).build(pairs, bodies)
     probabilities = load_stance_model().probabilities(x)
     predicted = decide(probabilities)
     seconds = time.perf_counter() - started
