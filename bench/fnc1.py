@@ -76,7 +76,8 @@ class FeatureBuilder:
         self.embedder = load_embedder()
         self.index = bundled_index()
 
-    def build(self, pairs: list[dict], bodies: dict[str, str]) -> np.ndarray:
+    def read(self, pairs: list[dict], bodies: dict[str, str]) -> tuple[dict, dict, dict]:
+        """Headline claims, each body's claims and every assertion's vector, for these pairs."""
         needed = sorted({p["body_id"] for p in pairs})
         documents = {}
         for body_id in progress(needed, "Segmenting bodies"):
@@ -88,17 +89,23 @@ class FeatureBuilder:
         texts = [c["assertion"] for c in claims.values()]
         texts += [c["assertion"] for body_id in needed for c in documents[body_id]]
         vectors, _ = claim_vectors(self.store, texts, self.embedder)
-        lookup = dict(zip(texts, vectors, strict=True))
-        body_vectors = {
-            b: np.stack([lookup[c["assertion"]] for c in documents[b]]) if documents[b] else np.zeros((0, 384))
-            for b in needed
-        }
+        return claims, documents, dict(zip(texts, vectors, strict=True))
+
+    def build(self, pairs: list[dict], bodies: dict[str, str]) -> np.ndarray:
+        """One stance feature row per pair."""
+        claims, documents, lookup = self.read(pairs, bodies)
+        body_vectors = {b: stack(lookup, documents[b]) for b in documents}
         rows = [
             features(claims[p["headline"]], documents[p["body_id"]], lookup[claims[p["headline"]]["assertion"]],
                      body_vectors[p["body_id"]])
             for p in progress(pairs, "Comparing")
         ]  # fmt: skip
         return np.array(rows)
+
+
+def stack(lookup: dict[str, np.ndarray], claims: list[dict]) -> np.ndarray:
+    """The claims' vectors as one matrix (zero rows for no claims)."""
+    return np.stack([lookup[c["assertion"]] for c in claims]) if claims else np.zeros((0, 384))
 
 
 def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float]:

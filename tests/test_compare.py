@@ -7,8 +7,9 @@ import json
 import pytest
 
 from verify import facts
+from verify.checks import date_clashes, number_clashes, polarity_clash
 from verify.claims import claim_facts, prepare
-from verify.compare import Thresholds, compare, date_clashes, judge_pair, number_clashes, polarity_clash
+from verify.compare import Thresholds, compare, judge_pair
 from verify.errors import VerifyError
 from verify.ingest import ingest
 from verify.store import open_store
@@ -242,7 +243,7 @@ def test_local_nli_model_folder(tmp_path, story_db, run):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert "nli" in data["checks"] and 0 < data["stats"]["nli_pairs"] < data["stats"]["candidates"]
-    assert [m["role"] for m in data["models"]] == ["embedding", "nli"]
+    assert [m["role"] for m in data["models"]] == ["embedding", "stance", "nli"]
     settled = [f for f in data["findings"] if "numbers" in f["evidence"].get("clashes", {})]
     assert settled and all("nli" not in f["evidence"] for f in settled)  # structured clashes skip the model
     pair = next(f for f in data["findings"] if "nli" in f["evidence"])

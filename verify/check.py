@@ -15,15 +15,16 @@ from html import escape
 import numpy as np
 
 from .audit import aborting, finish_run, start_run
+from .checks import tfidf_cosine
 from .claims import extract_claims, prepare
-from .compare import Thresholds, judge_pair, pair_finding, tfidf_cosine
+from .compare import Thresholds, judge_pair, pair_finding
 from .errors import VerifyError
 from .html import CSP, STYLE
 from .match import claim_vectors
 from .models import load_embedder
 from .report import select_documents
 from .sources import SourceIndex
-from .stance import features, load_stance_model, stance_model_info
+from .stance import features, finding_confidences, load_stance_model, stance_model_info
 
 STATUSES = ("contradicted", "unsupported", "single-source", "supported")
 SCHEMA = "verify.check/1"
@@ -67,17 +68,26 @@ def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict
     draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
     stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)
     similarity = draft_vectors @ stored_vectors.T
+    matched = []  # (draft claim, stored claim, verdict)
+    for i, claim in enumerate(draft_claims):
+        for j in np.argsort(-similarity[i], kind="stable")[: thresholds.top_k]:
+            if similarity[i, j] < thresholds.match_floor - thresholds.name_boost:
+                break
+            lexical = tfidf_cosine(claim, stored[j])
+            if verdict := judge_pair(claim, stored[j], float(similarity[i, j]), lexical, thresholds):
+                matched.append((i, j, verdict))
+    offset = len(draft_claims)
+    confidences = finding_confidences(draft_claims + stored, np.vstack([draft_vectors, stored_vectors]),
+                                      [(i, offset + j, verdict["kind"]) for i, j, verdict in matched])  # fmt: skip
+    by_claim: dict[int, list] = {}
+    for (i, j, verdict), confidence in zip(matched, confidences, strict=True):
+        verdict["confidence"] = confidence
+        by_claim.setdefault(i, []).append((j, verdict))
     results, findings = [], []
     for i, claim in enumerate(draft_claims):
         top = np.argsort(-similarity[i], kind="stable")[: thresholds.top_k]
         evidence = []
-        for j in top:
-            if similarity[i, j] < thresholds.match_floor - thresholds.name_boost:
-                break
-            lexical = tfidf_cosine(claim, stored[j])
-            verdict = judge_pair(claim, stored[j], float(similarity[i, j]), lexical, thresholds)
-            if verdict is None:
-                continue
+        for j, verdict in by_claim.get(i, []):
             finding = pair_finding(verdict, claim, stored[j], thresholds)
             findings.append(finding)
             evidence.append({"finding": finding["id"], "kind": verdict["kind"], "claim": stored[j]["id"],

@@ -9,32 +9,36 @@ person needs to judge it, a one-sentence reason, the thresholds that produced it
 from __future__ import annotations
 
 import hashlib
-import math
-import re
 import time
-from collections import Counter
 from dataclasses import dataclass, field, fields
 from functools import cache
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from . import facts
+from .checks import (
+    actor_clash,
+    control_clash,
+    date_clashes,
+    differing_figures,
+    number_clashes,
+    place_clash,
+    polarity_clash,
+    same_outcome,
+    tfidf_cosine,
+)
 from .claims import prepare, sentence_claim
 from .engines import make_engine
 from .errors import VerifyError
 from .match import Candidate, candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
 from .models import Embedder, ModelInfo, NLIModel, load_embedder
 from .sources import SourceIndex, bundled_index
+from .stance import finding_confidences, stance_model_info
 
 # Finding kinds, in the order reports show them: contradictions first.
 FINDING_KINDS = ("contradiction", "omission", "partial", "agreement")
 CHECKS = ("similarity", "tfidf", "names", "numbers", "dates", "places", "actors", "polarity", "control", "hedging")
 # Longer claims are cut to the model's 256 tokens when embedded; the CLI warns about them.
 MAX_CLAIM_CHARS = 1_200
-DENIAL_CUES = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismissed"}
-# Places too large to tell two events apart.
-REGIONS = {"Syria", "Turkey", "Russia", "Idlib", "Aleppo", "Damascus", "Hama", "Latakia"}
 
 
 @dataclass(frozen=True)
@@ -91,138 +95,12 @@ class Stopwatch:
         self._current = (name, now) if name else None
 
 
-WORD_RE = re.compile(r"[a-z0-9]+")
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words without English stop words."""
-    return [w for w in WORD_RE.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
-
-
-RARE_WORD_IDF = 1.0 + math.log(3 / 2)  # smoothed IDF of a word found in one of two texts; 1.0 if in both
-
-
-def word_weights(claim: dict) -> tuple[dict[str, float], float]:
-    """Sublinear term frequencies of the claim's assertion and their sum of squares, kept on the claim."""
-    if "word_weights" not in claim:
-        weights = {w: 1 + math.log(n) for w, n in Counter(words(claim["assertion"])).items()}
-        claim["word_weights"] = (weights, sum(v * v for v in weights.values()))
-    return claim["word_weights"]
-
-
-def tfidf_cosine(a: dict, b: dict) -> float:
-    """TF-IDF cosine of two claims' assertions, with the IDF of the pair itself (a word in both
-    weighs less than a word in one). It depends on the two claims only, so adding documents to a
-    store never changes the figure for pairs already compared."""
-    (wa, sa), (wb, sb) = word_weights(a), word_weights(b)
-    if not wa or not wb:
-        return 0.0
-    shared = wa.keys() & wb.keys()
-    rare2 = RARE_WORD_IDF**2
-    dot = sum(wa[w] * wb[w] for w in shared)
-    norm_a = rare2 * sa - (rare2 - 1) * sum(wa[w] ** 2 for w in shared)
-    norm_b = rare2 * sb - (rare2 - 1) * sum(wb[w] ** 2 for w in shared)
-    return dot / math.sqrt(norm_a * norm_b)
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-# -- structured checks -----------------------------------------------------------------------
-
-
-def number_clashes(a: dict, b: dict) -> list[dict]:
-    """Quantities of the same thing with values that cannot both be true."""
-    out = []
-    single = len(a["numbers"]) == 1 and len(b["numbers"]) == 1
-    for qa in a["numbers"]:
-        for qb in b["numbers"]:
-            comparable = facts.same_unit(qa, qb) or single and (not qa["unit"] or not qb["unit"])
-            if comparable and facts.quantities_clash(qa, qb):
-                out.append({"left": qa["text"], "right": qb["text"], "unit": qa["unit"] or qb["unit"],
-                            "left_span": [qa["start"], qa["end"]], "right_span": [qb["start"], qb["end"]]})  # fmt: skip
-    return out
-
-
-def date_clashes(a: dict, b: dict) -> list[dict]:
-    """Dates that cannot name the same day, when neither claim has a date matching the other's."""
-    da = [d for d in a["dates"] if d.get("value")]
-    db = [d for d in b["dates"] if d.get("value")]
-    if not da or not db or any(not facts.dates_clash(x, y) for x in da for y in db):
-        return []
-    x, y = da[0], db[0]
-    return [{"left": x["text"], "right": y["text"], "left_value": x["value"], "right_value": y["value"],
-             "left_span": [x["start"], x["end"]], "right_span": [y["start"], y["end"]]}]  # fmt: skip
-
-
-def place_clash(a: dict, b: dict) -> dict | None:
-    """The same event placed in different towns (regions and countries do not count)."""
-    pa = {p["name"] for p in a["places"]} - REGIONS
-    pb = {p["name"] for p in b["places"]} - REGIONS
-    if pa and pb and not pa & pb:
-        return {"left": sorted(pa), "right": sorted(pb)}
-    return None
-
-
-def actor_clash(a: dict, b: dict) -> dict | None:
-    """The same act credited to different parties: each claim names exactly one, and they differ."""
-    xa, xb = a["signals"]["actors"], b["signals"]["actors"]
-    if len(xa) == 1 and len(xb) == 1 and xa != xb:
-        return {"left": xa[0], "right": xb[0]}
-    return None
-
-
-def polarity_clash(a: dict, b: dict) -> dict | None:
-    """One claim negates or denies, the other asserts."""
-    na, nb = list(a["signals"]["negations"]), list(b["signals"]["negations"])
-    for claim, found in ((a, na), (b, nb)):
-        if (claim.get("cue") or "").lower() in DENIAL_CUES:
-            found.append({"text": claim["cue"]})
-    if bool(na) != bool(nb):
-        return {"left": [n["text"] for n in na], "right": [n["text"] for n in nb]}
-    return None
-
-
-def control_clash(a: dict, b: dict) -> dict | None:
-    """Outcome verbs in conflict: one side took the place, the other held it or repelled them."""
-    ca, cb = a["signals"]["control"], b["signals"]["control"]
-    for left, right, flip in ((ca, cb, False), (cb, ca, True)):
-        for direction, actor, verb in left:
-            for other_direction, other_actor, other_verb in right:
-                conflict = (
-                    direction == "gain" and other_direction == "hold" and actor and other_actor and actor != other_actor
-                ) or (direction == "loss" and other_direction == "hold" and actor and actor == other_actor)
-                if conflict:
-                    pair = (verb, other_verb) if not flip else (other_verb, verb)
-                    actors = (actor, other_actor) if not flip else (other_actor, actor)
-                    return {"left": pair[0]["text"], "right": pair[1]["text"], "left_actor": actors[0],
-                            "right_actor": actors[1], "left_span": [pair[0]["start"], pair[0]["end"]],
-                            "right_span": [pair[1]["start"], pair[1]["end"]]}  # fmt: skip
-    return None
-
-
-def same_outcome(a: dict, b: dict) -> bool:
-    """Both claims tell the same outcome by the same party ('captured' / 'seized' by the army)."""
-    ca = {(d, x) for d, x, _ in a["signals"]["control"] if x}
-    cb = {(d, x) for d, x, _ in b["signals"]["control"] if x}
-    return bool(ca & cb)
-
-
-def differing_figures(a: dict, b: dict) -> list[dict]:
-    """Quantities of the same thing that are compatible but not equal ('at least 19' / 'more than 40')."""
-    return [{"left": qa["text"], "right": qb["text"], "unit": qa["unit"]}
-            for qa in a["numbers"] for qb in b["numbers"]
-            if facts.same_unit(qa, qb) and (qa["low"], qa["high"]) != (qb["low"], qb["high"])]  # fmt: skip
-
-
 # -- one pair --------------------------------------------------------------------------------
-
-CLASH_WEIGHTS = {"numbers": 1.2, "dates": 1.0, "control": 1.4, "polarity": 0.7, "places": 0.5, "actors": 0.4}
 
 
 def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Thresholds, nli=None) -> dict | None:
-    """Compare two claims. Returns {kind, confidence, reason, evidence} or None (not the same assertion)."""
+    """Compare two claims. Returns {kind, evidence} or None (not the same assertion); the confidence
+    comes later, from the learned stance model (:func:`verify.stance.finding_confidences`)."""
     evidence = {"similarity": round(similarity, 4), "tfidf": round(tfidf, 4)}
     if nli is not None:
         evidence["nli"] = {"left_to_right": nli[0], "right_to_left": nli[1]}
@@ -244,8 +122,7 @@ def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Th
     nli_contradiction = nli is not None and max(p.get("contradiction", 0) for p in nli) > 0.5
     if clashes or (nli_contradiction and similarity >= thresholds.same_event):
         evidence["clashes"] = clashes
-        z = -3.0 + 4.0 * similarity + sum(CLASH_WEIGHTS[k] for k in clashes) + (1.0 if nli_contradiction else 0)
-        return {"kind": "contradiction", "confidence": round(sigmoid(z), 3), "evidence": evidence}
+        return {"kind": "contradiction", "evidence": evidence}
     if similarity < thresholds.partial:
         return None
     hedges = {"left": a["signals"]["hedges"], "right": b["signals"]["hedges"]}
@@ -253,10 +130,8 @@ def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Th
     one_sided_hedge = bool(hedges["left"]) != bool(hedges["right"])
     evidence["differing_figures"] = differing_figures(a, b)
     if similarity >= thresholds.agreement and not one_sided_hedge and not evidence["differing_figures"]:
-        z = -4.0 + 6.5 * similarity + 1.5 * tfidf
-        return {"kind": "agreement", "confidence": round(sigmoid(z), 3), "evidence": evidence}
-    z = -3.5 + 6.0 * similarity + 1.0 * tfidf
-    return {"kind": "partial", "confidence": round(sigmoid(z), 3), "evidence": evidence}
+        return {"kind": "agreement", "evidence": evidence}
+    return {"kind": "partial", "evidence": evidence}
 
 
 # -- reasons ---------------------------------------------------------------------------------
@@ -382,14 +257,15 @@ def compare(
     pairs = [(c.left, c.right, c.similarity, tfidf[n]) for n, c in enumerate(candidates)]
     verdicts = runner.judge(claims, pairs, thresholds)
     nli_pairs = _settle_with_nli(nli_model, claims, pairs, verdicts, thresholds) if nli_model else 0
+    kept = [(cand, verdict) for cand, verdict in zip(candidates, verdicts, strict=True) if verdict is not None]
+    clock.lap("confidence")
+    confidences = finding_confidences(claims, vectors, [(c.left, c.right, v["kind"]) for c, v in kept])
     findings, edges = [], []
-    for cand, verdict in zip(candidates, verdicts, strict=True):
-        a, b = claims[cand.left], claims[cand.right]
-        if verdict is None:
-            continue
+    for (cand, verdict), confidence in zip(kept, confidences, strict=True):
+        verdict["confidence"] = confidence
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
         edges.append((cand.left, cand.right))
-        findings.append(pair_finding(verdict, a, b, thresholds))
+        findings.append(pair_finding(verdict, claims[cand.left], claims[cand.right], thresholds))
     clock.lap("groups and omissions")
     groups = _groups(claims, vectors, edges, findings)
     negative_texts = negative_report_texts(claims)
@@ -399,7 +275,7 @@ def compare(
     findings += _omissions(claims, vectors, negative_vectors, groups, findings, thresholds)
     findings.sort(key=lambda f: (FINDING_KINDS.index(f["kind"]), -f["confidence"], f["id"]))
     clock.lap(None)
-    models = [runner.info] + ([nli_model.info] if nli_model else [])
+    models = [runner.info, stance_model_info()] + ([nli_model.info] if nli_model else [])
     checks = list(CHECKS) + (["nli"] if nli_model else [])
     stats = {"claims": len(claims), "candidates": len(candidates), "embedded": n_embedded,
              "nli_pairs": nli_pairs, "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
@@ -574,7 +450,9 @@ def compare_texts(
     lexical = tfidf_cosine(a, b)
     verdict = judge_pair(a, b, similarity, lexical, thresholds) if similarity >= thresholds.clash_similarity else None
     if verdict is None:
-        return {"kind": "unrelated", "confidence": round(1 - similarity, 3), "reason": "no matching assertion",
-                "evidence": {"similarity": round(similarity, 4), "tfidf": round(lexical, 4)}}  # fmt: skip
+        verdict = {"kind": "unrelated", "evidence": {"similarity": round(similarity, 4), "tfidf": round(lexical, 4)}}
+    [verdict["confidence"]] = finding_confidences([a, b], vectors, [(0, 1, verdict["kind"])])
+    if verdict["kind"] == "unrelated":
+        return verdict | {"reason": "no matching assertion"}
     verdict["reason"] = reason_for(verdict["kind"], a, b, verdict["evidence"])
     return verdict

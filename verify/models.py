@@ -43,7 +43,7 @@ DEFAULT_BATCH_SIZE = 64
 class ModelInfo:
     """What a run records about a model it used."""
 
-    role: str  # "embedding" or "nli"
+    role: str  # "embedding", "stance" or "nli"
     name: str
     package: str | None
     version: str | None

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .compare import control_clash, date_clashes, number_clashes, polarity_clash, tfidf_cosine, words
+from .checks import control_clash, date_clashes, number_clashes, polarity_clash, term_weights, tfidf_cosine, words
 from .models import ModelInfo, combined_sha256, file_sha256
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
@@ -109,13 +109,22 @@ def _bigrams(words: list[str]) -> set[tuple[str, str]]:
     return set(zip(words, words[1:], strict=False))
 
 
+def cues(claim: dict) -> dict:
+    """The claim's words and refuting and hedging cue counts, computed once and kept on the claim."""
+    if "stance_cues" not in claim:
+        claim["stance_cues"] = {"words": words(claim["assertion"]), "refuting": len(REFUTING_RE.findall(claim["text"])),
+                                "hedging": len(DISCUSS_RE.findall(claim["text"]))}  # fmt: skip
+    return claim["stance_cues"]
+
+
 def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, evidence_vectors: np.ndarray) -> np.ndarray:
     """The evidence vector for one claim against one document's claims (all ``prepare``d)."""
     out = dict.fromkeys(FEATURES, 0.0)
-    claim_words = words(claim["assertion"])
+    own = cues(claim)
+    claim_words = own["words"]
     claim_set = set(claim_words)
-    out["claim_refuting"] = len(REFUTING_RE.findall(claim["text"]))
-    out["claim_hedging"] = len(DISCUSS_RE.findall(claim["text"]))
+    out["claim_refuting"] = own["refuting"]
+    out["claim_hedging"] = own["hedging"]
     out["claim_question"] = float("?" in claim["text"])
     out["claim_negations"] = len(claim["signals"]["negations"])
     out["claim_numbers"] = len(claim["numbers"])
@@ -135,15 +144,16 @@ def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, eviden
     out["share_above_055"] = float((sims > 0.55).mean())
     out["best_position"] = order[0] / n
     out["log_sentences"] = math.log1p(n)
-    body_words = [w for e in evidence for w in words(e["assertion"])]
+    evidence_cues = [cues(e) for e in evidence]
+    body_words = [w for e in evidence_cues for w in e["words"]]
     if claim_set:
         out["token_overlap"] = len(claim_set & set(body_words)) / len(claim_set)
-        out["best_token_overlap"] = len(claim_set & set(words(top[0]["assertion"]))) / len(claim_set)
+        out["best_token_overlap"] = len(claim_set & set(evidence_cues[order[0]]["words"])) / len(claim_set)
         claim_bigrams = _bigrams(claim_words)
         if claim_bigrams:
             out["bigram_overlap"] = len(claim_bigrams & _bigrams(body_words)) / len(claim_bigrams)
-    refuting = np.array([len(REFUTING_RE.findall(e["text"])) for e in evidence], dtype=float)
-    hedging = np.array([len(DISCUSS_RE.findall(e["text"])) for e in evidence], dtype=float)
+    refuting = np.array([e["refuting"] for e in evidence_cues], dtype=float)
+    hedging = np.array([e["hedging"] for e in evidence_cues], dtype=float)
     out["body_refuting_rate"] = float(refuting.mean())
     out["body_hedging_rate"] = float(hedging.mean())
     out["top3_refuting"] = float(refuting[order[:3]].sum())
@@ -157,8 +167,7 @@ def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, eviden
     out["date_clashes"] = float(sum(bool(date_clashes(claim, e)) for e in top))
     out["control_clashes"] = float(sum(control_clash(claim, e) is not None for e in top))
     out["polarity_clash"] = float(polarity_clash(claim, top[0]) is not None)
-    body = {"assertion": " ".join(e["assertion"] for e in evidence)}
-    out["body_tfidf"] = tfidf_cosine(claim, body)
+    out["body_tfidf"] = tfidf_cosine(claim, {"word_weights": term_weights(body_words)})
     out["top3_plain_agreeing"] = float(sum(sims[i] > 0.6 and refuting[i] == 0 and hedging[i] == 0 for i in order[:3]))
     return np.array([out[name] for name in FEATURES], dtype=np.float64)
 
@@ -230,3 +239,45 @@ def decide(probabilities: np.ndarray) -> list[str]:
     """The label with the highest expected FNC-1 score under the probabilities (rows: samples)."""
     expected = probabilities @ FNC_POINTS
     return [LABELS[i] for i in expected.argmax(axis=1)]
+
+
+# What a verdict asserts about the other claim's source, in FNC-1's labels: a contradiction that the
+# source disputes the claim, an agreement or partial agreement that it states or reports it.
+FINDING_STANCES = {"contradiction": ("disagree",), "agreement": ("agree", "discuss"), "partial": ("agree", "discuss"),
+                   "unrelated": ("unrelated",)}  # fmt: skip
+
+
+def voices(claims: list[dict]) -> dict[tuple, list[int]]:
+    """Positions of the claims each source makes in each document: the "body" a claim is read against."""
+    out: dict[tuple, list[int]] = {}
+    for n, claim in enumerate(claims):
+        out.setdefault((claim["document_id"] or claim["id"], claim["source"]), []).append(n)
+    return out
+
+
+def finding_confidences(claims: list[dict], vectors: np.ndarray, pairs: list[tuple[int, int, str]]) -> list[float]:
+    """The calibrated probability that each pair finding (left, right, kind) is right.
+
+    Each claim is read against what the other claim's source says in its document, as FNC-1 reads
+    a headline against an article; the stance model's probability of the finding's stance
+    (:data:`FINDING_STANCES`) is averaged over the two directions. A one-claim voice is a poor
+    article, so a direction against a single claim counts only when both are single claims."""
+    if not pairs:
+        return []
+    model = load_stance_model()
+    by_voice = voices(claims)
+    voice_of = {n: members for members in by_voice.values() for n in members}
+    rows, weights = [], []
+    for left, right, _ in pairs:
+        for claim, other in ((left, right), (right, left)):
+            members = voice_of[other]
+            rows.append(features(claims[claim], [claims[k] for k in members], vectors[claim], vectors[members]))
+        sizes = np.array([len(voice_of[right]), len(voice_of[left])])
+        weights.append(sizes > 1 if (sizes > 1).any() else np.ones(2, dtype=bool))
+    probabilities = model.probabilities(np.array(rows)).reshape(len(pairs), 2, len(model.labels))
+    columns = {kind: [model.labels.index(label) for label in stance] for kind, stance in FINDING_STANCES.items()}
+    out = []
+    for (_, _, kind), p, w in zip(pairs, probabilities, weights, strict=True):
+        per_direction = p[:, columns[kind]].sum(axis=1)
+        out.append(round(float(per_direction[w].mean()), 3))
+    return out

@@ -1,0 +1,145 @@
+"""Pair-level evidence: the structured checks that tell whether two claims clash, and word overlap.
+
+Each check takes two prepared claims (see :func:`verify.claims.prepare`) and returns what clashes,
+with character spans for highlighting, or nothing. :mod:`verify.compare` turns them into verdicts;
+:mod:`verify.stance` uses them as features.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from . import facts
+
+DENIAL_CUES = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismissed"}
+# Places too large to tell two events apart.
+REGIONS = {"Syria", "Turkey", "Russia", "Idlib", "Aleppo", "Damascus", "Hama", "Latakia"}
+
+WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words without English stop words."""
+    return [w for w in WORD_RE.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+
+
+RARE_WORD_IDF = 1.0 + math.log(3 / 2)  # smoothed IDF of a word found in one of two texts; 1.0 if in both
+
+
+def term_weights(word_list: list[str]) -> tuple[dict[str, float], float]:
+    """Sublinear term frequencies of a list of words, and their sum of squares."""
+    weights = {w: 1 + math.log(n) for w, n in Counter(word_list).items()}
+    return weights, sum(v * v for v in weights.values())
+
+
+def word_weights(claim: dict) -> tuple[dict[str, float], float]:
+    """:func:`term_weights` of the claim's assertion, kept on the claim."""
+    if "word_weights" not in claim:
+        claim["word_weights"] = term_weights(words(claim["assertion"]))
+    return claim["word_weights"]
+
+
+def tfidf_cosine(a: dict, b: dict) -> float:
+    """TF-IDF cosine of two claims' assertions, with the IDF of the pair itself (a word in both
+    weighs less than a word in one). It depends on the two claims only, so adding documents to a
+    store never changes the figure for pairs already compared."""
+    (wa, sa), (wb, sb) = word_weights(a), word_weights(b)
+    if not wa or not wb:
+        return 0.0
+    shared = wa.keys() & wb.keys()
+    rare2 = RARE_WORD_IDF**2
+    dot = sum(wa[w] * wb[w] for w in shared)
+    norm_a = rare2 * sa - (rare2 - 1) * sum(wa[w] ** 2 for w in shared)
+    norm_b = rare2 * sb - (rare2 - 1) * sum(wb[w] ** 2 for w in shared)
+    return dot / math.sqrt(norm_a * norm_b)
+
+
+# -- structured checks ---------------------------------------------------------------------
+
+
+def number_clashes(a: dict, b: dict) -> list[dict]:
+    """Quantities of the same thing with values that cannot both be true."""
+    out = []
+    single = len(a["numbers"]) == 1 and len(b["numbers"]) == 1
+    for qa in a["numbers"]:
+        for qb in b["numbers"]:
+            comparable = facts.same_unit(qa, qb) or single and (not qa["unit"] or not qb["unit"])
+            if comparable and facts.quantities_clash(qa, qb):
+                out.append({"left": qa["text"], "right": qb["text"], "unit": qa["unit"] or qb["unit"],
+                            "left_span": [qa["start"], qa["end"]], "right_span": [qb["start"], qb["end"]]})  # fmt: skip
+    return out
+
+
+def date_clashes(a: dict, b: dict) -> list[dict]:
+    """Dates that cannot name the same day, when neither claim has a date matching the other's."""
+    da = [d for d in a["dates"] if d.get("value")]
+    db = [d for d in b["dates"] if d.get("value")]
+    if not da or not db or any(not facts.dates_clash(x, y) for x in da for y in db):
+        return []
+    x, y = da[0], db[0]
+    return [{"left": x["text"], "right": y["text"], "left_value": x["value"], "right_value": y["value"],
+             "left_span": [x["start"], x["end"]], "right_span": [y["start"], y["end"]]}]  # fmt: skip
+
+
+def place_clash(a: dict, b: dict) -> dict | None:
+    """The same event placed in different towns (regions and countries do not count)."""
+    pa = {p["name"] for p in a["places"]} - REGIONS
+    pb = {p["name"] for p in b["places"]} - REGIONS
+    if pa and pb and not pa & pb:
+        return {"left": sorted(pa), "right": sorted(pb)}
+    return None
+
+
+def actor_clash(a: dict, b: dict) -> dict | None:
+    """The same act credited to different parties: each claim names exactly one, and they differ."""
+    xa, xb = a["signals"]["actors"], b["signals"]["actors"]
+    if len(xa) == 1 and len(xb) == 1 and xa != xb:
+        return {"left": xa[0], "right": xb[0]}
+    return None
+
+
+def polarity_clash(a: dict, b: dict) -> dict | None:
+    """One claim negates or denies, the other asserts."""
+    na, nb = list(a["signals"]["negations"]), list(b["signals"]["negations"])
+    for claim, found in ((a, na), (b, nb)):
+        if (claim.get("cue") or "").lower() in DENIAL_CUES:
+            found.append({"text": claim["cue"]})
+    if bool(na) != bool(nb):
+        return {"left": [n["text"] for n in na], "right": [n["text"] for n in nb]}
+    return None
+
+
+def control_clash(a: dict, b: dict) -> dict | None:
+    """Outcome verbs in conflict: one side took the place, the other held it or repelled them."""
+    ca, cb = a["signals"]["control"], b["signals"]["control"]
+    for left, right, flip in ((ca, cb, False), (cb, ca, True)):
+        for direction, actor, verb in left:
+            for other_direction, other_actor, other_verb in right:
+                conflict = (
+                    direction == "gain" and other_direction == "hold" and actor and other_actor and actor != other_actor
+                ) or (direction == "loss" and other_direction == "hold" and actor and actor == other_actor)
+                if conflict:
+                    pair = (verb, other_verb) if not flip else (other_verb, verb)
+                    actors = (actor, other_actor) if not flip else (other_actor, actor)
+                    return {"left": pair[0]["text"], "right": pair[1]["text"], "left_actor": actors[0],
+                            "right_actor": actors[1], "left_span": [pair[0]["start"], pair[0]["end"]],
+                            "right_span": [pair[1]["start"], pair[1]["end"]]}  # fmt: skip
+    return None
+
+
+def same_outcome(a: dict, b: dict) -> bool:
+    """Both claims tell the same outcome by the same party ('captured' / 'seized' by the army)."""
+    ca = {(d, x) for d, x, _ in a["signals"]["control"] if x}
+    cb = {(d, x) for d, x, _ in b["signals"]["control"] if x}
+    return bool(ca & cb)
+
+
+def differing_figures(a: dict, b: dict) -> list[dict]:
+    """Quantities of the same thing that are compatible but not equal ('at least 19' / 'more than 40')."""
+    return [{"left": qa["text"], "right": qb["text"], "unit": qa["unit"]}
+            for qa in a["numbers"] for qb in b["numbers"]
+            if facts.same_unit(qa, qb) and (qa["low"], qa["high"]) != (qb["low"], qb["high"])]  # fmt: skip
