@@ -24,13 +24,15 @@ from pathlib import Path
 import numpy as np
 from metrics import accuracy, confusion, per_class_f1, print_scores
 
+from verify.check import judge_claims
 from verify.claims import extract_claims, prepare, sentence_claim
+from verify.compare import Thresholds
 from verify.errors import VerifyError
 from verify.match import claim_vectors
 from verify.models import load_embedder
 from verify.progress import progress
 from verify.sources import bundled_index
-from verify.stance import FNC_POINTS, LABELS, decide, features, load_stance_model
+from verify.stance import FINDING_STANCES, FNC_POINTS, LABELS, decide, features, load_stance_model
 from verify.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,7 +95,10 @@ class FeatureBuilder:
 
     def build(self, pairs: list[dict], bodies: dict[str, str]) -> np.ndarray:
         """One stance feature row per pair."""
-        claims, documents, lookup = self.read(pairs, bodies)
+        return self.features(pairs, *self.read(pairs, bodies))
+
+    @staticmethod
+    def features(pairs: list[dict], claims: dict, documents: dict, lookup: dict) -> np.ndarray:
         body_vectors = {b: stack(lookup, documents[b]) for b in documents}
         rows = [
             features(claims[p["headline"]], documents[p["body_id"]], lookup[claims[p["headline"]]["assertion"]],
@@ -101,6 +106,34 @@ class FeatureBuilder:
             for p in progress(pairs, "Comparing")
         ]  # fmt: skip
         return np.array(rows)
+
+
+def finding_calibration(pairs: list[dict], claims: dict, documents: dict, lookup: dict) -> dict:
+    """The claim-pair findings `verify check` makes (the headline a draft claim, the body's claims
+    the stored ones), scored against the gold stance: a contradiction is right when the body
+    disagrees, an agreement or partial agreement when it agrees or discusses (FINDING_STANCES).
+    Per kind: how many, how often right, and the calibration of their confidences."""
+    kinds, confidence, correct = [], [], []
+    for p in progress(pairs, "Judging claim pairs"):
+        headline = claims[p["headline"]]
+        stored = [c for c in documents[p["body_id"]] if not c["negative"]]
+        if not stored:
+            continue
+        vector = lookup[headline["assertion"]][None]
+        for _, _, verdict in judge_claims([headline], vector, stored, stack(lookup, stored), Thresholds()):
+            kinds.append(verdict["kind"])
+            confidence.append(verdict["confidence"])
+            correct.append(p["stance"] in FINDING_STANCES[verdict["kind"]])
+    kinds, confidence, correct = np.array(kinds), np.array(confidence), np.array(correct)
+    out = {}
+    for kind in ("contradiction", "partial", "agreement", "all"):
+        chosen = kinds == kind if kind != "all" else np.ones(len(kinds), dtype=bool)
+        if not chosen.any():
+            continue
+        ece, table = calibration(confidence[chosen], correct[chosen])
+        out[kind] = {"findings": int(chosen.sum()), "right": round(float(correct[chosen].mean()), 4),
+                     "mean_confidence": round(float(confidence[chosen].mean()), 4), "ece": ece, "reliability": table}  # fmt: skip
+    return out
 
 
 def stack(lookup: dict[str, np.ndarray], claims: list[dict]) -> np.ndarray:
@@ -118,8 +151,12 @@ def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float]:
 
 def reliability(probabilities: np.ndarray, gold: list[str], bins: int = 10) -> tuple[float, list[dict]]:
     """Expected calibration error of the top-label confidence, and the table behind it."""
-    confidence = probabilities.max(axis=1)
     correct = np.array([LABELS[i] == g for i, g in zip(probabilities.argmax(axis=1), gold, strict=True)])
+    return calibration(probabilities.max(axis=1), correct, bins)
+
+
+def calibration(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, list[dict]]:
+    """Expected calibration error of confidences against whether each was right, and the table."""
     table, ece = [], 0.0
     for b in range(bins):
         low, high = b / bins, (b + 1) / bins
@@ -150,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
     parser.add_argument("--predictions", type=Path, help="write Headline,Body ID,Stance rows here, in input order")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--findings", action="store_true",
+                        help="also score the confidence of the claim-pair findings verify check would make")  # fmt: skip
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"embedding cache, a verify store (default {CACHE})")
     args = parser.parse_args(argv)
     if bool(args.bodies) != bool(args.stances):
@@ -165,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     pairs = sample(pairs, args.sample, args.seed)
     started = time.perf_counter()
-    x = FeatureBuilder(args.cache).build(pairs, bodies)
+    builder = FeatureBuilder(args.cache)
+    data = builder.read(pairs, bodies)
+    x = builder.features(pairs, *data)
     probabilities = load_stance_model().probabilities(x)
     predicted = decide(probabilities)
     seconds = time.perf_counter() - started
@@ -177,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {"pairs": len(pairs), "seconds": round(seconds, 1), "pairs_per_second": round(len(pairs) / seconds, 1)}
     if all(p["stance"] in LABELS for p in pairs):
         result |= evaluate([p["stance"] for p in pairs], predicted, probabilities)
+        if args.findings:
+            result["findings"] = finding_calibration(pairs, *data)
     print_result(result, args.json)
     return 0
 
@@ -191,7 +234,15 @@ def print_result(result: dict, as_json: bool) -> None:
     print(f"relative FNC score: {result['relative_score']:.2f}%  ({result['raw_score']} / {result['max_score']})")
     print_scores(result["f1"], result["confusion"], LABELS)
     print(f"expected calibration error (top label): {result['ece']:.4f}")
-    for row in result["reliability"]:
+    print_table(result["reliability"])
+    for kind, scores in result.get("findings", {}).items():
+        print(f"{kind} findings: {scores['findings']}  right {scores['right']:.3f}  mean confidence "
+              f"{scores['mean_confidence']:.3f}  ECE {scores['ece']:.4f}")  # fmt: skip
+        print_table(scores["reliability"])
+
+
+def print_table(rows: list[dict]) -> None:
+    for row in rows:
         print(
             f"  {row['bin']}  pairs {row['pairs']:>5}  confidence {row['confidence']:.3f}  accuracy {row['accuracy']:.3f}"
         )

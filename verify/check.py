@@ -64,24 +64,33 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
     }  # fmt: skip
 
 
-def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict], list[dict]]:
-    draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
-    stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)
-    similarity = draft_vectors @ stored_vectors.T
-    matched = []  # (draft claim, stored claim, verdict)
-    for i, claim in enumerate(draft_claims):
+def judge_claims(claims, vectors, stored, stored_vectors, thresholds: Thresholds) -> list[tuple[int, int, dict]]:
+    """Each claim against its nearest stored claims: (claim, stored claim, verdict) for every pair
+    the checks judge, the verdict carrying its calibrated confidence."""
+    similarity = vectors @ stored_vectors.T
+    matched = []
+    for i, claim in enumerate(claims):
         for j in np.argsort(-similarity[i], kind="stable")[: thresholds.top_k]:
             if similarity[i, j] < thresholds.match_floor - thresholds.name_boost:
                 break
             lexical = tfidf_cosine(claim, stored[j])
             if verdict := judge_pair(claim, stored[j], float(similarity[i, j]), lexical, thresholds):
-                matched.append((i, j, verdict))
-    offset = len(draft_claims)
-    confidences = finding_confidences(draft_claims + stored, np.vstack([draft_vectors, stored_vectors]),
+                matched.append((i, int(j), verdict))
+    offset = len(claims)
+    confidences = finding_confidences(claims + stored, np.vstack([vectors, stored_vectors]),
                                       [(i, offset + j, verdict["kind"]) for i, j, verdict in matched])  # fmt: skip
-    by_claim: dict[int, list] = {}
-    for (i, j, verdict), confidence in zip(matched, confidences, strict=True):
+    for (_, _, verdict), confidence in zip(matched, confidences, strict=True):
         verdict["confidence"] = confidence
+    return matched
+
+
+def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict], list[dict]]:
+    draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
+    stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)
+    similarity = draft_vectors @ stored_vectors.T
+    matched = judge_claims(draft_claims, draft_vectors, stored, stored_vectors, thresholds)
+    by_claim: dict[int, list] = {}
+    for i, j, verdict in matched:
         by_claim.setdefault(i, []).append((j, verdict))
     results, findings = [], []
     for i, claim in enumerate(draft_claims):
