@@ -140,6 +140,13 @@ def test_negation_scope_did_not_report_is_not_a_denial():
     assert polarity_clash(claim("The army did not lose the town."), lost)
 
 
+def test_a_negation_about_something_else_is_no_clash():
+    crash = claim("A meteor left a crater near the airport in Managua.")
+    assert polarity_clash(claim("A meteor left a crater near the airport, but no one was hurt."), crash) is None
+    assert polarity_clash(claim("The meteor did not leave a crater near the airport."), crash)
+    assert polarity_clash(claim("Reports of a crater near the airport are false."), crash)
+
+
 def test_hedged_support_is_partial_not_agreement():
     a = claim("Rebels took control of Saraqeb on Thursday.")
     b = claim("Rebels reportedly took control of Saraqeb on Thursday.")

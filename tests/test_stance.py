@@ -10,7 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-from verify.stance import FEATURES, LABELS, StanceModel, decide, load_stance_model
+from verify.claims import claim_facts, prepare
+from verify.models import load_embedder
+from verify.stance import FEATURES, LABELS, StanceModel, decide, features, finding_confidences, load_stance_model
 
 from .conftest import ROOT
 
@@ -142,3 +144,40 @@ def test_emergent_loader_and_predictions(tmp_path):
     predicted = list(csv.DictReader(out.open()))
     assert [p["claimId"] for p in predicted] == ["c1", "c2", "c3"]
     assert [p["articleHeadlineStance"] for p in predicted] == ["for", "against", "observing"]
+
+
+def test_finding_confidences_are_the_stance_probabilities():
+    embedder = load_embedder()
+
+    def claim(n, text, document, source):
+        base = {"id": f"c{n}", "document_id": document, "text": text, "cue": None, "negative": 0, "source": source}
+        return prepare(base | claim_facts(text, None))
+
+    claims = [
+        claim(0, "Rebel fighters recaptured the town of Saraqeb on Thursday.", "d1", "afp"),
+        claim(1, "The fighters patrolled the empty streets of the town.", "d1", "afp"),
+        claim(2, "Residents had fled the town weeks earlier.", "d1", "afp"),
+        claim(3, "The army repelled an attack on Saraqeb and still holds the town.", "d2", "sana"),
+    ]
+    vectors = embedder.encode([c["assertion"] for c in claims])
+    kinds = ("contradiction", "agreement", "partial", "unrelated")
+    forward = finding_confidences(claims, vectors, [(0, 3, kind) for kind in kinds])
+    backward = finding_confidences(claims, vectors, [(3, 0, kind) for kind in kinds])
+    assert forward == backward  # a finding's confidence does not depend on the order of its claims
+    by_kind = dict(zip(kinds, forward, strict=True))
+    assert by_kind["agreement"] == by_kind["partial"]
+    assert abs(by_kind["contradiction"] + by_kind["agreement"] + by_kind["unrelated"] - 1) <= 0.002
+    # SANA's voice here is one claim: only AFP's three-claim voice is read, as FNC-1 reads an article.
+    model = load_stance_model()
+    p = model.probabilities(features(claims[3], claims[:3], vectors[3], vectors[:3]))[0]
+    assert by_kind["contradiction"] == round(float(p[LABELS.index("disagree")]), 3)
+
+
+def test_fnc1_bench_scores_the_confidence_of_claim_pair_findings(toy_fnc):
+    bodies, stances, _ = toy_fnc
+    result = json.loads(run_bench("--bodies", bodies, "--stances", stances, "--findings", "--json").stdout)
+    scores = result["findings"]["all"]
+    assert scores["findings"] >= 2 and 0 <= scores["ece"] <= 1 and 0 < scores["mean_confidence"] <= 1
+    # Only the two related pairs match a claim, and their bodies state what the headline says.
+    assert scores["right"] == 1.0
+    assert sum(row["pairs"] for row in scores["reliability"]) == scores["findings"]

@@ -102,14 +102,41 @@ def actor_clash(a: dict, b: dict) -> dict | None:
     return None
 
 
+# Where a negation's reach ends: punctuation and the conjunctions that open another clause.
+CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]\u2013\u2014]|\b(?:but|while|although|though|whereas|because)\b", re.I)
+# Negators that deny what comes before them: "the reports are false".
+PREDICATE_NEGATORS = {"false", "untrue", "baseless", "fabricated", "fake", "hoax"}
+NEGATION_REACH = 6  # content words
+
+
+def negated_words(claim: dict) -> set[str]:
+    """Content words in the reach of the claim's negations: up to six words after each, within its
+    clause ('no one was hurt' negates 'one', 'hurt'), and before it for 'false', 'hoax' and the like."""
+    text = claim["assertion"]
+    out: set[str] = set()
+    for negation in claim["signals"]["negations"]:
+        start = max((m.end() for m in CLAUSE_BREAK_RE.finditer(text, 0, negation["start"])), default=0)
+        end = next((m.start() for m in CLAUSE_BREAK_RE.finditer(text, negation["end"])), len(text))
+        out.update(words(text[negation["end"] : end])[:NEGATION_REACH])
+        if negation["text"].lower() in PREDICATE_NEGATORS:
+            out.update(words(text[start : negation["start"]])[-NEGATION_REACH:])
+    return out
+
+
 def polarity_clash(a: dict, b: dict) -> dict | None:
-    """One claim negates or denies, the other asserts."""
-    na, nb = list(a["signals"]["negations"]), list(b["signals"]["negations"])
-    for claim, found in ((a, na), (b, nb)):
+    """One claim negates or denies what the other asserts: it is attributed with a denial ('X
+    denied that ...'), or one of its negations reaches words the other claim states ('did not
+    lose control of Saraqeb' / 'lost control of Saraqeb'). A negation about something else ('no
+    one was hurt') is no clash."""
+    found = {}
+    for side, claim, other in (("left", a, b), ("right", b, a)):
+        found[side] = []
         if (claim.get("cue") or "").lower() in DENIAL_CUES:
-            found.append({"text": claim["cue"]})
-    if bool(na) != bool(nb):
-        return {"left": [n["text"] for n in na], "right": [n["text"] for n in nb]}
+            found[side].append(claim["cue"])
+        if negated_words(claim) & set(words(other["assertion"])):
+            found[side] += [n["text"] for n in claim["signals"]["negations"]]
+    if bool(found["left"]) != bool(found["right"]):
+        return found
     return None
 
 
