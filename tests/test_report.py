@@ -110,12 +110,15 @@ def test_filters(run, report_db):
     assert {f["kind"] for f in findings("--kind", "omission")} == {"omission"}
     assert len(findings("--limit", "3")) == 3
     assert all("turkey-mod" in f["sources"] for f in findings("--source", "turkey-mod"))
-    assert all(f["confidence"] >= 0.7 for f in findings("--min-confidence", "0.7"))
+    confident = [f["id"] for f in findings() if f["confidence"] >= 0.7]
+    assert confident and [f["id"] for f in findings("--min-confidence", "0.7")] == confident
 
 
 def test_markdown_and_csv(run, report_db, tmp_path):
     md = run("--db", report_db, "report", "--story", "saraqeb", "--format", "markdown").stdout
     assert md.startswith("# verify report: saraqeb") and "## Contradictions" in md and "| claim group |" in md
+    # every finding says what its confidence rests on: the learned stance, or for omissions a rule
+    assert md.count("*learned stance (FNC-1): disputes ") + md.count("*confidence set by rule") == md.count("### `f-")
     out = tmp_path / "findings.csv"
     run("--db", report_db, "report", "--story", "saraqeb", "--format", "csv", "-o", out)
     rows = list(csv.DictReader(io.StringIO(out.read_text())))

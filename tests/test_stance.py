@@ -12,7 +12,16 @@ import pytest
 
 from verify.claims import claim_facts, prepare
 from verify.models import load_embedder
-from verify.stance import FEATURES, LABELS, StanceModel, decide, features, finding_confidences, load_stance_model
+from verify.stance import (
+    FEATURES,
+    LABELS,
+    StanceModel,
+    confidence,
+    decide,
+    features,
+    load_stance_model,
+    pair_stances,
+)
 
 from .conftest import ROOT
 
@@ -160,16 +169,15 @@ def test_finding_confidences_are_the_stance_probabilities():
         claim(3, "The army repelled an attack on Saraqeb and still holds the town.", "d2", "sana"),
     ]
     vectors = embedder.encode([c["assertion"] for c in claims])
-    kinds = ("contradiction", "agreement", "partial", "unrelated")
-    forward = finding_confidences(claims, vectors, [(0, 3, kind) for kind in kinds])
-    backward = finding_confidences(claims, vectors, [(3, 0, kind) for kind in kinds])
-    assert forward == backward  # a finding's confidence does not depend on the order of its claims
-    by_kind = dict(zip(kinds, forward, strict=True))
+    forward, backward = pair_stances(claims, vectors, [(0, 3), (3, 0)])
+    assert np.allclose(forward, backward)  # a pair's stance does not depend on the order of its claims
+    assert np.isclose(forward.sum(), 1)
+    by_kind = {kind: confidence(kind, forward) for kind in ("contradiction", "agreement", "partial", "unrelated")}
     assert by_kind["agreement"] == by_kind["partial"]
     assert abs(by_kind["contradiction"] + by_kind["agreement"] + by_kind["unrelated"] - 1) <= 0.002
     # SANA's voice here is one claim: only AFP's three-claim voice is read, as FNC-1 reads an article.
-    model = load_stance_model()
-    p = model.probabilities(features(claims[3], claims[:3], vectors[3], vectors[:3]))[0]
+    p = load_stance_model().probabilities(features(claims[3], claims[:3], vectors[3], vectors[:3]))[0]
+    assert np.allclose(forward, p)
     assert by_kind["contradiction"] == round(float(p[LABELS.index("disagree")]), 3)
 
 

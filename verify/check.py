@@ -24,7 +24,7 @@ from .match import claim_vectors
 from .models import load_embedder
 from .report import select_documents
 from .sources import SourceIndex
-from .stance import features, finding_confidences, load_stance_model, stance_model_info
+from .stance import attach_confidences, features, load_stance_model, stance_model_info
 
 STATUSES = ("contradicted", "unsupported", "single-source", "supported")
 SCHEMA = "verify.check/1"
@@ -77,10 +77,8 @@ def judge_claims(claims, vectors, stored, stored_vectors, thresholds: Thresholds
             if verdict := judge_pair(claim, stored[j], float(similarity[i, j]), lexical, thresholds):
                 matched.append((i, int(j), verdict))
     offset = len(claims)
-    confidences = finding_confidences(claims + stored, np.vstack([vectors, stored_vectors]),
-                                      [(i, offset + j, verdict["kind"]) for i, j, verdict in matched])  # fmt: skip
-    for (_, _, verdict), confidence in zip(matched, confidences, strict=True):
-        verdict["confidence"] = confidence
+    attach_confidences(claims + stored, np.vstack([vectors, stored_vectors]),
+                       [(i, offset + j, verdict) for i, j, verdict in matched])  # fmt: skip
     return matched
 
 

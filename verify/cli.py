@@ -456,10 +456,15 @@ def report_command(state: State, story, documents, since, fmt, output, kinds, so
     confidence, the reason and where each claim comes from. --format json is the contract
     other tools read (schema: verify/schemas/report.schema.json).
 
+    A pair finding's confidence is the stance model's calibrated probability (learned from
+    FNC-1's journalist labels) that the other source disputes the claim (contradiction) or
+    states or reports it (agreement, partial). An omission's confidence is set by rule.
+
     \b
     Examples:
       verify report --story saraqeb
-      verify report --story saraqeb --kind contradiction --min-confidence 0.6
+      verify report --story saraqeb --kind contradiction --source sana
+      verify report --story saraqeb --kind agreement --min-confidence 0.9
       verify report --story saraqeb --format html -o saraqeb.html
       verify report --format json | jq '.findings[] | select(.kind == "omission") | .reason'
     """

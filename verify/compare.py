@@ -32,7 +32,7 @@ from .errors import VerifyError
 from .match import Candidate, candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
 from .models import Embedder, ModelInfo, NLIModel, load_embedder
 from .sources import SourceIndex, bundled_index
-from .stance import finding_confidences, stance_model_info
+from .stance import attach_confidences, stance_model_info
 
 # Finding kinds, in the order reports show them: contradictions first.
 FINDING_KINDS = ("contradiction", "omission", "partial", "agreement")
@@ -259,10 +259,9 @@ def compare(
     nli_pairs = _settle_with_nli(nli_model, claims, pairs, verdicts, thresholds) if nli_model else 0
     kept = [(cand, verdict) for cand, verdict in zip(candidates, verdicts, strict=True) if verdict is not None]
     clock.lap("confidence")
-    confidences = finding_confidences(claims, vectors, [(c.left, c.right, v["kind"]) for c, v in kept])
+    attach_confidences(claims, vectors, [(c.left, c.right, v) for c, v in kept])
     findings, edges = [], []
-    for (cand, verdict), confidence in zip(kept, confidences, strict=True):
-        verdict["confidence"] = confidence
+    for cand, verdict in kept:
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
         edges.append((cand.left, cand.right))
         findings.append(pair_finding(verdict, claims[cand.left], claims[cand.right], thresholds))
@@ -451,7 +450,7 @@ def compare_texts(
     verdict = judge_pair(a, b, similarity, lexical, thresholds) if similarity >= thresholds.clash_similarity else None
     if verdict is None:
         verdict = {"kind": "unrelated", "evidence": {"similarity": round(similarity, 4), "tfidf": round(lexical, 4)}}
-    [verdict["confidence"]] = finding_confidences([a, b], vectors, [(0, 1, verdict["kind"])])
+    attach_confidences([a, b], vectors, [(0, 1, verdict)])
     if verdict["kind"] == "unrelated":
         return verdict | {"reason": "no matching assertion"}
     verdict["reason"] = reason_for(verdict["kind"], a, b, verdict["evidence"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, mark_spans
+from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, confidence_basis, mark_spans
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 STYLE = """
@@ -17,7 +17,7 @@ body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;
 header,main{max-width:1100px;margin:0 auto;padding:1rem 1.5rem}
 header{background:#fff;border-bottom:1px solid #ddd;max-width:none}
 h1{font-size:1.4rem;margin:.2rem 0} h2{font-size:1.15rem;margin-top:2rem}
-.meta{color:#555;font-size:.85rem} .meta code{font-size:.8rem}
+.meta{color:#555;font-size:.85rem} .meta code{font-size:.8rem} .basis{color:#666;font-size:.8rem}
 table.matrix{border-collapse:collapse;background:#fff;font-size:.9rem}
 table.matrix th,table.matrix td{border:1px solid #ddd;padding:.3rem .5rem}
 table.matrix td.cell{text-align:center;font-weight:bold;min-width:2.2rem}
@@ -150,5 +150,6 @@ def _finding(f: dict, claims: dict, names: dict, documents_text: dict) -> str:
         omitted += "</div>"
     return (f'<section class="finding {f["kind"]}" data-kind="{f["kind"]}" data-sources="{escape(involved)}" '
             f'id="{escape(f["id"])}"><div><span class="kind">{f["kind"]}</span> · confidence '
-            f"{f['confidence']:.2f} · <code>{escape(f['id'])}</code></div><p><strong>{escape(f.get('summary') or f['reason'])}</strong></p>{omitted}"
+            f"{f['confidence']:.2f} · <code>{escape(f['id'])}</code></div><p><strong>{escape(f.get('summary') or f['reason'])}</strong></p>"
+            f'<div class="basis">{escape(confidence_basis(f))}</div>{omitted}'
             f'<div class="{layout}">{body}</div>{decision}</section>')  # fmt: skip

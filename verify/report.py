@@ -216,7 +216,8 @@ def to_markdown(report: dict) -> str:
         lines += [f"## {KIND_TITLES[kind]} ({len(group)})", ""]
         for f in group:
             decided = f" — reviewer: **{f['decision']['decision']}** ({f['decision']['note']})" if f["decision"] else ""
-            lines += [f"### `{f['id']}` · confidence {f['confidence']:.2f}{decided}", "", _md_escape(f["reason"]), ""]
+            lines += [f"### `{f['id']}` · confidence {f['confidence']:.2f}{decided}", "", _md_escape(f["reason"]),
+                      "", f"*{confidence_basis(f)}*", ""]  # fmt: skip
             cited = f["claims"][:2] if kind != "omission" else f["claims"][:3]
             for cid in cited:
                 c = claims[cid]
@@ -227,6 +228,15 @@ def to_markdown(report: dict) -> str:
                 lines.append(f"- omitted by: {', '.join(names.get(s, s) for s in f['omitted_by'])}")
             lines.append("")
     return "\n".join(lines)
+
+
+def confidence_basis(finding: dict) -> str:
+    """What a finding's confidence rests on, in words: the learned stance of a pair, or a rule."""
+    stance = finding["evidence"].get("stance")
+    if not stance:
+        return "confidence set by rule from how many sources state it (not calibrated)"
+    return (f"learned stance (FNC-1): disputes {stance['disagree']:.2f} · states or reports "
+            f"{stance['agree'] + stance['discuss']:.2f} · unrelated {stance['unrelated']:.2f}")  # fmt: skip
 
 
 # -- running a report ------------------------------------------------------------------------

@@ -255,29 +255,35 @@ def voices(claims: list[dict]) -> dict[tuple, list[int]]:
     return out
 
 
-def finding_confidences(claims: list[dict], vectors: np.ndarray, pairs: list[tuple[int, int, str]]) -> list[float]:
-    """The calibrated probability that each pair finding (left, right, kind) is right.
+def pair_stances(claims: list[dict], vectors: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """Calibrated stance probabilities (columns :data:`LABELS`) for each pair of claims (left, right).
 
     Each claim is read against what the other claim's source says in its document, as FNC-1 reads
-    a headline against an article; the stance model's probability of the finding's stance
-    (:data:`FINDING_STANCES`) is averaged over the two directions. A one-claim voice is a poor
-    article, so a direction against a single claim counts only when both are single claims."""
+    a headline against an article, and the two directions are averaged. A one-claim voice is a
+    poor article, so a direction against a single claim counts only when both are single claims."""
     if not pairs:
-        return []
-    model = load_stance_model()
-    by_voice = voices(claims)
-    voice_of = {n: members for members in by_voice.values() for n in members}
+        return np.zeros((0, len(LABELS)))
+    voice_of = {n: members for members in voices(claims).values() for n in members}
     rows, weights = [], []
-    for left, right, _ in pairs:
+    for left, right in pairs:
         for claim, other in ((left, right), (right, left)):
             members = voice_of[other]
             rows.append(features(claims[claim], [claims[k] for k in members], vectors[claim], vectors[members]))
-        sizes = np.array([len(voice_of[right]), len(voice_of[left])])
-        weights.append(sizes > 1 if (sizes > 1).any() else np.ones(2, dtype=bool))
-    probabilities = model.probabilities(np.array(rows)).reshape(len(pairs), 2, len(model.labels))
-    columns = {kind: [model.labels.index(label) for label in stance] for kind, stance in FINDING_STANCES.items()}
-    out = []
-    for (_, _, kind), p, w in zip(pairs, probabilities, weights, strict=True):
-        per_direction = p[:, columns[kind]].sum(axis=1)
-        out.append(round(float(per_direction[w].mean()), 3))
-    return out
+        counted = np.array([len(voice_of[right]), len(voice_of[left])]) > 1
+        weights.append(counted if counted.any() else np.ones(2, dtype=bool))
+    probabilities = load_stance_model().probabilities(np.array(rows)).reshape(len(pairs), 2, len(LABELS))
+    weights = np.array(weights, dtype=float)
+    return (probabilities * weights[:, :, None]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
+
+
+def confidence(kind: str, stance: np.ndarray) -> float:
+    """How likely a verdict of ``kind`` is right under a pair's stance probabilities."""
+    return round(float(sum(stance[LABELS.index(label)] for label in FINDING_STANCES[kind])), 3)
+
+
+def attach_confidences(claims: list[dict], vectors: np.ndarray, judged: list[tuple[int, int, dict]]) -> None:
+    """Give each verdict of (left, right, verdict) its confidence, and its pair's stance as evidence."""
+    stances = pair_stances(claims, vectors, [(left, right) for left, right, _ in judged])
+    for (_, _, verdict), stance in zip(judged, stances, strict=True):
+        verdict["confidence"] = confidence(verdict["kind"], stance)
+        verdict["evidence"]["stance"] = dict(zip(LABELS, np.round(stance, 4).tolist(), strict=True))

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, KIND_TITLES, shorten
+from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, KIND_TITLES, confidence_basis, shorten
 
 KIND_STYLES = {
     "contradiction": "bold red",
@@ -82,7 +82,7 @@ def _finding(f: dict, claims: dict, names: dict) -> Panel:
     if f["decision"]:
         d = f["decision"]
         title.append(f"  [{d['decision']} by {d['reviewer']}]", style=DECISION_STYLES[d["decision"]])
-    parts = [Text(f.get("summary") or f["reason"], style="bold")]
+    parts = [Text(f.get("summary") or f["reason"], style="bold"), Text(confidence_basis(f), style="dim")]
     if f["kind"] == "omission":
         omitted = ", ".join(names.get(s, s) for s in f["omitted_by"])
         parts.append(Text(f"Omitted by: {omitted}", style="bold yellow"))
