@@ -104,6 +104,26 @@ def test_batch_size_does_not_change_findings(story_copy, tmp_path):
     assert [(f["id"], f["confidence"]) for f in small.findings] == [(f["id"], f["confidence"]) for f in large.findings]
 
 
+def test_stances_are_cached_by_claim_and_voice(story_copy):
+    store = open_store(story_copy)
+    first = compare(store, story="saraqeb")
+    cached = store.conn.execute("SELECT count(*) FROM stances").fetchone()[0]
+    assert cached > 0
+    pairs = [f for f in first.findings if f["kind"] != "omission"]
+    # a re-run reads every stance from the cache: zeroed rows come back as zero confidences
+    store.conn.execute("UPDATE stances SET probabilities = zeroblob(32)")
+    zeroed = compare(store, story="saraqeb")
+    assert all(f["confidence"] == 0 for f in zeroed.findings if f["kind"] != "omission")
+    assert store.conn.execute("SELECT count(*) FROM stances").fetchone()[0] == cached
+    # and computing them afresh gives what the first run stored
+    store.conn.execute("DELETE FROM stances")
+    again = compare(store, story="saraqeb")
+    assert [(f["id"], f["confidence"], f["evidence"]["stance"]) for f in again.findings if f["kind"] != "omission"] == [
+        (f["id"], f["confidence"], f["evidence"]["stance"]) for f in pairs
+    ]
+    store.close()
+
+
 # -- the structured checks, one by one -------------------------------------------------------
 
 

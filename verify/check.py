@@ -64,9 +64,11 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
     }  # fmt: skip
 
 
-def judge_claims(claims, vectors, stored, stored_vectors, thresholds: Thresholds) -> list[tuple[int, int, dict]]:
+def judge_claims(
+    claims, vectors, stored, stored_vectors, thresholds: Thresholds, store=None
+) -> list[tuple[int, int, dict]]:
     """Each claim against its nearest stored claims: (claim, stored claim, verdict) for every pair
-    the checks judge, the verdict carrying its calibrated confidence."""
+    the checks judge, the verdict carrying its calibrated confidence (stances cached in ``store``)."""
     similarity = vectors @ stored_vectors.T
     matched = []
     for i, claim in enumerate(claims):
@@ -78,7 +80,7 @@ def judge_claims(claims, vectors, stored, stored_vectors, thresholds: Thresholds
                 matched.append((i, int(j), verdict))
     offset = len(claims)
     attach_confidences(claims + stored, np.vstack([vectors, stored_vectors]),
-                       [(i, offset + j, verdict) for i, j, verdict in matched])  # fmt: skip
+                       [(i, offset + j, verdict) for i, j, verdict in matched], store)  # fmt: skip
     return matched
 
 
@@ -86,7 +88,7 @@ def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict
     draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
     stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)
     similarity = draft_vectors @ stored_vectors.T
-    matched = judge_claims(draft_claims, draft_vectors, stored, stored_vectors, thresholds)
+    matched = judge_claims(draft_claims, draft_vectors, stored, stored_vectors, thresholds, store)
     by_claim: dict[int, list] = {}
     for i, j, verdict in matched:
         by_claim.setdefault(i, []).append((j, verdict))

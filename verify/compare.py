@@ -259,7 +259,7 @@ def compare(
     nli_pairs = _settle_with_nli(nli_model, claims, pairs, verdicts, thresholds) if nli_model else 0
     kept = [(cand, verdict) for cand, verdict in zip(candidates, verdicts, strict=True) if verdict is not None]
     clock.lap("confidence")
-    attach_confidences(claims, vectors, [(c.left, c.right, v) for c, v in kept])
+    attach_confidences(claims, vectors, [(c.left, c.right, v) for c, v in kept], store)
     findings, edges = [], []
     for cand, verdict in kept:
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]

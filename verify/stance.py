@@ -10,6 +10,7 @@ JSON (``verify/data/stance_model.json``) and is evaluated here with numpy: no pi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -117,8 +118,36 @@ def cues(claim: dict) -> dict:
     return claim["stance_cues"]
 
 
+@dataclass
+class Voice:
+    """The claims one source makes in one document, read as FNC-1 reads an article body; what
+    does not depend on the claim read against it is computed once."""
+
+    claims: list[dict]
+    vectors: np.ndarray
+    words: list[str]
+    word_set: set[str]
+    bigrams: set[tuple[str, str]]
+    weights: tuple[dict[str, float], float]
+    refuting: np.ndarray
+    hedging: np.ndarray
+
+    @classmethod
+    def of(cls, claims: list[dict], vectors: np.ndarray) -> Voice:
+        claim_cues = [cues(c) for c in claims]
+        body_words = [w for c in claim_cues for w in c["words"]]
+        return cls(claims, vectors, body_words, set(body_words), _bigrams(body_words), term_weights(body_words),
+                   np.array([c["refuting"] for c in claim_cues], dtype=float),
+                   np.array([c["hedging"] for c in claim_cues], dtype=float))  # fmt: skip
+
+
 def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, evidence_vectors: np.ndarray) -> np.ndarray:
     """The evidence vector for one claim against one document's claims (all ``prepare``d)."""
+    return voice_features(claim, claim_vector, Voice.of(evidence, evidence_vectors))
+
+
+def voice_features(claim: dict, claim_vector: np.ndarray, voice: Voice) -> np.ndarray:
+    """:func:`features` against a :class:`Voice` built once for every claim read against it."""
     out = dict.fromkeys(FEATURES, 0.0)
     own = cues(claim)
     claim_words = own["words"]
@@ -130,9 +159,10 @@ def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, eviden
     out["claim_numbers"] = len(claim["numbers"])
     out["claim_hedged_signal"] = float(bool(claim["signals"]["hedges"]))
     out["claim_words"] = float(len(claim_words))
+    evidence = voice.claims
     if not evidence:
         return np.array([out[name] for name in FEATURES], dtype=np.float64)
-    sims = evidence_vectors @ claim_vector
+    sims = voice.vectors @ claim_vector
     order = np.argsort(-sims, kind="stable")
     top = [evidence[i] for i in order[:3]]
     n = len(evidence)
@@ -144,16 +174,13 @@ def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, eviden
     out["share_above_055"] = float((sims > 0.55).mean())
     out["best_position"] = order[0] / n
     out["log_sentences"] = math.log1p(n)
-    evidence_cues = [cues(e) for e in evidence]
-    body_words = [w for e in evidence_cues for w in e["words"]]
     if claim_set:
-        out["token_overlap"] = len(claim_set & set(body_words)) / len(claim_set)
-        out["best_token_overlap"] = len(claim_set & set(evidence_cues[order[0]]["words"])) / len(claim_set)
+        out["token_overlap"] = len(claim_set & voice.word_set) / len(claim_set)
+        out["best_token_overlap"] = len(claim_set & set(cues(top[0])["words"])) / len(claim_set)
         claim_bigrams = _bigrams(claim_words)
         if claim_bigrams:
-            out["bigram_overlap"] = len(claim_bigrams & _bigrams(body_words)) / len(claim_bigrams)
-    refuting = np.array([e["refuting"] for e in evidence_cues], dtype=float)
-    hedging = np.array([e["hedging"] for e in evidence_cues], dtype=float)
+            out["bigram_overlap"] = len(claim_bigrams & voice.bigrams) / len(claim_bigrams)
+    refuting, hedging = voice.refuting, voice.hedging
     out["body_refuting_rate"] = float(refuting.mean())
     out["body_hedging_rate"] = float(hedging.mean())
     out["top3_refuting"] = float(refuting[order[:3]].sum())
@@ -167,7 +194,7 @@ def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, eviden
     out["date_clashes"] = float(sum(bool(date_clashes(claim, e)) for e in top))
     out["control_clashes"] = float(sum(control_clash(claim, e) is not None for e in top))
     out["polarity_clash"] = float(polarity_clash(claim, top[0]) is not None)
-    out["body_tfidf"] = tfidf_cosine(claim, {"word_weights": term_weights(body_words)})
+    out["body_tfidf"] = tfidf_cosine(claim, {"word_weights": voice.weights})
     out["top3_plain_agreeing"] = float(sum(sims[i] > 0.6 and refuting[i] == 0 and hedging[i] == 0 for i in order[:3]))
     return np.array([out[name] for name in FEATURES], dtype=np.float64)
 
@@ -255,25 +282,72 @@ def voices(claims: list[dict]) -> dict[tuple, list[int]]:
     return out
 
 
-def pair_stances(claims: list[dict], vectors: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+def pair_stances(claims: list[dict], vectors: np.ndarray, pairs: list[tuple[int, int]], store=None) -> np.ndarray:
     """Calibrated stance probabilities (columns :data:`LABELS`) for each pair of claims (left, right).
 
     Each claim is read against what the other claim's source says in its document, as FNC-1 reads
     a headline against an article, and the two directions are averaged. A one-claim voice is a
-    poor article, so a direction against a single claim counts only when both are single claims."""
+    poor article, so a direction against a single claim counts only when both are single claims.
+    With a ``store``, each direction's probabilities are cached there by claim and voice, so a
+    re-run reads only what new documents add."""
     if not pairs:
         return np.zeros((0, len(LABELS)))
-    voice_of = {n: members for members in voices(claims).values() for n in members}
-    rows, weights = [], []
+    groups = list(voices(claims).values())
+    group_of = {n: g for g, members in enumerate(groups) for n in members}
+    row_of: dict[tuple[int, int], int] = {}  # (claim, voice) -> row: pairs share directions
+    directions, weights = [], []
     for left, right in pairs:
         for claim, other in ((left, right), (right, left)):
-            members = voice_of[other]
-            rows.append(features(claims[claim], [claims[k] for k in members], vectors[claim], vectors[members]))
-        counted = np.array([len(voice_of[right]), len(voice_of[left])]) > 1
+            directions.append(row_of.setdefault((claim, group_of[other]), len(row_of)))
+        counted = np.array([len(groups[group_of[right]]), len(groups[group_of[left]])]) > 1
         weights.append(counted if counted.any() else np.ones(2, dtype=bool))
-    probabilities = load_stance_model().probabilities(np.array(rows)).reshape(len(pairs), 2, len(LABELS))
+    keys = [(claims[c]["id"], _voice_key(claims, groups[g])) for c, g in row_of]
+    probabilities = np.zeros((len(keys), len(LABELS)))
+    cached = _cached_stances(store, keys) if store is not None else {}
+    missing = [n for n, key in enumerate(keys) if key not in cached]
+    for n, key in enumerate(keys):
+        if key in cached:
+            probabilities[n] = cached[key]
+    if missing:
+        order, built, rows = list(row_of), {}, []
+        for c, g in (order[n] for n in missing):
+            if g not in built:
+                built[g] = Voice.of([claims[k] for k in groups[g]], vectors[groups[g]])
+            rows.append(voice_features(claims[c], vectors[c], built[g]))
+        probabilities[missing] = load_stance_model().probabilities(np.array(rows))
+        if store is not None:
+            _cache_stances(store, [keys[n] for n in missing], probabilities[missing])
+    paired = probabilities[np.array(directions)].reshape(len(pairs), 2, len(LABELS))
     weights = np.array(weights, dtype=float)
-    return (probabilities * weights[:, :, None]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
+    return (paired * weights[:, :, None]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
+
+
+def _voice_key(claims: list[dict], members: list[int]) -> str:
+    """A voice by the ids of its claims (content-addressed: a document's id is its text's hash)."""
+    return hashlib.sha256("\n".join(claims[k]["id"] for k in members).encode()).hexdigest()[:24]
+
+
+def _cached_stances(store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], np.ndarray]:
+    model = stance_model_info().sha256
+    out = {}
+    claims = sorted({claim for claim, _ in keys})
+    for start in range(0, len(claims), 900):
+        chunk = claims[start : start + 900]
+        rows = store.conn.execute(
+            f"SELECT claim, voice, probabilities FROM stances WHERE model_hash = ? AND claim IN ({','.join('?' * len(chunk))})",
+            [model, *chunk],
+        )
+        out.update({(claim, voice): np.frombuffer(p, dtype=np.float64) for claim, voice, p in rows})
+    return out
+
+
+def _cache_stances(store, keys: list[tuple[str, str]], probabilities: np.ndarray) -> None:
+    model = stance_model_info().sha256
+    with store.transaction():
+        store.conn.executemany(
+            "INSERT OR IGNORE INTO stances (model_hash, claim, voice, probabilities) VALUES (?, ?, ?, ?)",
+            [(model, claim, voice, p.tobytes()) for (claim, voice), p in zip(keys, probabilities, strict=True)],
+        )
 
 
 def confidence(kind: str, stance: np.ndarray) -> float:
@@ -281,9 +355,10 @@ def confidence(kind: str, stance: np.ndarray) -> float:
     return round(float(sum(stance[LABELS.index(label)] for label in FINDING_STANCES[kind])), 3)
 
 
-def attach_confidences(claims: list[dict], vectors: np.ndarray, judged: list[tuple[int, int, dict]]) -> None:
+def attach_confidences(claims: list[dict], vectors: np.ndarray, judged: list[tuple[int, int, dict]],
+                       store=None) -> None:  # fmt: skip
     """Give each verdict of (left, right, verdict) its confidence, and its pair's stance as evidence."""
-    stances = pair_stances(claims, vectors, [(left, right) for left, right, _ in judged])
+    stances = pair_stances(claims, vectors, [(left, right) for left, right, _ in judged], store)
     for (_, _, verdict), stance in zip(judged, stances, strict=True):
         verdict["confidence"] = confidence(verdict["kind"], stance)
         verdict["evidence"]["stance"] = dict(zip(LABELS, np.round(stance, 4).tolist(), strict=True))

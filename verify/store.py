@@ -143,6 +143,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE claims ADD COLUMN signals TEXT;
     ALTER TABLE claims ADD COLUMN names TEXT;
     """,
+    """
+    CREATE TABLE stances (
+        model_hash TEXT NOT NULL,
+        claim TEXT NOT NULL,
+        voice TEXT NOT NULL,
+        probabilities BLOB NOT NULL,
+        PRIMARY KEY (model_hash, claim, voice)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
