@@ -218,13 +218,17 @@ class StanceModel:
         return cls(tuple(data["features"]), tuple(data["labels"]), np.asarray(data["baseline"], dtype=np.float64),
                    trees, float(data["temperature"]), data.get("meta", {}))  # fmt: skip
 
+    def __post_init__(self):
+        self._walks = [[_walk(tree) for tree in step] for step in self.trees]
+
     def raw(self, x: np.ndarray) -> np.ndarray:
         """Summed tree outputs (logits), one row per sample."""
         x = np.atleast_2d(np.asarray(x, dtype=np.float64))
         out = np.tile(self.baseline, (len(x), 1))
-        for step in self.trees:
-            for k, tree in enumerate(step):
-                out[:, k] += _tree_values(tree, x)
+        flat, missing = np.ascontiguousarray(x.T).ravel(), np.isnan(x).any()
+        for step in self._walks:
+            for k, walk in enumerate(step):
+                out[:, k] += _tree_values(walk, flat, len(x), missing)
         return out
 
     def probabilities(self, x: np.ndarray, calibrated: bool = True) -> np.ndarray:
@@ -234,18 +238,35 @@ class StanceModel:
         return exp / exp.sum(axis=1, keepdims=True)
 
 
-def _tree_values(tree: dict, x: np.ndarray) -> np.ndarray:
-    node = np.zeros(len(x), dtype=np.int64)
-    leaf = tree["leaf"]
-    for _ in range(64):  # deeper than any tree we train
-        active = ~leaf[node]
-        if not active.any():
-            break
-        idx = node[active]
-        values = x[active, tree["feature"][idx]]
-        go_left = np.where(np.isnan(values), tree["nan_left"][idx], values <= tree["threshold"][idx])
-        node[active] = np.where(go_left, tree["left"][idx], tree["right"][idx])
-    return tree["value"][node]
+def _walk(tree: dict) -> dict:
+    """A tree rearranged for walking all samples level by level: a leaf is its own child (so a
+    walk may go on past it), and the walk takes as many steps as the tree is deep."""
+    leaf, nodes = tree["leaf"].astype(bool), np.arange(len(tree["leaf"]))
+    depth, stack = 0, [(0, 0)]
+    while stack:
+        node, level = stack.pop()
+        depth = max(depth, level)
+        if not leaf[node]:
+            stack += [(int(tree["left"][node]), level + 1), (int(tree["right"][node]), level + 1)]
+    return {"feature": np.where(leaf, 0, tree["feature"]).astype(np.intp),
+            "threshold": np.where(leaf, np.inf, tree["threshold"]).astype(np.float64),
+            "left": np.where(leaf, nodes, tree["left"]).astype(np.intp),
+            "right": np.where(leaf, nodes, tree["right"]).astype(np.intp),
+            "nan_left": tree["nan_left"].astype(bool), "value": np.asarray(tree["value"], dtype=np.float64),
+            "depth": depth}  # fmt: skip
+
+
+def _tree_values(walk: dict, flat: np.ndarray, n: int, missing: bool) -> np.ndarray:
+    """One tree's output for ``n`` samples, given feature-major as ``flat``."""
+    node = np.zeros(n, dtype=np.intp)
+    offsets = np.arange(n)
+    for _ in range(walk["depth"]):
+        values = flat[walk["feature"][node] * n + offsets]
+        go_left = values <= walk["threshold"][node]
+        if missing:  # a leaf's children are itself, so only a split's side for NaN matters
+            go_left |= np.isnan(values) & walk["nan_left"][node]
+        node = np.where(go_left, walk["left"][node], walk["right"][node])
+    return walk["value"][node]
 
 
 @cache
