@@ -50,7 +50,7 @@ def tfidf_cosine(a: dict, b: dict) -> float:
     (wa, sa), (wb, sb) = word_weights(a), word_weights(b)
     if not wa or not wb:
         return 0.0
-    shared = wa.keys() & wb.keys()
+    shared = [w for w in wa if w in wb]  # in text order: a set's order would vary the sums' last bits
     rare2 = RARE_WORD_IDF**2
     dot = sum(wa[w] * wb[w] for w in shared)
     norm_a = rare2 * sa - (rare2 - 1) * sum(wa[w] ** 2 for w in shared)
