@@ -234,7 +234,7 @@ def confidence_basis(finding: dict) -> str:
     """What a finding's confidence rests on, in words: the learned stance of a pair, or a rule."""
     stance = finding["evidence"].get("stance")
     if not stance:
-        return "confidence set by rule from how many sources state it (not calibrated)"
+        return "confidence set by rule: how many sources state it, and any negative report (not calibrated)"
     return (f"learned stance (FNC-1): disputes {stance['disagree']:.2f} · states or reports "
             f"{stance['agree'] + stance['discuss']:.2f} · unrelated {stance['unrelated']:.2f}")  # fmt: skip
 
