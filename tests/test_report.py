@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -83,10 +84,22 @@ def test_matrix_marks_states_contradicts_and_omits(report_json):
     assert {"states", "contradicts", "partial", "omits"} <= {c for r in rows for c in r["cells"].values()}
 
 
+def test_disputes_gather_the_contradictions_by_claim_group(report_json, run, report_db):
+    contradictions = sorted(f["id"] for f in report_json["findings"] if f["kind"] == "contradiction")
+    assert sorted(f for d in report_json["disputes"] for f in d["findings"]) == contradictions
+    town = next(d for d in report_json["disputes"] if "recaptured the town of Saraqeb" in d["label"])
+    assert {"sana", "russia-mod"} <= set(town["contradicted_by"]) and {"nlf", "new-arab"} <= set(town["stated_by"])
+    assert len(town["findings"]) > len(report_json["disputes"])  # many pair findings, one dispute
+    md = run("--db", report_db, "report", "--story", "saraqeb", "--format", "markdown").stdout
+    assert f"## Disputes ({len(report_json['disputes'])})" in md
+    agreements_only = run("--db", report_db, "report", "--story", "saraqeb", "--kind", "agreement").stdout
+    assert "Disputes" not in agreements_only
+
+
 def test_terminal_report_reads_with_and_without_colour(run, report_db):
     plain = run("--db", report_db, "report", "--story", "saraqeb")
     assert plain.exit_code == 0
-    for words in ("Coverage", "Legend: ✓ states it", "Contradictions", "Omissions", "Agreements", "chars"):
+    for words in ("Coverage", "Legend: ✓ states it", "Disputes", "Contradictions", "Omissions", "Agreements", "chars"):
         assert words in plain.stdout
     forced = subprocess.run([sys.executable, "-m", "verify", "--db", str(report_db), "report", "--story", "saraqeb",
                              "--limit", "3"], capture_output=True, text=True, env=dict(os.environ, FORCE_COLOR="1",
@@ -170,6 +183,10 @@ def test_html_is_self_contained_and_escaped(html_page):
     assert 'onerror="document' not in html and "onerror=&quot;" in html
     assert "http://" not in html and "https://" not in html.replace("https://json-schema", "")
     assert "Content-Security-Policy" in html and html.count("<script>") == 1
+    # the disputes table links each of its findings to the finding's section on the page
+    disputes = html[html.index("<h2>Disputes</h2>") : html.index("<h2>Findings")]
+    links = re.findall(r'href="#(f-[0-9a-f]{12})"', disputes)
+    assert links and all(f'id="{link}"' in html for link in links)
 
 
 def chromium():

@@ -71,6 +71,7 @@ def to_html(report: dict, documents_text: dict[str, str]) -> str:
         + "</div></header><main>",
     ]  # fmt: skip
     parts += _matrix(report)
+    parts += _disputes(report)
     parts += _filters(report)
     for kind in KIND_ORDER:
         for f in (f for f in report["findings"] if f["kind"] == kind):
@@ -94,6 +95,21 @@ def _matrix(report: dict) -> list[str]:
         out.append("</tr>")
     legend = " · ".join(f"{CELL_SYMBOLS[k]} {v}" for k, v in CELL_WORDS.items() if k != "none")
     out.append(f"</tbody></table></div><p class=meta>Legend: {escape(legend)}</p>")
+    return out
+
+
+def _disputes(report: dict) -> list[str]:
+    shown = {f["id"] for f in report["findings"]}
+    listed = [d for d in report["disputes"] if shown & set(d["findings"])]
+    if not listed:
+        return []
+    out = ["<h2>Disputes</h2>", '<div class="scroll"><table class="matrix"><thead><tr><th>claim group</th>'
+           "<th>stated by</th><th>contradicted by</th><th>findings</th></tr></thead><tbody>"]  # fmt: skip
+    for d in listed:
+        links = " ".join(f'<a href="#{escape(f)}">{escape(f)}</a>' for f in d["findings"])
+        out.append(f"<tr><td>{escape(d['label'])}</td><td>{escape(', '.join(d['stated_by']))}</td>"
+                   f"<td>{escape(', '.join(d['contradicted_by']))}</td><td>{links}</td></tr>")  # fmt: skip
+    out.append("</tbody></table></div>")
     return out
 
 

@@ -63,6 +63,7 @@ def build_report(
         "claims": [{k: (bool(c[k]) if k == "negative" else c[k]) for k in CLAIM_KEYS} for c in comparison.claims],
         "groups": comparison.groups,
         "matrix": coverage_matrix(comparison),
+        "disputes": disputes(comparison),
         "findings": findings,
     }  # fmt: skip
 
@@ -128,6 +129,24 @@ def coverage_matrix(comparison) -> dict:
     for row in rows:
         row["cells"] = {s: row["cells"][s] for s in columns}
     return {"sources": columns, "rows": rows, "legend": CELL_WORDS}
+
+
+def disputes(comparison) -> list[dict]:
+    """The claim groups with contradictions in them: the sources on the side of the group's label
+    claim, the sources on the other side (a source that says both is on both), and the
+    contradiction findings. Many pair findings often tell one dispute."""
+    source_of = {c["id"]: c["source"] for c in comparison.claims}
+    out = []
+    for group in comparison.groups:
+        members = set(group["claims"])
+        found = [f["id"] for f in comparison.findings if f["kind"] == "contradiction" and set(f["claims"]) <= members]
+        if not found:
+            continue
+        against = set(group["against"])
+        out.append({"group": group["id"], "label": group["label"],
+                    "stated_by": sorted({source_of[c] for c in members - against}),
+                    "contradicted_by": sorted({source_of[c] for c in against}), "findings": found})  # fmt: skip
+    return out
 
 
 def filter_findings(report: dict, kinds=None, source=None, min_confidence=None, hide_dismissed=False,
@@ -209,6 +228,14 @@ def to_markdown(report: dict) -> str:
             "Legend: " + ", ".join(f"{CELL_SYMBOLS[k]} {v}" for k, v in CELL_WORDS.items() if k != "none"),
             "",
         ]
+    shown = {f["id"] for f in report["findings"]}
+    if listed := [d for d in report["disputes"] if shown & set(d["findings"])]:
+        lines += [f"## Disputes ({len(listed)})", "", "| claim group | stated by | contradicted by | findings |",
+                  "|---|---|---|---:|"]  # fmt: skip
+        for d in listed:
+            lines.append(f"| {_md_escape(shorten(d['label'], 70))} | {', '.join(d['stated_by'])} | "
+                         f"{', '.join(d['contradicted_by'])} | {len(d['findings'])} |")  # fmt: skip
+        lines.append("")
     for kind in KIND_ORDER:
         group = [f for f in report["findings"] if f["kind"] == kind]
         if not group:

@@ -32,6 +32,7 @@ def render(report: dict, console: Console) -> None:
     header.add_row("thresholds", ", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
     console.print(Panel(header, title="verify report", title_align="left"))
     _matrix(report, console)
+    _disputes(report, console)
     claims = {c["id"]: c for c in report["claims"]}
     for kind in KIND_ORDER:
         found = [f for f in report["findings"] if f["kind"] == kind]
@@ -42,6 +43,23 @@ def render(report: dict, console: Console) -> None:
             console.print(_finding(f, claims, names))
     if not report["findings"]:
         console.print("No findings match.")
+
+
+def _disputes(report: dict, console: Console) -> None:
+    """Who is on which side of each contradicted claim group, before the pair findings."""
+    shown = {f["id"] for f in report["findings"]}
+    listed = [d for d in report["disputes"] if shown & set(d["findings"])]
+    if not listed:
+        return
+    table = Table(title="Disputes: who states a claim, who contradicts it", title_justify="left", expand=True)
+    table.add_column("claim group", ratio=3)
+    table.add_column("stated by", style="green", ratio=2)
+    table.add_column("contradicted by", style="red", ratio=2)
+    table.add_column("findings", justify="right")
+    for d in listed:
+        table.add_row(shorten(d["label"], 100), ", ".join(d["stated_by"]), ", ".join(d["contradicted_by"]),
+                      str(len(d["findings"])))  # fmt: skip
+    console.print(table)
 
 
 def _matrix(report: dict, console: Console) -> None:
