@@ -29,7 +29,7 @@ from verify.claims import extract_claims, prepare, sentence_claim
 from verify.compare import Thresholds
 from verify.errors import VerifyError
 from verify.match import claim_vectors
-from verify.models import load_embedder
+from verify.models import EMBEDDING_DIMENSION, load_embedder
 from verify.progress import progress
 from verify.sources import bundled_index
 from verify.stance import FINDING_STANCES, FNC_POINTS, LABELS, decide, features, load_stance_model
@@ -138,7 +138,7 @@ def finding_calibration(pairs: list[dict], claims: dict, documents: dict, lookup
 
 def stack(lookup: dict[str, np.ndarray], claims: list[dict]) -> np.ndarray:
     """The claims' vectors as one matrix (zero rows for no claims)."""
-    return np.stack([lookup[c["assertion"]] for c in claims]) if claims else np.zeros((0, 384))
+    return np.stack([lookup[c["assertion"]] for c in claims]) if claims else np.zeros((0, EMBEDDING_DIMENSION))
 
 
 def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float]:

@@ -16,6 +16,7 @@ import socket
 import numpy as np
 
 from .errors import VerifyError
+from .models import EMBEDDING_DIMENSION
 
 ENGINES = ("local", "ray")
 RAY_BATCH = 256
@@ -91,7 +92,7 @@ class RayEngine:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32)
         data = self.ray.data.from_items([{"row": n, "text": t} for n, t in enumerate(texts)])
         out = data.map_batches(_RayEmbed, fn_constructor_kwargs={"batch_size": self.batch_size},
                                batch_size=RAY_BATCH, concurrency=2).take_all()  # fmt: skip

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 
 from .claims import names_in
+from .models import EMBEDDING_DIMENSION
 from .progress import progress
 from .sources import SourceIndex
 
@@ -55,7 +56,7 @@ def claim_vectors(store, texts: list[str], embedder) -> tuple[np.ndarray, int]:
                 [(model, k, v.astype(np.float32).tobytes()) for k, v in zip(keys, vectors, strict=True)],
             )
         cached.update(zip(keys, vectors, strict=True))
-    dim = len(next(iter(cached.values()))) if cached else 384
+    dim = len(next(iter(cached.values()))) if cached else EMBEDDING_DIMENSION
     matrix = np.stack([cached[h] for h in hashes]) if texts else np.zeros((0, dim), dtype=np.float32)
     return matrix.astype(np.float32), len(missing)
 

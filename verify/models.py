@@ -16,7 +16,7 @@ import hashlib  # noqa: E402
 import importlib.metadata  # noqa: E402
 import json  # noqa: E402
 from dataclasses import asdict, dataclass, field  # noqa: E402
-from functools import cache  # noqa: E402
+from functools import cache, cached_property  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -36,6 +36,7 @@ EMBEDDING_FILES = {
     "1_Pooling/config.json": "4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23",
 }
 MAX_TOKENS = 256
+EMBEDDING_DIMENSION = 384
 DEFAULT_BATCH_SIZE = 64
 
 
@@ -92,19 +93,26 @@ def embedding_model_info() -> ModelInfo:
 
 
 class Embedder:
-    """Sentence embeddings, L2-normalised float32; results do not depend on the batch size."""
+    """Sentence embeddings, L2-normalised float32; results do not depend on the batch size.
+
+    The model loads on first use: a run whose claims are all in the embedding cache never pays
+    for importing torch and sentence-transformers (about 6 seconds here)."""
 
     def __init__(self, info: ModelInfo, batch_size: int = DEFAULT_BATCH_SIZE):
-        from sentence_transformers import SentenceTransformer
-
         self.info = info
         self.batch_size = batch_size
-        self.model = SentenceTransformer(info.path, device="cpu", local_files_only=True)
-        self.model.max_seq_length = MAX_TOKENS
+
+    @cached_property
+    def model(self):
+        from sentence_transformers import SentenceTransformer
+
+        model = SentenceTransformer(self.info.path, device="cpu", local_files_only=True)
+        model.max_seq_length = MAX_TOKENS
+        return model
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
+            return np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32)
         # Longest first: batches of similar length waste less padding.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         vectors = self.model.encode(
@@ -117,10 +125,6 @@ class Embedder:
         out = np.empty_like(vectors)
         out[order] = vectors
         return out
-
-    @property
-    def dimension(self) -> int:
-        return self.model.get_sentence_embedding_dimension()
 
 
 @cache
