@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the pairs it gets wrong")
     args = parser.parse_args(argv)
     rows = [json.loads(line) for line in args.pairs.read_text().splitlines() if line.strip()]
-    embedder = load_embedder()
+    embedder = load_embedder().load()
     started = time.perf_counter()
     predicted = [KIND_TO_LABEL[compare_texts(r["claim"], r["evidence"], r.get("published"), embedder=embedder)["kind"]]
                  for r in rows]  # fmt: skip
