@@ -322,7 +322,8 @@ def pair_stances(claims: list[dict], vectors: np.ndarray, pairs: list[tuple[int,
             directions.append(row_of.setdefault((claim, group_of[other]), len(row_of)))
         counted = np.array([len(groups[group_of[right]]), len(groups[group_of[left]])]) > 1
         weights.append(counted if counted.any() else np.ones(2, dtype=bool))
-    keys = [(claims[c]["id"], _voice_key(claims, groups[g])) for c, g in row_of]
+    voice_keys = {g: _voice_key(claims, groups[g]) for g in {g for _, g in row_of}}
+    keys = [(claims[c]["id"], voice_keys[g]) for c, g in row_of]
     probabilities = np.zeros((len(keys), len(LABELS)))
     cached = _cached_stances(store, keys) if store is not None else {}
     missing = [n for n, key in enumerate(keys) if key not in cached]
