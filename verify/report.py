@@ -136,16 +136,19 @@ def disputes(comparison) -> list[dict]:
     claim, the sources on the other side (a source that says both is on both), and the
     contradiction findings. Many pair findings often tell one dispute."""
     source_of = {c["id"]: c["source"] for c in comparison.claims}
+    group_of = {c: g["id"] for g in comparison.groups for c in g["claims"]}
+    found: dict[str, list[str]] = {}
+    for f in comparison.findings:
+        if f["kind"] == "contradiction":  # both claims are in one group: the finding joined them
+            found.setdefault(group_of[f["claims"][0]], []).append(f["id"])
     out = []
     for group in comparison.groups:
-        members = set(group["claims"])
-        found = [f["id"] for f in comparison.findings if f["kind"] == "contradiction" and set(f["claims"]) <= members]
-        if not found:
+        if group["id"] not in found:
             continue
         against = set(group["against"])
         out.append({"group": group["id"], "label": group["label"],
-                    "stated_by": sorted({source_of[c] for c in members - against}),
-                    "contradicted_by": sorted({source_of[c] for c in against}), "findings": found})  # fmt: skip
+                    "stated_by": sorted({source_of[c] for c in set(group["claims"]) - against}),
+                    "contradicted_by": sorted({source_of[c] for c in against}), "findings": found[group["id"]]})  # fmt: skip
     return out
 
 
