@@ -1,4 +1,4 @@
-"""The SQLite store: one file holding sources, documents, claims, embeddings, runs and findings.
+"""The SQLite store: one file holding sources, documents, claims, embeddings, stances, runs and findings.
 
 Everything is written through sqlite-utils. The schema is versioned with ``PRAGMA user_version``;
 opening an older file applies the missing migrations in one transaction, so old stores keep working.
