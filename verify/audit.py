@@ -340,6 +340,9 @@ def replay(store, run_id: str, embedder=None) -> dict:
         if current != model["sha256"]:
             changed_models.append({"role": model["role"], "name": model["name"], "recorded": model["sha256"],
                                    "current": current})  # fmt: skip
+    if "stance" not in {m["role"] for m in record["models"]}:  # recorded before confidences were learned
+        current = stance_model_info()
+        changed_models.append({"role": "stance", "name": current.name, "recorded": None, "current": current.sha256})
     thresholds = Thresholds(**record["thresholds"])
     claims = store.claims(documents=[i["id"] for i in record["inputs"]])
     result = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims)

@@ -694,8 +694,9 @@ def audit_replay(ctx: click.Context, run_id, as_json) -> None:
         click.echo(f"replay of {run_id}: {verdict} ({result['findings']} now; {len(result['appeared'])} appeared, "
                    f"{len(result['disappeared'])} disappeared, {len(result['changed'])} changed)")  # fmt: skip
         for model in result["models_changed"]:
+            recorded = f"recorded sha256 {model['recorded'][:12]}" if model["recorded"] else "not used by the run"
             click.echo(f"model changed since the run: {model['role']} {model['name']} "
-                       f"(recorded sha256 {model['recorded'][:12]}, now {str(model['current'])[:12]})")  # fmt: skip
+                       f"({recorded}, now {str(model['current'])[:12]})")  # fmt: skip
     ctx.exit(0 if result["same"] else 1)
 
 
