@@ -65,11 +65,12 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
 
 
 def judge_claims(
-    claims, vectors, stored, stored_vectors, thresholds: Thresholds, store=None
+    claims, vectors, stored, stored_vectors, thresholds: Thresholds, store=None, similarity=None
 ) -> list[tuple[int, int, dict]]:
     """Each claim against its nearest stored claims: (claim, stored claim, verdict) for every pair
-    the checks judge, the verdict carrying its calibrated confidence (stances cached in ``store``)."""
-    similarity = vectors @ stored_vectors.T
+    the checks judge, the verdict carrying its calibrated confidence (stances cached in ``store``).
+    ``similarity`` is ``vectors @ stored_vectors.T`` when the caller has it already."""
+    similarity = vectors @ stored_vectors.T if similarity is None else similarity
     matched = []
     for i, claim in enumerate(claims):
         for j in np.argsort(-similarity[i], kind="stable")[: thresholds.top_k]:
@@ -88,7 +89,7 @@ def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict
     draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
     stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)
     similarity = draft_vectors @ stored_vectors.T
-    matched = judge_claims(draft_claims, draft_vectors, stored, stored_vectors, thresholds, store)
+    matched = judge_claims(draft_claims, draft_vectors, stored, stored_vectors, thresholds, store, similarity)
     by_claim: dict[int, list] = {}
     for i, j, verdict in matched:
         by_claim.setdefault(i, []).append((j, verdict))
