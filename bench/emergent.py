@@ -4,7 +4,8 @@
 
 FILE has columns claimHeadline, articleHeadline, articleHeadlineStance (for / against /
 observing; optional: without it only predictions are written). Each article headline is judged
-against its claim with verify.compare.compare_texts, the engine `verify compare` uses:
+against its claim with verify.compare.judge_texts (the article headline the premise, the claim
+the hypothesis), the judge `verify judge` and `verify compare` use:
 agreement -> for, contradiction -> against, partial or no match -> observing. Predictions keep
 the input's order, one row per input row, with the row's first column as its id.
 """
@@ -19,9 +20,7 @@ from pathlib import Path
 
 from metrics import accuracy, per_class_f1
 
-from verify.compare import compare_texts
-from verify.models import load_embedder
-from verify.progress import progress
+from verify.compare import judge_texts
 
 LABELS = ("for", "against", "observing")
 KIND_TO_LABEL = {"agreement": "for", "contradiction": "against", "partial": "observing", "unrelated": "observing"}
@@ -43,9 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     rows, id_column = read_rows(args.csv)
-    embedder = load_embedder()
-    predicted = [KIND_TO_LABEL[compare_texts(r["claimHeadline"], r["articleHeadline"], embedder=embedder)["kind"]]
-                 for r in progress(rows, "Comparing")]  # fmt: skip
+    verdicts = judge_texts([(r["articleHeadline"], r["claimHeadline"]) for r in rows])
+    predicted = [KIND_TO_LABEL[v["kind"]] for v in verdicts]
     if args.predictions:
         with args.predictions.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from metrics import accuracy, confusion, per_class_f1, print_scores
+from metrics import accuracy, calibration, confusion, per_class_f1, print_scores
 
 from verify.check import judge_claims
 from verify.claims import extract_claims, prepare, sentence_claim
@@ -153,22 +153,6 @@ def reliability(probabilities: np.ndarray, gold: list[str], bins: int = 10) -> t
     """Expected calibration error of the top-label confidence, and the table behind it."""
     correct = np.array([LABELS[i] == g for i, g in zip(probabilities.argmax(axis=1), gold, strict=True)])
     return calibration(probabilities.max(axis=1), correct, bins)
-
-
-def calibration(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, list[dict]]:
-    """Expected calibration error of confidences against whether each was right, and the table."""
-    table, ece = [], 0.0
-    for b in range(bins):
-        low, high = b / bins, (b + 1) / bins
-        inside = (confidence > low) & (confidence <= high) if b else (confidence <= high)
-        if not inside.any():
-            continue
-        gap = abs(correct[inside].mean() - confidence[inside].mean())
-        ece += inside.mean() * gap
-        table.append({"bin": f"{low:.1f}-{high:.1f}", "pairs": int(inside.sum()),
-                      "confidence": round(float(confidence[inside].mean()), 3),
-                      "accuracy": round(float(correct[inside].mean()), 3)})  # fmt: skip
-    return round(float(ece), 4), table
 
 
 def evaluate(gold: list[str], predicted: list[str], probabilities: np.ndarray) -> dict:

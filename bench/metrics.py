@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def per_class_f1(gold: list[str], predicted: list[str], labels: tuple[str, ...]) -> dict[str, float]:
     """F1 of each label (0 when the label is never right)."""
@@ -33,3 +35,19 @@ def print_scores(f1: dict[str, float], table: dict[str, dict[str, int]], labels:
     print(f"{'':>12}" + "".join(f"{p:>12}" for p in labels))
     for g in labels:
         print(f"{g:>12}" + "".join(f"{table[g][p]:>12}" for p in labels))
+
+
+def calibration(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> tuple[float, list[dict]]:
+    """Expected calibration error of confidences against whether each was right, and the table."""
+    table, ece = [], 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = (confidence > low) & (confidence <= high) if b else (confidence <= high)
+        if not inside.any():
+            continue
+        gap = abs(correct[inside].mean() - confidence[inside].mean())
+        ece += inside.mean() * gap
+        table.append({"bin": f"{low:.1f}-{high:.1f}", "pairs": int(inside.sum()),
+                      "confidence": round(float(confidence[inside].mean()), 3),
+                      "accuracy": round(float(correct[inside].mean()), 3)})  # fmt: skip
+    return round(float(ece), 4), table

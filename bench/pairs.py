@@ -3,7 +3,8 @@
     python bench/pairs.py [--pairs fixtures/pairs.jsonl] [--json] [--errors]
 
 Each line: {"claim": ..., "evidence": ..., "label": agree|contradict|partial|unrelated}. The pair
-goes through verify.compare.compare_texts, the same checks `verify compare` runs on stored claims.
+goes through verify.compare.judge_texts (the evidence the premise, the claim the hypothesis): the
+judge `verify judge` runs, and `verify compare` runs on stored claims.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 
 from metrics import accuracy, confusion, per_class_f1, print_scores
 
-from verify.compare import compare_texts
-from verify.models import load_embedder
+from verify.compare import judge_texts
+from verify.models import load_embedder, load_nli_model
 
 LABELS = ("agree", "contradict", "partial", "unrelated")
 KIND_TO_LABEL = {"agreement": "agree", "contradiction": "contradict", "partial": "partial", "unrelated": "unrelated"}
@@ -31,10 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the pairs it gets wrong")
     args = parser.parse_args(argv)
     rows = [json.loads(line) for line in args.pairs.read_text().splitlines() if line.strip()]
-    embedder = load_embedder().load()
+    load_embedder().load()
+    load_nli_model().load()
     started = time.perf_counter()
-    predicted = [KIND_TO_LABEL[compare_texts(r["claim"], r["evidence"], r.get("published"), embedder=embedder)["kind"]]
-                 for r in rows]  # fmt: skip
+    predicted = [KIND_TO_LABEL[v["kind"]] for v in judge_texts([(r["evidence"], r["claim"]) for r in rows])]
     seconds = time.perf_counter() - started
     gold = [r["label"] for r in rows]
     table = confusion(gold, predicted, LABELS)

@@ -5,7 +5,7 @@
 For each size (claims, approximately) it measures, each in a fresh process so that peak resident
 memory is the phase's own:
   embed-only  embedding every claim once with the same model and batch size (the floor)
-  cold        ingest -> claims -> match -> compare -> report JSON on an empty store
+  cold        ingest -> claims -> match -> compare (NLI judge included) -> report JSON on an empty store
   warm        the same store plus one new document, re-reported
   naive       (smallest size only) the same matching as a Python loop over all pairs of claims
               from different sources, extrapolated to the other sizes by n^2
@@ -80,7 +80,7 @@ def phase_embed(size: int, work: Path) -> dict:
 
 def phase_cold(size: int, work: Path) -> dict:
     from verify.ingest import ingest
-    from verify.models import load_embedder
+    from verify.models import load_embedder, load_nli_model
     from verify.report import run_report, to_json
     from verify.store import open_store
 
@@ -90,6 +90,7 @@ def phase_cold(size: int, work: Path) -> dict:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     load_embedder().load()  # model loading is not part of the pipeline's scaling
+    load_nli_model().load()
     started = time.perf_counter()
     store = open_store(db)
     register_outlets(store)
@@ -103,18 +104,20 @@ def phase_cold(size: int, work: Path) -> dict:
     return {"claims": ingested.claims, "documents": len(ingested.added), "seconds": done - started,
             "ingest_seconds": after_ingest - started, "report_seconds": done - after_ingest,
             "stage_seconds": stats["stage_seconds"], "candidates": stats["candidates"],
+            "nli_pairs": stats["nli_pairs"], "nli_computed": stats["nli_computed"],
             "findings": len(report["findings"]), "json_bytes": len(text)}  # fmt: skip
 
 
 def phase_warm(size: int, work: Path) -> dict:
     from verify.ingest import ingest
-    from verify.models import load_embedder
+    from verify.models import load_embedder, load_nli_model
     from verify.report import run_report, to_json
     from verify.store import open_store
 
     _, extra = corpus(size)
     write_jsonl(work / "new.jsonl", [extra])
     load_embedder().load()  # as in the cold phase
+    load_nli_model().load()
     started = time.perf_counter()
     store = open_store(work / "scale.db")
     ingested = ingest(store, [work / "new.jsonl"])
@@ -124,7 +127,8 @@ def phase_warm(size: int, work: Path) -> dict:
     store.close()
     stats = report["run"]["stats"]
     return {"new_claims": ingested.claims, "embedded": stats["embedded"], "seconds": done - started,
-            "stage_seconds": stats["stage_seconds"], "findings": len(report["findings"])}  # fmt: skip
+            "stage_seconds": stats["stage_seconds"], "nli_computed": stats["nli_computed"],
+            "findings": len(report["findings"])}  # fmt: skip
 
 
 def phase_naive(size: int, work: Path) -> dict:
@@ -213,6 +217,7 @@ def main() -> int:
         row["naive_seconds_extrapolated"] = naive["seconds"] * (claims / rows[0]["cold"]["claims"]) ** 2
         row["ratios"] = {
             "cold_over_embed": round(row["cold"]["seconds"] / row["embed"]["seconds"], 2),
+            "nli_over_embed": round(row["cold"]["stage_seconds"]["nli"] / row["embed"]["seconds"], 2),
             "warm_over_cold": round(row["warm"]["seconds"] / row["cold"]["seconds"], 3),
             "naive_match_over_cold_match": round(row["naive_seconds_extrapolated"] / row["cold"]["stage_seconds"]["match"], 1),
         }  # fmt: skip
@@ -241,6 +246,12 @@ def print_table(result: dict) -> None:
               f"{r['warm']['seconds']:>8.2f} {naive:>14} {r['ratios']['cold_over_embed']:>10} "
               f"{r['ratios']['warm_over_cold']:>9} {r['ratios']['naive_match_over_cold_match']:>11} {peaks:>26}")  # fmt: skip
     print("* extrapolated by n^2 from the smallest size")
+    for r in result["rows"]:
+        print(
+            f"  {r['cold']['claims']:>6} claims: NLI judge read {r['cold']['nli_pairs']} pairs "
+            f"({r['cold']['nli_computed']} directions) in {r['cold']['stage_seconds']['nli']:.1f} s, "
+            f"{r['ratios']['nli_over_embed']}x the embed-only floor; warm run computed {r['warm']['nli_computed']}"
+        )
     print("cold stage seconds:")
     for r in result["rows"]:
         print(

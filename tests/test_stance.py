@@ -10,17 +10,12 @@ import sys
 import numpy as np
 import pytest
 
-from verify.claims import claim_facts, prepare
-from verify.models import load_embedder
 from verify.stance import (
     FEATURES,
     LABELS,
     StanceModel,
-    confidence,
     decide,
-    features,
     load_stance_model,
-    pair_stances,
 )
 
 from .conftest import ROOT
@@ -153,32 +148,6 @@ def test_emergent_loader_and_predictions(tmp_path):
     predicted = list(csv.DictReader(out.open()))
     assert [p["claimId"] for p in predicted] == ["c1", "c2", "c3"]
     assert [p["articleHeadlineStance"] for p in predicted] == ["for", "against", "observing"]
-
-
-def test_finding_confidences_are_the_stance_probabilities():
-    embedder = load_embedder()
-
-    def claim(n, text, document, source):
-        base = {"id": f"c{n}", "document_id": document, "text": text, "cue": None, "negative": 0, "source": source}
-        return prepare(base | claim_facts(text, None))
-
-    claims = [
-        claim(0, "Rebel fighters recaptured the town of Saraqeb on Thursday.", "d1", "afp"),
-        claim(1, "The fighters patrolled the empty streets of the town.", "d1", "afp"),
-        claim(2, "Residents had fled the town weeks earlier.", "d1", "afp"),
-        claim(3, "The army repelled an attack on Saraqeb and still holds the town.", "d2", "sana"),
-    ]
-    vectors = embedder.encode([c["assertion"] for c in claims])
-    forward, backward = pair_stances(claims, vectors, [(0, 3), (3, 0)])
-    assert np.allclose(forward, backward)  # a pair's stance does not depend on the order of its claims
-    assert np.isclose(forward.sum(), 1)
-    by_kind = {kind: confidence(kind, forward) for kind in ("contradiction", "agreement", "partial", "unrelated")}
-    assert by_kind["agreement"] == by_kind["partial"]
-    assert abs(by_kind["contradiction"] + by_kind["agreement"] + by_kind["unrelated"] - 1) <= 0.002
-    # SANA's voice here is one claim: only AFP's three-claim voice is read, as FNC-1 reads an article.
-    p = load_stance_model().probabilities(features(claims[3], claims[:3], vectors[3], vectors[:3]))[0]
-    assert np.allclose(forward, p)
-    assert by_kind["contradiction"] == round(float(p[LABELS.index("disagree")]), 3)
 
 
 def test_fnc1_bench_scores_the_confidence_of_claim_pair_findings(toy_fnc):

@@ -24,9 +24,14 @@ from pathlib import Path
 from . import __version__
 from .compare import Thresholds, compare
 from .errors import VerifyError
-from .models import NLIModel, embedding_model_info
+from .judge import judge_model_info
+from .models import NLI_DIR, NLIModel, embedding_model_info, nli_model_info
 from .stance import stance_model_info
 from .store import encode_row
+
+# What each recorded model role is now, for replay to compare against.
+CURRENT_MODELS = {"embedding": embedding_model_info, "nli": nli_model_info, "judge": judge_model_info,
+                  "stance": stance_model_info}  # fmt: skip
 
 GENESIS = "0" * 64
 DECISIONS = ("confirm", "dismiss", "escalate")
@@ -330,19 +335,18 @@ def replay(store, run_id: str, embedder=None) -> dict:
             raise VerifyError(f"input document {item['id']} of run {run_id} is no longer stored as it was")
     changed_models, nli_model = [], None
     for model in record["models"]:
-        if model["role"] == "embedding":
-            current = embedding_model_info().sha256
-        elif model["role"] == "stance":
-            current = stance_model_info().sha256
-        else:
-            nli_model = NLIModel(model["path"]) if Path(model["path"]).is_dir() else None
+        if model["role"] == "nli" and model["path"] != str(NLI_DIR):  # a newsroom's own folder
+            nli_model = NLIModel.from_folder(model["path"]) if Path(model["path"]).is_dir() else None
             current = nli_model.info.sha256 if nli_model else None
+        else:
+            current = CURRENT_MODELS[model["role"]]().sha256
         if current != model["sha256"]:
             changed_models.append({"role": model["role"], "name": model["name"], "recorded": model["sha256"],
                                    "current": current})  # fmt: skip
-    if "stance" not in {m["role"] for m in record["models"]}:  # recorded before confidences were learned
-        current = stance_model_info()
-        changed_models.append({"role": "stance", "name": current.name, "recorded": None, "current": current.sha256})
+    for role in ("nli", "judge"):  # a run recorded before the judge: its findings rest on other models
+        if role not in {m["role"] for m in record["models"]}:
+            current = CURRENT_MODELS[role]()
+            changed_models.append({"role": role, "name": current.name, "recorded": None, "current": current.sha256})
     thresholds = Thresholds(**record["thresholds"])
     claims = store.claims(documents=[i["id"] for i in record["inputs"]])
     result = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims)

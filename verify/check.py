@@ -20,19 +20,22 @@ from .claims import extract_claims, prepare
 from .compare import Thresholds, judge_pair, pair_finding
 from .errors import VerifyError
 from .html import CSP, STYLE
+from .judge import NLICache, judge_model_info, judge_verdicts, load_calibration
 from .match import claim_vectors
-from .models import load_embedder
+from .models import load_embedder, load_nli_model
 from .report import select_documents
 from .sources import SourceIndex
-from .stance import attach_confidences, features, load_stance_model, stance_model_info
+from .stance import features, load_stance_model, stance_model_info
 
 STATUSES = ("contradicted", "unsupported", "single-source", "supported")
 SCHEMA = "verify.check/1"
 
 
 def check_draft(store, text: str, story: str | None = None, thresholds: Thresholds | None = None, embedder=None,
-                argv=None, name: str = "draft") -> dict:  # fmt: skip
-    """Check every claim of ``text`` against the stored documents (of ``story``)."""
+                argv=None, name: str = "draft", min_confidence: float | None = None) -> dict:  # fmt: skip
+    """Check every claim of ``text`` against the stored documents (of ``story``). A claim is
+    contradicted when a contradiction reaches ``min_confidence`` (default: the judge's calibrated
+    bar, :attr:`verify.judge.Calibration.contradiction_confidence`)."""
     if not text.strip():
         raise VerifyError(f"{name} is empty: nothing to check")
     thresholds = thresholds or Thresholds()
@@ -47,10 +50,13 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
     if not draft_claims:
         raise VerifyError(f"{name} holds no checkable claims (sentences of four words or more)")
     embedder = embedder or load_embedder()
-    run = start_run(store, "check", chosen, thresholds.as_dict(), story=story, argv=argv)
+    if min_confidence is None:
+        min_confidence = load_calibration().contradiction_confidence
+    run = start_run(store, "check", chosen, thresholds.as_dict() | {"min_confidence": min_confidence}, story=story,
+                    argv=argv)  # fmt: skip
     with aborting(store, run):
-        results, findings = _judge(store, draft_claims, stored, thresholds, embedder)
-    models = [embedder.info.as_dict(), stance_model_info().as_dict()]
+        results, findings = _judge(store, draft_claims, stored, thresholds, embedder, min_confidence)
+    models = [m.as_dict() for m in (embedder.info, load_nli_model().info, judge_model_info(), stance_model_info())]
     run = finish_run(store, run, findings, models, len(stored) + len(draft_claims))
     counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
     return {
@@ -61,31 +67,32 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
         "draft": {"name": name, "sha256": sha, "claims": len(draft_claims)},
         "results": results,
         "summary": counts,
+        "min_confidence": min_confidence,
     }  # fmt: skip
 
 
 def judge_claims(
-    claims, vectors, stored, stored_vectors, thresholds: Thresholds, store=None, similarity=None
+    claims, vectors, stored, stored_vectors, thresholds: Thresholds, store=None, similarity=None, nli_model=None
 ) -> list[tuple[int, int, dict]]:
-    """Each claim against its nearest stored claims: (claim, stored claim, verdict) for every pair
-    the checks judge, the verdict carrying its calibrated confidence (stances cached in ``store``).
+    """Each claim against its nearest stored claims: (claim, stored claim, verdict) for every pair the
+    judge relates, the stored claim read as the premise (NLI results cached in ``store``).
     ``similarity`` is ``vectors @ stored_vectors.T`` when the caller has it already."""
     similarity = vectors @ stored_vectors.T if similarity is None else similarity
-    matched = []
+    checked = []
     for i, claim in enumerate(claims):
         for j in np.argsort(-similarity[i], kind="stable")[: thresholds.top_k]:
             if similarity[i, j] < thresholds.match_floor - thresholds.name_boost:
                 break
             lexical = tfidf_cosine(claim, stored[j])
             if verdict := judge_pair(claim, stored[j], float(similarity[i, j]), lexical, thresholds):
-                matched.append((i, int(j), verdict))
-    offset = len(claims)
-    attach_confidences(claims + stored, np.vstack([vectors, stored_vectors]),
-                       [(i, offset + j, verdict) for i, j, verdict in matched], store)  # fmt: skip
-    return matched
+                checked.append((i, int(j), verdict))
+    verdicts = judge_verdicts([(claims[i], stored[j], v["evidence"]) for i, j, v in checked],
+                              NLICache(nli_model or load_nli_model(), store), thresholds.partial,
+                              premise="right_to_left")  # fmt: skip
+    return [(i, j, verdict) for (i, j, _), verdict in zip(checked, verdicts, strict=True) if verdict is not None]
 
 
-def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict], list[dict]]:
+def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence) -> tuple[list[dict], list[dict]]:
     draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
     stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)
     similarity = draft_vectors @ stored_vectors.T
@@ -105,7 +112,8 @@ def _judge(store, draft_claims, stored, thresholds, embedder) -> tuple[list[dict
                              "text": stored[j]["text"], "confidence": verdict["confidence"],
                              "reason": finding["reason"], "clashes": verdict["evidence"].get("clashes", {})})  # fmt: skip
         stances = _document_stances(claim, draft_vectors[i], [stored[j] for j in top], stored, stored_vectors)
-        against = sorted({e["source"] for e in evidence if e["kind"] == "contradiction"})
+        against = sorted({e["source"] for e in evidence
+                          if e["kind"] == "contradiction" and e["confidence"] >= min_confidence})  # fmt: skip
         behind = sorted({e["source"] for e in evidence if e["kind"] != "contradiction"} - set(against))
         status = (
             "contradicted"

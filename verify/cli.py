@@ -20,7 +20,7 @@ from .engines import ENGINES
 from .errors import VerifyError
 from .html import to_html
 from .ingest import ingest as ingest_paths
-from .ingest import read_text
+from .ingest import json_object, read_text
 from .report import KIND_ORDER, filter_findings, run_report, to_csv, to_json, to_markdown
 from .sources import KINDS, add_source
 from .store import default_path, open_store
@@ -103,6 +103,11 @@ def cli(ctx: click.Context, db: str, no_color: bool) -> None:
 
 def main() -> None:
     cli(prog_name="verify")
+
+
+def read_stdin() -> str:
+    """Standard input as UTF-8 text."""
+    return sys.stdin.buffer.read().decode("utf-8", errors="replace")
 
 
 def print_json(data) -> None:
@@ -340,17 +345,21 @@ def parse_thresholds(values: tuple[str, ...]) -> Thresholds:
 
 
 def load_nli(path: str | None):
+    """A local NLI folder named with --nli-model, or None for verify's own model."""
     if not path:
         return None
-    from .models import NLIModel
+    from .models import load_nli_model
 
-    return NLIModel(path)
+    return load_nli_model(str(path))
+
+
+NLI_MODEL_HELP = "A local NLI cross-encoder folder to use instead of verify's own model."
 
 
 @cli.command("compare")
 @click.option("--story", metavar="NAME", help="Compare only this story's documents (default: every document).")
 @click.option("--document", "documents", multiple=True, metavar="ID", help="Compare only these documents.")
-@click.option("--nli-model", metavar="PATH", type=click.Path(), help="A local NLI cross-encoder folder.")
+@click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
 @thresholds_option
 @click.option("--json", "as_json", is_flag=True, help="Print {findings, groups, ...} as JSON.")
 @pass_state
@@ -436,7 +445,7 @@ def render_terminal(state: State, render, data, output: str | None) -> str | Non
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only findings at least this confident.")
 @click.option("--limit", type=click.IntRange(1), help="At most this many findings.")
 @click.option("--hide-dismissed", is_flag=True, help="Leave out findings a reviewer dismissed.")
-@click.option("--nli-model", metavar="PATH", type=click.Path(), help="A local NLI cross-encoder folder.")
+@click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),
@@ -456,9 +465,10 @@ def report_command(state: State, story, documents, since, fmt, output, kinds, so
     confidence, the reason and where each claim comes from. --format json is the contract
     other tools read (schema: verify/schemas/report.schema.json).
 
-    A pair finding's confidence is the stance model's calibrated probability (learned from
-    FNC-1's journalist labels) that the other source disputes the claim (contradiction) or
-    states or reports it (agreement, partial). An omission's confidence is set by rule.
+    Each matched pair is read by verify's NLI model in both directions; one calibrated decision
+    over its probabilities, the structured checks and similarity gives the finding's kind and
+    its confidence: the probability that the finding is right. An omission's confidence is set
+    by rule.
 
     \b
     Examples:
@@ -498,13 +508,17 @@ def report_command(state: State, story, documents, since, fmt, output, kinds, so
 @click.option("--strict", is_flag=True, help="Also fail (exit 1) when a claim is supported by no source.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write the result to FILE instead of stdout.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), metavar="P",
+              help="Confidence a contradiction needs to count (default: the judge's calibrated bar, 0.5).")  # fmt: skip
 @thresholds_option
 @click.pass_context
-def check_command(ctx: click.Context, draft, story, strict, fmt, output, threshold_values) -> None:
+def check_command(ctx: click.Context, draft, story, strict, fmt, output, min_confidence, threshold_values) -> None:
     """Check a draft's claims against the stored sources before publication.
 
     Each claim of DRAFT (a file, or - for stdin) is supported (by two or more sources),
-    single-source, unsupported, or contradicted (with the sources and clashing values).
+    single-source, unsupported, or contradicted (with the sources and clashing values). A claim
+    is contradicted only when a contradiction finding reaches --min-confidence; weaker ones are
+    listed as evidence but do not fail the check.
     Exit code: 0 when nothing is contradicted, 1 when something is (and, with --strict, when
     something is unsupported), 2 on usage errors. The check is recorded in the audit log.
 
@@ -518,13 +532,14 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, thresho
         store = state.store(create=False)
         thresholds = parse_thresholds(threshold_values)
         if draft == "-":
-            name, text = "stdin", click.get_text_stream("stdin", encoding="utf-8").read()
+            name, text = "stdin", read_stdin()
         else:
             name = draft
             if not Path(draft).is_file():
                 raise VerifyError(f"no such file: {draft}")
             text = read_text(Path(draft))
-        result = check_draft(store, text, story=story, thresholds=thresholds, name=name, argv=ctx.meta["verify.argv"])
+        result = check_draft(store, text, story=story, thresholds=thresholds, name=name, argv=ctx.meta["verify.argv"],
+                             min_confidence=min_confidence)  # fmt: skip
         if fmt == "terminal":
             rendered = render_terminal(state, terminal.render_check, result, output)
         elif fmt == "json":
@@ -541,6 +556,89 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, thresho
         click.echo(f"verify: error: {exc}", err=True)
         ctx.exit(2)
     ctx.exit(exit_code(result, strict))
+
+
+JUDGE_BATCH = 256  # pairs judged (and written) at a time
+
+
+def read_pairs(path: str) -> list[dict]:
+    """The pairs of a JSON Lines file (or - for stdin), each checked; errors name the line."""
+    if path == "-":
+        lines = read_stdin().splitlines()
+    elif not Path(path).is_file():
+        raise VerifyError(f"no such file: {path}")
+    else:
+        lines = read_text(Path(path)).splitlines()
+    pairs = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{'stdin' if path == '-' else path} line {number}"
+        row = json_object(line, where)
+        for field_name in ("premise", "hypothesis"):
+            if not isinstance(row.get(field_name), str) or not row[field_name].strip():
+                raise VerifyError(f"{where}: {field_name!r} must be a non-empty string")
+        pairs.append({"id": row.get("id", number), "premise": row["premise"], "hypothesis": row["hypothesis"]})
+    if not pairs:
+        raise VerifyError(f"{'stdin' if path == '-' else path} holds no pairs to judge")
+    return pairs
+
+
+@cli.command("judge")
+@click.argument("pairs_file", metavar="[PAIRS]", required=False, type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--premise", metavar="TEXT", help="Judge one pair: the evidence (a sentence or a passage)...")
+@click.option("--hypothesis", metavar="TEXT", help="...and the claim judged against it (one or more sentences).")
+@click.option("--published", metavar="DATE", help="Date that relative dates in the texts refer to, YYYY-MM-DD.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one object a pair, in input order.")
+@click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
+@thresholds_option
+@pass_state
+def judge_command(state: State, pairs_file, premise, hypothesis, published, as_json, nli_model,
+                  threshold_values) -> None:  # fmt: skip
+    """Judge whether a premise states, leaves open or contradicts a hypothesis. No store needed.
+
+    PAIRS is a JSON Lines file (- for stdin) of {"id", "premise", "hypothesis"}. The premise is
+    split into claims as ingest splits a document, and each claim of the hypothesis is judged
+    against them as `verify check` judges a draft: verify's NLI model reads both directions, and
+    one calibrated decision over it and the structured checks (numbers, dates, control verbs,
+    negation, places, hedging) gives the kind. A hypothesis is a contradiction if any of its
+    claims is contradicted, an agreement only if all of them agree.
+
+    With --json, each line is {"id", "kind": "agreement" | "partial" | "contradiction" |
+    "unrelated", "confidence", "scores": {"entailment", "neutral", "contradiction"}, "reason",
+    "claims"}; confidence is the probability that the kind is right.
+
+    \b
+    Examples:
+      verify judge --premise "Rebels recaptured Saraqeb on Thursday." --hypothesis "The army holds Saraqeb."
+      verify judge pairs.jsonl --json > verdicts.jsonl
+      jq -c '{id, premise: .text, hypothesis: .claim}' articles.jsonl | verify judge - --json
+    """
+    from .compare import judge_texts
+
+    if pairs_file and (premise or hypothesis):
+        raise click.UsageError("give either a PAIRS file or --premise and --hypothesis, not both")
+    if pairs_file:
+        pairs = read_pairs(pairs_file)
+    elif premise and hypothesis and premise.strip() and hypothesis.strip():
+        pairs = [{"id": 1, "premise": premise, "hypothesis": hypothesis}]
+    else:
+        raise click.UsageError("give a PAIRS file (- for stdin), or both --premise and --hypothesis")
+    thresholds = parse_thresholds(threshold_values)
+    model = load_nli(nli_model)
+    verdicts = []
+    for start in range(0, len(pairs), JUDGE_BATCH):
+        batch = pairs[start : start + JUDGE_BATCH]
+        judged = judge_texts([(p["premise"], p["hypothesis"]) for p in batch], published=published,
+                             thresholds=thresholds, nli_model=model)  # fmt: skip
+        for pair, verdict in zip(batch, judged, strict=True):
+            line = {"id": pair["id"], **verdict}
+            if as_json:
+                click.echo(json.dumps(line, ensure_ascii=False))
+            else:
+                verdicts.append(line)
+    if not as_json:
+        terminal.render_verdicts(verdicts, state.console())
 
 
 # -- review and audit ------------------------------------------------------------------------

@@ -26,17 +26,29 @@ from .checks import (
     same_outcome,
     tfidf_cosine,
 )
-from .claims import prepare, sentence_claim
+from .claims import extract_claims, prepare, sentence_claim
 from .engines import make_engine
 from .errors import VerifyError
+from .judge import NLICache, judge_model_info, judge_verdicts
 from .match import Candidate, candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
-from .models import Embedder, ModelInfo, NLIModel, load_embedder
+from .models import Embedder, ModelInfo, NLIModel, load_embedder, load_nli_model
 from .sources import SourceIndex, bundled_index
-from .stance import attach_confidences, stance_model_info
 
 # Finding kinds, in the order reports show them: contradictions first.
 FINDING_KINDS = ("contradiction", "omission", "partial", "agreement")
-CHECKS = ("similarity", "tfidf", "names", "numbers", "dates", "places", "actors", "polarity", "control", "hedging")
+CHECKS = (
+    "similarity",
+    "tfidf",
+    "names",
+    "numbers",
+    "dates",
+    "places",
+    "actors",
+    "polarity",
+    "control",
+    "hedging",
+    "nli",
+)
 # Longer claims are cut to the model's 256 tokens when embedded; the CLI warns about them.
 MAX_CLAIM_CHARS = 1_200
 
@@ -52,6 +64,7 @@ class Thresholds:
     clash_similarity: float = 0.4  # similarity from which the same quantity or event differing is one
     agreement: float = 0.68  # similarity from which two claims agree
     partial: float = 0.6  # similarity from which one claim partly supports the other
+    nli_similarity: float = 0.5  # similarity from which the NLI model reads a pair the checks leave
     polarity_similarity: float = 0.62  # one negates what the other asserts
     place_similarity: float = 0.75  # the same event placed in two towns
     omission_min_sources: int = 3  # sources that must state a group before silence is an omission
@@ -98,12 +111,8 @@ class Stopwatch:
 # -- one pair --------------------------------------------------------------------------------
 
 
-def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Thresholds, nli=None) -> dict | None:
-    """Compare two claims. Returns {kind, evidence} or None (not the same assertion); the confidence
-    comes later, from the learned stance model (:func:`verify.stance.finding_confidences`)."""
-    evidence = {"similarity": round(similarity, 4), "tfidf": round(tfidf, 4)}
-    if nli is not None:
-        evidence["nli"] = {"left_to_right": nli[0], "right_to_left": nli[1]}
+def pair_evidence(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Thresholds) -> dict:
+    """What the structured checks find on one pair: clashes (with spans), hedges, differing figures."""
     clashes = {}
     if similarity >= thresholds.clash_similarity:
         if found := number_clashes(a, b):
@@ -119,19 +128,33 @@ def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Th
             clashes["places"] = found
         if found := actor_clash(a, b):
             clashes["actors"] = found
-    nli_contradiction = nli is not None and max(p.get("contradiction", 0) for p in nli) > 0.5
-    if clashes or (nli_contradiction and similarity >= thresholds.same_event):
-        evidence["clashes"] = clashes
-        return {"kind": "contradiction", "evidence": evidence}
-    if similarity < thresholds.partial:
+    return {"similarity": round(similarity, 4), "tfidf": round(tfidf, 4), "clashes": clashes,
+            "hedges": {"left": a["signals"]["hedges"], "right": b["signals"]["hedges"]},
+            "differing_figures": differing_figures(a, b), "same_outcome": same_outcome(a, b)}  # fmt: skip
+
+
+def checks_kind(evidence: dict, thresholds: Thresholds) -> str | None:
+    """The kind the structured checks and similarity give without the NLI model (the ablation)."""
+    if evidence["clashes"]:
+        return "contradiction"
+    if evidence["similarity"] < thresholds.partial:
         return None
-    hedges = {"left": a["signals"]["hedges"], "right": b["signals"]["hedges"]}
-    evidence["hedges"] = hedges
+    hedges = evidence["hedges"]
     one_sided_hedge = bool(hedges["left"]) != bool(hedges["right"])
-    evidence["differing_figures"] = differing_figures(a, b)
-    if similarity >= thresholds.agreement and not one_sided_hedge and not evidence["differing_figures"]:
-        return {"kind": "agreement", "evidence": evidence}
-    return {"kind": "partial", "evidence": evidence}
+    if evidence["similarity"] >= thresholds.agreement and not one_sided_hedge and not evidence["differing_figures"]:
+        return "agreement"
+    return "partial"
+
+
+def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Thresholds) -> dict | None:
+    """The structured checks on one pair: {kind (the checks' alone), evidence}, or None when the
+    pair is neither clashing nor similar enough for the NLI model to read (:mod:`verify.judge`
+    then gives the kind and confidence)."""
+    evidence = pair_evidence(a, b, similarity, tfidf, thresholds)
+    kind = checks_kind(evidence, thresholds)
+    if kind is None and similarity < thresholds.nli_similarity:
+        return None
+    return {"kind": kind, "evidence": evidence}
 
 
 # -- reasons ---------------------------------------------------------------------------------
@@ -147,28 +170,33 @@ def _quote(text: str, limit: int = 90) -> str:
     return f"'{shorten(text, limit)}'"
 
 
+def clash_words(kind_of_clash: str, found, na: str, nb: str) -> str:
+    """One structured clash in words."""
+    if kind_of_clash == "numbers":
+        unit = f" ({found[0]['unit']})" if found[0]["unit"] else ""
+        return f"{na} gives {found[0]['left']}, {nb} gives {found[0]['right']}{unit}"
+    if kind_of_clash == "dates":
+        return f"{na} dates it {found[0]['left']}, {nb} {found[0]['right']}"
+    if kind_of_clash == "control":
+        return f"{na}: '{found['left']}' ({found['left_actor']}); {nb}: '{found['right']}' ({found['right_actor']})"
+    if kind_of_clash == "polarity":
+        negating = na if found["left"] else nb
+        return f"{negating} negates it ({', '.join(repr(w) for w in (found['left'] or found['right']))})"
+    if kind_of_clash == "places":
+        return f"{na} places it in {', '.join(found['left'])}, {nb} in {', '.join(found['right'])}"
+    return f"{na} credits {found['left']}, {nb} credits {found['right']}"
+
+
 def summary_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
     """What clashes or agrees, naming the sources, without quoting the claims."""
     na, nb = a["source_name"], b["source_name"]
+    clashes = evidence.get("clashes") or {}
     if kind == "contradiction":
-        clashes = evidence.get("clashes", {})
-        parts = []
-        for c in clashes.get("numbers", [])[:1]:
-            unit = f" ({c['unit']})" if c["unit"] else ""
-            parts.append(f"{na} gives {c['left']}, {nb} gives {c['right']}{unit}")
-        for c in clashes.get("dates", [])[:1]:
-            parts.append(f"{na} dates it {c['left']}, {nb} {c['right']}")
-        if c := clashes.get("control"):
-            parts.append(f"{na}: '{c['left']}' ({c['left_actor']}); {nb}: '{c['right']}' ({c['right_actor']})")
-        if c := clashes.get("polarity"):
-            negating = na if c["left"] else nb
-            words = ", ".join(f"'{w}'" for w in (c["left"] or c["right"]))
-            parts.append(f"{negating} negates it ({words})")
-        if c := clashes.get("places"):
-            parts.append(f"{na} places it in {', '.join(c['left'])}, {nb} in {', '.join(c['right'])}")
-        if c := clashes.get("actors"):
-            parts.append(f"{na} credits {c['left']}, {nb} credits {c['right']}")
-        return "; ".join(parts) or "the NLI model judges them contradictory"
+        parts = [clash_words(name, found, na, nb) for name, found in clashes.items()]
+        return "; ".join(parts) or "the judge reads them as contradictory"
+    if clashes:  # a clash the judge reads as two compatible statements
+        parts = "; ".join(clash_words(name, found, na, nb) for name, found in clashes.items())
+        return f"{na} and {nb} differ ({parts}), but the judge reads the statements as compatible"
     if kind == "partial":
         hedges = evidence.get("hedges", {})
         if evidence.get("differing_figures"):
@@ -181,10 +209,21 @@ def summary_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
     return f"{na} and {nb} agree"
 
 
+def model_reading(evidence: dict) -> str:
+    """What the NLI model read, both ways: 'NLI: contradiction 0.91 / 0.64'."""
+    nli = evidence.get("nli")
+    if not nli:
+        return ""
+    there, back = nli["left_to_right"], nli["right_to_left"]
+    label = max(("entailment", "neutral", "contradiction"), key=lambda k: there[k] + back[k])
+    return f"NLI reads {label} ({there[label]:.2f} one way, {back[label]:.2f} the other)"
+
+
 def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
-    """One readable sentence: the summary, then both claims quoted."""
-    return (f"{summary_for(kind, a, b, evidence)} — {a['source_name']}: {_quote(a['text'])} vs "
-            f"{b['source_name']}: {_quote(b['text'])}")  # fmt: skip
+    """One readable sentence: the summary, what the model read, then both claims quoted."""
+    reading = model_reading(evidence)
+    return (f"{summary_for(kind, a, b, evidence)}{'; ' + reading if reading else ''} — "
+            f"{a['source_name']}: {_quote(a['text'])} vs {b['source_name']}: {_quote(b['text'])}")  # fmt: skip
 
 
 def finding_id(kind: str, claims: list[str], omitted_by: list[str] | None = None) -> str:
@@ -242,7 +281,7 @@ def compare(
     # Negative reports are not assertions to match; they serve as omission evidence below.
     pool = [i for i, c in enumerate(claims) if not c["negative"]]
     candidates = [
-        Candidate(pool[c.left], pool[c.right], c.similarity, c.score, c.shared_names)
+        Candidate(*_in_id_order(claims, pool[c.left], pool[c.right]), c.similarity, c.score, c.shared_names)
         for c in candidate_pairs(
             vectors[pool],
             [claims[i]["source"] for i in pool],
@@ -252,14 +291,16 @@ def compare(
             thresholds.name_boost,
         )  # fmt: skip
     ]
-    clock.lap("judge")
+    clock.lap("checks")
     tfidf = [tfidf_cosine(claims[c.left], claims[c.right]) for c in candidates]
     pairs = [(c.left, c.right, c.similarity, tfidf[n]) for n, c in enumerate(candidates)]
-    verdicts = runner.judge(claims, pairs, thresholds)
-    nli_pairs = _settle_with_nli(nli_model, claims, pairs, verdicts, thresholds) if nli_model else 0
-    kept = [(cand, verdict) for cand, verdict in zip(candidates, verdicts, strict=True) if verdict is not None]
-    clock.lap("confidence")
-    attach_confidences(claims, vectors, [(c.left, c.right, v) for c, v in kept], store)
+    checked = [(n, v) for n, v in enumerate(runner.judge(claims, pairs, thresholds)) if v is not None]
+    clock.lap("nli")
+    nli = NLICache(nli_model or load_nli_model(), store)
+    settled = judge_verdicts([(claims[pairs[n][0]], claims[pairs[n][1]], v["evidence"]) for n, v in checked],
+                             nli, thresholds.partial)  # fmt: skip
+    kept = [(candidates[n], v) for (n, _), v in zip(checked, settled, strict=True) if v is not None]
+    clock.lap("findings")
     findings, edges = [], []
     for cand, verdict in kept:
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
@@ -274,13 +315,17 @@ def compare(
     findings += _omissions(claims, vectors, negative_vectors, groups, findings, thresholds)
     findings.sort(key=lambda f: (FINDING_KINDS.index(f["kind"]), -f["confidence"], f["id"]))
     clock.lap(None)
-    models = [runner.info, stance_model_info()] + ([nli_model.info] if nli_model else [])
-    checks = list(CHECKS) + (["nli"] if nli_model else [])
+    models = [runner.info, nli.model.info, judge_model_info()]
     stats = {"claims": len(claims), "candidates": len(candidates), "embedded": n_embedded,
-             "nli_pairs": nli_pairs, "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
+             "nli_pairs": len(checked), "nli_computed": nli.computed, "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
              "engine": runner.name, "seconds": round(time.perf_counter() - started, 3),
              "stage_seconds": clock.seconds}  # fmt: skip
-    return Comparison(claims, findings, groups, thresholds, models, checks, stats)
+    return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)
+
+
+def _in_id_order(claims: list[dict], i: int, j: int) -> tuple[int, int]:
+    """A pair's claims by id, so that a finding reads the same whatever order the claims were listed in."""
+    return (i, j) if claims[i]["id"] <= claims[j]["id"] else (j, i)
 
 
 def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dict:
@@ -297,23 +342,6 @@ def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dic
         "evidence": verdict["evidence"],
         "thresholds": thresholds.as_dict(),
     }
-
-
-def _settle_with_nli(nli_model, claims, pairs, verdicts, thresholds: Thresholds) -> int:
-    """Run the NLI model only on the pairs the cheaper checks cannot settle: similar enough to be
-    one event, and not already a contradiction by a structured clash. Updates ``verdicts``;
-    returns how many pairs reached the model."""
-    unsettled = [n for n, (_, _, similarity, _) in enumerate(pairs)
-                 if similarity >= thresholds.same_event and (verdicts[n] is None or verdicts[n]["kind"] != "contradiction")]  # fmt: skip
-    if not unsettled:
-        return 0
-    lefts = [claims[pairs[n][0]]["assertion"] for n in unsettled]
-    rights = [claims[pairs[n][1]]["assertion"] for n in unsettled]
-    scores = zip(nli_model.predict(lefts, rights), nli_model.predict(rights, lefts), strict=True)
-    for n, nli in zip(unsettled, scores, strict=True):
-        a, b, similarity, lexical = pairs[n]
-        verdicts[n] = judge_pair(claims[a], claims[b], similarity, lexical, thresholds, nli)
-    return len(unsettled)
 
 
 def _groups(claims: list[dict], vectors: np.ndarray, edges, findings: list[dict]) -> list[dict]:
@@ -427,31 +455,116 @@ def _omissions(claims, vectors, negative_vectors, groups, findings, thresholds: 
     return out
 
 
-def compare_texts(
-    claim_text: str,
-    evidence_text: str,
-    published: str | None = None,
+def passage_claims(text: str, index: SourceIndex, published: str | None, prefix: str) -> list[dict]:
+    """A passage split into claims as ingest splits a document; the whole text when it holds none."""
+    document = {"id": prefix, "text": text, "outlet": "text", "published": published}
+    claims = extract_claims(document, index)[0] or [sentence_claim(text, index, published, f"{prefix}.0")]
+    for claim in claims:
+        claim.setdefault("source_name", "the text")
+    return claims
+
+
+def text_pairs_evidence(
+    items: list[tuple[str, str]],
     thresholds: Thresholds | None = None,
     embedder: Embedder | None = None,
     index: SourceIndex | None = None,
-) -> dict:
-    """Judge one claim against one piece of evidence, with the same checks as :func:`compare`.
+) -> list[tuple]:
+    """(hypothesis claim, premise claim, evidence) for each (premise, hypothesis), each text read
+    as one claim: what the judge is calibrated on."""
+    thresholds = thresholds or Thresholds()
+    index = index or bundled_index()
+    claims = [(sentence_claim(h, index, None, f"h{n}"), sentence_claim(p, index, None, f"p{n}"))
+              for n, (p, h) in enumerate(items)]  # fmt: skip
+    vectors = (embedder or load_embedder()).encode([c["assertion"] for pair in claims for c in pair])
+    out = []
+    for n, (hypothesis, premise) in enumerate(claims):
+        similarity = float(vectors[2 * n] @ vectors[2 * n + 1])
+        lexical = tfidf_cosine(hypothesis, premise)
+        out.append((hypothesis, premise, pair_evidence(hypothesis, premise, similarity, lexical, thresholds)))
+    return out
 
-    Returns {kind: agreement|partial|contradiction|unrelated, confidence, reason, evidence}."""
+
+def judge_texts(
+    items: list[tuple[str, str]],
+    published: str | None = None,
+    thresholds: Thresholds | None = None,
+    embedder: Embedder | None = None,
+    nli_model: NLIModel | None = None,
+    index: SourceIndex | None = None,
+    store=None,
+) -> list[dict]:
+    """Judge each (premise, hypothesis): does the premise (a sentence or a passage) state, leave
+    open or contradict the hypothesis (one claim or several)?
+
+    The premise is split into claims (plus the whole passage when it holds several); each claim of
+    the hypothesis is judged against them as `verify check` judges a draft claim. The hypothesis is
+    a contradiction if any of its claims is contradicted, an agreement only if all agree. Returns
+    per item {kind: agreement|partial|contradiction|unrelated, confidence, scores, reason, claims}."""
     thresholds = thresholds or Thresholds()
     embedder = embedder or load_embedder()
     index = index or bundled_index()
-    a = prepare(sentence_claim(claim_text, index, published, "claim"))
-    b = prepare(sentence_claim(evidence_text, index, published, "evidence"))
-    a["source_name"], b["source_name"] = "claim", "evidence"
-    vectors = embedder.encode([a["assertion"], b["assertion"]])
-    similarity = float(vectors[0] @ vectors[1])
-    lexical = tfidf_cosine(a, b)
-    verdict = judge_pair(a, b, similarity, lexical, thresholds) if similarity >= thresholds.clash_similarity else None
-    if verdict is None:
-        verdict = {"kind": "unrelated", "evidence": {"similarity": round(similarity, 4), "tfidf": round(lexical, 4)}}
-    attach_confidences([a, b], vectors, [(0, 1, verdict)])
-    if verdict["kind"] == "unrelated":
-        return verdict | {"reason": "no matching assertion"}
-    verdict["reason"] = reason_for(verdict["kind"], a, b, verdict["evidence"])
-    return verdict
+    units, wanted = [], []  # (premise units, hypothesis claims) per item
+    for n, (premise, hypothesis) in enumerate(items):
+        premises = passage_claims(premise, index, published, f"p{n}")
+        if len(premises) > 1:
+            whole = sentence_claim(premise, index, published, f"p{n}.all")
+            premises.append(whole | {"source_name": "the passage"})
+        units.append(premises)
+        wanted.append(passage_claims(hypothesis, index, published, f"h{n}"))
+    texts = [c["assertion"] for group in (*units, *wanted) for c in group]
+    vectors = dict(zip(map(id, (c for group in (*units, *wanted) for c in group)), embedder.encode(texts), strict=True))
+    pairs, slots = [], []
+    for n in range(len(items)):
+        for h, claim in enumerate(wanted[n]):
+            for premise in units[n]:
+                similarity = float(vectors[id(claim)] @ vectors[id(premise)])
+                evidence = pair_evidence(claim, premise, similarity, tfidf_cosine(claim, premise), thresholds)
+                pairs.append((claim, premise, evidence))
+                slots.append((n, h))
+    verdicts = judge_verdicts(pairs, NLICache(nli_model or load_nli_model(), store), thresholds.partial,
+                              premise="right_to_left")  # fmt: skip
+    judged: dict[tuple[int, int], list[tuple]] = {}
+    for slot, pair, verdict in zip(slots, pairs, verdicts, strict=True):
+        judged.setdefault(slot, []).append((pair, verdict))
+    return [_item_verdict([_claim_verdict(judged[(n, h)]) for h in range(len(wanted[n]))]) for n in range(len(items))]
+
+
+def _claim_verdict(judged: list[tuple]) -> tuple:
+    """A hypothesis claim against every premise unit: the strongest support decides, unless a
+    contradiction is more probable than that support. Returns (pair, verdict or None)."""
+    support = max(judged, key=lambda j: j[0][2]["judge"]["agree"])
+    clash = max(judged, key=lambda j: j[0][2]["judge"]["contradict"])
+    if (
+        clash[1]
+        and clash[1]["kind"] == "contradiction"
+        and (clash[0][2]["judge"]["contradict"] > support[0][2]["judge"]["agree"])
+    ):
+        return clash
+    return support
+
+
+def _item_verdict(decided: list[tuple]) -> dict:
+    """One verdict for a hypothesis from its claims' (pair, verdict): any contradiction, or all agreeing."""
+    kinds = [verdict["kind"] if verdict else "unrelated" for _, verdict in decided]
+    if "contradiction" in kinds:
+        kind = "contradiction"
+    elif all(k == "agreement" for k in kinds):
+        kind = "agreement"
+    elif any(k in ("agreement", "partial") for k in kinds):
+        kind = "partial"
+    else:
+        kind = "unrelated"
+    deciding = [d for d, k in zip(decided, kinds, strict=True) if k == kind]
+    if kind == "contradiction":
+        (claim, premise, evidence), verdict = max(deciding, key=lambda d: d[1]["confidence"])
+    else:  # the claim with the weakest support decides how sure the whole is
+        (claim, premise, evidence), verdict = min(deciding, key=lambda d: d[0][2]["judge"]["agree"])
+    confidence = verdict["confidence"] if verdict else round(evidence["judge"]["neutral"], 3)
+    claim["source_name"], premise["source_name"] = "the hypothesis", "the premise"
+    if kind == "unrelated":
+        reason = f"the premise neither states nor contradicts it; {model_reading(evidence)}"
+    else:
+        reason = reason_for(kind, claim, premise, evidence)
+    return {"kind": kind, "confidence": confidence, "scores": evidence["nli"]["right_to_left"], "reason": reason,
+            "claims": [{"text": pair[0]["text"], "kind": k} for (pair, _), k in zip(decided, kinds, strict=True)]}  # fmt: skip

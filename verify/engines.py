@@ -1,10 +1,11 @@
-"""Where the heavy stages run: embedding claims and judging candidate pairs.
+"""Where the heavy stages run: embedding claims and the structured checks on candidate pairs.
 
 The local engine runs them in this process. The Ray engine (``pip install verify[ray]``) runs them
 as Ray Data batch jobs over partitions, on the cluster at ``$RAY_ADDRESS`` or on a local one it
 starts; the driver keeps reading and writing the same SQLite store. Both engines call the same
 functions (:meth:`verify.models.Embedder.encode`, :func:`verify.compare.judge_pair`), so the
-findings are the same.
+findings are the same. The NLI judge (:mod:`verify.judge`) then reads the checked pairs in the
+driver, where its cache lives.
 """
 
 from __future__ import annotations

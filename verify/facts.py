@@ -593,6 +593,8 @@ def control_verbs(sentence: str) -> dict[str, list[dict]]:
     return {"gain": spans(GAIN_RE, sentence), "hold": spans(HOLD_RE, sentence), "loss": spans(LOSS_RE, sentence)}
 
 
+# "an operation to retake", "trying to capture": an aim, not an outcome ("managed to capture" is one).
+INTENT_RE = re.compile(r"(?<!managed )(?<!able )(?<!succeeded )\bto\s+$", re.IGNORECASE)
 SPONSOR_RE = re.compile(r"\b(?:backed|supported|armed|funded|aided|sponsored)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -604,13 +606,13 @@ def actor_spans(sentence: str) -> list[tuple[int, int, str]]:
 
 def control_claims(sentence: str, after: int = 0) -> list[tuple[str, str | None, dict]]:
     """(direction, actor, verb span) for each outcome verb after offset ``after`` (the attribution
-    cue): the actor is the nearest one named before the verb, skipping sponsors ("backed by
+    cue), leaving out aims ("an operation to retake"): the actor is the nearest one named before the verb, skipping sponsors ("backed by
     Turkey"); for 'remains under the control of the army', the one named after it."""
     mentions = [m for m in actor_spans(sentence) if m[0] >= after]
     out = []
     for direction, verbs in control_verbs(sentence).items():
         for verb in verbs:
-            if verb["start"] < after:
+            if verb["start"] < after or INTENT_RE.search(sentence[: verb["start"]]):
                 continue
             before = [m for m in mentions if m[1] <= verb["start"] and not SPONSOR_RE.search(sentence[: m[0]])]
             following = [m for m in mentions if m[0] >= verb["end"]]

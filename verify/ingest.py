@@ -126,14 +126,20 @@ def read_documents(path: Path, defaults: dict) -> list[dict]:
     return [document]
 
 
-def _jsonl_document(line: str, number: int, path: Path, defaults: dict) -> dict:
-    where = f"{path} line {number}"
+def json_object(line: str, where: str) -> dict:
+    """One JSON Lines line that must hold an object; a one-line error naming ``where`` otherwise."""
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
         raise VerifyError(f"{where}: malformed JSON ({exc.msg})") from exc
     if not isinstance(row, dict):
         raise VerifyError(f"{where}: expected a JSON object")
+    return row
+
+
+def _jsonl_document(line: str, number: int, path: Path, defaults: dict) -> dict:
+    where = f"{path} line {number}"
+    row = json_object(line, where)
     if not isinstance(row.get("text"), str) or not row["text"].strip():
         raise VerifyError(f'{where}: missing or empty "text"')
     unknown = set(row) - JSONL_FIELDS

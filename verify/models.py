@@ -68,6 +68,19 @@ def combined_sha256(files: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
 
 
+def verified_files(root: Path, pins: dict[str, str], what: str, remedy: str) -> dict[str, str]:
+    """The SHA-256 of each pinned file under ``root``; a clear error when one is missing or differs."""
+    files = {}
+    for name, pinned in pins.items():
+        path = root / name
+        if not path.is_file():
+            raise VerifyError(f"{what} is incomplete: {name} is missing from {root}")
+        files[name] = file_sha256(path)
+        if files[name] != pinned:
+            raise VerifyError(f"{what}: {name} does not match its pinned SHA-256: {remedy}")
+    return files
+
+
 @cache
 def embedding_model_info() -> ModelInfo:
     """Locate the embedding model's package and check its files against the pinned hashes."""
@@ -79,16 +92,7 @@ def embedding_model_info() -> ModelInfo:
             f"model package {EMBEDDING_PACKAGE} is not installed: pip install {EMBEDDING_PACKAGE}==0.1.0"
         ) from exc
     root = Path(module.get_model_path())
-    files = {}
-    for name, pinned in EMBEDDING_FILES.items():
-        path = root / name
-        if not path.is_file():
-            raise VerifyError(f"model package {EMBEDDING_PACKAGE} is incomplete: {name} is missing from {root}")
-        files[name] = file_sha256(path)
-        if files[name] != pinned:
-            raise VerifyError(
-                f"model file {name} of {EMBEDDING_PACKAGE} does not match its pinned SHA-256: reinstall it"
-            )
+    files = verified_files(root, EMBEDDING_FILES, f"model package {EMBEDDING_PACKAGE}", "reinstall it")
     return ModelInfo("embedding", EMBEDDING_NAME, EMBEDDING_PACKAGE, version, str(root), combined_sha256(files), files)
 
 
@@ -106,6 +110,7 @@ class Embedder:
     def model(self):
         from sentence_transformers import SentenceTransformer
 
+        _quiet_transformers()
         model = SentenceTransformer(self.info.path, device="cpu", local_files_only=True)
         model.max_seq_length = MAX_TOKENS
         return model
@@ -138,47 +143,148 @@ def load_embedder(batch_size: int = DEFAULT_BATCH_SIZE) -> Embedder:
     return Embedder(embedding_model_info(), batch_size)
 
 
+NLI_LABELS = ("entailment", "neutral", "contradiction")
+NLI_DIR = Path(__file__).parent / "data" / "nli"
+NLI_NAME = "verify-nli-minilm (all-MiniLM-L6-v2 cross-encoder, trained by bench/train_nli.py)"
+# The bundled judge's files and their pinned SHA-256 (written by `bench/train_nli.py --export`).
+NLI_FILES = {
+    "weights.safetensors": "27eec3b1857221732f5caad6960143758915796c19bb50fb092b6383c66365d3",
+    "model.json": "bad6d9a1d8b649568cfbd4a07484429609cbc394e85b973313f3e39fe2dfa104",
+}
+NLI_MAX_TOKENS = 128  # the length it was trained at
+FROZEN_KEYS = ("bert.embeddings.word_embeddings.weight",)  # taken from the installed base model
+
+
+def shipped_nli_state(state_dict: dict) -> dict:
+    """The tensors the bundled NLI model ships: every trained one, in fp16 (the frozen word
+    embeddings and buffers come from the installed embedding package)."""
+    return {k: v.detach().to("cpu").half().contiguous() for k, v in state_dict.items()
+            if k not in FROZEN_KEYS and not k.endswith("position_ids")}  # fmt: skip
+
+
+@cache
+def nli_model_info() -> ModelInfo:
+    """The bundled NLI model's files, checked against their pinned hashes."""
+    files = verified_files(NLI_DIR, NLI_FILES, "the bundled NLI model", "reinstall verify")
+    base = embedding_model_info()
+    files["base:model.safetensors"] = base.files["model.safetensors"]
+    from . import __version__
+
+    return ModelInfo("nli", NLI_NAME, "verify", __version__, str(NLI_DIR), combined_sha256(files), files)
+
+
 class NLIModel:
-    """A local natural-language-inference cross-encoder folder (a newsroom's own model).
+    """A natural-language-inference cross-encoder: entailment, neutral and contradiction
+    probabilities for (premise, hypothesis) pairs, columns in :data:`NLI_LABELS` order.
 
-    No NLI model ships on PyPI under a usable licence, so this is optional: given a folder with a
-    sequence-classification model whose labels include entailment and contradiction, its
-    probabilities join the comparison's evidence."""
+    :func:`load_nli_model` gives verify's own (bundled) model; :meth:`from_folder` loads a
+    newsroom's own sequence-classification folder whose labels include those three. The model
+    loads on first use, so a run whose NLI results are all cached never imports torch."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, info: ModelInfo, build, max_tokens: int = NLI_MAX_TOKENS):
+        self.info = info
+        self._build = build
+        self.max_tokens = max_tokens
+
+    @classmethod
+    def bundled(cls) -> NLIModel:
+        return cls(nli_model_info(), _build_bundled)
+
+    @classmethod
+    def from_folder(cls, path: str | os.PathLike) -> NLIModel:
         folder = Path(path)
         if not (folder / "config.json").is_file():
             raise VerifyError(f"NLI model folder {folder} has no config.json (a local cross-encoder folder is needed)")
         weights = sorted(p for p in folder.iterdir() if p.suffix in (".safetensors", ".bin") and p.is_file())
         if not weights:
             raise VerifyError(f"NLI model folder {folder} has no weight file (.safetensors or .bin)")
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-        try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
-            self.model = AutoModelForSequenceClassification.from_pretrained(str(folder), local_files_only=True)
-        except (OSError, ValueError) as exc:
-            raise VerifyError(f"cannot load NLI model from {folder}: {exc}".splitlines()[0]) from exc
-        self.model.eval()
-        self.labels = {i: label.lower() for i, label in self.model.config.id2label.items()}
         files = {p.name: file_sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
-        self.info = ModelInfo("nli", folder.name, None, None, str(folder.resolve()), combined_sha256(files), files)
+        info = ModelInfo("nli", folder.name, None, None, str(folder.resolve()), combined_sha256(files), files)
+        return cls(info, lambda: _build_folder(folder), MAX_TOKENS)
 
-    def predict(self, premises: list[str], hypotheses: list[str], batch_size: int = 32) -> list[dict[str, float]]:
-        """Label probabilities for each (premise, hypothesis) pair."""
+    @cached_property
+    def _loaded(self):
         import torch
 
-        out = []
-        for start in range(0, len(premises), batch_size):
-            batch = self.tokenizer(
-                premises[start : start + batch_size],
-                hypotheses[start : start + batch_size],
-                padding=True,
-                truncation=True,
-                max_length=MAX_TOKENS,
-                return_tensors="pt",
-            )
-            with torch.no_grad():
-                probabilities = self.model(**batch).logits.softmax(-1).numpy()
-            out.extend({self.labels[i]: float(p) for i, p in enumerate(row)} for row in probabilities)
+        torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+        tokenizer, model = self._build()
+        model.eval()
+        labels = {label.lower(): i for i, label in model.config.id2label.items()}
+        missing = [label for label in NLI_LABELS if label not in labels]
+        if missing:
+            raise VerifyError(f"NLI model {self.info.name} has no {missing[0]!r} label (it has {', '.join(labels)})")
+        return tokenizer, model, [labels[label] for label in NLI_LABELS]
+
+    def load(self) -> NLIModel:
+        """Load now rather than on first use (benchmarks start their clocks after it)."""
+        _ = self._loaded
+        return self
+
+    def predict(self, premises: list[str], hypotheses: list[str], batch_size: int = 64) -> np.ndarray:
+        """Probabilities (rows: pairs; columns: :data:`NLI_LABELS`). Pairs are batched by length."""
+        out = np.zeros((len(premises), len(NLI_LABELS)), dtype=np.float32)
+        if not premises:
+            return out
+        import torch
+
+        tokenizer, model, columns = self._loaded
+        from .progress import progress
+
+        order = sorted(range(len(premises)), key=lambda i: len(premises[i]) + len(hypotheses[i]))
+        starts = range(0, len(order), batch_size)
+        for start in progress(starts, "Reading pairs (NLI)") if len(starts) > 4 else starts:
+            rows = order[start : start + batch_size]
+            batch = tokenizer([premises[i] for i in rows], [hypotheses[i] for i in rows], padding=True,
+                              truncation=True,
+                              max_length=self.max_tokens, return_tensors="pt")  # fmt: skip
+            with torch.inference_mode():
+                probabilities = model(**batch).logits.float().softmax(-1).numpy()
+            out[rows] = probabilities[:, columns]
         return out
+
+
+def _quiet_transformers() -> None:
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+
+
+def _build_bundled():
+    """The base model's architecture and frozen embeddings, with the shipped trained tensors over them."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    _quiet_transformers()
+    base = Path(embedding_model_info().path)
+    meta = json.loads((NLI_DIR / "model.json").read_text())
+    config = BertConfig.from_pretrained(str(base), num_labels=len(meta["labels"]),
+                                        id2label=dict(enumerate(meta["labels"])),
+                                        label2id={label: i for i, label in enumerate(meta["labels"])})  # fmt: skip
+    model = BertForSequenceClassification(config)
+    state = {f"bert.{k}": v for k, v in load_file(str(base / "model.safetensors")).items()}
+    state.update({k: v.to(torch.float32) for k, v in load_file(str(NLI_DIR / "weights.safetensors")).items()})
+    missing, _ = model.load_state_dict(state, strict=False)
+    if [k for k in missing if not k.endswith("position_ids")]:
+        raise VerifyError(f"the bundled NLI model lacks {missing[0]}: reinstall verify")
+    tokenizer = AutoTokenizer.from_pretrained(str(base), local_files_only=True)
+    return tokenizer, model
+
+
+def _build_folder(folder: Path):
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    _quiet_transformers()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(str(folder), local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise VerifyError(f"cannot load NLI model from {folder}: {exc}".splitlines()[0]) from exc
+    return tokenizer, model
+
+
+@cache
+def load_nli_model(path: str | None = None) -> NLIModel:
+    """verify's own NLI model, or with ``path`` a local cross-encoder folder; once per process."""
+    return NLIModel.from_folder(path) if path else NLIModel.bundled()

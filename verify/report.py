@@ -261,12 +261,18 @@ def to_markdown(report: dict) -> str:
 
 
 def confidence_basis(finding: dict) -> str:
-    """What a finding's confidence rests on, in words: the learned stance of a pair, or a rule."""
-    stance = finding["evidence"].get("stance")
-    if not stance:
-        return "confidence set by rule: how many sources state it, and any negative report (not calibrated)"
-    return (f"learned stance (FNC-1): disputes {stance['disagree']:.2f} · states or reports "
-            f"{stance['agree'] + stance['discuss']:.2f} · unrelated {stance['unrelated']:.2f}")  # fmt: skip
+    """What a finding's confidence rests on, in words: the calibrated judge of a pair, or a rule."""
+    evidence = finding["evidence"]
+    if judged := evidence.get("judge"):
+        nli = evidence["nli"]
+        return (f"calibrated judge (NLI + checks): states {judged['agree']:.2f} · compatible "
+                f"{judged['neutral']:.2f} · contradicts {judged['contradict']:.2f}; NLI entailment "
+                f"{nli['left_to_right']['entailment']:.2f}/{nli['right_to_left']['entailment']:.2f}, contradiction "
+                f"{nli['left_to_right']['contradiction']:.2f}/{nli['right_to_left']['contradiction']:.2f}")  # fmt: skip
+    if stance := evidence.get("stance"):  # findings recorded before the judge
+        return (f"learned stance (FNC-1): disputes {stance['disagree']:.2f} · states or reports "
+                f"{stance['agree'] + stance['discuss']:.2f} · unrelated {stance['unrelated']:.2f}")  # fmt: skip
+    return "confidence set by rule: how many sources state it, and any negative report (not calibrated)"
 
 
 # -- running a report ------------------------------------------------------------------------

@@ -10,7 +10,6 @@ JSON (``verify/data/stance_model.json``) and is evaluated here with numpy: no pi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -147,7 +146,7 @@ def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, eviden
 
 
 def voice_features(claim: dict, claim_vector: np.ndarray, voice: Voice) -> np.ndarray:
-    """:func:`features` against a :class:`Voice` built once for every claim read against it."""
+    """:func:`features` against a :class:`Voice` (a document's claims, with their cues computed once)."""
     out = dict.fromkeys(FEATURES, 0.0)
     own = cues(claim)
     claim_words = own["words"]
@@ -293,94 +292,3 @@ def decide(probabilities: np.ndarray) -> list[str]:
 # source disputes the claim, an agreement or partial agreement that it states or reports it.
 FINDING_STANCES = {"contradiction": ("disagree",), "agreement": ("agree", "discuss"), "partial": ("agree", "discuss"),
                    "unrelated": ("unrelated",)}  # fmt: skip
-
-
-def voices(claims: list[dict]) -> dict[tuple, list[int]]:
-    """Positions of the claims each source makes in each document: the "body" a claim is read against."""
-    out: dict[tuple, list[int]] = {}
-    for n, claim in enumerate(claims):
-        out.setdefault((claim["document_id"] or claim["id"], claim["source"]), []).append(n)
-    return out
-
-
-def pair_stances(claims: list[dict], vectors: np.ndarray, pairs: list[tuple[int, int]], store=None) -> np.ndarray:
-    """Calibrated stance probabilities (columns :data:`LABELS`) for each pair of claims (left, right).
-
-    Each claim is read against what the other claim's source says in its document, as FNC-1 reads
-    a headline against an article, and the two directions are averaged. A one-claim voice is a
-    poor article, so a direction against a single claim counts only when both are single claims.
-    With a ``store``, each direction's probabilities are cached there by claim and voice, so a
-    re-run reads only what new documents add."""
-    if not pairs:
-        return np.zeros((0, len(LABELS)))
-    groups = list(voices(claims).values())
-    group_of = {n: g for g, members in enumerate(groups) for n in members}
-    row_of: dict[tuple[int, int], int] = {}  # (claim, voice) -> row: pairs share directions
-    directions, weights = [], []
-    for left, right in pairs:
-        for claim, other in ((left, right), (right, left)):
-            directions.append(row_of.setdefault((claim, group_of[other]), len(row_of)))
-        counted = np.array([len(groups[group_of[right]]), len(groups[group_of[left]])]) > 1
-        weights.append(counted if counted.any() else np.ones(2, dtype=bool))
-    voice_keys = {g: _voice_key(claims, groups[g]) for g in {g for _, g in row_of}}
-    keys = [(claims[c]["id"], voice_keys[g]) for c, g in row_of]
-    probabilities = np.zeros((len(keys), len(LABELS)))
-    cached = _cached_stances(store, keys) if store is not None else {}
-    missing = [n for n, key in enumerate(keys) if key not in cached]
-    for n, key in enumerate(keys):
-        if key in cached:
-            probabilities[n] = cached[key]
-    if missing:
-        order, built, rows = list(row_of), {}, []
-        for c, g in (order[n] for n in missing):
-            if g not in built:
-                built[g] = Voice.of([claims[k] for k in groups[g]], vectors[groups[g]])
-            rows.append(voice_features(claims[c], vectors[c], built[g]))
-        probabilities[missing] = load_stance_model().probabilities(np.array(rows))
-        if store is not None:
-            _cache_stances(store, [keys[n] for n in missing], probabilities[missing])
-    paired = probabilities[np.array(directions)].reshape(len(pairs), 2, len(LABELS))
-    weights = np.array(weights, dtype=float)
-    return (paired * weights[:, :, None]).sum(axis=1) / weights.sum(axis=1, keepdims=True)
-
-
-def _voice_key(claims: list[dict], members: list[int]) -> str:
-    """A voice by the ids of its claims (content-addressed: a document's id is its text's hash)."""
-    return hashlib.sha256("\n".join(claims[k]["id"] for k in members).encode()).hexdigest()[:24]
-
-
-def _cached_stances(store, keys: list[tuple[str, str]]) -> dict[tuple[str, str], np.ndarray]:
-    model = stance_model_info().sha256
-    out = {}
-    claims = sorted({claim for claim, _ in keys})
-    for start in range(0, len(claims), 900):
-        chunk = claims[start : start + 900]
-        rows = store.conn.execute(
-            f"SELECT claim, voice, probabilities FROM stances WHERE model_hash = ? AND claim IN ({','.join('?' * len(chunk))})",
-            [model, *chunk],
-        )
-        out.update({(claim, voice): np.frombuffer(p, dtype=np.float64) for claim, voice, p in rows})
-    return out
-
-
-def _cache_stances(store, keys: list[tuple[str, str]], probabilities: np.ndarray) -> None:
-    model = stance_model_info().sha256
-    with store.transaction():
-        store.conn.executemany(
-            "INSERT OR IGNORE INTO stances (model_hash, claim, voice, probabilities) VALUES (?, ?, ?, ?)",
-            [(model, claim, voice, p.tobytes()) for (claim, voice), p in zip(keys, probabilities, strict=True)],
-        )
-
-
-def confidence(kind: str, stance: np.ndarray) -> float:
-    """How likely a verdict of ``kind`` is right under a pair's stance probabilities."""
-    return round(float(sum(stance[LABELS.index(label)] for label in FINDING_STANCES[kind])), 3)
-
-
-def attach_confidences(claims: list[dict], vectors: np.ndarray, judged: list[tuple[int, int, dict]],
-                       store=None) -> None:  # fmt: skip
-    """Give each verdict of (left, right, verdict) its confidence, and its pair's stance as evidence."""
-    stances = pair_stances(claims, vectors, [(left, right) for left, right, _ in judged], store)
-    for (_, _, verdict), stance in zip(judged, stances, strict=True):
-        verdict["confidence"] = confidence(verdict["kind"], stance)
-        verdict["evidence"]["stance"] = dict(zip(LABELS, np.round(stance, 4).tolist(), strict=True))

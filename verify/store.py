@@ -1,4 +1,6 @@
-"""The SQLite store: one file holding sources, documents, claims, embeddings, stances, runs and findings.
+"""The SQLite store: one file holding sources, documents, claims, embeddings, NLI results, runs and findings.
+
+(The ``stances`` table of schema 5 held pair stances before the NLI judge; nothing writes it now.)
 
 Everything is written through sqlite-utils. The schema is versioned with ``PRAGMA user_version``;
 opening an older file applies the missing migrations in one transaction, so old stores keep working.
@@ -150,6 +152,14 @@ MIGRATIONS: list[str] = [
         voice TEXT NOT NULL,
         probabilities BLOB NOT NULL,
         PRIMARY KEY (model_hash, claim, voice)
+    ) WITHOUT ROWID;
+    """,
+    """
+    CREATE TABLE nli (
+        model_hash TEXT NOT NULL,
+        pair TEXT NOT NULL,
+        probabilities BLOB NOT NULL,
+        PRIMARY KEY (model_hash, pair)
     ) WITHOUT ROWID;
     """,
 ]

@@ -138,9 +138,27 @@ def render_check(result: dict, console: Console) -> None:
         line = Text.assemble((f"{r['status'].upper():<14}", STATUS_STYLES[r["status"]]), r["claim"]["text"])
         console.print(line)
         for e in r["evidence"]:
-            console.print(Text(f"    {e['kind']} {e['confidence']:.2f}: {e['reason']}", style="dim"))
+            weak = e["kind"] == "contradiction" and e["confidence"] < result["min_confidence"]
+            note = f" (below the {result['min_confidence']:.2f} bar: not counted)" if weak else ""
+            console.print(Text(f"    {e['kind']} {e['confidence']:.2f}{note}: {e['reason']}", style="dim"))
         if r["documents"]:
             stances = ", ".join(
                 f"{d['outlet']} {d['stance']} {d['probabilities'][d['stance']]:.2f}" for d in r["documents"]
             )
             console.print(Text(f"    documents (learned stance): {stances}", style="dim"))
+
+
+VERDICT_STYLES = KIND_STYLES | {"unrelated": "dim"}
+
+
+def render_verdicts(verdicts: list[dict], console: Console) -> None:
+    """`verify judge` as a table: one row a pair."""
+    table = Table(show_lines=True)
+    for column in ("id", "kind", "confidence", "NLI e / n / c", "reason"):
+        table.add_column(column, overflow="fold")
+    for v in verdicts:
+        scores = v["scores"]
+        table.add_row(Text(str(v["id"])), Text(v["kind"], style=VERDICT_STYLES[v["kind"]]), f"{v['confidence']:.2f}",
+                      f"{scores['entailment']:.2f} / {scores['neutral']:.2f} / {scores['contradiction']:.2f}",
+                      Text(v["reason"]))  # fmt: skip
+    console.print(table)

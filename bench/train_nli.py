@@ -1,0 +1,411 @@
+"""Train verify's claim-pair judge: an NLI cross-encoder fine-tuned from all-MiniLM-L6-v2.
+
+    python bench/train_nli.py                      # train (resumes from the checkpoint if there is one)
+    python bench/train_nli.py --export             # write the shipped weights from the best checkpoint
+    python bench/train_nli.py --calibrate          # fit the judge's decision (verify/data/judge.json)
+
+Data: every pair of ../shared/train/nli/ except a seeded held-out slice (3% of each source, for
+model selection), plus RTE-1 dev (real news, two-way: "not_entailment" is trained as "neutral or
+contradiction", the sum of the two probabilities). RTE-2 dev and both RTE test sets are never
+trained on. The word embeddings stay frozen at the installed base weights, so the shipped file
+holds only the transformer layers and the head (see verify/nli.py).
+
+The judge's decision (--calibrate) is a multinomial logistic regression over the shipped model's NLI
+probabilities (both directions), similarity and the structured checks, fitted on held-in labelled
+pairs: the held-out slice above (entailment -> agree, neutral, contradiction -> contradict) and the
+hand-labelled news claim pairs of fixtures/pairs.jsonl and fixtures/calibration_pairs.jsonl
+(agree, contradict; partial, compatible and unrelated -> neutral), the news pairs weighted up.
+
+Seeded and resumable: a checkpoint (model, optimiser, scheduler, position in the seeded data order)
+is written every --save-every steps and at the end of each --max-minutes slice, so training can
+run across sessions. Each epoch ends with an evaluation on the held-out slice; the best epoch's
+weights are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+NLI_TRAIN = SHARED / "train" / "nli" / "nli_train.jsonl"
+RTE = SHARED / "eval" / "rte12"
+WORK = ROOT / "bench" / "results" / "nli-training"
+LABELS = ("entailment", "neutral", "contradiction")
+NOT_ENTAILMENT = -1  # two-way label: neutral or contradiction
+HELD_OUT_SHARE = 0.03
+SEED = 13
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def split_training_set(seed: int = SEED) -> tuple[list[dict], list[dict]]:
+    """(train, held_out): 3% of each source held out, chosen with a fixed seed."""
+    by_source: dict[str, list[dict]] = {}
+    for row in read_jsonl(NLI_TRAIN):
+        by_source.setdefault(row["source"], []).append(row)
+    train, held_out = [], []
+    for source in sorted(by_source):
+        rows = by_source[source]
+        random.Random(f"{seed}-{source}").shuffle(rows)
+        cut = max(1, round(len(rows) * HELD_OUT_SHARE))
+        held_out += rows[:cut]
+        train += rows[cut:]
+    return train, held_out
+
+
+def training_examples(seed: int = SEED) -> list[tuple[str, str, int]]:
+    train, _ = split_training_set(seed)
+    examples = [(r["premise"], r["hypothesis"], LABELS.index(r["label"])) for r in train]
+    for row in read_jsonl(RTE / "rte1_dev.jsonl"):
+        label = 0 if row["label"] == "entailment" else NOT_ENTAILMENT
+        examples.append((row["premise"], row["hypothesis"], label))
+    return examples
+
+
+def batches_for_epoch(examples, epoch: int, batch_size: int, tokenizer_lengths, seed: int = SEED):
+    """Seeded batches of similar length (less padding), in a shuffled order."""
+    rng = random.Random(seed * 1000 + epoch)
+    order = list(range(len(examples)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for start in range(0, len(order), chunk):
+        part = sorted(order[start : start + chunk], key=lambda i: tokenizer_lengths[i])
+        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def loss_of(logits, labels):
+    import torch
+
+    log_probs = torch.log_softmax(logits, -1)
+    three_way = labels >= 0
+    losses = torch.empty(len(labels), dtype=log_probs.dtype)
+    if three_way.any():
+        losses[three_way] = -log_probs[three_way].gather(1, labels[three_way].unsqueeze(1)).squeeze(1)
+    if (~three_way).any():
+        losses[~three_way] = -torch.logsumexp(log_probs[~three_way][:, 1:], -1)
+    return losses.mean()
+
+
+def evaluate(model, tokenizer, rows: list[dict], max_length: int, batch_size: int = 64) -> dict:
+    import torch
+
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for start in range(0, len(rows), batch_size):
+            part = rows[start : start + batch_size]
+            batch = tokenizer(
+                [r["premise"] for r in part],
+                [r["hypothesis"] for r in part],
+                padding=True,
+                truncation="only_first",
+                max_length=max_length,
+                return_tensors="pt",
+            )
+            predicted = model(**batch).logits.argmax(-1).tolist()
+            correct += sum(LABELS[p] == r["label"] for p, r in zip(predicted, part, strict=True))
+    model.train()
+    return {"accuracy": correct / len(rows), "pairs": len(rows)}
+
+
+FIXTURE_PAIRS = (ROOT / "fixtures" / "pairs.jsonl", ROOT / "fixtures" / "calibration_pairs.jsonl")
+NLI_VERDICTS = {"entailment": "agree", "neutral": "neutral", "contradiction": "contradict"}
+# partial (hedged, or other but compatible figures), compatible (related, not stated) and unrelated pairs
+# all leave the claim open: neutral
+PAIR_VERDICTS = {"agree": "agree", "partial": "neutral", "compatible": "neutral", "unrelated": "neutral",
+                 "contradict": "contradict"}  # fmt: skip
+NEWS_WEIGHT = 5.0  # a hand-labelled news pair counts as this many held-out NLI pairs
+CONTRADICTION_PRECISION = 0.8  # verify check's bar: the lowest confidence at which contradictions are this precise
+
+
+def labelled_pairs() -> list[dict]:
+    """Held-in pairs for the judge: {premise, hypothesis, verdict, label, origin, weight}."""
+    _, held_out = split_training_set()
+    rows = [{"premise": r["premise"], "hypothesis": r["hypothesis"], "verdict": NLI_VERDICTS[r["label"]],
+             "label": r["label"], "origin": r["source"], "weight": 1.0} for r in held_out]  # fmt: skip
+    for path in FIXTURE_PAIRS:
+        rows += [{"premise": r["evidence"], "hypothesis": r["claim"], "verdict": PAIR_VERDICTS[r["label"]],
+                  "label": r["label"], "origin": path.name, "weight": NEWS_WEIGHT} for r in read_jsonl(path)]  # fmt: skip
+    return rows
+
+
+def pair_features(rows: list[dict], model=None) -> tuple[np.ndarray, list[dict]]:
+    """The judge's feature rows (premise -> hypothesis) for labelled pairs, and each pair's evidence.
+    NLI results are cached by model in bench/results/judge-cache.db (a verify store)."""
+    from verify.compare import text_pairs_evidence
+    from verify.judge import NLICache, both_ways, feature_row
+    from verify.models import load_nli_model
+    from verify.store import open_store
+
+    pairs = text_pairs_evidence([(r["premise"], r["hypothesis"]) for r in rows])
+    store = open_store(ROOT / "bench" / "results" / "judge-cache.db")
+    cache = NLICache(model or load_nli_model(), store)
+    hypothesis_to_premise, premise_to_hypothesis = both_ways(pairs, cache)
+    store.close()
+    features = [
+        feature_row(f, b, e)
+        for f, b, (_, _, e) in zip(premise_to_hypothesis, hypothesis_to_premise, pairs, strict=True)
+    ]
+    return np.array(features), [e for _, _, e in pairs]
+
+
+def fit_decision(x: np.ndarray, verdicts: list[str], weights: np.ndarray) -> dict:
+    """Logistic-regression weights in the form verify.judge.Calibration reads."""
+    from sklearn.linear_model import LogisticRegression
+
+    from verify.judge import VERDICTS
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    # Flags stay 0/1: standardising a rare flag would blow it up, and with it the confidence it buys.
+    flags = np.all(np.isin(x, (0.0, 1.0)), axis=0)
+    mean[flags], scale[flags] = 0.0, 1.0
+    scale[scale == 0] = 1.0
+    y = np.array([VERDICTS.index(v) for v in verdicts])
+    model = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y, sample_weight=weights)
+    return {"coefficients": model.coef_.tolist(), "intercepts": model.intercept_.tolist(),
+            "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
+
+
+def contradiction_bar(probabilities: np.ndarray, verdicts: list[str]) -> tuple[float, dict]:
+    """The lowest confidence from which contradiction verdicts reach CONTRADICTION_PRECISION."""
+    contradict = probabilities[:, 2]
+    called = probabilities.argmax(axis=1) == 2
+    gold = np.array([v == "contradict" for v in verdicts])
+    for bar in np.arange(0.5, 0.96, 0.05):
+        chosen = called & (contradict >= bar)
+        if chosen.sum() and gold[chosen].mean() >= CONTRADICTION_PRECISION:
+            return round(float(bar), 2), {"precision": float(gold[chosen].mean()),
+                                          "recall": float((chosen & gold).sum() / gold.sum())}  # fmt: skip
+    return 0.95, {}
+
+
+def cross_fitted(x: np.ndarray, rows: list[dict], folds: int = 5) -> np.ndarray:
+    """Verdict probabilities for each pair from a decision fitted without its fold (honest figures)."""
+    from verify.judge import Calibration
+
+    out = np.zeros((len(rows), 3))
+    fold_of = np.array([random.Random(f"{SEED}-{r['premise']}").randrange(folds) for r in rows])
+    weights = np.array([r["weight"] for r in rows])
+    for fold in range(folds):
+        train = fold_of != fold
+        fitted = fit_decision(x[train], [r["verdict"] for r, t in zip(rows, train, strict=True) if t], weights[train])
+        calibration = Calibration(*(np.array(fitted[k]) for k in ("coefficients", "intercepts", "mean", "scale")),
+                                  0.5, "", {})  # fmt: skip
+        out[~train] = calibration.probabilities(x[~train])
+    return out
+
+
+def calibrate() -> None:
+    """Fit the judge on the held-in pairs and write verify/data/judge.json."""
+    from verify.judge import CALIBRATION_FILE, FEATURES, VERDICTS
+    from verify.models import nli_model_info
+
+    rows = labelled_pairs()
+    x, _ = pair_features(rows)
+    verdicts = [r["verdict"] for r in rows]
+    fitted = fit_decision(x, verdicts, np.array([r["weight"] for r in rows]))
+    bar, at_bar = contradiction_bar(cross_fitted(x, rows), verdicts)
+    data = {"features": list(FEATURES), "verdicts": list(VERDICTS), **fitted, "contradiction_confidence": bar,
+            "meta": {"version": time.strftime("%Y-%m-%d"), "nli_model": nli_model_info().sha256,
+                     "pairs": len(rows), "news_pairs": sum(r["weight"] > 1 for r in rows),
+                     "contradiction_bar": {"precision_at_least": CONTRADICTION_PRECISION, **at_bar}}}  # fmt: skip
+    CALIBRATION_FILE.write_text(json.dumps(data, indent=1) + "\n")
+    print(f"wrote {CALIBRATION_FILE}: {len(rows)} pairs; contradiction bar {bar} {at_bar}")
+
+
+REFERENCE_PAIRS = (  # the shipped model's outputs on these are stored with it; a test reproduces them
+    ("Army units captured the airport after heavy fighting, state television said.",
+     "The government forces took control of the airport."),
+    ("The quake measured 6.2, according to the seismology institute.", "The earthquake had a magnitude of 7.8."),
+    ("Firefighters were still battling the blaze on Sunday.", "The fire destroyed more than 200 homes."),
+    ("The truce took effect at midnight, both sides said.", "The ceasefire was broken within an hour."),
+)  # fmt: skip
+
+
+def export(state_dict: dict, meta: dict) -> None:
+    """Write verify/data/nli/ (fp16 trained tensors, model.json with reference outputs) and pin
+    their SHA-256 in verify/models.py."""
+    import re
+
+    from safetensors.torch import save_file
+
+    from verify import models
+
+    models.NLI_DIR.mkdir(parents=True, exist_ok=True)
+    save_file(models.shipped_nli_state(state_dict), str(models.NLI_DIR / "weights.safetensors"))
+    description = {"labels": list(LABELS), "training": meta}
+    (models.NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
+    unpinned = models.NLIModel(models.ModelInfo("nli", "export", None, None, "", "", {}), models._build_bundled)
+    premises, hypotheses = zip(*REFERENCE_PAIRS, strict=True)
+    outputs = unpinned.predict(list(premises), list(hypotheses))
+    description["reference"] = [{"premise": p, "hypothesis": h, "probabilities": [round(float(x), 6) for x in row]}
+                                for p, h, row in zip(premises, hypotheses, outputs, strict=True)]  # fmt: skip
+    (models.NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
+    source = Path(models.__file__)
+    text = source.read_text()
+    for name in models.NLI_FILES:
+        digest = models.file_sha256(models.NLI_DIR / name)
+        text = re.sub(rf'("{re.escape(name)}": )"[0-9a-f]*"', rf'\1"{digest}"', text)
+        size = (models.NLI_DIR / name).stat().st_size
+        print(f"{name}: {size / 1e6:.1f} MB, sha256 {digest}")
+    source.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=6e-5)
+    parser.add_argument("--warmup", type=float, default=0.05, help="share of steps with a rising rate")
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--save-every", type=int, default=200, help="steps between checkpoints")
+    parser.add_argument("--eval-every", type=int, default=1000, help="steps between held-out evaluations")
+    parser.add_argument("--max-minutes", type=float, default=0, help="stop (with a checkpoint) after this long")
+    parser.add_argument("--work", type=Path, default=WORK, help="checkpoint folder")
+    parser.add_argument("--export", action="store_true", help="write verify/data/nli/ from the best weights")
+    parser.add_argument("--calibrate", action="store_true", help="fit the judge's decision: verify/data/judge.json")
+    args = parser.parse_args(argv)
+
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+
+    sys.path.insert(0, str(ROOT))
+    from verify.models import embedding_model_info
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(SEED)
+    base = embedding_model_info().path
+    args.work.mkdir(parents=True, exist_ok=True)
+    checkpoint_path = args.work / "checkpoint.pt"
+    best_path = args.work / "best.pt"
+    log_path = args.work / "log.jsonl"
+
+    if args.calibrate:
+        calibrate()
+        return 0
+    if args.export:
+        state = torch.load(best_path, map_location="cpu", weights_only=False)
+        export(state["model"], state["meta"])
+        return 0
+
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={k: i for i, k in enumerate(LABELS)}
+    )
+    model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    examples = training_examples()
+    _, held_out = split_training_set()
+    lengths = [len(p) + len(h) for p, h, _ in examples]
+    steps_per_epoch = math.ceil(len(examples) / args.batch_size)
+    total_steps = steps_per_epoch * args.epochs
+    optimiser = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
+    scheduler = get_linear_schedule_with_warmup(optimiser, int(total_steps * args.warmup), total_steps)
+    step, best = 0, {"accuracy": -1.0}
+    if checkpoint_path.exists():
+        state = torch.load(checkpoint_path, map_location="cpu", weights_only=False)
+        model.load_state_dict(state["model"])
+        optimiser.load_state_dict(state["optimiser"])
+        scheduler.load_state_dict(state["scheduler"])
+        step, best = state["step"], state["best"]
+        print(f"resumed at step {step} of {total_steps}", flush=True)
+
+    def save(path: Path, extra: dict | None = None) -> None:
+        state = {
+            "model": model.state_dict(),
+            "optimiser": optimiser.state_dict(),
+            "scheduler": scheduler.state_dict(),
+            "step": step,
+            "best": best,
+            **(extra or {}),
+        }
+        torch.save(state, path.with_suffix(".tmp"))
+        path.with_suffix(".tmp").replace(path)
+
+    model.train()
+    started = time.monotonic()
+    running, seen = 0.0, 0
+    while step < total_steps:
+        epoch, position = divmod(step, steps_per_epoch)
+        batches = batches_for_epoch(examples, epoch, args.batch_size, lengths)
+        for index in batches[position:]:
+            part = [examples[i] for i in index]
+            batch = tokenizer(
+                [p for p, _, _ in part],
+                [h for _, h, _ in part],
+                padding=True,
+                truncation="only_first",
+                max_length=args.max_length,
+                return_tensors="pt",
+            )
+            labels = torch.tensor([y for _, _, y in part])
+            loss = loss_of(model(**batch).logits, labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            scheduler.step()
+            optimiser.zero_grad()
+            step += 1
+            running, seen = running + loss.item() * len(part), seen + len(part)
+            if step % 50 == 0:
+                elapsed = time.monotonic() - started
+                print(
+                    f"step {step}/{total_steps} epoch {epoch} loss {running / seen:.4f} "
+                    f"{seen / elapsed:.1f} pairs/s lr {scheduler.get_last_lr()[0]:.2e}",
+                    flush=True,
+                )
+            if step % args.save_every == 0:
+                save(checkpoint_path)
+            out_of_time = args.max_minutes and time.monotonic() - started > args.max_minutes * 60
+            end_of_epoch = step % steps_per_epoch == 0 or step == total_steps
+            if end_of_epoch or step % args.eval_every == 0:
+                scores = evaluate(model, tokenizer, held_out, args.max_length)
+                record = {"step": step, "epoch": step / steps_per_epoch, "loss": running / max(seen, 1), **scores}
+                with log_path.open("a") as handle:
+                    handle.write(json.dumps(record) + "\n")
+                print(json.dumps(record), flush=True)
+                if scores["accuracy"] > best["accuracy"]:
+                    best = {**scores, "step": step}
+                    meta = {
+                        "base": "sentence-transformers/all-MiniLM-L6-v2",
+                        "seed": SEED,
+                        "step": step,
+                        "epochs": step / steps_per_epoch,
+                        "lr": args.lr,
+                        "batch_size": args.batch_size,
+                        "max_length": args.max_length,
+                        "held_out_accuracy": scores["accuracy"],
+                        "training_pairs": len(examples),
+                    }
+                    torch.save({"model": model.state_dict(), "meta": meta}, best_path)
+                save(checkpoint_path)
+                if end_of_epoch:
+                    break
+            if out_of_time:
+                save(checkpoint_path)
+                print(f"stopped after {args.max_minutes} minutes at step {step}; run again to resume", flush=True)
+                return 0
+    print(f"done: best held-out accuracy {best['accuracy']:.4f} at step {best.get('step')}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

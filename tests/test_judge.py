@@ -1,0 +1,148 @@
+"""The claim-pair judge: verify's own NLI model, the calibrated decision, `verify judge` and `verify check`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from verify import models
+from verify.compare import judge_texts
+from verify.errors import VerifyError
+from verify.judge import VERDICTS, load_calibration
+
+CONTRADICTION = ("The defence ministry said two Turkish soldiers were killed in the air strike in Idlib.",
+                 "Five Turkish soldiers were killed in the air strike in Idlib.")  # fmt: skip
+AGREEMENT = ("The quake measured 7.8 on the moment magnitude scale, the geological survey said.",
+             "The earthquake had a magnitude of 7.8.")  # fmt: skip
+
+
+def test_the_bundled_model_loads_offline_and_reproduces_its_reference_outputs():
+    meta = json.loads((models.NLI_DIR / "model.json").read_text())
+    model = models.load_nli_model()
+    assert model.info.role == "nli" and model.info.package == "verify"
+    reference = meta["reference"]
+    assert len(reference) >= 3
+    got = model.predict([r["premise"] for r in reference], [r["hypothesis"] for r in reference])
+    expected = np.array([r["probabilities"] for r in reference])
+    assert np.abs(got - expected).max() < 1e-3
+    assert {models.NLI_LABELS[int(row.argmax())] for row in got} == set(models.NLI_LABELS)
+
+
+def test_shipped_weights_stay_small_and_pinned(tmp_path, monkeypatch):
+    assert (models.NLI_DIR / "weights.safetensors").stat().st_size <= 25 * 1024 * 1024
+    copy = tmp_path / "nli"
+    shutil.copytree(models.NLI_DIR, copy)
+    with (copy / "weights.safetensors").open("r+b") as handle:
+        handle.seek(-8, 2)
+        handle.write(b"\x00" * 8)
+    monkeypatch.setattr(models, "NLI_DIR", copy)
+    models.nli_model_info.cache_clear()
+    try:
+        with pytest.raises(VerifyError, match="does not match its pinned SHA-256"):
+            models.nli_model_info()
+    finally:
+        models.nli_model_info.cache_clear()
+
+
+def test_a_clear_contradiction_gets_a_high_confidence():
+    [verdict] = judge_texts([CONTRADICTION])
+    assert verdict["kind"] == "contradiction" and verdict["confidence"] > 0.5
+    assert "gives two" in verdict["reason"] and "gives Five" in verdict["reason"]  # the clash is named
+
+
+def test_a_clear_agreement_is_one():
+    [verdict] = judge_texts([AGREEMENT])
+    assert verdict["kind"] == "agreement" and verdict["confidence"] > 0.5
+    assert abs(sum(verdict["scores"].values()) - 1) < 1e-4
+
+
+def test_a_hypothesis_of_several_claims_is_contradicted_by_any_and_agreed_only_by_all():
+    premise = "The quake measured 7.8, the geological survey said. Rescuers pulled 40 people from the rubble."
+    (mixed,) = judge_texts([(premise, "The earthquake had a magnitude of 7.8. The earthquake had a magnitude of 5.1.")])
+    assert mixed["kind"] == "contradiction"
+    assert [c["kind"] for c in mixed["claims"]] == ["agreement", "contradiction"]
+
+
+def test_calibration_matches_the_features_and_sets_the_check_bar():
+    calibration = load_calibration()
+    assert calibration.coefficients.shape[0] == len(VERDICTS)
+    assert 0.5 <= calibration.contradiction_confidence < 1
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_judge_a_single_pair_prints_a_table(run):
+    result = run("judge", "--premise", AGREEMENT[0], "--hypothesis", AGREEMENT[1])
+    assert result.exit_code == 0, result.output
+    assert "agreement" in result.stdout and "NLI e / n / c" in result.stdout
+
+
+def test_judge_a_file_as_json_lines_in_input_order(run, tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n".join(json.dumps({"id": f"p{n}", "premise": p, "hypothesis": h})
+                               for n, (p, h) in enumerate([CONTRADICTION, AGREEMENT])) + "\n")  # fmt: skip
+    result = run("judge", pairs, "--json")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["p0", "p1"]
+    assert [line["kind"] for line in lines] == ["contradiction", "agreement"]
+    for line in lines:
+        assert {"id", "kind", "confidence", "scores", "reason"} <= line.keys()
+        assert set(line["scores"]) == {"entailment", "neutral", "contradiction"} and 0 <= line["confidence"] <= 1
+    from_stdin = run("judge", "-", "--json", input=pairs.read_text())
+    assert from_stdin.stdout == result.stdout
+
+
+def test_judge_names_a_bad_line_and_refuses_empty_input(run, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"premise": "a b c d", "hypothesis": "e f g h"}) + "\n{not json\n")
+    result = run("judge", bad, "--json")
+    assert result.exit_code == 1 and "line 2" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    missing = tmp_path / "missing.jsonl"
+    missing.write_text(json.dumps({"premise": "The town fell."}) + "\n")
+    result = run("judge", missing)
+    assert result.exit_code == 1 and "line 1: 'hypothesis' must be a non-empty string" in result.stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    result = run("judge", empty)
+    assert result.exit_code == 1 and "empty.jsonl: empty file" in result.stderr
+    result = run("judge", "-", input="\n\n")
+    assert result.exit_code == 1 and "stdin holds no pairs" in result.stderr
+    usage = run("judge", empty, "--premise", "x")
+    assert usage.exit_code == 2
+
+
+# -- verify check rests on the judge -----------------------------------------------------------
+
+WIRE = """Syrian rebels recaptured the strategic town of Saraqeb in Idlib province on Thursday, a war monitor said.
+The opposition began their operation on Wednesday evening, according to the Syrian Observatory for Human Rights.
+The rebel group released pictures on Thursday showing its fighters inside Saraqeb.
+"""
+
+
+def test_two_moments_of_one_story_do_not_block_a_draft(run, tmp_path):
+    db = tmp_path / "wire.db"
+    source = tmp_path / "wire.txt"
+    source.write_text(WIRE)
+    assert run("--db", db, "ingest", source, "--outlet", "afp", "--published", "2020-02-27").exit_code == 0
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Rebels recaptured the town of Saraqeb in Idlib province on Thursday.\n")
+    result = run("--db", db, "check", draft, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["summary"]["contradicted"] == 0 and data["summary"]["supported"] + data["summary"]["single-source"] == 1
+    assert data["min_confidence"] == load_calibration().contradiction_confidence
+    clash = "The army repelled the rebel attack on Saraqeb on Thursday and still holds the town.\n"
+    contradicting = run("--db", db, "check", "-", "--format", "json", input=clash)
+    assert contradicting.exit_code == 1, contradicting.output
+    [result] = json.loads(contradicting.stdout)["results"]
+    assert result["status"] == "contradicted" and result["contradicted_by"] == ["afp"]
+    confidence = max(e["confidence"] for e in result["evidence"] if e["kind"] == "contradiction")
+    assert 0.5 <= confidence < 1
+    # --min-confidence above the finding's confidence: listed, not counted
+    assert run("--db", db, "check", "-", "--min-confidence", confidence + 0.001, input=clash).exit_code == 0

@@ -1,0 +1,235 @@
+"""The claim-pair judge: one calibrated verdict per pair of claims.
+
+verify's own NLI model (:func:`verify.models.load_nli_model`) reads each pair in both directions.
+The structured checks (numbers, dates, control verbs, polarity, places, actors, hedging) say what
+clashes, and similarity says how close the two claims are. One multinomial logistic regression,
+calibrated on held-in labelled pairs (``bench/train_nli.py --calibrate`` writes
+``verify/data/judge.json``), turns all of it into three probabilities: the premise *states* the
+hypothesis (agree), is *compatible* without stating it (neutral), or *contradicts* it. The kind
+of finding follows from them, and its confidence is the probability of the class it rests on.
+
+NLI outputs are cached in the store's ``nli`` table by model and by the pair's text (content
+addressed), so a warm run reads only new pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .models import NLI_LABELS, ModelInfo, NLIModel
+
+CALIBRATION_FILE = Path(__file__).parent / "data" / "judge.json"
+VERDICTS = ("agree", "neutral", "contradict")
+CLASH_CHECKS = ("numbers", "dates", "control", "polarity", "places", "actors")
+FEATURES = (
+    ("entailment", "neutral", "contradiction")  # NLI, premise -> hypothesis (log-odds)
+    + ("entailment_back", "neutral_back", "contradiction_back")  # hypothesis -> premise
+    + ("entailment_both", "contradiction_both")  # the weaker of the two directions
+    + ("similarity", "tfidf")
+    + CLASH_CHECKS
+    + ("one_sided_hedge", "differing_figures", "dates_of_one_outcome")
+)
+LOGIT_LIMIT = 8.0
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return max(-LOGIT_LIMIT, min(LOGIT_LIMIT, math.log(p / (1 - p))))
+
+
+def feature_row(forward: np.ndarray, backward: np.ndarray, evidence: dict) -> list[float]:
+    """The judge's inputs for one direction of a pair: NLI both ways, similarity and what clashes."""
+    clashes = evidence.get("clashes", {})
+    hedges = evidence.get("hedges", {})
+    return [
+        *(_logit(float(p)) for p in forward),
+        *(_logit(float(p)) for p in backward),
+        _logit(float(min(forward[0], backward[0]))),
+        _logit(float(min(forward[2], backward[2]))),
+        evidence["similarity"],
+        evidence["tfidf"],
+        *(float(bool(clashes.get(check))) for check in CLASH_CHECKS),
+        float(bool(hedges.get("left")) != bool(hedges.get("right"))),
+        float(bool(evidence.get("differing_figures"))),
+        float(bool(clashes.get("dates")) and bool(evidence.get("same_outcome"))),  # the same capture, two dates
+    ]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The fitted decision: logistic-regression weights over :data:`FEATURES`, per verdict."""
+
+    coefficients: np.ndarray  # (verdicts, features)
+    intercepts: np.ndarray
+    mean: np.ndarray  # feature standardisation
+    scale: np.ndarray
+    contradiction_confidence: float  # verify check's default bar for "contradicted"
+    sha256: str
+    meta: dict
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
+        raw = path.read_bytes()
+        data = json.loads(raw)
+        if tuple(data["features"]) != FEATURES or tuple(data["verdicts"]) != VERDICTS:
+            raise ValueError(f"{path} was fitted for other features: run bench/train_nli.py --calibrate")
+        return cls(np.array(data["coefficients"]), np.array(data["intercepts"]), np.array(data["mean"]),
+                   np.array(data["scale"]), data["contradiction_confidence"], hashlib.sha256(raw).hexdigest(),
+                   data.get("meta", {}))  # fmt: skip
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """(pairs, verdicts) probabilities for rows of :func:`feature_row`."""
+        if len(rows) == 0:
+            return np.zeros((0, len(VERDICTS)))
+        z = ((np.asarray(rows, dtype=float) - self.mean) / self.scale) @ self.coefficients.T + self.intercepts
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+@cache
+def load_calibration() -> Calibration:
+    return Calibration.load()
+
+
+def decide(probabilities: np.ndarray, evidence: dict, similarity: float, partial_similarity: float):
+    """(kind, confidence) from a pair's verdict probabilities, or None when the pair is unrelated.
+
+    The most probable verdict decides: contradicts -> contradiction; states -> agreement, or partial
+    when one side hedges or gives other figures; compatible -> partial when the claims are as
+    similar as a partial agreement. The confidence is the probability that the kind is right:
+    of "contradicts", of "states", and for a partial agreement of "does not contradict"."""
+    agree, neutral, contradict = (float(p) for p in probabilities)
+    if contradict >= max(agree, neutral):
+        return "contradiction", contradict
+    hedges = evidence.get("hedges", {})
+    qualified = bool(hedges.get("left")) != bool(hedges.get("right")) or bool(evidence.get("differing_figures"))
+    if agree >= neutral and not qualified:
+        return "agreement", agree
+    if agree >= neutral or similarity >= partial_similarity:
+        return "partial", agree + neutral
+    return None
+
+
+class NLICache:
+    """NLI probabilities per (premise, hypothesis), computed once per model and cached in the store."""
+
+    def __init__(self, model: NLIModel, store=None):
+        self.model = model
+        self.store = store
+        self.computed = 0
+
+    @staticmethod
+    def key(premise: str, hypothesis: str) -> str:
+        return hashlib.sha256(f"{premise}\0{hypothesis}".encode()).hexdigest()[:32]
+
+    def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """(pairs, :data:`NLI_LABELS`) probabilities; each distinct pair is read once."""
+        out = np.zeros((len(pairs), len(NLI_LABELS)), dtype=np.float32)
+        keys = [self.key(p, h) for p, h in pairs]
+        known = self._cached(sorted(set(keys)))
+        todo = {}
+        for n, key in enumerate(keys):
+            if key in known:
+                out[n] = known[key]
+            else:
+                todo.setdefault(key, []).append(n)
+        if todo:
+            first = [rows[0] for rows in todo.values()]
+            computed = self.model.predict([pairs[n][0] for n in first], [pairs[n][1] for n in first])
+            for rows, values in zip(todo.values(), computed, strict=True):
+                out[rows] = values
+            self.computed += len(first)
+            self._save(list(todo), computed)
+        return out
+
+    def _cached(self, keys: list[str]) -> dict[str, np.ndarray]:
+        if self.store is None:
+            return {}
+        out = {}
+        for start in range(0, len(keys), 900):
+            chunk = keys[start : start + 900]
+            rows = self.store.conn.execute(
+                f"SELECT pair, probabilities FROM nli WHERE model_hash = ? AND pair IN ({','.join('?' * len(chunk))})",
+                [self.model.info.sha256, *chunk],
+            )
+            out.update({pair: np.frombuffer(p, dtype=np.float32) for pair, p in rows})
+        return out
+
+    def _save(self, keys: list[str], probabilities: np.ndarray) -> None:
+        if self.store is None:
+            return
+        model = self.model.info.sha256
+        with self.store.transaction():
+            self.store.conn.executemany(
+                "INSERT OR IGNORE INTO nli (model_hash, pair, probabilities) VALUES (?, ?, ?)",
+                [
+                    (model, key, np.asarray(p, dtype=np.float32).tobytes())
+                    for key, p in zip(keys, probabilities, strict=True)
+                ],
+            )
+
+
+def nli_evidence(forward: np.ndarray, backward: np.ndarray) -> dict:
+    """The NLI reading as stored in a finding's evidence."""
+    return {
+        "left_to_right": dict(zip(NLI_LABELS, np.round(forward.astype(float), 4).tolist(), strict=True)),
+        "right_to_left": dict(zip(NLI_LABELS, np.round(backward.astype(float), 4).tolist(), strict=True)),
+    }
+
+
+DIRECTIONS = ("both", "left_to_right", "right_to_left")
+
+
+def both_ways(pairs: list[tuple[dict, dict, dict]], cache: NLICache) -> tuple[np.ndarray, np.ndarray]:
+    """NLI probabilities of each (left, right, _) pair read left to right, and right to left."""
+    texts = [(a["assertion"], b["assertion"]) for a, b, _ in pairs]
+    scores = cache.probabilities(texts + [(b, a) for a, b in texts])
+    return scores[: len(pairs)], scores[len(pairs) :]
+
+
+def judge_verdicts(pairs: list[tuple[dict, dict, dict]], cache: NLICache, partial_similarity: float,
+                   premise: str = "both") -> list[dict | None]:  # fmt: skip
+    """Settle each (left claim, right claim, evidence) pair: NLI in both directions, then the
+    calibrated decision. ``premise`` says which claim is the evidence: "both" for two sources'
+    claims (both orderings' probabilities are averaged), "right_to_left" when the right claim is
+    stored evidence judged against a draft's left claim. Returns {kind, confidence, evidence}
+    per pair, or None for an unrelated pair."""
+    if premise not in DIRECTIONS:
+        raise ValueError(f"premise must be one of {DIRECTIONS}")
+    forward, backward = both_ways(pairs, cache)
+    calibration = load_calibration()
+
+    def probabilities(reverse: bool) -> np.ndarray:
+        rows = [feature_row(b, f, e) if reverse else feature_row(f, b, e)
+                for f, b, (_, _, e) in zip(forward, backward, pairs, strict=True)]  # fmt: skip
+        return calibration.probabilities(np.array(rows))
+
+    if premise == "both":
+        verdict_probabilities = (probabilities(False) + probabilities(True)) / 2
+    else:
+        verdict_probabilities = probabilities(premise == "right_to_left")
+    out = []
+    for (_, _, evidence), f, b, p in zip(pairs, forward, backward, verdict_probabilities, strict=True):
+        evidence["nli"] = nli_evidence(f, b)
+        evidence["judge"] = dict(zip(VERDICTS, np.round(p, 4).tolist(), strict=True))
+        decided = decide(p, evidence, evidence["similarity"], partial_similarity)
+        out.append(None if decided is None else
+                   {"kind": decided[0], "confidence": round(decided[1], 3), "evidence": evidence})  # fmt: skip
+    return out
+
+
+@cache
+def judge_model_info() -> ModelInfo:
+    """The calibrated decision, as a run records it (role "judge")."""
+    calibration = load_calibration()
+    return ModelInfo("judge", "verify claim-pair judge (logistic regression over NLI and checks)", "verify",
+                     calibration.meta.get("version"), str(CALIBRATION_FILE), calibration.sha256,
+                     {CALIBRATION_FILE.name: calibration.sha256})  # fmt: skip
