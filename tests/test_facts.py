@@ -50,4 +50,6 @@ def test_an_aim_is_not_an_outcome():
     """'an operation to retake' says what a side set out to do, not what happened."""
     assert facts.control_claims("The opposition began their operation to retake Saraqeb on Wednesday evening.") == []
     assert [(d, a) for d, a, _ in facts.control_claims("Rebels managed to capture the town.")] == [("gain", "rebels")]
-    assert [(d, a) for d, a, _ in facts.control_claims("Rebels recaptured the town on Thursday.")] == [("gain", "rebels")]
+    assert [(d, a) for d, a, _ in facts.control_claims("Rebels recaptured the town on Thursday.")] == [
+        ("gain", "rebels")
+    ]

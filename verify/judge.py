@@ -99,21 +99,26 @@ def load_calibration() -> Calibration:
     return Calibration.load()
 
 
+CONTRADICTION_FLOOR = 0.5  # a contradiction finding needs "contradicts" to be more likely than not
+
+
 def decide(probabilities: np.ndarray, evidence: dict, similarity: float, partial_similarity: float):
     """(kind, confidence) from a pair's verdict probabilities, or None when the pair is unrelated.
 
-    The most probable verdict decides: contradicts -> contradiction; states -> agreement, or partial
-    when one side hedges or gives other figures; compatible -> partial when the claims are as
-    similar as a partial agreement. The confidence is the probability that the kind is right:
-    of "contradicts", of "states", and for a partial agreement of "does not contradict"."""
+    The most probable verdict decides: contradicts -> contradiction, when more likely than not;
+    states -> agreement, or partial when one side hedges or gives other figures; otherwise partial
+    when "states" beats "compatible", or when the claims are as similar as a partial agreement and
+    "states" beats "contradicts" (or one side qualifies the other). The
+    confidence is the probability that the kind is right: of "contradicts", of "states", and for
+    a partial agreement of "does not contradict"."""
     agree, neutral, contradict = (float(p) for p in probabilities)
-    if contradict >= max(agree, neutral):
+    if contradict >= max(agree, neutral) and contradict >= CONTRADICTION_FLOOR:
         return "contradiction", contradict
     hedges = evidence.get("hedges", {})
     qualified = bool(hedges.get("left")) != bool(hedges.get("right")) or bool(evidence.get("differing_figures"))
-    if agree >= neutral and not qualified:
+    if agree >= max(neutral, contradict) and not qualified:
         return "agreement", agree
-    if agree >= neutral or similarity >= partial_similarity:
+    if agree >= neutral or (similarity >= partial_similarity and (agree >= contradict or qualified)):
         return "partial", agree + neutral
     return None
 
