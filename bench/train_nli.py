@@ -328,17 +328,33 @@ def main(argv: list[str] | None = None) -> int:
         step, best = state["step"], state["best"]
         print(f"resumed at step {step} of {total_steps}", flush=True)
 
-    def save(path: Path, extra: dict | None = None) -> None:
+    def save(path: Path, best: dict) -> None:
         state = {
             "model": model.state_dict(),
             "optimiser": optimiser.state_dict(),
             "scheduler": scheduler.state_dict(),
             "step": step,
             "best": best,
-            **(extra or {}),
         }
         torch.save(state, path.with_suffix(".tmp"))
         path.with_suffix(".tmp").replace(path)
+
+    def checkpoint_evaluation(best: dict) -> dict:
+        """Score the held-out slice, keep the weights if they are the best so far, save a checkpoint."""
+        scores = evaluate(model, tokenizer, held_out, args.max_length)
+        record = {"step": step, "epoch": step / steps_per_epoch, "loss": running / max(seen, 1), **scores}
+        with log_path.open("a") as handle:
+            handle.write(json.dumps(record) + "\n")
+        print(json.dumps(record), flush=True)
+        if scores["accuracy"] > best["accuracy"]:
+            best = {**scores, "step": step}
+            meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "seed": SEED, "step": step,
+                    "epochs": step / steps_per_epoch, "lr": args.lr, "batch_size": args.batch_size,
+                    "max_length": args.max_length, "held_out_accuracy": scores["accuracy"],
+                    "training_pairs": len(examples)}  # fmt: skip
+            torch.save({"model": model.state_dict(), "meta": meta}, best_path)
+        save(checkpoint_path, best)
+        return best
 
     model.train()
     started = time.monotonic()
@@ -373,34 +389,14 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
             if step % args.save_every == 0:
-                save(checkpoint_path)
+                save(checkpoint_path, best)
             out_of_time = args.max_minutes and time.monotonic() - started > args.max_minutes * 60
             end_of_epoch = step % steps_per_epoch == 0 or step == total_steps
-            if end_of_epoch or step % args.eval_every == 0:
-                scores = evaluate(model, tokenizer, held_out, args.max_length)
-                record = {"step": step, "epoch": step / steps_per_epoch, "loss": running / max(seen, 1), **scores}
-                with log_path.open("a") as handle:
-                    handle.write(json.dumps(record) + "\n")
-                print(json.dumps(record), flush=True)
-                if scores["accuracy"] > best["accuracy"]:
-                    best = {**scores, "step": step}
-                    meta = {
-                        "base": "sentence-transformers/all-MiniLM-L6-v2",
-                        "seed": SEED,
-                        "step": step,
-                        "epochs": step / steps_per_epoch,
-                        "lr": args.lr,
-                        "batch_size": args.batch_size,
-                        "max_length": args.max_length,
-                        "held_out_accuracy": scores["accuracy"],
-                        "training_pairs": len(examples),
-                    }
-                    torch.save({"model": model.state_dict(), "meta": meta}, best_path)
-                save(checkpoint_path)
+            if end_of_epoch or step % args.eval_every == 0 or out_of_time:
+                best = checkpoint_evaluation(best)
                 if end_of_epoch:
                     break
             if out_of_time:
-                save(checkpoint_path)
                 print(f"stopped after {args.max_minutes} minutes at step {step}; run again to resume", flush=True)
                 return 0
     print(f"done: best held-out accuracy {best['accuracy']:.4f} at step {best.get('step')}", flush=True)
