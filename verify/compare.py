@@ -29,7 +29,7 @@ from .checks import (
 from .claims import extract_claims, prepare, sentence_claim
 from .engines import make_engine
 from .errors import VerifyError
-from .judge import NLICache, judge_model_info, judge_verdicts
+from .judge import NLICache, judge_model_info, judge_verdicts, one_sided_hedge
 from .match import Candidate, candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
 from .models import Embedder, ModelInfo, NLIModel, load_embedder, load_nli_model
 from .sources import SourceIndex, bundled_index
@@ -139,9 +139,11 @@ def checks_kind(evidence: dict, thresholds: Thresholds) -> str | None:
         return "contradiction"
     if evidence["similarity"] < thresholds.partial:
         return None
-    hedges = evidence["hedges"]
-    one_sided_hedge = bool(hedges["left"]) != bool(hedges["right"])
-    if evidence["similarity"] >= thresholds.agreement and not one_sided_hedge and not evidence["differing_figures"]:
+    if (
+        evidence["similarity"] >= thresholds.agreement
+        and not one_sided_hedge(evidence)
+        and not evidence["differing_figures"]
+    ):
         return "agreement"
     return "partial"
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import VerifyError
 from .models import NLI_LABELS, ModelInfo, NLIModel
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "judge.json"
@@ -44,10 +45,15 @@ def _logit(p: float) -> float:
     return max(-LOGIT_LIMIT, min(LOGIT_LIMIT, math.log(p / (1 - p))))
 
 
+def one_sided_hedge(evidence: dict) -> bool:
+    """One claim hedges ("reportedly", "is said to") and the other does not."""
+    hedges = evidence.get("hedges", {})
+    return bool(hedges.get("left")) != bool(hedges.get("right"))
+
+
 def feature_row(forward: np.ndarray, backward: np.ndarray, evidence: dict) -> list[float]:
     """The judge's inputs for one direction of a pair: NLI both ways, similarity and what clashes."""
     clashes = evidence.get("clashes", {})
-    hedges = evidence.get("hedges", {})
     return [
         *(_logit(float(p)) for p in forward),
         *(_logit(float(p)) for p in backward),
@@ -56,7 +62,7 @@ def feature_row(forward: np.ndarray, backward: np.ndarray, evidence: dict) -> li
         evidence["similarity"],
         evidence["tfidf"],
         *(float(bool(clashes.get(check))) for check in CLASH_CHECKS),
-        float(bool(hedges.get("left")) != bool(hedges.get("right"))),
+        float(one_sided_hedge(evidence)),
         float(bool(evidence.get("differing_figures"))),
         float(bool(clashes.get("dates")) and bool(evidence.get("same_outcome"))),  # the same capture, two dates
     ]
@@ -79,7 +85,7 @@ class Calibration:
         raw = path.read_bytes()
         data = json.loads(raw)
         if tuple(data["features"]) != FEATURES or tuple(data["verdicts"]) != VERDICTS:
-            raise ValueError(f"{path} was fitted for other features: run bench/train_nli.py --calibrate")
+            raise VerifyError(f"{path} was fitted for other features: run bench/train_nli.py --calibrate")
         return cls(np.array(data["coefficients"]), np.array(data["intercepts"]), np.array(data["mean"]),
                    np.array(data["scale"]), data["contradiction_confidence"], hashlib.sha256(raw).hexdigest(),
                    data.get("meta", {}))  # fmt: skip
@@ -102,7 +108,7 @@ def load_calibration() -> Calibration:
 CONTRADICTION_FLOOR = 0.5  # a contradiction finding needs "contradicts" to be more likely than not
 
 
-def decide(probabilities: np.ndarray, evidence: dict, similarity: float, partial_similarity: float):
+def decide(probabilities: np.ndarray, evidence: dict, partial_similarity: float):
     """(kind, confidence) from a pair's verdict probabilities, or None when the pair is unrelated.
 
     The most probable verdict decides: contradicts -> contradiction, when more likely than not;
@@ -114,11 +120,10 @@ def decide(probabilities: np.ndarray, evidence: dict, similarity: float, partial
     agree, neutral, contradict = (float(p) for p in probabilities)
     if contradict >= max(agree, neutral) and contradict >= CONTRADICTION_FLOOR:
         return "contradiction", contradict
-    hedges = evidence.get("hedges", {})
-    qualified = bool(hedges.get("left")) != bool(hedges.get("right")) or bool(evidence.get("differing_figures"))
+    qualified = one_sided_hedge(evidence) or bool(evidence.get("differing_figures"))
     if agree >= max(neutral, contradict) and not qualified:
         return "agreement", agree
-    if agree >= neutral or (similarity >= partial_similarity and (agree >= contradict or qualified)):
+    if agree >= neutral or (evidence["similarity"] >= partial_similarity and (agree >= contradict or qualified)):
         return "partial", agree + neutral
     return None
 
@@ -225,7 +230,7 @@ def judge_verdicts(pairs: list[tuple[dict, dict, dict]], cache: NLICache, partia
     for (_, _, evidence), f, b, p in zip(pairs, forward, backward, verdict_probabilities, strict=True):
         evidence["nli"] = nli_evidence(f, b)
         evidence["judge"] = dict(zip(VERDICTS, np.round(p, 4).tolist(), strict=True))
-        decided = decide(p, evidence, evidence["similarity"], partial_similarity)
+        decided = decide(p, evidence, partial_similarity)
         out.append(None if decided is None else
                    {"kind": decided[0], "confidence": round(decided[1], 3), "evidence": evidence})  # fmt: skip
     return out
