@@ -79,9 +79,13 @@ def start_run(store, command: str, documents: list[dict], thresholds: dict, stor
     return run
 
 
-def finish_run(store, run: dict, findings: list[dict], models: list[dict], n_claims: int) -> dict:
-    """Store the run's findings, mark it complete and chain it, all in one transaction."""
-    run = dict(run, status="complete", finished_at=now(), models=models, n_claims=n_claims, n_findings=len(findings))
+def completed_run(run: dict, findings: list[dict], models: list[dict], n_claims: int) -> dict:
+    """The run as it will be recorded once its output is delivered (see :func:`record_run`)."""
+    return dict(run, status="complete", finished_at=now(), models=models, n_claims=n_claims, n_findings=len(findings))
+
+
+def record_run(store, run: dict, findings: list[dict]) -> dict:
+    """Store a completed run's findings, mark it complete and chain it, all in one transaction."""
     rows = [encode_row(_finding_row(run["id"], n, f)) for n, f in enumerate(findings)]
     stored = encode_row(run)
     with store.transaction():

@@ -7,14 +7,12 @@ pair judgement :mod:`verify.compare` uses; the check is recorded as a run in the
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from html import escape
 
 import numpy as np
 
-from .audit import aborting, finish_run, start_run
+from .audit import aborting, completed_run, record_run, start_run
 from .checks import tfidf_cosine
 from .claims import extract_claims, prepare
 from .compare import Thresholds, judge_pair, pair_finding
@@ -23,6 +21,7 @@ from .html import CSP, STYLE
 from .judge import NLICache, judge_model_info, judge_verdicts, load_calibration
 from .match import claim_vectors
 from .models import load_embedder, load_nli_model
+from .output import csv_text, markdown_text
 from .report import select_documents
 from .sources import SourceIndex
 from .stance import features, load_stance_model, stance_model_info
@@ -32,10 +31,11 @@ SCHEMA = "verify.check/1"
 
 
 def check_draft(store, text: str, story: str | None = None, thresholds: Thresholds | None = None, embedder=None,
-                argv=None, name: str = "draft", min_confidence: float | None = None) -> dict:  # fmt: skip
+                argv=None, name: str = "draft", min_confidence: float | None = None, deliver=None) -> dict:  # fmt: skip
     """Check every claim of ``text`` against the stored documents (of ``story``). A claim is
     contradicted when a contradiction reaches ``min_confidence`` (default: the judge's calibrated
-    bar, :attr:`verify.judge.Calibration.contradiction_confidence`)."""
+    bar, :attr:`verify.judge.Calibration.contradiction_confidence`). ``deliver(result)``, when
+    given, writes the result out before the run is recorded complete."""
     if not text.strip():
         raise VerifyError(f"{name} is empty: nothing to check")
     thresholds = thresholds or Thresholds()
@@ -56,19 +56,23 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
                     argv=argv)  # fmt: skip
     with aborting(store, run):
         results, findings = _judge(store, draft_claims, stored, thresholds, embedder, min_confidence)
-    models = [m.as_dict() for m in (embedder.info, load_nli_model().info, judge_model_info(), stance_model_info())]
-    run = finish_run(store, run, findings, models, len(stored) + len(draft_claims))
-    counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
-    return {
-        "schema": SCHEMA,
-        "run": {k: run[k] for k in ("id", "command", "status", "started_at", "finished_at", "tool_version",
-                                    "thresholds", "models")}
-        | {"inputs": [{"id": i["id"], "sha256": i["sha256"]} for i in run["inputs"]], "story": story},
-        "draft": {"name": name, "sha256": sha, "claims": len(draft_claims)},
-        "results": results,
-        "summary": counts,
-        "min_confidence": min_confidence,
-    }  # fmt: skip
+        models = [m.as_dict() for m in (embedder.info, load_nli_model().info, judge_model_info(), stance_model_info())]
+        run = completed_run(run, findings, models, len(stored) + len(draft_claims))
+        counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
+        result = {
+            "schema": SCHEMA,
+            "run": {k: run[k] for k in ("id", "command", "status", "started_at", "finished_at", "tool_version",
+                                        "thresholds", "models")}
+            | {"inputs": [{"id": i["id"], "sha256": i["sha256"]} for i in run["inputs"]], "story": story},
+            "draft": {"name": name, "sha256": sha, "claims": len(draft_claims)},
+            "results": results,
+            "summary": counts,
+            "min_confidence": min_confidence,
+        }  # fmt: skip
+        if deliver:
+            deliver(result)
+        record_run(store, run, findings)
+    return result
 
 
 def judge_claims(
@@ -163,22 +167,22 @@ def _line(result: dict) -> str:
 
 
 def check_markdown(result: dict) -> str:
-    lines = [f"# verify check: {result['draft']['name']}", "", f"Run `{result['run']['id']}` · {_line(result)}", ""]
+    lines = [f"# verify check: {markdown_text(result['draft']['name'])}", "",
+             f"Run `{result['run']['id']}` · {_line(result)}", ""]  # fmt: skip
     for r in result["results"]:
-        lines.append(f"- **{STATUS_WORDS[r['status']]}**: {r['claim']['text']}")
+        lines.append(f"- **{STATUS_WORDS[r['status']]}**: {markdown_text(r['claim']['text'])}")
         for e in r["evidence"]:
-            lines.append(f"  - {e['kind']} ({e['confidence']:.2f}) — {e['reason']}")
+            lines.append(f"  - {e['kind']} ({e['confidence']:.2f}) — {markdown_text(e['reason'])}")
     return "\n".join(lines) + "\n"
 
 
+CHECK_CSV_COLUMNS = ("claim_id", "status", "text", "supported_by", "contradicted_by", "run_id")
+
+
 def check_csv(result: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["claim_id", "status", "text", "supported_by", "contradicted_by", "run_id"])
-    for r in result["results"]:
-        writer.writerow([r["claim"]["id"], r["status"], r["claim"]["text"], ";".join(r["supported_by"]),
-                         ";".join(r["contradicted_by"]), result["run"]["id"]])  # fmt: skip
-    return out.getvalue()
+    return csv_text(CHECK_CSV_COLUMNS, ([r["claim"]["id"], r["status"], r["claim"]["text"], ";".join(r["supported_by"]),
+                                         ";".join(r["contradicted_by"]), result["run"]["id"]]
+                                        for r in result["results"]))  # fmt: skip
 
 
 def check_html(result: dict) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__, audit, terminal
 from .check import check_csv, check_draft, check_html, check_markdown, exit_code
@@ -21,9 +22,11 @@ from .errors import VerifyError
 from .html import to_html
 from .ingest import ingest as ingest_paths
 from .ingest import json_object, read_text
+from .output import check_output_path, one_line, printable, write_file
 from .report import KIND_ORDER, filter_findings, run_report, to_csv, to_json, to_markdown
 from .sources import KINDS, add_source
 from .store import default_path, open_store
+from .terminal import TextConsole
 
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
 
@@ -42,10 +45,10 @@ class VerifyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except VerifyError as exc:
-            click.echo(f"verify: error: {exc}", err=True)
+            click.echo(f"verify: error: {one_line(str(exc))}", err=True)
             ctx.exit(getattr(exc, "exit_code", 1))
         except sqlite3.Error as exc:
-            click.echo(f"verify: database error: {exc}", err=True)
+            click.echo(f"verify: database error: {one_line(str(exc))}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("verify: interrupted", err=True)
@@ -66,7 +69,7 @@ class State:
         return self._store
 
     def console(self, stderr: bool = False) -> Console:
-        return Console(stderr=stderr, no_color=self.no_color or None, highlight=False)
+        return TextConsole(stderr=stderr, no_color=self.no_color or None)
 
     def close(self) -> None:
         if self._store is not None:
@@ -381,13 +384,13 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
         print_json(comparison_json(result))
         return
     console = state.console()
-    styles = {"contradiction": "bold red", "omission": "bold yellow", "partial": "cyan", "agreement": "green"}
-    console.print(f"[bold]{len(result.findings)} finding(s)[/] over {result.stats['claims']} claims "
-                  f"({result.stats['candidates']} pairs compared)")  # fmt: skip
-    for f in result.findings:
+    console.print(Text.assemble((f"{len(result.findings)} finding(s)", "bold"),
+                                f" over {result.stats['claims']} claims ({result.stats['candidates']} pairs compared)"))  # fmt: skip
+    for f in printable(result.findings):
         who = ", ".join(f["sources"]) + (f"; omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
-        console.print(f"[{styles[f['kind']]}]{f['kind'].upper()}[/] {f['confidence']:.2f}  {who}  [dim]{f['id']}[/]")
-        console.print(f"  {f['reason']}", highlight=False, markup=False)
+        console.print(Text.assemble((f["kind"].upper(), terminal.KIND_STYLES[f["kind"]]),
+                                    f" {f['confidence']:.2f}  {who}  ", (f["id"], "dim")))  # fmt: skip
+        console.print(f"  {f['reason']}")
 
 
 def comparison_json(result) -> dict:
@@ -406,32 +409,34 @@ def comparison_json(result) -> dict:
 FORMATS = ("terminal", "json", "markdown", "csv", "html")
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Write to ``path`` (atomically: a temporary file renamed into place) or to stdout."""
-    if not path:
+def output_path(state: State, output: str | None, force: bool) -> Path | None:
+    """Where -o writes, checked before any work is done (see :func:`verify.output.check_output_path`);
+    None for stdout (no -o, or -o -)."""
+    if not output or output == "-":
+        return None
+    return check_output_path(output, protect=[state.db_path], force=force)
+
+
+def write_output(text: str, target: Path | None) -> None:
+    """Write to ``target`` (atomically, never through a planted link) or to stdout."""
+    if target is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise VerifyError(f"cannot write {path}: folder {target.parent} does not exist")
-    temporary = target.with_name(f".{target.name}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise VerifyError(f"cannot write {path}: {exc.strerror}") from exc
-    click.echo(f"wrote {path}", err=True)
+    write_file(text, target)
+    click.echo(f"wrote {one_line(str(target))}", err=True)
 
 
-def render_terminal(state: State, render, data, output: str | None) -> str | None:
+def render_terminal(state: State, render, data, output: Path | None) -> str | None:
     """Render with rich to the terminal, or to plain text when writing a file."""
     if output:
         buffer = io.StringIO()
-        render(data, Console(file=buffer, width=120, no_color=True, highlight=False))
+        render(data, TextConsole(file=buffer, width=120, no_color=True))
         return buffer.getvalue()
     render(data, state.console())
     return None
+
+
+FORCE_HELP = "Overwrite FILE if it exists (otherwise verify asks, or refuses when not at a terminal)."
 
 
 @cli.command("report")
@@ -440,6 +445,7 @@ def render_terminal(state: State, render, data, output: str | None) -> str | Non
 @click.option("--since", metavar="DATE", help="Only documents published (or ingested) on or after DATE.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_ORDER), help="Only findings of this kind.")
 @click.option("--source", metavar="ID", help="Only findings involving this source.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only findings at least this confident.")
@@ -455,7 +461,7 @@ def render_terminal(state: State, render, data, output: str | None) -> str | Non
 )
 @thresholds_option
 @pass_state
-def report_command(state: State, story, documents, since, fmt, output, kinds, source, min_confidence, limit,
+def report_command(state: State, story, documents, since, fmt, output, force, kinds, source, min_confidence, limit,
                    hide_dismissed, nli_model, engine, threshold_values) -> None:  # fmt: skip
     """Compare the stored documents, record the run in the audit log and show the findings.
 
@@ -482,23 +488,28 @@ def report_command(state: State, story, documents, since, fmt, output, kinds, so
     if source and not store.source(source):
         raise VerifyError(f"unknown source {source!r}; list them with `verify sources`")
     thresholds = parse_thresholds(threshold_values)
+    target = output_path(state, output, force)
+
+    def deliver(full: dict) -> None:
+        view = filter_findings(full, kinds=set(kinds) or None, source=source, min_confidence=min_confidence,
+                               hide_dismissed=hide_dismissed, limit=limit)  # fmt: skip
+        if fmt == "terminal":
+            text = render_terminal(state, terminal.render, view, target)
+        elif fmt == "json":
+            text = to_json(view)
+        elif fmt == "markdown":
+            text = to_markdown(view)
+        elif fmt == "csv":
+            text = to_csv(view)
+        else:
+            texts = {d["id"]: store.document(d["id"])["text"] for d in view["documents"]}
+            text = to_html(view, texts)
+        if text is not None:
+            write_output(text, target)
+
     full = run_report(store, story=story, documents=list(documents) or None, since=since, thresholds=thresholds,
-                      nli_model=load_nli(nli_model), argv=click.get_current_context().meta["verify.argv"], engine=engine)  # fmt: skip
-    view = filter_findings(full, kinds=set(kinds) or None, source=source, min_confidence=min_confidence,
-                           hide_dismissed=hide_dismissed, limit=limit)  # fmt: skip
-    if fmt == "terminal":
-        text = render_terminal(state, terminal.render, view, output)
-    elif fmt == "json":
-        text = to_json(view)
-    elif fmt == "markdown":
-        text = to_markdown(view)
-    elif fmt == "csv":
-        text = to_csv(view)
-    else:
-        texts = {d["id"]: store.document(d["id"])["text"] for d in view["documents"]}
-        text = to_html(view, texts)
-    if text is not None:
-        write_output(text, output)
+                      nli_model=load_nli(nli_model), argv=click.get_current_context().meta["verify.argv"], engine=engine,
+                      deliver=deliver)  # fmt: skip
     click.echo(f"run {full['run']['id']}: {len(full['findings'])} finding(s) recorded", err=True)
 
 
@@ -508,11 +519,13 @@ def report_command(state: State, story, documents, since, fmt, output, kinds, so
 @click.option("--strict", is_flag=True, help="Also fail (exit 1) when a claim is supported by no source.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write the result to FILE instead of stdout.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.option("--min-confidence", type=click.FloatRange(0, 1), metavar="P",
               help="Confidence a contradiction needs to count (default: the judge's calibrated bar, 0.5).")  # fmt: skip
 @thresholds_option
 @click.pass_context
-def check_command(ctx: click.Context, draft, story, strict, fmt, output, min_confidence, threshold_values) -> None:
+def check_command(ctx: click.Context, draft, story, strict, fmt, output, force, min_confidence,
+                  threshold_values) -> None:  # fmt: skip
     """Check a draft's claims against the stored sources before publication.
 
     Each claim of DRAFT (a file, or - for stdin) is supported (by two or more sources),
@@ -538,20 +551,24 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, min_con
             if not Path(draft).is_file():
                 raise VerifyError(f"no such file: {draft}")
             text = read_text(Path(draft))
+        target = output_path(state, output, force)
+
+        def deliver(result: dict) -> None:
+            if fmt == "terminal":
+                rendered = render_terminal(state, terminal.render_check, result, target)
+            elif fmt == "json":
+                rendered = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+            elif fmt == "markdown":
+                rendered = check_markdown(result)
+            elif fmt == "csv":
+                rendered = check_csv(result)
+            else:
+                rendered = check_html(result)
+            if rendered is not None:
+                write_output(rendered, target)
+
         result = check_draft(store, text, story=story, thresholds=thresholds, name=name, argv=ctx.meta["verify.argv"],
-                             min_confidence=min_confidence)  # fmt: skip
-        if fmt == "terminal":
-            rendered = render_terminal(state, terminal.render_check, result, output)
-        elif fmt == "json":
-            rendered = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-        elif fmt == "markdown":
-            rendered = check_markdown(result)
-        elif fmt == "csv":
-            rendered = check_csv(result)
-        else:
-            rendered = check_html(result)
-        if rendered is not None:
-            write_output(rendered, output)
+                             min_confidence=min_confidence, deliver=deliver)  # fmt: skip
     except (VerifyError, click.BadParameter) as exc:
         click.echo(f"verify: error: {exc}", err=True)
         ctx.exit(2)
@@ -767,13 +784,13 @@ def audit_diff(state: State, run_a, run_b, as_json) -> None:
         ("appeared", result["appeared"], "green"),
         ("disappeared", result["disappeared"], "red"),
     ):
-        console.print(f"[{style}]{len(rows)} {title}[/]")
+        console.print(Text(f"{len(rows)} {title}", style=style))
         for f in rows:
-            console.print(f"  {f['id']} {f['kind']} {f['confidence']:.2f}  {f['reason']}", markup=False)
-    console.print(f"[yellow]{len(result['changed'])} changed[/]")
+            console.print(f"  {f['id']} {f['kind']} {f['confidence']:.2f}  {f['reason']}")
+    console.print(Text(f"{len(result['changed'])} changed", style="yellow"))
     for f in result["changed"]:
         console.print(f"  {f['id']} {f['kind']}: {', '.join(f['fields'])} (confidence {f['confidence'][0]} -> "
-                      f"{f['confidence'][1]})", markup=False)  # fmt: skip
+                      f"{f['confidence'][1]})")  # fmt: skip
 
 
 @audit_group.command("replay")
@@ -818,11 +835,13 @@ def audit_verify(ctx: click.Context, as_json) -> None:
 @audit_group.command("export")
 @click.argument("run_id", metavar="RUN")
 @click.option("-o", "--output", metavar="FILE", required=True, help="JSON Lines file to write.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @pass_state
-def audit_export(state: State, run_id, output) -> None:
+def audit_export(state: State, run_id, output, force) -> None:
     """Write a run, its inputs' hashes, findings and decisions as JSON Lines for archiving."""
+    target = output_path(state, output, force)
     lines = audit.export_run(state.store(create=False), run_id)
-    write_output("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), output)
+    write_output("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), target)
 
 
 if __name__ == "__main__":

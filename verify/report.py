@@ -7,15 +7,14 @@ it); every other format renders from it, so all formats say the same thing.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from importlib.resources import files
 
-from .audit import aborting, finish_run, latest_decisions, start_run
+from .audit import aborting, completed_run, latest_decisions, record_run, start_run
 from .compare import FINDING_KINDS, Thresholds, compare, shorten
 from .errors import VerifyError
 from .ingest import check_date
+from .output import csv_text, markdown_text
 
 SCHEMA = "verify.report/1"
 KIND_ORDER = FINDING_KINDS
@@ -184,17 +183,12 @@ CSV_COLUMNS = ("id", "kind", "confidence", "sources", "omitted_by", "reason", "c
 
 def to_csv(report: dict) -> str:
     texts = {c["id"]: c["text"] for c in report["claims"]}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for f in report["findings"]:
-        writer.writerow([
-            f["id"], f["kind"], f"{f['confidence']:.3f}", ";".join(f["sources"]), ";".join(f["omitted_by"]),
-            f["reason"], ";".join(f["claims"]),
-            " || ".join(texts[c] for c in f["claims"][:2] if f["kind"] != "omission") or texts[f["claims"][0]],
-            f["decision"]["decision"] if f["decision"] else "", report["run"]["id"],
-        ])  # fmt: skip
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, ([
+        f["id"], f["kind"], f"{f['confidence']:.3f}", ";".join(f["sources"]), ";".join(f["omitted_by"]),
+        f["reason"], ";".join(f["claims"]),
+        " || ".join(texts[c] for c in f["claims"][:2] if f["kind"] != "omission") or texts[f["claims"][0]],
+        f["decision"]["decision"] if f["decision"] else "", report["run"]["id"],
+    ] for f in report["findings"]))  # fmt: skip
 
 
 def mark_spans(text: str, spans: list[list[int]], before: str, after: str, escape=lambda s: s) -> str:
@@ -208,24 +202,20 @@ def mark_spans(text: str, spans: list[list[int]], before: str, after: str, escap
     return "".join(out)
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
-
-
 def to_markdown(report: dict) -> str:
     run = report["run"]
     claims = {c["id"]: c for c in report["claims"]}
     names = {s["id"]: s["name"] for s in report["sources"]}
-    lines = [f"# verify report{': ' + run['story'] if run['story'] else ''}", "",
+    lines = [f"# verify report{': ' + markdown_text(run['story']) if run['story'] else ''}", "",
              f"Run `{run['id']}` · {run['started_at']} · verify {run['tool_version']} · "
              f"{len(report['documents'])} documents · {len(report['sources'])} sources", ""]  # fmt: skip
     matrix = report["matrix"]
     if matrix["rows"]:
-        lines += ["## Coverage", "", "| claim group | " + " | ".join(matrix["sources"]) + " |",
+        lines += ["## Coverage", "", "| claim group | " + " | ".join(map(markdown_text, matrix["sources"])) + " |",
                   "|---|" + "---|" * len(matrix["sources"])]  # fmt: skip
         for row in matrix["rows"]:
             cells = " | ".join(CELL_SYMBOLS[row["cells"][s]] for s in matrix["sources"])
-            lines.append(f"| {_md_escape(shorten(row['label'], 70))} | {cells} |")
+            lines.append(f"| {markdown_text(shorten(row['label'], 70))} | {cells} |")
         lines += [
             "",
             "Legend: " + ", ".join(f"{CELL_SYMBOLS[k]} {v}" for k, v in CELL_WORDS.items() if k != "none"),
@@ -236,8 +226,8 @@ def to_markdown(report: dict) -> str:
         lines += [f"## Disputes ({len(listed)})", "", "| claim group | stated by | contradicted by | findings |",
                   "|---|---|---|---:|"]  # fmt: skip
         for d in listed:
-            lines.append(f"| {_md_escape(shorten(d['label'], 70))} | {', '.join(d['stated_by'])} | "
-                         f"{', '.join(d['contradicted_by'])} | {len(d['findings'])} |")  # fmt: skip
+            lines.append(f"| {markdown_text(shorten(d['label'], 70))} | {markdown_text(', '.join(d['stated_by']))} | "
+                         f"{markdown_text(', '.join(d['contradicted_by']))} | {len(d['findings'])} |")  # fmt: skip
         lines.append("")
     for kind in KIND_ORDER:
         group = [f for f in report["findings"] if f["kind"] == kind]
@@ -245,17 +235,18 @@ def to_markdown(report: dict) -> str:
             continue
         lines += [f"## {KIND_TITLES[kind]} ({len(group)})", ""]
         for f in group:
-            decided = f" — reviewer: **{f['decision']['decision']}** ({f['decision']['note']})" if f["decision"] else ""
-            lines += [f"### `{f['id']}` · confidence {f['confidence']:.2f}{decided}", "", _md_escape(f["reason"]),
+            decided = (f" — reviewer: **{f['decision']['decision']}** ({markdown_text(f['decision']['note'])})"
+                       if f["decision"] else "")  # fmt: skip
+            lines += [f"### `{f['id']}` · confidence {f['confidence']:.2f}{decided}", "", markdown_text(f["reason"]),
                       "", f"*{confidence_basis(f)}*", ""]  # fmt: skip
             cited = f["claims"][:2] if kind != "omission" else f["claims"][:3]
             for cid in cited:
                 c = claims[cid]
-                text = mark_spans(c["text"], f["spans"].get(cid, []), "**", "**", _md_escape)
-                lines.append(f"- **{_md_escape(names.get(c['source'], c['source']))}** (via {c['outlet']}, "
+                text = mark_spans(c["text"], f["spans"].get(cid, []), "**", "**", markdown_text)
+                lines.append(f"- **{markdown_text(names.get(c['source'], c['source']))}** (via {markdown_text(c['outlet'])}, "
                              f"document `{c['document_id']}`, chars {c['start']}–{c['end']}): {text}")  # fmt: skip
             if kind == "omission":
-                lines.append(f"- omitted by: {', '.join(names.get(s, s) for s in f['omitted_by'])}")
+                lines.append(f"- omitted by: {markdown_text(', '.join(names.get(s, s) for s in f['omitted_by']))}")
             lines.append("")
     return "\n".join(lines)
 
@@ -301,8 +292,11 @@ def select_documents(store, story: str | None = None, documents: list[str] | Non
 
 
 def run_report(store, story=None, documents=None, since=None, thresholds=None, nli_model=None, embedder=None,
-               argv=None, engine: str = "local") -> dict:  # fmt: skip
-    """Compare the chosen documents, record the run and its findings, and return the report."""
+               argv=None, engine: str = "local", deliver=None) -> dict:  # fmt: skip
+    """Compare the chosen documents, record the run and its findings, and return the report.
+
+    ``deliver(report)``, when given, writes the report out; the run is recorded complete only
+    after it returns (a failed write leaves the run aborted)."""
     chosen = select_documents(store, story, documents, since)
     thresholds = thresholds or Thresholds()
     claims = store.claims(documents=[d["id"] for d in chosen])
@@ -313,5 +307,9 @@ def run_report(store, story=None, documents=None, since=None, thresholds=None, n
         comparison = compare(
             store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims, engine=engine
         )
-    run = finish_run(store, run, comparison.findings, [m.as_dict() for m in comparison.models], len(claims))
-    return build_report(store, comparison, run, latest_decisions(store), story)
+        run = completed_run(run, comparison.findings, [m.as_dict() for m in comparison.models], len(claims))
+        report = build_report(store, comparison, run, latest_decisions(store), story)
+        if deliver:
+            deliver(report)
+        record_run(store, run, comparison.findings)
+    return report

@@ -299,8 +299,12 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True) ->
     """Open (and create or migrate) the database at ``path``; errors are one-line VerifyErrors."""
     path = str(path or default_path())
     target = Path(path)
+    if path == ":memory:" or path.startswith("file:"):
+        raise VerifyError(f"database path {path} is not a file path: verify keeps its store and audit log in a file")
     if target.is_dir():
         raise VerifyError(f"database path {path} is a folder, not a file")
+    if target.exists() and not target.is_file():
+        raise VerifyError(f"database path {path} is not a regular file (a device, FIFO or socket)")
     if not target.exists() and not create:
         raise VerifyError(f"no database at {path}: ingest documents first (verify ingest ...)")
     if not target.exists() and not target.parent.exists():

@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .output import printable
 from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, KIND_TITLES, confidence_basis, shorten
 
 KIND_STYLES = {
@@ -19,7 +20,20 @@ CELL_STYLES = {"states": "green", "contradicts": "bold red", "partial": "cyan", 
 DECISION_STYLES = {"confirm": "green", "dismiss": "dim", "escalate": "bold magenta"}
 
 
+class TextConsole(Console):
+    """A console that prints text as text: no markup (``[sic]`` stays on the page), and control
+    characters shown visibly (an escape sequence in a document cannot act on the terminal).
+    Styles come only from :class:`rich.text.Text` objects built by verify."""
+
+    def __init__(self, **kwargs):
+        super().__init__(markup=False, highlight=False, **kwargs)
+
+    def render_str(self, text: str, **kwargs) -> Text:
+        return super().render_str(printable(text), **kwargs | {"markup": False})
+
+
 def render(report: dict, console: Console) -> None:
+    report = printable(report)
     run = report["run"]
     names = {s["id"]: s["name"] for s in report["sources"]}
     header = Table.grid(padding=(0, 2))
@@ -129,11 +143,12 @@ STATUS_STYLES = {"contradicted": "bold red", "unsupported": "yellow", "single-so
 
 def render_check(result: dict, console: Console) -> None:
     """The terminal view of `verify check`: each draft claim with its status and evidence."""
+    result = printable(result)
     s = result["summary"]
     console.print(Panel(Text(f"{result['draft']['claims']} claim(s): {s['supported']} supported, "
                              f"{s['single-source']} single-source, {s['unsupported']} unsupported, "
                              f"{s['contradicted']} contradicted   run {result['run']['id']}"),
-                        title=f"verify check: {result['draft']['name']}", title_align="left"))  # fmt: skip
+                        title=Text(f"verify check: {result['draft']['name']}"), title_align="left"))  # fmt: skip
     for r in result["results"]:
         line = Text.assemble((f"{r['status'].upper():<14}", STATUS_STYLES[r["status"]]), r["claim"]["text"])
         console.print(line)
@@ -153,6 +168,7 @@ VERDICT_STYLES = KIND_STYLES | {"unrelated": "dim"}
 
 def render_verdicts(verdicts: list[dict], console: Console) -> None:
     """`verify judge` as a table: one row a pair."""
+    verdicts = printable(verdicts)
     table = Table(show_lines=True)
     for column in ("id", "kind", "confidence", "NLI e / n / c", "reason"):
         table.add_column(column, overflow="fold")

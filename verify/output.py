@@ -1,0 +1,132 @@
+"""Where verify's output goes: files written without destroying anything, and document text
+made inert for the terminal, spreadsheets and Markdown.
+
+Document text is untrusted: it may hold rich markup (``[/]``), terminal escape sequences, formula
+prefixes (``=HYPERLINK(...)``) or HTML. Every view passes it through these helpers, so a reader
+sees the words the source wrote and nothing runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import VerifyError
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that can
+# make text read differently from what it holds ("Trojan Source").
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match) -> str:
+    """One visible character for one control character, so offsets into the text still hold."""
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ESC shows as ␛
+    return "␡" if code == 0x7F else "\ufffd"
+
+
+def printable(value):
+    """``value`` (a string, or dicts and lists of them) with every control character shown
+    visibly instead of acted on: an escape sequence cannot clear the screen, retitle the window
+    or plant a hyperlink."""
+    if isinstance(value, str):
+        return CONTROL_RE.sub(_visible, value)
+    if isinstance(value, dict):
+        return {k: printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(v) for v in value]
+    return value
+
+
+def one_line(text: str) -> str:
+    """A message for stderr: printable, on one line."""
+    return " ".join(printable(text).split("\n"))
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(header, rows) -> str:
+    """CSV with every cell that a spreadsheet would run as a formula prefixed by ``'`` (OWASP)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES) else cell
+                         for cell in row])  # fmt: skip
+    return out.getvalue()
+
+
+MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_\[\]()#!|~{}])")
+
+
+def markdown_text(text: str) -> str:
+    """Text that reaches a Markdown page as text: HTML escaped, link, emphasis and table syntax
+    backslash-escaped, every run of white space one space."""
+    text = re.sub(r"\s+", " ", printable(text))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL_RE.sub(r"\\\1", text)
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output_path(path: str, protect: list[str] = (), force: bool = False) -> Path:
+    """The path ``-o`` may write to, or a one-line error: never the store (or its journal), a
+    device, a FIFO or a folder; an existing file only with ``force`` or the user's yes."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise VerifyError(f"cannot write {path}: folder {target.parent} does not exist")
+    if not target.exists():
+        return target  # a dangling symlink is replaced, never followed
+    for guarded in protect:
+        for name in (guarded, f"{guarded}-wal", f"{guarded}-shm", f"{guarded}-journal"):
+            if Path(name).exists() and _same_file(target, Path(name)):
+                raise VerifyError(f"refusing to write {path}: it is the verify database")
+    mode = target.stat().st_mode
+    if stat.S_ISDIR(mode):
+        raise VerifyError(f"refusing to write {path}: it is a folder")
+    if not stat.S_ISREG(mode):
+        raise VerifyError(f"refusing to write {path}: it is not a regular file (a device, FIFO or socket)")
+    if force:
+        return target
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        import click
+
+        if click.confirm(f"{path} exists. Overwrite it?", err=True, default=False):
+            return target
+    raise VerifyError(f"{path} exists; pass --force to overwrite it")
+
+
+def write_file(text: str, target: Path) -> None:
+    """Write ``text`` to ``target`` through an unpredictable temporary file in its folder
+    (created exclusively, never through a symlink), renamed into place: a reader never sees half
+    a file and a planted link redirects nothing."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise VerifyError(f"cannot write {target}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise VerifyError(f"cannot write {target}: {exc.strerror}") from exc
