@@ -4,6 +4,7 @@ inert output, and never changes what is already stored."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -190,3 +191,57 @@ def test_db_must_be_a_regular_file(run, tmp_path, path):
     result = run("--db", path, "ingest", doc, "--outlet", "sana")
     assert one_line_error(result) and "database path" in result.stderr
     assert Path("/dev/null").is_char_device()
+
+
+# -- inputs in the chain ---------------------------------------------------------------------
+
+
+def tamper(db: Path, *statements) -> None:
+    """Edit the file by hand, as someone with write access to it could (triggers dropped)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.create_function("sha256", 1, lambda text: hashlib.sha256(text.encode()).hexdigest())
+    for trigger in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+EDITED = "replace(text, 'Saraqeb', 'Idlib')"
+
+
+@pytest.mark.parametrize(
+    "statements, words",
+    [
+        ([f"UPDATE documents SET text = {EDITED}"], "text no longer matches its SHA-256"),
+        ([f"UPDATE documents SET text = {EDITED}", "UPDATE documents SET sha256 = sha256(text)"],
+         "changed after the run (text edited)"),
+        ([f"UPDATE claims SET text = {EDITED}"], "changed after the run (claims changed)"),
+        (["UPDATE claims SET start = start + 1"], "changed after the run (claims changed)"),
+        (["PRAGMA writable_schema = ON",
+          "UPDATE sqlite_master SET sql = 'CREATE INDEX claims_source ON claims(text)' WHERE name = 'claims_source'"],
+         "integrity_check"),
+    ],
+    ids=["text", "text-and-hash", "claim-text", "claim-offsets", "damaged-file"],
+)  # fmt: skip
+def test_audit_verify_catches_edited_inputs(run, db, statements, words):
+    assert run("--db", db, "audit", "verify").exit_code == 0
+    tamper(db, *statements)
+    result = run("--db", db, "audit", "verify")
+    assert result.exit_code == 1 and words in result.stderr, result.stderr
+
+
+def test_edited_text_is_refused_and_named_by_replay(run, db):
+    run_id = snapshot(db)[2][0]["id"]
+    tamper(db, f"UPDATE documents SET text = {EDITED}, sha256 = sha256({EDITED}) WHERE outlet = 'reuters'")
+    replay = run("--db", db, "audit", "replay", run_id)
+    assert replay.exit_code == 1 and "input changed since the run: document" in replay.stdout
+    assert "(text edited)" in replay.stdout
+    tamper(db, f"UPDATE documents SET text = {EDITED} WHERE outlet = 'sana'")
+    before = snapshot(db)
+    result = run("--db", db, "report")
+    assert one_line_error(result) and "edited outside verify" in result.stderr
+    assert snapshot(db) == before

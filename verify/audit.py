@@ -66,9 +66,7 @@ def start_run(store, command: str, documents: list[dict], thresholds: dict, stor
         "argv": list(sys.argv if argv is None else argv),
         "models": [],
         "thresholds": thresholds,
-        "inputs": [
-            {"id": d["id"], "sha256": d["sha256"], "outlet": d["outlet"], "path": d.get("path")} for d in documents
-        ],  # fmt: skip
+        "inputs": input_records(store, documents),
         "n_claims": None,
         "n_findings": None,
         "pid": os.getpid(),
@@ -77,6 +75,47 @@ def start_run(store, command: str, documents: list[dict], thresholds: dict, stor
     with store.transaction():
         store.db["runs"].insert(encode_row(run))
     return run
+
+
+def claims_sha256(claims: list[dict]) -> str:
+    """One SHA-256 over a document's claims: each claim's id, text, offsets and source."""
+    return sha256(canonical(sorted([c["id"], c["text"], c["start"], c["end"], c["source"]] for c in claims)))
+
+
+def input_records(store, documents: list[dict]) -> list[dict]:
+    """What a run records of each input: the SHA-256 of its text as stored now (re-computed, not
+    read from the documents table) and of its claims. Refuses text edited outside verify."""
+    claims: dict[str, list[dict]] = {}
+    for c in store.claims(documents=[d["id"] for d in documents]):
+        claims.setdefault(c["document_id"], []).append(c)
+    records = []
+    for d in documents:
+        if sha256(d["text"]) != d["sha256"]:
+            raise VerifyError(f"document {d['id']} was edited outside verify (its text no longer matches its "
+                              "SHA-256); `verify audit verify` says more")  # fmt: skip
+        records.append({"id": d["id"], "sha256": d["sha256"], "outlet": d["outlet"], "path": d.get("path"),
+                        "claims_sha256": claims_sha256(claims.get(d["id"], []))})  # fmt: skip
+    return records
+
+
+def changed_inputs(store, inputs: list[dict]) -> list[dict]:
+    """The recorded inputs whose document or claims are no longer stored as they were: each
+    ``{"id", "change"}`` with change ``deleted``, ``text edited`` or ``claims changed``."""
+    stored = {d["id"]: d for d in store.rows(
+        f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(inputs))})", [i["id"] for i in inputs])}  # fmt: skip
+    claims: dict[str, list[dict]] = {}
+    for c in store.claims(documents=list(stored)):
+        claims.setdefault(c["document_id"], []).append(c)
+    changes = []
+    for item in inputs:
+        document = stored.get(item["id"])
+        if document is None:
+            changes.append({"id": item["id"], "change": "deleted"})
+        elif sha256(document["text"]) != item["sha256"]:
+            changes.append({"id": item["id"], "change": "text edited"})
+        elif "claims_sha256" in item and claims_sha256(claims.get(item["id"], [])) != item["claims_sha256"]:
+            changes.append({"id": item["id"], "change": "claims changed"})  # older runs did not record it
+    return changes
 
 
 def completed_run(run: dict, findings: list[dict], models: list[dict], n_claims: int) -> dict:
@@ -280,7 +319,24 @@ def verify_chain(store) -> ChainReport:
     )
     if orphans:
         return ChainReport(False, len(entries), f"findings of run {orphans[0]['run_id']} belong to no complete run")
-    return ChainReport(True, len(entries))
+    return _check_inputs(store, len(entries))
+
+
+def _check_inputs(store, entries: int) -> ChainReport:
+    """The chained runs' inputs as stored now, every document's text against its hash, and
+    SQLite's own integrity check."""
+    integrity = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
+    if integrity != "ok":
+        return ChainReport(False, entries, f"the database file is damaged (SQLite integrity_check: {integrity})")
+    for d in store.rows("SELECT id, sha256, text FROM documents ORDER BY id"):
+        if sha256(d["text"]) != d["sha256"]:
+            return ChainReport(False, entries, f"document {d['id']} was edited: its text no longer matches its SHA-256")
+    for r in store.rows("SELECT id, inputs FROM runs WHERE status = 'complete' ORDER BY started_at"):
+        if changes := changed_inputs(store, r["inputs"]):
+            first = changes[0]
+            return ChainReport(False, entries, f"input document {first['id']} of run {r['id']} changed after the run "
+                               f"({first['change']}): it no longer hashes to what the run recorded")  # fmt: skip
+    return ChainReport(True, entries)
 
 
 # -- reading the log -------------------------------------------------------------------------
@@ -333,10 +389,7 @@ def replay(store, run_id: str, embedder=None) -> dict:
         raise VerifyError(
             f"run {run_id} is a {record['command']} run; replay re-runs report runs (drafts are not stored)"
         )
-    for item in record["inputs"]:
-        stored = store.document(item["id"])
-        if stored is None or stored["sha256"] != item["sha256"]:
-            raise VerifyError(f"input document {item['id']} of run {run_id} is no longer stored as it was")
+    inputs_changed = changed_inputs(store, record["inputs"])
     changed_models, nli_model = [], None
     for model in record["models"]:
         if model["role"] == "nli" and model["path"] != str(NLI_DIR):  # a newsroom's own folder
@@ -353,6 +406,8 @@ def replay(store, run_id: str, embedder=None) -> dict:
             changed_models.append({"role": role, "name": current.name, "recorded": None, "current": current.sha256})
     thresholds = Thresholds(**record["thresholds"])
     claims = store.claims(documents=[i["id"] for i in record["inputs"]])
+    if not claims:
+        raise VerifyError(f"no input of run {run_id} is stored any more: nothing to replay")
     result = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims)
     before = {f["id"]: f for f in run_findings(store, run_id)}
     after = {f["id"]: f for f in result.findings}
@@ -363,6 +418,7 @@ def replay(store, run_id: str, embedder=None) -> dict:
         "same": before.keys() == after.keys() and not changed,
         "findings": len(after),
         "models_changed": changed_models,
+        "inputs_changed": inputs_changed,
         "appeared": [_brief(after[f]) for f in sorted(after.keys() - before.keys())],
         "disappeared": [_brief(before[f]) for f in sorted(before.keys() - after.keys())],
         "changed": changed,

@@ -800,7 +800,8 @@ def audit_diff(state: State, run_a, run_b, as_json) -> None:
 def audit_replay(ctx: click.Context, run_id, as_json) -> None:
     """Re-run a report with its recorded thresholds on its recorded inputs.
 
-    Exit code 0 when the findings come out the same, 1 when they differ."""
+    Says which models and which inputs (document text, claims) changed since the run.
+    Exit code 0 when the findings come out the same from the same inputs, 1 otherwise."""
     result = audit.replay(ctx.obj.store(create=False), run_id)
     if as_json:
         print_json(result)
@@ -812,7 +813,9 @@ def audit_replay(ctx: click.Context, run_id, as_json) -> None:
             recorded = f"recorded sha256 {model['recorded'][:12]}" if model["recorded"] else "not used by the run"
             click.echo(f"model changed since the run: {model['role']} {model['name']} "
                        f"({recorded}, now {str(model['current'])[:12]})")  # fmt: skip
-    ctx.exit(0 if result["same"] else 1)
+        for item in result["inputs_changed"]:
+            click.echo(f"input changed since the run: document {item['id']} ({item['change']})")
+    ctx.exit(0 if result["same"] and not result["inputs_changed"] else 1)
 
 
 @audit_group.command("verify")
@@ -821,7 +824,8 @@ def audit_replay(ctx: click.Context, run_id, as_json) -> None:
 def audit_verify(ctx: click.Context, as_json) -> None:
     """Walk the hash chain; report the first audit row altered, deleted or inserted out of order.
 
-    Exit code 0 when the chain holds, 1 when it does not."""
+    Also re-hashes every stored document and each run's inputs (text and claims), and runs
+    SQLite's integrity check. Exit code 0 when all of it holds, 1 when it does not."""
     result = audit.verify_chain(ctx.obj.store(create=False))
     if as_json:
         print_json({"ok": result.ok, "entries": result.entries, "problem": result.problem, "seq": result.seq})
