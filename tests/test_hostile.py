@@ -245,3 +245,156 @@ def test_edited_text_is_refused_and_named_by_replay(run, db):
     result = run("--db", db, "report")
     assert one_line_error(result) and "edited outside verify" in result.stderr
     assert snapshot(db) == before
+
+
+# -- validation at the edge ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, words",
+    [
+        ('{"outlet": 123, "text": "The army said it holds Saraqeb now."}', '"outlet" must be a string, not a number'),
+        ('{"outlet": ["sana"], "text": "The army said it holds Saraqeb now."}', "not an array"),
+        ('{"outlet": "sana", "story": {"a": 1}, "text": "The army said it holds Saraqeb now."}', "not an object"),
+        ('{"outlet": "sana", "published": "2020-02-27junk", "text": "The army said it holds Saraqeb."}', "ISO date"),
+    ],
+)  # fmt: skip
+def test_jsonl_fields_are_type_checked(run, db, tmp_path, line, words):
+    before = snapshot(db)
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"outlet": "sana", "text": "The rebels said they entered Saraqeb at dawn."}\n' + line + "\n")
+    result = run("--db", db, "ingest", path)
+    assert one_line_error(result) and "bad.jsonl line 2" in result.stderr and words in result.stderr
+    assert snapshot(db) == before
+
+
+def test_line_separator_inside_a_json_string_is_valid(run, db, tmp_path):
+    path = tmp_path / "u2028.jsonl"
+    path.write_text('{"outlet": "sana", "text": "The army said it holds\u2028 the town of Saraqeb now."}\n')
+    result = run("--db", db, "ingest", path, "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["claims"] == 1
+
+
+def test_utf16_text_is_read(run, db, tmp_path):
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("The army said it still holds the town of Saraqeb in Idlib.\n".encode("utf-16"))
+    result = run("--db", db, "ingest", path, "--outlet", "sana", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["claims"] == 1
+    claims = json.loads(run("--db", db, "claims", "--json").stdout)
+    assert any(c["text"] == "The army said it still holds the town of Saraqeb in Idlib." for c in claims)
+
+
+def test_windows_code_page_text_is_detected(run, db, tmp_path):
+    path = tmp_path / "cp1252.txt"
+    text = "The army said it holds Saraqeb, a town of about 35,000 people, and “the whole road” to Aleppo.\n"
+    path.write_bytes(text.encode("cp1252"))
+    result = run("--db", db, "ingest", path, "--outlet", "sana", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["claims"] == 1
+    assert any("“the whole road”" in c["text"] for c in json.loads(run("--db", db, "claims", "--json").stdout))
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-0.1", "1.5"])
+def test_thresholds_are_range_checked(run, db, value):
+    result = run("--db", db, "report", "--format", "json", "--threshold", f"agreement={value}")
+    assert one_line_error(result) and "from 0 to 1" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_top_k_is_a_positive_whole_number(run, db, value):
+    result = run("--db", db, "compare", "--threshold", f"top_k={value}")
+    assert one_line_error(result) and "at least 1" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--since", "--published"])
+def test_dates_are_parsed_strictly(run, db, tmp_path, option):
+    doc = tmp_path / "doc.txt"
+    doc.write_text(REPLY)
+    args = ["report", "--since", "2020-02-27T99"] if option == "--since" else ["ingest", doc, "--outlet", "sana",
+                                                                               "--published", "2020-02-27 junk"]  # fmt: skip
+    before = snapshot(db)
+    result = run("--db", db, *args)
+    assert one_line_error(result) and "ISO date" in result.stderr
+    assert snapshot(db) == before
+
+
+def test_one_decision_per_review(run, db):
+    finding = json.loads(run("--db", db, "report", "--format", "json").stdout)["findings"][0]["id"]
+    result = run("--db", db, "review", finding, "--confirm", "--dismiss", "--note", "both?")
+    assert result.exit_code == 2 and "exactly one" in result.stderr
+    assert not open_store(db, create=False).rows("SELECT * FROM decisions")
+
+
+def test_fifo_is_refused_not_waited_on(tmp_path):
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "news.txt"
+    os.mkfifo(fifo)
+    result = subprocess.run([sys.executable, "-m", "verify", "--db", str(tmp_path / "v.db"), "ingest", str(fifo),
+                             "--outlet", "sana"], capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 1 and "not a regular file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_no_claims_gets_a_warning_that_says_why(run, db, tmp_path):
+    arabic = tmp_path / "ar.txt"
+    arabic.write_text("أعلن الجيش السوري سيطرته على مدينة سراقب بعد معارك عنيفة مع الفصائل.\n")
+    result = run("--db", db, "ingest", arabic, "--outlet", "sana")
+    assert result.exit_code == 0 and "no claims found" in result.stderr and "script other than Latin" in result.stderr
+    short = tmp_path / "short.txt"
+    short.write_text("Saraqeb.\nBreaking news\n")
+    assert "sentence of 4 words or more" in run("--db", db, "ingest", short, "--outlet", "sana").stderr
+
+
+def test_same_file_from_two_processes_is_stored_once(tmp_path):
+    import subprocess
+    import sys
+
+    doc = tmp_path / "doc.txt"
+    doc.write_text(REPLY)
+    db = tmp_path / "race.db"
+    command = [sys.executable, "-m", "verify", "--db", str(db), "ingest", str(doc), "--outlet", "sana"]
+    procs = [subprocess.Popen(command, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    assert sum("stored" in o and "already" not in o for o in outputs) == 1
+    assert sum("already stored" in o for o in outputs) == 2
+    assert len(open_store(db, create=False).documents()) == 1
+
+
+def test_ctrl_c_while_starting_is_one_line(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "verify", "--db", str(tmp_path / "v.db"), "report"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err and proc.returncode in (1, 130), err
+
+
+# -- bounded work ----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_megabyte_line_without_sentence_breaks(run, tmp_path):
+    """A 1 MB line with no full stop: split at a documented length, with a warning, in linear time."""
+    import time
+
+    words = ["rebels", "army", "town", "road", "fighting", "Saraqeb", "province", "night"]
+    path = tmp_path / "huge.txt"
+    path.write_text(" ".join(words[i % len(words)] for i in range(150_000)) + "\n")
+    assert path.stat().st_size > 1_000_000
+    started = time.perf_counter()
+    result = run("--db", tmp_path / "v.db", "ingest", path, "--outlet", "sana", "--json")
+    seconds = time.perf_counter() - started
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["claims"] > 900 and "without a sentence end" in data["warnings"][0]
+    claims = json.loads(run("--db", tmp_path / "v.db", "claims", "--json").stdout)
+    assert max(c["end"] - c["start"] for c in claims) <= 1_000
+    text = path.read_text()
+    assert all(text[c["start"] : c["end"]] == c["text"] for c in claims)
+    print(f"1 MB line ingested in {seconds:.1f} s")

@@ -154,10 +154,6 @@ def test_unregistered_source_is_stored_and_marked(run, tmp_path):
 BAD_INPUTS = {
     "empty.txt": (b"", "empty file"),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
-    "latin.txt": (
-        "Les rebelles ont repris la ville de Saraqeb à l'aube.".encode("cp1252"),
-        "not UTF-8",
-    ),
     "notes.docx": (b"PK\x03\x04", "unsupported file type"),
     "bad.jsonl": (
         b'{"outlet": "afp", "text": "A fine line about Saraqeb fighting."}\n{"outlet": afp}\n',

@@ -14,23 +14,25 @@ From Python::
     judge_texts([("Rebels took Saraqeb on Thursday.", "The army holds Saraqeb.")])   # `verify judge`
 """
 
+from importlib import import_module
+
 __version__ = "0.1.0"
 
-from .check import check_draft  # noqa: E402
-from .compare import Thresholds, compare, judge_texts  # noqa: E402
-from .errors import VerifyError  # noqa: E402
-from .ingest import ingest  # noqa: E402
-from .report import run_report  # noqa: E402
-from .store import open_store  # noqa: E402
+# The public API, imported on first use: `import verify` (and `verify --help`) stay light.
+_EXPORTS = {
+    "Thresholds": "compare",
+    "VerifyError": "errors",
+    "check_draft": "check",
+    "compare": "compare",
+    "judge_texts": "compare",
+    "ingest": "ingest",
+    "open_store": "store",
+    "run_report": "report",
+}
+__all__ = ["__version__", *_EXPORTS]
 
-__all__ = [
-    "Thresholds",
-    "VerifyError",
-    "__version__",
-    "check_draft",
-    "compare",
-    "judge_texts",
-    "ingest",
-    "open_store",
-    "run_report",
-]
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -46,33 +46,58 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
+# The sentence splitter's time grows faster than a paragraph's length, so a paragraph is handed
+# to it in pieces of at most this many characters (cut after a full stop where there is one);
+# a "sentence" longer than MAX_SENTENCE_CHARS is cut at white space (ingest warns).
+MAX_PARAGRAPH_CHARS = 5_000
+MAX_SENTENCE_CHARS = 1_000
+FULL_STOP_RE = re.compile(r"[.!?][\"'”’)]*\s")
+WHITE_SPACE_RE = re.compile(r"\s+")
+
+
+def _cut(text: str, start: int, end: int, limit: int, boundary: re.Pattern) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` characters, each cut after the last
+    ``boundary`` match in it, else at the last white space, else at the limit."""
+    while end - start > limit:
+        window = text[start : start + limit]
+        cut = max((m.end() for m in boundary.finditer(window)), default=0) or window.rfind(" ") + 1 or limit
+        yield start, start + len(window[:cut].rstrip())
+        start += cut
+    yield start, end
+
+
 def paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each non-empty line."""
+    """(start, end) of each non-empty line, a very long line in pieces."""
     for match in re.finditer(r"[^\n]+", text):
         if match.group(0).strip():
-            yield match.start(), match.end()
+            yield from _cut(text, match.start(), match.end(), MAX_PARAGRAPH_CHARS, FULL_STOP_RE)
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of each sentence, with whitespace, Markdown marks and datelines trimmed off."""
     for para_start, para_end in paragraphs(text):
-        paragraph = text[para_start:para_end]
-        cursor = 0
-        for piece in _segmenter().segment(paragraph):
-            stripped = piece.strip()
-            if not stripped:
-                continue
-            found = paragraph.find(stripped, cursor)
-            if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
-                found, stripped = cursor, paragraph[cursor:].strip()
-            cursor = found + len(stripped)
-            start, end = found, found + len(stripped)
-            if start == 0:
-                start += LEAD_RE.match(stripped).end()
-            while end > start and paragraph[end - 1] in TRAILING_MARKUP:
-                end -= 1
-            if end > start:
-                yield para_start + start, para_start + end
+        for start, end in _sentences(text[para_start:para_end]):
+            yield from _cut(text, para_start + start, para_start + end, MAX_SENTENCE_CHARS, WHITE_SPACE_RE)
+
+
+def _sentences(paragraph: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence of one paragraph, trimmed."""
+    cursor = 0
+    for piece in _segmenter().segment(paragraph):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        found = paragraph.find(stripped, cursor)
+        if found < 0:  # pysbd altered the text; fall back to the rest of the paragraph
+            found, stripped = cursor, paragraph[cursor:].strip()
+        cursor = found + len(stripped)
+        start, end = found, found + len(stripped)
+        if start == 0:
+            start += LEAD_RE.match(stripped).end()
+        while end > start and paragraph[end - 1] in TRAILING_MARKUP:
+            end -= 1
+        if end > start:
+            yield start, end
 
 
 def is_boilerplate(sentence: str) -> bool:

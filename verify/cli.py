@@ -20,8 +20,8 @@ from .compare import Thresholds, compare
 from .engines import ENGINES
 from .errors import VerifyError
 from .html import to_html
+from .ingest import decode_text, json_object, jsonl_lines, read_text
 from .ingest import ingest as ingest_paths
-from .ingest import json_object, read_text
 from .output import check_output_path, one_line, printable, write_file
 from .report import KIND_ORDER, filter_findings, run_report, to_csv, to_json, to_markdown
 from .sources import KINDS, add_source
@@ -109,8 +109,8 @@ def main() -> None:
 
 
 def read_stdin() -> str:
-    """Standard input as UTF-8 text."""
-    return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    """Standard input as text (UTF-8, or the encoding a byte-order mark names or detection finds)."""
+    return decode_text(sys.stdin.buffer.read(), "stdin")
 
 
 def print_json(data) -> None:
@@ -151,6 +151,7 @@ def ingest(state: State, paths, outlet, story, published, url, title, as_json) -
                 "duplicates": result.duplicates,
                 "skipped": result.skipped,
                 "claims": result.claims,
+                "warnings": result.warnings,
             }
         )
         return
@@ -161,6 +162,8 @@ def ingest(state: State, paths, outlet, story, published, url, title, as_json) -
         console.print(f"already stored: {dup['path']} (document {dup['id']}), nothing added")
     for path in result.skipped:
         console.print(f"skipped {path}: not a supported file type")
+    for warning in result.warnings:
+        console.print(f"warning: {warning}", soft_wrap=True)
     console.print(f"{len(result.added)} document(s) and {result.claims} claim(s) added")
 
 
@@ -548,7 +551,7 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, force, 
             name, text = "stdin", read_stdin()
         else:
             name = draft
-            if not Path(draft).is_file():
+            if not Path(draft).exists():
                 raise VerifyError(f"no such file: {draft}")
             text = read_text(Path(draft))
         target = output_path(state, output, force)
@@ -581,15 +584,13 @@ JUDGE_BATCH = 256  # pairs judged (and written) at a time
 def read_pairs(path: str) -> list[dict]:
     """The pairs of a JSON Lines file (or - for stdin), each checked; errors name the line."""
     if path == "-":
-        lines = read_stdin().splitlines()
-    elif not Path(path).is_file():
+        text = read_stdin()
+    elif not Path(path).exists():
         raise VerifyError(f"no such file: {path}")
     else:
-        lines = read_text(Path(path)).splitlines()
+        text = read_text(Path(path))
     pairs = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for number, line in jsonl_lines(text):
         where = f"{'stdin' if path == '-' else path} line {number}"
         row = json_object(line, where)
         for field_name in ("premise", "hypothesis"):
@@ -663,14 +664,14 @@ def judge_command(state: State, pairs_file, premise, hypothesis, published, as_j
 
 @cli.command("review")
 @click.argument("finding", metavar="FINDING")
-@click.option("--confirm", "decision", flag_value="confirm", help="The finding is right.")
-@click.option("--dismiss", "decision", flag_value="dismiss", help="The finding is wrong or irrelevant.")
-@click.option("--escalate", "decision", flag_value="escalate", help="Needs a senior editor or more reporting.")
+@click.option("--confirm", is_flag=True, help="The finding is right.")
+@click.option("--dismiss", is_flag=True, help="The finding is wrong or irrelevant.")
+@click.option("--escalate", is_flag=True, help="Needs a senior editor or more reporting.")
 @click.option("--note", required=True, help="Why: what the reviewer checked.")
 @click.option("--reviewer", metavar="NAME", help="Who decides (default: the OS user).")
 @click.option("--json", "as_json", is_flag=True, help="Print the recorded decision as JSON.")
 @pass_state
-def review_command(state: State, finding, decision, note, reviewer, as_json) -> None:
+def review_command(state: State, finding, confirm, dismiss, escalate, note, reviewer, as_json) -> None:
     """Record a reviewer's decision on a finding (see the ids in `verify report`).
 
     A later decision on the same finding supersedes the earlier one in reports; both stay in
@@ -680,8 +681,10 @@ def review_command(state: State, finding, decision, note, reviewer, as_json) -> 
     Example:
       verify review f-2ba721069f31 --confirm --note "AFP photos show rebels in the town centre"
     """
-    if decision is None:
-        raise click.UsageError("choose one of --confirm, --dismiss or --escalate")
+    chosen = [name for name, flag in (("confirm", confirm), ("dismiss", dismiss), ("escalate", escalate)) if flag]
+    if len(chosen) != 1:
+        raise click.UsageError("choose exactly one of --confirm, --dismiss or --escalate")
+    decision = chosen[0]
     row = audit.record_decision(state.store(create=False), finding, decision, note, reviewer)
     if as_json:
         print_json(row)

@@ -70,6 +70,17 @@ class Thresholds:
     omission_min_sources: int = 3  # sources that must state a group before silence is an omission
     negative_report_similarity: float = 0.3  # a negative report cites a group at this similarity
 
+    def __post_init__(self) -> None:
+        """Refuse values no run should record: similarities and confidences are finite and in
+        [0, 1], counts are whole numbers of at least 1."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.type in (int, "int"):
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise VerifyError(f"threshold {f.name} must be a whole number of at least 1, not {value!r}")
+            elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise VerifyError(f"threshold {f.name} must be a number from 0 to 1, not {value!r}")
+
     def as_dict(self) -> dict:
         return dict(_threshold_items(self))
 

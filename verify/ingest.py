@@ -8,15 +8,19 @@ it was.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import json
+import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import process
 
-from .claims import extract_claims
+from .claims import MAX_SENTENCE_CHARS, MIN_CLAIM_WORDS, extract_claims
 from .errors import VerifyError
 from .progress import progress
 from .sources import SourceIndex
@@ -31,6 +35,7 @@ FORMATS = {
     ".jsonl": "jsonl",
 }
 JSONL_FIELDS = {"outlet", "text", "url", "title", "published", "story"}
+JSON_TYPES = {int: "a number", float: "a number", bool: "true or false", list: "an array", dict: "an object"}
 
 
 @dataclass
@@ -39,6 +44,7 @@ class IngestResult:
     duplicates: list[dict] = field(default_factory=list)  # documents already stored (or repeated)
     skipped: list[str] = field(default_factory=list)  # files in folders with unsupported types
     claims: int = 0
+    warnings: list[str] = field(default_factory=list)  # e.g. a document that yields no claims, and why
 
 
 def sha256_text(text: str) -> str:
@@ -52,6 +58,8 @@ def expand_paths(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
         path = Path(raw)
         if not path.exists():
             raise VerifyError(f"no such file or folder: {path}")
+        if not path.is_dir() and not path.is_file():
+            raise VerifyError(f"{path}: not a regular file (a FIFO, device or socket)")
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
@@ -66,22 +74,46 @@ def expand_paths(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
     return files, [str(s) for s in skipped]
 
 
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+
+
 def read_text(path: Path) -> str:
-    """A file's text, refusing empty, binary and non-UTF-8 files with a clear message."""
+    """A file's text: UTF-8, or an encoding named by a byte-order mark (UTF-16, UTF-32) or
+    detected by charset-normalizer. Empty, binary and undecodable files are refused clearly."""
+    if not path.is_file():
+        raise VerifyError(f"{path}: not a regular file (a FIFO, device or socket)")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise VerifyError(f"{path}: cannot read: {exc.strerror}") from exc
-    if not data.strip():
-        raise VerifyError(f"{path}: empty file")
-    if b"\x00" in data[:8192]:
-        raise VerifyError(f"{path}: binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise VerifyError(
-            f"{path}: not UTF-8 text (byte {exc.start}); convert it first, e.g. iconv -f WINDOWS-1256 -t UTF-8"
-        ) from exc
+    return decode_text(data, str(path))
+
+
+def decode_text(data: bytes, where: str) -> str:
+    """Bytes as text (see :func:`read_text`)."""
+    encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        if b"\x00" in data[:8192]:
+            raise VerifyError(f"{where}: binary file, not text")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            from charset_normalizer import from_bytes
+
+            best = from_bytes(data).best()
+            if best is None:
+                raise VerifyError(f"{where}: not text in any encoding verify recognises; convert it to UTF-8 first "
+                                  "(e.g. iconv -f WINDOWS-1256 -t UTF-8)") from None  # fmt: skip
+            text = str(best)
+    else:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise VerifyError(f"{where}: not valid {encoding.upper()} text (byte {exc.start})") from exc
+    if not text.strip():
+        raise VerifyError(f"{where}: empty file")
+    return text.removeprefix("\ufeff")
 
 
 def html_to_text(html: str, path: Path) -> tuple[str, dict]:
@@ -99,12 +131,25 @@ def html_to_text(html: str, path: Path) -> tuple[str, dict]:
 
 
 def check_date(value: str | None, where: str) -> str | None:
+    """An ISO date (YYYY-MM-DD, or a full ISO timestamp, whose day is kept); nothing else."""
     if value in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(str(value)[:10]).isoformat()
+        if not isinstance(value, str):
+            raise ValueError
+        if len(value) == 10:
+            return dt.date.fromisoformat(value).isoformat()
+        return dt.datetime.fromisoformat(value).date().isoformat()
     except ValueError as exc:
-        raise VerifyError(f"{where}: published date {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+        raise VerifyError(f"{where}: date {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+
+
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(number, line) of each non-blank JSON Lines line. Lines end at newlines only: U+2028 and
+    other characters Python's splitlines() breaks at are valid inside a JSON string."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            yield number, line.removesuffix("\r")
 
 
 def read_documents(path: Path, defaults: dict) -> list[dict]:
@@ -112,7 +157,7 @@ def read_documents(path: Path, defaults: dict) -> list[dict]:
     text = read_text(path)
     fmt = FORMATS[path.suffix.lower()]
     if fmt == "jsonl":
-        return [_jsonl_document(line, n, path, defaults) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+        return [_jsonl_document(line, n, path, defaults) for n, line in jsonl_lines(text)]
     found = {}
     if fmt == "html":
         text, found = html_to_text(text, path)
@@ -147,6 +192,9 @@ def _jsonl_document(line: str, number: int, path: Path, defaults: dict) -> dict:
         raise VerifyError(
             f"{where}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(JSONL_FIELDS))}"
         )
+    for name, value in row.items():
+        if value is not None and not isinstance(value, str):
+            raise VerifyError(f'{where}: "{name}" must be a string, not {JSON_TYPES.get(type(value), "that")}')
     document = {k: v for k, v in defaults.items() if v is not None}
     document.update({k: v for k, v in row.items() if v is not None})
     if not document.get("outlet"):
@@ -195,31 +243,39 @@ def ingest(
         all_claims.extend(claims)
         new_sources.update({s["id"]: s for s in sources})
         result.added.append(document)
-    rows = [
-        {
-            k: d.get(k)
-            for k in (
-                "id",
-                "sha256",
-                "outlet",
-                "story",
-                "title",
-                "url",
-                "published",
-                "path",
-                "format",
-                "text",
-                "ingested_at",
-            )
-        }
-        for d in result.added
-    ]
-    with store.transaction():
+    with store.transaction():  # holds the write lock: a document another process stored meanwhile is a duplicate
+        for document in [d for d in result.added if store.has_sha256(d["sha256"])]:
+            result.added.remove(document)
+            result.duplicates.append({"path": document["path"], "id": document["id"]})
+            all_claims = [c for c in all_claims if c["document_id"] != document["id"]]
         store.db["sources"].insert_all(_encode(list(new_sources.values())), pk="id", ignore=True)
-        store.db["documents"].insert_all(rows, pk="id")
+        store.db["documents"].insert_all([{k: d.get(k) for k in DOCUMENT_COLUMNS} for d in result.added], pk="id")
         store.db["claims"].insert_all(_encode(all_claims), pk="id")
     result.claims = len(all_claims)
+    counts = Counter(c["document_id"] for c in all_claims)
+    result.warnings += [f"{d['path']}: no claims found: {no_claims_reason(d['text'])}" for d in result.added
+                        if not counts[d["id"]]]  # fmt: skip
+    for d in result.added:
+        if long := sum(len(m.group()) > MAX_SENTENCE_CHARS for m in UNBROKEN_RE.finditer(d["text"])):
+            result.warnings.append(f"{d['path']}: {long} stretch(es) of over {MAX_SENTENCE_CHARS:,} characters "
+                                   "without a sentence end, cut into claims at white space")  # fmt: skip
     return result
+
+
+UNBROKEN_RE = re.compile(r"[^.!?\n]+")
+
+
+DOCUMENT_COLUMNS = ("id", "sha256", "outlet", "story", "title", "url", "published", "path", "format", "text",
+                    "ingested_at")  # fmt: skip
+
+
+def no_claims_reason(text: str) -> str:
+    """Why a document gave no claims, in words a user can act on."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.5:
+        return "it is mostly in a script other than Latin; verify extracts claims from English text"
+    return (f"no sentence of {MIN_CLAIM_WORDS} words or more outside headings, bylines and boilerplate "
+            "(share prompts, credits)")  # fmt: skip
 
 
 def _encode(rows: list[dict]) -> list[dict]:
