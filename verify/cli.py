@@ -117,6 +117,17 @@ def print_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def print_json_array(items) -> None:
+    """A JSON array printed one element at a time, laid out as :func:`print_json` would."""
+    click.echo("[", nl=False)
+    empty = True
+    for item in items:
+        body = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        click.echo(f"{'' if empty else ','}\n  {body}", nl=False)
+        empty = False
+    click.echo("]" if empty else "\n]")
+
+
 # -- ingest ----------------------------------------------------------------------------------
 
 
@@ -304,10 +315,10 @@ def claims(state: State, source, document, story, by_source, as_json) -> None:
         raise VerifyError(f"unknown source {source!r}; list them with `verify sources`")
     if document and not store.document(document):
         raise VerifyError(f"unknown document {document!r}; list them with `verify documents`")
-    rows = store.claims(source=source, document=document, story=story)
-    if as_json:
-        print_json([claim_json(r) for r in rows])
+    if as_json:  # streamed: a store of millions of claims prints in constant memory
+        print_json_array(claim_json(r) for r in store.iter_claims(source=source, document=document, story=story))
         return
+    rows = store.claims(source=source, document=document, story=story)
     console = state.console()
     if not rows:
         console.print("no claims")

@@ -259,6 +259,16 @@ class Store:
         story: str | None = None,
         documents: list[str] | None = None,
     ) -> list[dict]:
+        return list(self.iter_claims(source, document, story, documents))
+
+    def iter_claims(
+        self,
+        source: str | None = None,
+        document: str | None = None,
+        story: str | None = None,
+        documents: list[str] | None = None,
+    ) -> Iterator[dict]:
+        """Claims one at a time, in document order, with their source's name and their story."""
         where, params = [], []
         if source:
             where.append("claims.source = ?")
@@ -281,7 +291,7 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY documents.ingested_at, claims.document_id, claims.position"
-        return self.rows(sql, params)
+        return (decode_row(row) for row in self.db.query(sql, params))
 
     def stories(self) -> list[str]:
         return [r["story"] for r in self.rows("SELECT DISTINCT story FROM documents") if r["story"]]
