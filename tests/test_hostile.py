@@ -398,3 +398,27 @@ def test_megabyte_line_without_sentence_breaks(run, tmp_path):
     text = path.read_text()
     assert all(text[c["start"] : c["end"]] == c["text"] for c in claims)
     print(f"1 MB line ingested in {seconds:.1f} s")
+
+
+@pytest.fixture
+def read_only_db(db, tmp_path):
+    """The store on a read-only bind mount (needs the right to mount; skipped without it)."""
+    import subprocess
+
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    commands = [["mount", "--bind", str(db.parent), str(mount)], ["mount", "-o", "remount,ro,bind", str(mount)]]
+    for command in commands:
+        if subprocess.run(command, capture_output=True).returncode != 0:
+            subprocess.run(["umount", str(mount)], capture_output=True)
+            pytest.skip("cannot make a read-only mount here")
+    yield mount / db.name
+    subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_read_only_store_serves_reading_commands(run, read_only_db):
+    for args in (["claims"], ["documents", "--json"], ["sources"], ["audit", "runs"], ["audit", "verify"]):
+        result = run("--db", read_only_db, *args)
+        assert result.exit_code == 0, (args, result.stderr)
+    result = run("--db", read_only_db, "report")
+    assert one_line_error(result) and "read-only" in result.stderr

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 
@@ -190,9 +191,10 @@ def default_path() -> str:
 class Store:
     """A verify database. Open it with :func:`open_store`."""
 
-    def __init__(self, db: sqlite_utils.Database, path: str):
+    def __init__(self, db: sqlite_utils.Database, path: str, read_only: bool = False):
         self.db = db
         self.path = path
+        self.read_only = read_only  # opened from a read-only file or mount: reading commands work
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -203,6 +205,9 @@ class Store:
         """All writes inside succeed together or not at all. The outermost transaction takes the
         write lock up front (BEGIN IMMEDIATE), so a concurrent writer waits for the busy timeout
         instead of failing with 'database is locked' when its read would turn into a write."""
+        if self.read_only:
+            raise VerifyError(f"{self.path} is read-only: this command writes to the store (copy it somewhere "
+                              "writable to run it)")  # fmt: skip
         try:
             if self.conn.in_transaction:
                 with self.db.atomic():
@@ -319,9 +324,16 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True) ->
         raise VerifyError(f"no database at {path}: ingest documents first (verify ingest ...)")
     if not target.exists() and not target.parent.exists():
         raise VerifyError(f"cannot create database {path}: folder {target.parent} does not exist")
+    read_only = target.exists() and not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK))
     try:
         # Autocommit connection: transactions are explicit, through Store.transaction().
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        # A store on a read-only mount or without write permission opens read-only; where not
+        # even SQLite's -shm file can be made, as immutable (nothing can change it there).
+        uri = f"file:{quote(str(target.resolve()))}?mode=ro" + (
+            "" if os.access(target.parent, os.W_OK) else "&immutable=1"
+        )
+        conn = sqlite3.connect(uri if read_only else path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               uri=read_only)  # fmt: skip
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute("PRAGMA foreign_keys = ON")
@@ -329,6 +341,11 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True) ->
             raise VerifyError(
                 f"{path} was written by a newer verify (schema {version} > {SCHEMA_VERSION}): upgrade verify"
             )
+        if read_only:
+            if version < SCHEMA_VERSION:
+                raise VerifyError(f"{path} is read-only and needs upgrading to schema {SCHEMA_VERSION}: open it once "
+                                  "where it can be written")  # fmt: skip
+            return Store(sqlite_utils.Database(conn), path, read_only=True)
         if version < SCHEMA_VERSION:
             conn.execute("PRAGMA journal_mode = WAL")
             _migrate(conn, version)
