@@ -39,6 +39,10 @@ SHARED = ROOT.parent / "shared"
 NLI_TRAIN = SHARED / "train" / "nli" / "nli_train.jsonl"
 RTE = SHARED / "eval" / "rte12"
 WORK = ROOT / "bench" / "results" / "nli-training"
+PHASES = {
+    "base": {"epochs": 3, "lr": 6e-5, "work": WORK},
+    "edits": {"epochs": 1, "lr": 2e-5, "work": WORK.with_name("nli-training-edits")},
+}
 LABELS = ("entailment", "neutral", "contradiction")
 NOT_ENTAILMENT = -1  # two-way label: neutral or contradiction
 HELD_OUT_SHARE = 0.03
@@ -65,12 +69,20 @@ def split_training_set(seed: int = SEED) -> tuple[list[dict], list[dict]]:
     return train, held_out
 
 
-def training_examples(seed: int = SEED) -> list[tuple[str, str, int]]:
+def training_examples(seed: int = SEED, phase: str = "base") -> list[tuple[str, str, int]]:
+    """The base phase's pairs; the edits phase's: factual-edit pairs from FNC-1 training bodies
+    (bench/factual_edits.py) and as many base pairs again, drawn with the seed, so the model
+    learns news passages and changed facts without forgetting the rest."""
     train, _ = split_training_set(seed)
     examples = [(r["premise"], r["hypothesis"], LABELS.index(r["label"])) for r in train]
     for row in read_jsonl(RTE / "rte1_dev.jsonl"):
         label = 0 if row["label"] == "entailment" else NOT_ENTAILMENT
         examples.append((row["premise"], row["hypothesis"], label))
+    if phase == "edits":
+        from factual_edits import factual_edit_pairs
+
+        edits = [(r["premise"], r["hypothesis"], LABELS.index(r["label"])) for r in factual_edit_pairs("training")]
+        examples = edits + random.Random(seed).sample(examples, len(edits))
     return examples
 
 
@@ -268,19 +280,26 @@ def export(state_dict: dict, meta: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--phase", choices=PHASES, default="base",
+                        help="base: the NLI pairs (3 passes at 6e-5); edits: then one pass over factual-edit "
+                        "news pairs mixed with base pairs, from the base phase's best weights, at 2e-5")  # fmt: skip
+    parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=6e-5)
+    parser.add_argument("--lr", type=float)
     parser.add_argument("--warmup", type=float, default=0.05, help="share of steps with a rising rate")
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--save-every", type=int, default=200, help="steps between checkpoints")
     parser.add_argument("--eval-every", type=int, default=1000, help="steps between held-out evaluations")
     parser.add_argument("--max-minutes", type=float, default=0, help="stop (with a checkpoint) after this long")
-    parser.add_argument("--work", type=Path, default=WORK, help="checkpoint folder")
+    parser.add_argument("--work", type=Path, help="checkpoint folder (default: one per phase)")
     parser.add_argument("--export", action="store_true", help="write verify/data/nli/ from the best weights")
     parser.add_argument("--calibrate", action="store_true", help="fit the judge's decision: verify/data/judge.json")
     args = parser.parse_args(argv)
+    phase = PHASES[args.phase]
+    args.epochs = args.epochs or phase["epochs"]
+    args.lr = args.lr or phase["lr"]
+    args.work = args.work or phase["work"]
 
     import os
 
@@ -312,8 +331,21 @@ def main(argv: list[str] | None = None) -> int:
         base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={k: i for i, k in enumerate(LABELS)}
     )
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
-    examples = training_examples()
+    if args.phase == "edits" and not checkpoint_path.exists():
+        model.load_state_dict(torch.load(WORK / "best.pt", map_location="cpu", weights_only=False)["model"])
+        print(f"starting from the base phase's best weights ({WORK / 'best.pt'})", flush=True)
+    examples = training_examples(phase=args.phase)
     _, held_out = split_training_set()
+    edits_held_out = []
+    if args.phase == "edits":
+        from factual_edits import factual_edit_pairs
+
+        edits_held_out = factual_edit_pairs("hold_out", per_body=2)
+    edits_held_out = []
+    if args.phase == "edits":
+        from factual_edits import factual_edit_pairs
+
+        edits_held_out = factual_edit_pairs("hold_out", per_body=2)
     lengths = [len(p) + len(h) for p, h, _ in examples]
     steps_per_epoch = math.ceil(len(examples) / args.batch_size)
     total_steps = steps_per_epoch * args.epochs
@@ -343,12 +375,14 @@ def main(argv: list[str] | None = None) -> int:
         """Score the held-out slice, keep the weights if they are the best so far, save a checkpoint."""
         scores = evaluate(model, tokenizer, held_out, args.max_length)
         record = {"step": step, "epoch": step / steps_per_epoch, "loss": running / max(seen, 1), **scores}
+        if edits_held_out:  # reported beside the base slice; the base slice still selects
+            record["edits_accuracy"] = evaluate(model, tokenizer, edits_held_out, args.max_length)["accuracy"]
         with log_path.open("a") as handle:
             handle.write(json.dumps(record) + "\n")
         print(json.dumps(record), flush=True)
         if scores["accuracy"] > best["accuracy"]:
             best = {**scores, "step": step}
-            meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "seed": SEED, "step": step,
+            meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "seed": SEED, "phase": args.phase, "step": step,
                     "epochs": step / steps_per_epoch, "lr": args.lr, "batch_size": args.batch_size,
                     "max_length": args.max_length, "held_out_accuracy": scores["accuracy"],
                     "training_pairs": len(examples)}  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
 import sys
 from dataclasses import fields, replace
@@ -31,12 +32,20 @@ from .terminal import TextConsole
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
 
 
+GLOBAL_FLAGS = ("--no-color", "--debug")  # accepted anywhere on the command line
+
+
 class VerifyGroup(click.Group):
-    """Turns every VerifyError (and database fault) into one line on stderr and exit 1."""
+    """Turns every VerifyError (and database fault) into one line on stderr and exit 1; an
+    unexpected exception too, unless --debug asks for its traceback."""
 
     def make_context(self, info_name, args, parent=None, **extra):
-        """Keep the command line as typed: the audit log records it with each run."""
+        """Keep the command line as typed (the audit log records it with each run), and take the
+        global flags wherever they stand before a ``--``."""
         raw = [info_name or "verify", *args]
+        end = args.index("--") if "--" in args else len(args)
+        flags = [a for a in args[:end] if a in GLOBAL_FLAGS]
+        args = flags + [a for a in args[:end] if a not in GLOBAL_FLAGS] + args[end:]
         ctx = super().make_context(info_name, args, parent=parent, **extra)
         ctx.meta["verify.argv"] = raw
         return ctx
@@ -53,6 +62,14 @@ class VerifyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("verify: interrupted", err=True)
             ctx.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"verify: unexpected error: {type(exc).__name__}: {one_line(str(exc))} (run again with "
+                       "--debug for the traceback, and please report it)", err=True)  # fmt: skip
+            ctx.exit(1)
 
 
 class State:
@@ -87,10 +104,12 @@ pass_state = click.make_pass_decorator(State)
     show_default="./verify.db or $VERIFY_DB",
     help="SQLite database to use.",
 )
-@click.option("--no-color", is_flag=True, help="No colours in terminal output (NO_COLOR is respected too).")
+@click.option("--no-color", is_flag=True, help="No colours anywhere, progress bars included (NO_COLOR is respected "
+              "too). Accepted anywhere on the line.")  # fmt: skip
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error. Accepted anywhere on the line.")
 @click.version_option(__version__, prog_name="verify")
 @click.pass_context
-def cli(ctx: click.Context, db: str, no_color: bool) -> None:
+def cli(ctx: click.Context, db: str, no_color: bool, debug: bool) -> None:
     """Cross-verify what sources claim about one event.
 
     \b
@@ -99,6 +118,8 @@ def cli(ctx: click.Context, db: str, no_color: bool) -> None:
       verify ingest wire.html --outlet reuters --story saraqeb
       verify claims --story saraqeb --by-source
     """
+    if no_color:
+        os.environ["NO_COLOR"] = "1"  # every console of this process, progress bars too
     state = State(db, no_color)
     ctx.obj = state
     ctx.call_on_close(state.close)
@@ -210,8 +231,9 @@ def sources(ctx: click.Context, as_json: bool) -> None:
 @click.option("--name", required=True, help="Display name.")
 @click.option("--kind", required=True, type=click.Choice(KINDS), help="What kind of source it is.")
 @click.option("--alias", "aliases", multiple=True, help="Another name texts use for it (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the saved source as JSON.")
 @pass_state
-def sources_add(state: State, source_id, name, kind, aliases) -> None:
+def sources_add(state: State, source_id, name, kind, aliases, as_json) -> None:
     """Add a source to this store's registry (or update one).
 
     \b
@@ -220,6 +242,9 @@ def sources_add(state: State, source_id, name, kind, aliases) -> None:
           --alias "the local council" --alias "Idleb council"
     """
     source = add_source(state.store(), source_id, name, kind, list(aliases))
+    if as_json:
+        print_json(dict(source, registered=bool(source["registered"])))
+        return
     click.echo(
         f"source {source['id']} ({source['name']}) saved with {len(source['aliases'])} alias(es)",
         err=True,
@@ -722,7 +747,12 @@ def audit_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def audit_runs(state: State, as_json) -> None:
-    """List every run, oldest first."""
+    """List every run, oldest first.
+
+    \b
+    Example:
+      verify audit runs --json | jq '.[] | select(.status != "complete") | .id'
+    """
     rows = audit.runs(state.store(create=False))
     if as_json:
         print_json(rows)
@@ -744,7 +774,12 @@ def audit_runs(state: State, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def audit_show(state: State, run_id, as_json) -> None:
-    """What went into a run, what came out, and what reviewers said."""
+    """What went into a run, what came out, and what reviewers said.
+
+    \b
+    Example:
+      verify audit show r-1a2b3c4d5e6f
+    """
     store = state.store(create=False)
     record = audit.run(store, run_id)
     findings = audit.run_findings(store, run_id)
@@ -788,7 +823,12 @@ def audit_show(state: State, run_id, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_state
 def audit_diff(state: State, run_a, run_b, as_json) -> None:
-    """Findings that appeared, disappeared or changed from RUN_A to RUN_B."""
+    """Findings that appeared, disappeared or changed from RUN_A to RUN_B.
+
+    \b
+    Example:
+      verify audit diff r-1a2b3c4d5e6f r-6f5e4d3c2b1a --json | jq '.appeared[].id'
+    """
     result = audit.diff(state.store(create=False), run_a, run_b)
     if as_json:
         print_json(result)
@@ -815,7 +855,12 @@ def audit_replay(ctx: click.Context, run_id, as_json) -> None:
     """Re-run a report with its recorded thresholds on its recorded inputs.
 
     Says which models and which inputs (document text, claims) changed since the run.
-    Exit code 0 when the findings come out the same from the same inputs, 1 otherwise."""
+    Exit code 0 when the findings come out the same from the same inputs, 1 otherwise.
+
+    \b
+    Example:
+      verify audit replay r-1a2b3c4d5e6f || echo "the findings changed"
+    """
     result = audit.replay(ctx.obj.store(create=False), run_id)
     if as_json:
         print_json(result)
@@ -839,7 +884,12 @@ def audit_verify(ctx: click.Context, as_json) -> None:
     """Walk the hash chain; report the first audit row altered, deleted or inserted out of order.
 
     Also re-hashes every stored document and each run's inputs (text and claims), and runs
-    SQLite's integrity check. Exit code 0 when all of it holds, 1 when it does not."""
+    SQLite's integrity check. Exit code 0 when all of it holds, 1 when it does not.
+
+    \b
+    Example:
+      verify audit verify --json
+    """
     result = audit.verify_chain(ctx.obj.store(create=False))
     if as_json:
         print_json({"ok": result.ok, "entries": result.entries, "problem": result.problem, "seq": result.seq})
@@ -856,7 +906,13 @@ def audit_verify(ctx: click.Context, as_json) -> None:
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @pass_state
 def audit_export(state: State, run_id, output, force) -> None:
-    """Write a run, its inputs' hashes, findings and decisions as JSON Lines for archiving."""
+    """Write a run, its inputs' hashes, findings and decisions as JSON Lines for archiving.
+
+    \b
+    Examples:
+      verify audit export r-1a2b3c4d5e6f -o archive/r-1a2b3c4d5e6f.jsonl
+      verify audit export r-1a2b3c4d5e6f -o - | gzip > run.jsonl.gz
+    """
     target = output_path(state, output, force)
     lines = audit.export_run(state.store(create=False), run_id)
     write_output("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), target)

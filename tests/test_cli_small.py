@@ -1,0 +1,65 @@
+"""The command line's small promises: global flags anywhere, one-line unexpected errors,
+--json everywhere a script needs it, and an example in every command's --help."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from verify.cli import cli
+
+
+def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in commands()], ids=" ".join)
+def test_every_command_has_an_example(path):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0 and "Example" in result.output and f"verify {' '.join(path)}" in result.output
+
+
+def test_global_flags_anywhere(run, story_db, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    after = run("--db", story_db, "sources", "--no-color")
+    assert after.exit_code == 0 and after.stdout == run("--no-color", "--db", story_db, "sources").stdout
+    assert run("--db", story_db, "audit", "runs", "--no-color", "--json").exit_code == 0
+
+
+def test_unexpected_error_is_one_line_unless_debug(run, story_db, monkeypatch):
+    import verify.audit
+
+    def broken(store):
+        raise RuntimeError("something nobody expected\nsecond line")
+
+    monkeypatch.setattr(verify.audit, "runs", broken)
+    result = run("--db", story_db, "audit", "runs")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    assert "unexpected error: RuntimeError: something nobody expected second line" in result.stderr
+    with pytest.raises(RuntimeError):
+        run("--db", story_db, "audit", "runs", "--debug")
+
+
+def test_sources_add_json(run, story_copy):
+    result = run("--db", story_copy, "sources", "add", "idlib-council", "--name", "Idlib Local Council", "--kind",
+                 "body", "--alias", "the local council", "--json")  # fmt: skip
+    saved = json.loads(result.stdout)
+    assert result.exit_code == 0 and saved["id"] == "idlib-council" and "the local council" in saved["aliases"]
+    listed = {s["id"]: s for s in json.loads(run("--db", story_copy, "sources", "--json").stdout)}
+    assert listed["idlib-council"]["name"] == "Idlib Local Council"
+
+
+def test_shell_completion(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, _VERIFY_COMPLETE="bash_complete", COMP_WORDS="verify au", COMP_CWORD="1")
+    done = subprocess.run([sys.executable, "-m", "verify"], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0 and "plain,audit" in done.stdout.splitlines()
