@@ -35,6 +35,10 @@ CURRENT_MODELS = {"embedding": embedding_model_info, "nli": nli_model_info, "jud
 
 GENESIS = "0" * 64
 DECISIONS = ("confirm", "dismiss", "escalate")
+# The desk's rating scale for a published fact-check, worst to best (ClaimReview's ratingValue 1-6;
+# "unproven" has no place on it).
+RATINGS = ("false", "mostly-false", "misleading", "half-true", "mostly-true", "true", "unproven")
+RATING_COLUMNS = ("claim", "rating", "url")
 
 
 def now() -> str:
@@ -190,10 +194,19 @@ def run_findings(store, run_id: str) -> list[dict]:
 # -- decisions -------------------------------------------------------------------------------
 
 
-def record_decision(store, finding_id: str, decision: str, note: str, reviewer: str | None = None) -> dict:
-    """A reviewer's decision on a finding; later decisions supersede, never erase, earlier ones."""
+def record_decision(store, finding_id: str, decision: str, note: str, reviewer: str | None = None,
+                    rating: str | None = None, url: str | None = None, claim: str | None = None) -> dict:  # fmt: skip
+    """A reviewer's decision on a finding; later decisions supersede, never erase, earlier ones.
+    With a ``rating`` (one of :data:`RATINGS`) it is a published fact-check of one of the
+    finding's claims (``claim``, by default its first) at ``url``: what ClaimReview exports."""
     if decision not in DECISIONS:
         raise VerifyError(f"unknown decision {decision!r}: use one of {', '.join(DECISIONS)}")
+    if rating is not None and rating not in RATINGS:
+        raise VerifyError(f"unknown rating {rating!r}: use one of {', '.join(RATINGS)}")
+    if (url or claim) and rating is None:
+        raise VerifyError("--url and --claim describe a rating: give --rating too")
+    if url and not url.startswith(("https://", "http://")):
+        raise VerifyError(f"the fact-check's URL must start with https:// or http://, not {url!r}")
     if not note.strip():
         raise VerifyError("a decision needs a note saying why (--note TEXT)")
     latest_run = store.rows(
@@ -205,12 +218,25 @@ def record_decision(store, finding_id: str, decision: str, note: str, reviewer: 
         raise VerifyError(
             f"unknown finding {finding_id!r} in {store.path}: it was not produced by a run of this database"
         )
+    if rating is not None:
+        claims = store.rows("SELECT claims FROM findings WHERE run_id = ? AND id = ?",
+                            [latest_run[0]["run_id"], finding_id])[0]["claims"]  # fmt: skip
+        if claim is not None and claim not in claims:
+            raise VerifyError(f"claim {claim!r} is not one of finding {finding_id}'s claims ({', '.join(claims)})")
+        claim = claim or claims[0]
     row = {"id": "d-" + uuid.uuid4().hex[:12], "finding_id": finding_id, "run_id": latest_run[0]["run_id"],
-           "decision": decision, "note": note, "reviewer": reviewer or _os_user(), "decided_at": now()}  # fmt: skip
+           "decision": decision, "note": note, "reviewer": reviewer or _os_user(), "decided_at": now(),
+           "claim": claim, "rating": rating, "url": url}  # fmt: skip
     with store.transaction():
         store.db["decisions"].insert(row)
-        _append(store, "decision", row["id"], sha256(canonical(row)))
+        _append(store, "decision", row["id"], _decision_row_digest(row))
     return row
+
+
+def _decision_row_digest(row: dict) -> str:
+    """SHA-256 of a decision row; the rating columns count only when set, so decisions recorded
+    before they existed keep their digest."""
+    return sha256(canonical({k: v for k, v in row.items() if not (k in RATING_COLUMNS and v is None)}))
 
 
 def _os_user() -> str:
@@ -270,7 +296,7 @@ def _digest(run_row: dict, finding_rows: list[dict]) -> str:
 
 def _decision_digest(store, decision_id: str) -> str | None:
     found = store.rows("SELECT * FROM decisions WHERE id = ?", [decision_id])
-    return sha256(canonical(found[0])) if found else None
+    return _decision_row_digest(found[0]) if found else None
 
 
 @dataclass

@@ -163,6 +163,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (model_hash, pair)
     ) WITHOUT ROWID;
     """,
+    """
+    ALTER TABLE decisions ADD COLUMN claim TEXT;
+    ALTER TABLE decisions ADD COLUMN rating TEXT;
+    ALTER TABLE decisions ADD COLUMN url TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
