@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from verify.attribution import attribute
-from verify.claims import is_boilerplate, sentences
-from verify.sources import SourceIndex, load_registry
+from verify.attribution import Discourse, attribute
+from verify.claims import extract_claims, is_boilerplate, sentences
+from verify.sources import SourceIndex, bundled_index, load_registry
 from verify.store import open_store
 
 from .conftest import EXPECTED
@@ -92,8 +92,71 @@ def test_attribution_on_the_fixture_story(story_db, expected):
 def test_pronouns_refer_back_to_the_last_named_source(index):
     first = attribute("The Syrian Observatory for Human Rights said 19 soldiers died.", index)
     assert first.source == "sohr"
-    follow = attribute("It added that the town was empty.", index, previous=first.source)
-    assert (follow.source, follow.cue) == ("sohr", "added")
+    discourse = Discourse(last=("sohr", 4, 44))
+    follow = attribute("It added that the town was empty.", index, discourse)
+    assert (follow.source, follow.cue, follow.resolved_from) == ("sohr", "added", (4, 44))
+
+
+def story_claims(text: str, outlet: str = "new-arab") -> list[dict]:
+    document = {"id": "doc", "text": text, "outlet": outlet, "published": "2020-02-27"}
+    return extract_claims(document, bundled_index())[0]
+
+
+def test_correspondent_observations_belong_to_the_agency():
+    """The second correspondent sentence is AFP's, not the TV channel's named in between."""
+    text = (
+        "An AFP correspondent travelled with the rebels into the town, where he found the streets deserted.\n"
+        "Al Jazeera said government reinforcements were heading north from Hama.\n"
+        "The correspondent saw fighters deployed around the town's main roundabout."
+    )
+    first, channel, second = story_claims(text)
+    assert (first["source"], first["cue"]) == ("afp", "correspondent")
+    assert channel["source"] == "aljazeera"
+    assert (second["source"], second["cue"]) == ("afp", "saw")
+    assert text[slice(*second["resolved_from"])] == "An AFP correspondent"
+
+
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        ("SANA reported that army units advanced near the town. Al Jazeera said fighting went on.\n"
+         "The agency added that engineers were clearing mines on the highway.", "sana"),
+        ("The Russian defence ministry said the army held the town. Al Jazeera said fighting went on.\n"
+         "The ministry added that Turkish drones had struck army positions overnight.", "russia-mod"),
+        ("The Syrian Observatory for Human Rights counted 19 dead soldiers. SANA said the army held the town.\n"
+         "The monitor added that at least nine rebels were killed in the clashes.", "sohr"),
+    ],
+    ids=["agency", "ministry", "monitor"],
+)  # fmt: skip
+def test_references_resolve_by_kind(text, source):
+    assert story_claims(text)[-1]["source"] == source
+
+
+def test_a_split_clause_keeps_its_sentences_source():
+    text = "The state agency SANA did not report the loss of the town, but mentioned fierce clashes on the front."
+    negative, positive = story_claims(text)
+    assert (negative["source"], bool(negative["negative"])) == ("sana", True)
+    assert (positive["source"], bool(positive["negative"]), positive["cue"]) == ("sana", False, "mentioned")
+    assert positive["text"] == "but mentioned fierce clashes on the front."
+    said, adding = story_claims("SANA said the army repelled an attack on the town, adding that dozens of rebels "
+                                "were killed in the fighting.")  # fmt: skip
+    assert said["source"] == adding["source"] == "sana" and adding["text"].startswith("adding that")
+
+
+@pytest.mark.parametrize(
+    "sentence, source, via",
+    [
+        ("AFP, citing the Syrian Observatory for Human Rights, said 19 soldiers were killed.", "sohr", ["afp"]),
+        ("SANA quoted a military source as saying the town was fully secured.", "syria-army", ["sana"]),
+        ("An opposition military source told Reuters that rebels entered the town at dawn.",
+         "opposition-military-source", ["reuters"]),
+        ("An opposition military source told The New Arab that rebels entered the town.",
+         "opposition-military-source", []),  # the outlet itself is no relay
+    ],
+)  # fmt: skip
+def test_relay_chains(sentence, source, via):
+    (claim,) = story_claims(sentence)
+    assert (claim["source"], claim["via"]) == (source, via)
 
 
 def test_fuzzy_alias_resolves_transliterations(index):

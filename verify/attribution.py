@@ -9,7 +9,7 @@ an omission.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from .sources import Mention, SourceIndex, slug
 
@@ -21,7 +21,7 @@ NEGATIVE_CUES = (
 )
 POSITIVE_CUES = (
     r"(?:has |have |had )?(?:said|says|say|told|tells|reported|reports|claimed|claims|stated|states"
-    r"|announced|announces|added|adds|insisted|insists|denied|denies|confirmed|confirms|mentioned"
+    r"|announced|announces|added|adds|adding|insisted|insists|denied|denies|confirmed|confirms|mentioned"
     r"|published(?: (?:pictures|images|photos|footage|video)(?: showing| of)?)?|posted|wrote|writes"
     r"|showed|shows|saw|described|accused|warned|noted|acknowledged|admitted|alleged|tweeted"
     r"|declared|broadcast|aired|cited|quoted|spoke of|speaks of|blamed|vowed|asserted|maintained"
@@ -30,13 +30,39 @@ POSITIVE_CUES = (
 CUE_RE = re.compile(rf"\b(?P<cue>{NEGATIVE_CUES}|{POSITIVE_CUES})\b", re.IGNORECASE)
 NEGATIVE_RE = re.compile(rf"^(?:{NEGATIVE_CUES})$", re.IGNORECASE)
 ACCORDING_RE = re.compile(r"\b(?P<cue>according to|citing|quoting|in a statement by)\s+", re.IGNORECASE)
-# Words that refer back to the last named source: "It said", "The agency added".
+# Words that refer back to a source named earlier: "It said", "The agency added", "the correspondent
+# saw". A kind-bearing head ("agency", "correspondent") resolves to the last source of that kind
+# (see :class:`Discourse`); a pronoun or a neutral head to the last speaker.
 ANAPHORA_RE = re.compile(
-    r"^(?:it|he|she|they|the (?:agency|group|ministry|monitor|channel|statement|correspondent|spokesman"
-    r"|spokesperson|front|faction|army|observatory|organisation|organization|official|broadcaster"
-    r"|outlet|newspaper|website|reporter|sources?))$",
+    r"^(?:it|he|she|they|the (?:[\w-]+ ){0,2}(?P<head>agency|group|ministry|monitor|channel|statement"
+    r"|correspondent|reporter|photographer|journalist|spokesman|spokesperson|front|faction|army|military"
+    r"|observatory|organisation|organization|official|broadcaster|outlet|newspaper|website|sources?|network))$",
     re.IGNORECASE,
 )
+REFERENCE_KINDS = {
+    "agency": ("agency",), "ministry": ("government",), "group": ("group",), "front": ("group",),
+    "faction": ("group",), "monitor": ("body",), "observatory": ("body",), "organisation": ("body",),
+    "organization": ("body",), "channel": ("channel",), "broadcaster": ("channel",), "network": ("channel",),
+    "newspaper": ("outlet",), "website": ("outlet",), "outlet": ("outlet",), "army": ("military",),
+    "military": ("military",), "source": ("unnamed",), "sources": ("unnamed",), "official": ("unnamed",),
+    "correspondent": ("correspondent",), "reporter": ("correspondent",), "photographer": ("correspondent",),
+    "journalist": ("correspondent",),
+}  # fmt: skip
+# A reporter on the ground belongs to the agency that employs them: "an AFP correspondent",
+# "AFP's correspondent", "a correspondent for Reuters".
+REPORTER = r"(?:correspondent|reporter|photographer|journalist|cameraman)s?"
+CORRESPONDENT_RE = re.compile(
+    rf"(?:\b(?:an?|the|one)\s+)?(?P<before>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){{0,3}})(?:['’]s)?\s+{REPORTER}\b"
+    rf"|\b{REPORTER}\s+(?:of|for|with|from)\s+(?P<after>(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){{0,3}})"
+)
+LEADING_CUE_RE = re.compile(rf"^(?:but|and|also|only|\s)*(?P<cue>{NEGATIVE_CUES}|{POSITIVE_CUES})\b", re.IGNORECASE)
+RELAY_RE = re.compile(r"\b(?:citing|quoting|quoted|cited)\b", re.IGNORECASE)
+REPORTER_RE = re.compile(rf"\b{REPORTER}\b", re.IGNORECASE)
+REPORTER_AFTER_RE = re.compile(
+    rf"(?:['’]s)?\s+(?:(?:chief|senior|local|own|field|war)\s+)?{REPORTER}\b", re.IGNORECASE
+)  # "AFP's correspondent"
+REPORTER_BEFORE_RE = re.compile(rf"\b{REPORTER}\s+(?:of|for|with|from)\s+(?:the\s+)?$", re.IGNORECASE)
+
 # A source the registry does not know: "The Syrian Civil Defence", "a local council official".
 UNNAMED_RE = re.compile(
     r"(?:\b(?:an?|one|two|three|several|other|local|some)\s+)?(?:[\w-]+\s+){0,3}?"
@@ -56,12 +82,74 @@ class Attribution:
     negative: bool
     name: str | None = None  # the words naming the source
     registered: bool = True
+    resolved_from: tuple[int, int] | None = None  # offsets of the earlier mention a reference resolved to
+    via: tuple[str, ...] = ()  # relays between the source and the outlet: "SOHR via AFP"
 
 
-def attribute(sentence: str, index: SourceIndex, previous: str | None = None) -> Attribution:
-    """Who makes the claim in ``sentence``. ``previous`` is the source of the last attributed
-    sentence in the same document, which "It said" and "The agency added" refer back to."""
+@dataclass
+class Discourse:
+    """What a document has named so far, for resolving references: the last speaker, and every
+    source mentioned (latest last), each with its kind and the words it goes by, plus the agency
+    whose reporter was last mentioned. Offsets are the document's."""
+
+    last: tuple[str, int, int] | None = None
+    seen: list[tuple[str, int, int, str, str]] = field(default_factory=list)  # source, start, end, kind, names
+    correspondent: tuple[str, int, int] | None = None
+
+    def see(self, text: str, mentions: list[Mention], index: SourceIndex, offset: int) -> None:
+        """Remember the sources a claim names (``offset``: where the claim starts in the document),
+        and whose reporter it mentions ("Al-Araby TV's correspondent", "a correspondent for AFP")."""
+        for m in mentions:
+            known = index.sources.get(m.source, {"kind": "other", "name": m.text, "aliases": []})
+            names = " ".join([known["name"], *known["aliases"]]).lower()
+            self.seen.append((m.source, offset + m.start, offset + m.end, known["kind"], names))
+            if (REPORTER_RE.search(m.text) or REPORTER_AFTER_RE.match(text, m.end)
+                    or REPORTER_BEFORE_RE.search(text[max(0, m.start - 30) : m.start])):  # fmt: skip
+                self.correspondent = (m.source, offset + m.start, offset + m.end)
+
+    def speaker(self, source: str, start: int, end: int) -> None:
+        self.last = (source, start, end)
+
+    def resolve(self, phrase: str) -> tuple[str, int, int] | None:
+        """The source a referring phrase means: "the correspondent" the last reporter's agency;
+        "the ministry" the last source called a ministry, or else of a ministry's kind; a pronoun
+        or a neutral head ("the spokesman", "the statement") the last speaker."""
+        match = ANAPHORA_RE.match(phrase)
+        head = (match.group("head") or "").lower() if match else ""
+        if head not in REFERENCE_KINDS:
+            return self.last
+        if REFERENCE_KINDS[head] == ("correspondent",):
+            return self.correspondent
+        for source, start, end, kind, names in reversed(self.seen):
+            if re.search(rf"\b{head}\b", names) or kind in REFERENCE_KINDS[head]:
+                return source, start, end
+        return self.last if head in ("official", "source", "sources") else None
+
+
+def attribute(sentence: str, index: SourceIndex, discourse: Discourse | None = None) -> Attribution:
+    """Who makes the claim in ``sentence``, and through which relays. ``discourse`` holds what the
+    document named before, which "It said", "The agency added" and "the correspondent saw" refer
+    back to."""
     mentions = index.mentions(sentence)
+    found = _speaker(sentence, mentions, index, discourse)
+    if found.source is None:
+        return found
+    return replace(found, via=_relays(sentence, mentions, found.source))
+
+
+def _relays(sentence: str, mentions: list[Mention], source: str) -> tuple[str, ...]:
+    """Sources that carried the claim: "AFP, citing the Observatory, said" (AFP), "SANA quoted a
+    military source" (SANA), "a source told Reuters" (Reuters)."""
+    relays = []
+    for relay in RELAY_RE.finditer(sentence):
+        relays += [m.source for m in mentions if m.end <= relay.start() and relay.start() - m.end <= 30]
+    for told in re.finditer(r"\btold\s+", sentence):
+        relays += [m.source for m in mentions if m.start == told.end()]
+    return tuple(dict.fromkeys(r for r in relays if r != source))
+
+
+def _speaker(sentence: str, mentions: list[Mention], index: SourceIndex, discourse: Discourse | None) -> Attribution:
+    """The source making the claim (see :func:`attribute`)."""
     according = ACCORDING_RE.search(sentence)
     if according:
         after = [m for m in mentions if m.start == according.end()]
@@ -73,12 +161,18 @@ def attribute(sentence: str, index: SourceIndex, previous: str | None = None) ->
     for cue in CUE_RE.finditer(sentence):
         cue_text = cue.group("cue")
         negative = bool(NEGATIVE_RE.match(cue_text))
+        if cue_text.lower() in ("quoted", "cited"):  # "SANA quoted a military source as saying"
+            quoted = _quoted(sentence[cue.end() :], cue.end(), mentions, index, cue_text)
+            if quoted:
+                return quoted
         subject = _subject_before(sentence, cue.start(), mentions)
         if isinstance(subject, Mention):
             return Attribution(subject.source, cue_text, negative, subject.text)
         if subject is not None:
-            if ANAPHORA_RE.match(subject) and previous:
-                return Attribution(previous, cue_text, negative, subject)
+            if ANAPHORA_RE.match(subject):
+                if found := discourse and discourse.resolve(subject):
+                    return Attribution(found[0], cue_text, negative, subject, resolved_from=(found[1], found[2]))
+                continue
             if _is_named_subject(subject):
                 return _named(subject, cue_text, negative, index)
         inverted = [m for m in mentions if 0 <= m.start - cue.end() <= 2]
@@ -92,7 +186,37 @@ def attribute(sentence: str, index: SourceIndex, previous: str | None = None) ->
             "stated",
         ):
             return Attribution(inverted[0].source, cue_text, negative, inverted[0].text)
-    return Attribution(None, None, False)
+    if opening := LEADING_CUE_RE.match(sentence):  # "but mentioned X", "adding that X": no speaker of its own
+        cue_text = opening.group("cue")
+        return Attribution(None, cue_text, bool(NEGATIVE_RE.match(cue_text)))
+    return _correspondent(sentence, mentions, index) or Attribution(None, None, False)
+
+
+def _quoted(after: str, offset: int, mentions: list[Mention], index: SourceIndex, cue: str) -> Attribution | None:
+    """The source a relay quotes: a registry mention right after the cue, or a described one."""
+    start = offset + len(after) - len(after.lstrip())
+    named = [m for m in mentions if m.start == start]
+    if named:
+        return Attribution(named[0].source, cue, False, named[0].text)
+    phrase = re.match(r"\s*(.{2,60}?)\s+as\s+(?:saying|stating)\b", after)
+    if phrase and _is_named_subject(phrase.group(1)):
+        return _named(phrase.group(1), cue, False, index)
+    return None
+
+
+def _correspondent(sentence: str, mentions: list[Mention], index: SourceIndex) -> Attribution | None:
+    """What a reporter on the ground observed, without a reporting verb ("An AFP correspondent who
+    entered the town found the streets deserted"): the claim of the reporter's agency."""
+    opening = sentence[:80]
+    reporter = [m for m in mentions if m.start < 20 and REPORTER_RE.search(m.text)]
+    if reporter:
+        return Attribution(reporter[0].source, "correspondent", False, reporter[0].text)
+    match = CORRESPONDENT_RE.search(opening)
+    if match and match.start() < 20:
+        employer = index.resolve(match.group("before") or match.group("after") or "")
+        if employer:
+            return Attribution(employer, "correspondent", False, match.group(0))
+    return None
 
 
 def _subject_before(sentence: str, cue_start: int, mentions: list[Mention]) -> Mention | str | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 
 import pysbd
 
 from . import facts
-from .attribution import CUE_RE, attribute
+from .attribution import CUE_RE, Discourse, attribute
 from .sources import SourceIndex
 
 MIN_CLAIM_WORDS = 4
@@ -39,6 +40,12 @@ LEAD_RE = re.compile(
 )
 TRAILING_MARKUP = " \t*_`"
 CLAUSE_SPLIT_RE = re.compile(r";\s+|,\s+(?=(?:while|whereas|but)\s)")
+# A second statement by the same speaker: "X did not report A, but mentioned B", "X said A,
+# adding that B". The clause after it keeps the sentence's source (and its own polarity).
+SAME_SPEAKER_SPLIT_RE = re.compile(
+    r",\s+(?=but\s+(?:also\s+|only\s+)?(?:said|mentioned|reported|noted|added|spoke of|described|confirmed)\b)"
+    r"|,\s+(?=adding\b)|\s+(?=and added that\b)"
+)
 
 
 @cache
@@ -186,17 +193,22 @@ def prepare(claim: dict) -> dict:
 
 
 def clauses(text: str, start: int, end: int, index: SourceIndex) -> list[tuple[int, int]]:
-    """Split a sentence where a second attributed statement begins: 'SANA said X, while the NLF said Y'."""
+    """Split a sentence where a second statement begins: another speaker's ('SANA said X, while
+    the NLF said Y') or the same speaker's ('SANA did not report X, but mentioned Y')."""
     sentence = text[start:end]
+    splits = sorted([(m, True) for m in CLAUSE_SPLIT_RE.finditer(sentence)]
+                    + [(m, False) for m in SAME_SPEAKER_SPLIT_RE.finditer(sentence)], key=lambda s: s[0].start())  # fmt: skip
     spans, cursor = [], 0
-    for match in CLAUSE_SPLIT_RE.finditer(sentence):
-        head, tail = sentence[cursor : match.start()], sentence[match.end() :]
-        tail_clause = CLAUSE_SPLIT_RE.split(tail, maxsplit=1)[0]
+    for match, needs_speaker in splits:
+        if match.start() < cursor:
+            continue
+        head = sentence[cursor : match.start()]
+        tail_clause = CLAUSE_SPLIT_RE.split(sentence[match.end() :], maxsplit=1)[0]
         if (
             len(head.split()) >= MIN_CLAIM_WORDS
             and len(tail_clause.split()) >= MIN_CLAIM_WORDS
             and CUE_RE.search(tail_clause)
-            and index.mentions(tail_clause)
+            and (index.mentions(tail_clause) or not needs_speaker)
         ):
             spans.append((start + cursor, start + match.start()))
             cursor = match.end()
@@ -208,15 +220,22 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
     """The claims of a stored document, and any sources they name that the registry lacks."""
     text, outlet, published = document["text"], document["outlet"], document.get("published")
     claims, new_sources = [], {}
-    previous = None
+    discourse = Discourse()
     for sent_start, sent_end in sentences(text):
         if is_boilerplate(text[sent_start:sent_end]) or is_heading(text, sent_start, sent_end):
             continue
+        head = None  # the attribution of the sentence's first clause, which later clauses may inherit
         for start, end in clauses(text, sent_start, sent_end, index):
             claim_text = text[start:end]
             if is_boilerplate(claim_text):
                 continue
-            who = attribute(claim_text, index, previous)
+            who = attribute(claim_text, index, discourse)
+            if head is not None and who.source is None and who.cue and head.source:
+                # "..., but mentioned X", "..., adding that X": the sentence's speaker says it
+                who = replace(head, cue=who.cue, negative=who.negative, resolved_from=None)
+            head = head or who
+            mentions = index.mentions(claim_text)
+            discourse.see(claim_text, mentions, index, start)
             source = who.source or outlet
             if who.source and not who.registered and who.source not in index.sources:
                 new_sources[who.source] = {
@@ -228,7 +247,7 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
                     "origin": "derived",
                 }
             if who.source:
-                previous = who.source
+                discourse.speaker(who.source, start, end)
             position = len(claims)
             claims.append(
                 {
@@ -242,6 +261,8 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
                     "outlet": outlet,
                     "cue": who.cue,
                     "negative": int(who.negative),
+                    "resolved_from": list(who.resolved_from) if who.resolved_from else None,
+                    "via": [relay for relay in who.via if relay not in (source, outlet)],
                     **claim_facts(claim_text, published),
                 }
             )

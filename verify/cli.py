@@ -310,12 +310,15 @@ CLAIM_FIELDS = (
     "dates",
     "places",
     "story",
+    "via",
+    "resolved_from",
 )
 
 
 def claim_json(row: dict) -> dict:
     out = {k: row[k] for k in CLAIM_FIELDS}
     out["negative"], out["hedged"] = bool(row["negative"]), bool(row["hedged"])
+    out["via"] = row["via"] or []
     out["source_registered"] = bool(row["source_registered"])
     return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, confidence_basis, mark_spans
+from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, confidence_basis, mark_spans, relay_chain
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 STYLE = """
@@ -141,7 +141,7 @@ def _in_paragraph(claim: dict, spans: list[list[int]], documents_text: dict[str,
 
 def _claim(claim: dict, spans, names: dict, documents_text: dict) -> str:
     who = escape(names.get(claim["source"], claim["source"]))
-    trace = (f"via {escape(claim['outlet'])} · document {escape(claim['document_id'])} · chars "
+    trace = (f"{escape(relay_chain(claim, names))} · document {escape(claim['document_id'])} · chars "
              f"{claim['start']}–{claim['end']} · {escape(claim['id'])}")  # fmt: skip
     return (f'<div class="claim"><strong>{who}</strong><div>{_in_paragraph(claim, spans, documents_text)}</div>'
             f'<div class="trace">{trace}</div></div>')  # fmt: skip

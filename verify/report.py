@@ -23,7 +23,8 @@ KIND_TITLES = {"contradiction": "Contradictions", "omission": "Omissions", "part
 CELL_SYMBOLS = {"states": "✓", "contradicts": "✗", "partial": "~", "omits": "·", "none": " "}
 CELL_WORDS = {"states": "states it", "contradicts": "contradicts it", "partial": "in part or hedged",
               "omits": "omits it", "none": "no claim"}  # fmt: skip
-CLAIM_KEYS = ("id", "document_id", "source", "source_name", "outlet", "text", "start", "end", "cue", "negative")
+CLAIM_KEYS = ("id", "document_id", "source", "source_name", "outlet", "text", "start", "end", "cue", "negative", "via",
+              "resolved_from")  # fmt: skip
 
 
 def schema() -> dict:
@@ -59,12 +60,24 @@ def build_report(
                     for s in sources],
         "documents": [{k: d[k] for k in ("id", "sha256", "outlet", "story", "title", "url", "published", "path")}
                       for d in documents],
-        "claims": [{k: (bool(c[k]) if k == "negative" else c[k]) for k in CLAIM_KEYS} for c in comparison.claims],
+        "claims": [claim_view(c) for c in comparison.claims],
         "groups": comparison.groups,
         "matrix": coverage_matrix(comparison),
         "disputes": disputes(comparison),
         "findings": findings,
     }  # fmt: skip
+
+
+def claim_view(claim: dict) -> dict:
+    """A claim as reports show it (claims stored before relays were recorded have none)."""
+    return {k: bool(claim[k]) if k == "negative" else claim.get(k) for k in CLAIM_KEYS} | {
+        "via": claim.get("via") or []
+    }
+
+
+def relay_chain(claim: dict, names: dict) -> str:
+    """'Syrian Observatory for Human Rights via AFP via The New Arab': who said it, through whom."""
+    return " via ".join(names.get(s, s) for s in [claim["source"], *(claim.get("via") or []), claim["outlet"]])
 
 
 def _decision_view(row: dict) -> dict:

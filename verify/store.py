@@ -167,6 +167,8 @@ MIGRATIONS: list[str] = [
     ALTER TABLE decisions ADD COLUMN claim TEXT;
     ALTER TABLE decisions ADD COLUMN rating TEXT;
     ALTER TABLE decisions ADD COLUMN url TEXT;
+    ALTER TABLE claims ADD COLUMN via TEXT;
+    ALTER TABLE claims ADD COLUMN resolved_from TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -185,6 +187,8 @@ JSON_COLUMNS = {
     "evidence",
     "signals",
     "names",
+    "via",
+    "resolved_from",
 }
 
 

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .output import printable
-from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, KIND_TITLES, confidence_basis, shorten
+from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, KIND_TITLES, confidence_basis, relay_chain, shorten
 
 KIND_STYLES = {
     "contradiction": "bold red",
@@ -103,8 +103,7 @@ def _claim_text(claim: dict, spans: list[list[int]]) -> Text:
 
 
 def _trace(claim: dict, names: dict) -> Text:
-    who = names.get(claim["source"], claim["source"])
-    return Text(f"{who} · via {claim['outlet']} · document {claim['document_id']} · chars "
+    return Text(f"{relay_chain(claim, names)} · document {claim['document_id']} · chars "
                 f"{claim['start']}–{claim['end']} · {claim['id']}", style="dim")  # fmt: skip
 
 
