@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from verify.attribution import Discourse, attribute
@@ -9,7 +11,7 @@ from verify.claims import extract_claims, is_boilerplate, sentences
 from verify.sources import SourceIndex, bundled_index, load_registry
 from verify.store import open_store
 
-from .conftest import EXPECTED
+from .conftest import EXPECTED, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +200,30 @@ def test_two_attributed_statements_in_one_sentence_become_two_claims(tmp_path):
         ("nlf", "while the NLF said its fighters took the town."),
     ]
     store.close()
+
+
+WIRE_STORIES = json.loads((ROOT / "fixtures" / "attribution" / "expected.json").read_text())["stories"]
+
+
+@pytest.mark.parametrize("story", WIRE_STORIES, ids=lambda s: s["path"])
+def test_wire_story_attributions(story):
+    """Every expected line of the hand-written wire stories: source, relays, cue and polarity."""
+    text = (ROOT / "fixtures" / "attribution" / story["path"]).read_text()
+    claims = extract_claims({"id": "doc", "text": text, "outlet": story["outlet"]}, bundled_index())[0]
+    for want in story["attributions"]:
+        (claim,) = [c for c in claims if want["contains"] in c["text"]]
+        got = (claim["source"], claim["via"], claim["cue"], bool(claim["negative"]))
+        assert got == (want["source"], want["via"], want["cue"], want.get("negative", False)), want["contains"]
+
+
+def test_agreeing_sources_that_share_a_relay_are_not_independent():
+    from verify.compare import shared_relays, summary_for
+
+    sohr = {"source": "sohr", "source_name": "SOHR", "via": ["afp"], "outlet": "new-arab"}
+    army = {"source": "syria-army", "source_name": "Syrian Arab Army", "via": ["afp"], "outlet": "aljazeera"}
+    direct = {"source": "syria-army", "source_name": "Syrian Arab Army", "via": [], "outlet": "afp"}
+    quoted_by_one_outlet = {"source": "un", "source_name": "UN", "via": [], "outlet": "new-arab"}
+    assert shared_relays(sohr, army) == ["afp"] and shared_relays(sohr, direct) == ["afp"]
+    assert shared_relays(sohr, quoted_by_one_outlet) == []  # one outlet quoting two sources: no relay shared
+    assert summary_for("agreement", sohr, army, {}).endswith("(both through afp: not independent confirmations)")
+    assert "not independent" not in summary_for("contradiction", sohr, army, {})

@@ -33,11 +33,10 @@ ACCORDING_RE = re.compile(r"\b(?P<cue>according to|citing|quoting|in a statement
 # Words that refer back to a source named earlier: "It said", "The agency added", "the correspondent
 # saw". A kind-bearing head ("agency", "correspondent") resolves to the last source of that kind
 # (see :class:`Discourse`); a pronoun or a neutral head to the last speaker.
-ANAPHORA_RE = re.compile(
-    r"^(?:it|he|she|they|the (?:[\w-]+ ){0,2}(?P<head>agency|group|ministry|monitor|channel|statement"
-    r"|correspondent|reporter|photographer|journalist|spokesman|spokesperson|front|faction|army|military"
-    r"|observatory|organisation|organization|official|broadcaster|outlet|newspaper|website|sources?|network))$",
-    re.IGNORECASE,
+ANAPHORA_RE = re.compile(  # modifiers in lower case: "the state agency", never "the Syrian health ministry"
+    r"^(?:(?i:it|he|she|they)|(?i:the) (?:[a-z][\w-]* ){0,2}(?P<head>(?i:agency|group|ministry|monitor|channel"
+    r"|statement|correspondent|reporter|photographer|journalist|spokesman|spokesperson|front|faction|army|military"
+    r"|observatory|organisation|organization|official|broadcaster|outlet|newspaper|website|sources?|network)))$"
 )
 REFERENCE_KINDS = {
     "agency": ("agency",), "ministry": ("government",), "group": ("group",), "front": ("group",),
@@ -70,6 +69,24 @@ UNNAMED_RE = re.compile(
     r"|witness|witnesses|resident|residents|doctor|doctors|activist|activists)\b",
     re.IGNORECASE,
 )
+# What a described institution is called: "the Syrian health ministry", "the Idlib health directorate".
+INSTITUTIONS = {
+    "ministry",
+    "agency",
+    "army",
+    "council",
+    "directorate",
+    "office",
+    "authority",
+    "authorities",
+    "committee",
+    "command",
+    "spokesman",
+    "spokesperson",
+    "presidency",
+    "government",
+    "police",
+}
 # How far (in characters) a subject may stand before its cue: "SANA, citing a military source, said".
 SUBJECT_WINDOW = 60
 MAX_SUBJECT_WORDS = 7
@@ -84,6 +101,7 @@ class Attribution:
     registered: bool = True
     resolved_from: tuple[int, int] | None = None  # offsets of the earlier mention a reference resolved to
     via: tuple[str, ...] = ()  # relays between the source and the outlet: "SOHR via AFP"
+    new_relays: tuple[tuple[str, str], ...] = ()  # (id, name) of relays the registry does not know: ("tass", "TASS")
 
 
 @dataclass
@@ -106,6 +124,10 @@ class Discourse:
             if (REPORTER_RE.search(m.text) or REPORTER_AFTER_RE.match(text, m.end)
                     or REPORTER_BEFORE_RE.search(text[max(0, m.start - 30) : m.start])):  # fmt: skip
                 self.correspondent = (m.source, offset + m.start, offset + m.end)
+
+    def named(self, source: str, name: str, kind: str, start: int, end: int) -> None:
+        """Remember a speaker the registry does not know ("the Syrian health ministry")."""
+        self.seen.append((source, start, end, kind, name.lower()))
 
     def speaker(self, source: str, start: int, end: int) -> None:
         self.last = (source, start, end)
@@ -134,18 +156,25 @@ def attribute(sentence: str, index: SourceIndex, discourse: Discourse | None = N
     found = _speaker(sentence, mentions, index, discourse)
     if found.source is None:
         return found
-    return replace(found, via=_relays(sentence, mentions, found.source))
+    relays, new = _relays(sentence, mentions, found.source)
+    return replace(found, via=relays, new_relays=new)
 
 
-def _relays(sentence: str, mentions: list[Mention], source: str) -> tuple[str, ...]:
+def _relays(sentence: str, mentions: list[Mention], source: str) -> tuple[tuple[str, ...], tuple]:
     """Sources that carried the claim: "AFP, citing the Observatory, said" (AFP), "SANA quoted a
-    military source" (SANA), "a source told Reuters" (Reuters)."""
-    relays = []
+    military source" (SANA), "a source told Reuters" (Reuters); a relay the registry does not know
+    ("TASS quoted ...") by its name, returned apart as (id, name)."""
+    relays, new = [], []
     for relay in RELAY_RE.finditer(sentence):
-        relays += [m.source for m in mentions if m.end <= relay.start() and relay.start() - m.end <= 30]
+        known = [m.source for m in mentions if m.end <= relay.start() and relay.start() - m.end <= 30]
+        relays += known
+        phrase = sentence[: relay.start()].strip(" ,")
+        if not known and phrase and len(phrase.split()) <= 4 and _is_named_subject(phrase):
+            new.append((slug(phrase), phrase))
+            relays.append(slug(phrase))
     for told in re.finditer(r"\btold\s+", sentence):
         relays += [m.source for m in mentions if m.start == told.end()]
-    return tuple(dict.fromkeys(r for r in relays if r != source))
+    return tuple(dict.fromkeys(r for r in relays if r != source)), tuple(n for n in new if n[0] != source)
 
 
 def _speaker(sentence: str, mentions: list[Mention], index: SourceIndex, discourse: Discourse | None) -> Attribution:
@@ -237,6 +266,8 @@ def _subject_before(sentence: str, cue_start: int, mentions: list[Mention]) -> M
         phrase,
         flags=re.I,
     )
+    phrase = re.sub(r"(?:\s+(?:also|later|again|further|then|separately|earlier|previously))+$", "", phrase,
+                    flags=re.I)  # fmt: skip
     if not phrase or len(phrase.split()) > MAX_SUBJECT_WORDS:
         return None
     return phrase
@@ -247,6 +278,8 @@ def _is_named_subject(phrase: str) -> bool:
     if UNNAMED_RE.fullmatch(phrase):
         return True
     words = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE).split()
+    if words and words[-1].lower() in INSTITUTIONS and words[0][0].isupper():  # "the Syrian health ministry"
+        return True
     return bool(words) and all(w[0].isupper() or w.lower() in ("of", "for", "al", "and", "the") for w in words)
 
 

@@ -237,15 +237,15 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
             mentions = index.mentions(claim_text)
             discourse.see(claim_text, mentions, index, start)
             source = who.source or outlet
-            if who.source and not who.registered and who.source not in index.sources:
-                new_sources[who.source] = {
-                    "id": who.source,
-                    "name": who.name,
-                    "kind": "unnamed" if _is_description(who.name) else "other",
-                    "aliases": [who.name],
-                    "registered": 0,
-                    "origin": "derived",
-                }
+            unregistered = list(who.new_relays)
+            if who.source and not who.registered:
+                unregistered.append((who.source, who.name))
+                at = max(claim_text.find(who.name), 0)
+                discourse.named(who.source, who.name, _derived_kind(who.name), start + at, start + at + len(who.name))
+            for source_id, name in unregistered:
+                if source_id not in index.sources:
+                    new_sources[source_id] = {"id": source_id, "name": name, "kind": _derived_kind(name),
+                                              "aliases": [name], "registered": 0, "origin": "derived"}  # fmt: skip
             if who.source:
                 discourse.speaker(who.source, start, end)
             position = len(claims)
@@ -271,9 +271,12 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
     return claims, list(new_sources.values())
 
 
-def _is_description(name: str | None) -> bool:
-    """Whether a derived source's name is a description ('a military source') rather than a name."""
-    return bool(name) and bool(re.match(r"(?:an?|one|some|several|local|two|three)\s", name, re.IGNORECASE))
+def _derived_kind(name: str) -> str:
+    """The kind of a source the registry lacks: 'unnamed' for a description ('a military source'),
+    'government' for a ministry, else 'other'."""
+    if re.match(r"(?:an?|one|some|several|local|two|three)\s", name, re.IGNORECASE):
+        return "unnamed"
+    return "government" if re.search(r"\bministry\b", name, re.IGNORECASE) else "other"
 
 
 def sentence_claim(text: str, index: SourceIndex, published: str | None = None, claim_id: str = "text") -> dict:

@@ -200,8 +200,22 @@ def clash_words(kind_of_clash: str, found, na: str, nb: str) -> str:
     return f"{na} credits {found['left']}, {nb} credits {found['right']}"
 
 
+def shared_relays(a: dict, b: dict) -> list[str]:
+    """Relays both claims came through ("X via AFP" and "Y via AFP"): their agreement is not two
+    independent confirmations. The outlet publishing both is not counted: it quotes both."""
+    via_a, via_b = set(a.get("via") or []), set(b.get("via") or [])
+    return sorted(via_a & via_b | via_a & {b["outlet"]} | via_b & {a["outlet"]})
+
+
 def summary_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
     """What clashes or agrees, naming the sources, without quoting the claims."""
+    summary = _summary(kind, a, b, evidence)
+    if kind in ("agreement", "partial") and (shared := shared_relays(a, b)):
+        summary += f" (both through {', '.join(shared)}: not independent confirmations)"
+    return summary
+
+
+def _summary(kind: str, a: dict, b: dict, evidence: dict) -> str:
     na, nb = a["source_name"], b["source_name"]
     clashes = evidence.get("clashes") or {}
     if kind == "contradiction":
