@@ -227,3 +227,35 @@ def test_agreeing_sources_that_share_a_relay_are_not_independent():
     assert shared_relays(sohr, quoted_by_one_outlet) == []  # one outlet quoting two sources: no relay shared
     assert summary_for("agreement", sohr, army, {}).endswith("(both through afp: not independent confirmations)")
     assert "not independent" not in summary_for("contradiction", sohr, army, {})
+
+
+@pytest.mark.parametrize(
+    "sentence, source, cue",
+    [
+        ("According to SANA, the army entered the town at dawn.", "sana", "According to"),
+        ("The army, SANA said, entered the town at dawn.", "sana", "said"),
+        ("The army entered the town at dawn, SANA said.", "sana", "said"),
+        ("It was reported by SANA that the army entered the town at dawn.", "sana", "reported"),
+        ("A spokesman for the National Liberation Front said the fighters held the line.", "nlf", "said"),
+        ("Activists said the town had been shelled for three days.", "activists", "said"),
+    ],
+)  # fmt: skip
+def test_attribution_at_start_middle_end_and_passive(sentence, source, cue):
+    (claim,) = story_claims(sentence)
+    assert (claim["source"], claim["cue"]) == (source, cue)
+
+
+@pytest.mark.parametrize(
+    "sentence, source, side",
+    [
+        ("Sources close to the Turkish government said Ankara would send more troops.",
+         "sources-close-to-the-turkish-government", "turkey-gov"),
+        ("A regime security official said the town would be retaken within days.", "regime-security-official",
+         "syria-gov"),
+        ("Officials in Damascus said the town would be retaken within days.", "officials-in-damascus", "syria-gov"),
+    ],
+)  # fmt: skip
+def test_anonymous_sources_stay_apart_from_their_side(sentence, source, side):
+    claims, new = extract_claims({"id": "d", "text": sentence, "outlet": "new-arab"}, bundled_index())
+    assert claims[0]["source"] == source
+    assert {s["id"]: (s["kind"], s["side"]) for s in new}[source] == ("unnamed", side)

@@ -55,6 +55,22 @@ CORRESPONDENT_RE = re.compile(
     rf"|\b{REPORTER}\s+(?:of|for|with|from)\s+(?P<after>(?:the\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){{0,3}})"
 )
 LEADING_CUE_RE = re.compile(rf"^(?:but|and|also|only|\s)*(?P<cue>{NEGATIVE_CUES}|{POSITIVE_CUES})\b", re.IGNORECASE)
+PASSIVE_RE = re.compile(
+    r"\b(?:was|were|is|are|has been|have been|had been)\s+(?P<cue>reported|said|announced|stated|claimed|confirmed"
+    r"|denied|quoted|cited)\s+by\s+", re.IGNORECASE)  # fmt: skip
+# Anonymous sources of a named side: "sources close to the Turkish government", "officials in Damascus".
+ANONYMOUS_OF = (r"(?:\b(?:an?|one|two|three|several|some)\s+)?(?:[\w-]+\s+)?\b(?:sources?|officials?|figures?"
+                r"|people)\s+(?:close to|familiar with|in|within|inside|from)\s+(?:the\s+)?")  # fmt: skip
+CLOSE_TO_RE = re.compile(ANONYMOUS_OF + "$", re.IGNORECASE)  # before the side's name
+ANONYMOUS_OF_RE = re.compile(ANONYMOUS_OF, re.IGNORECASE)  # anywhere in a speaker's name
+# Whose side an anonymous source speaks for, from its description.
+SIDES = (
+    (r"\b(?:regime|pro-government|pro-regime|syrian government|syrian army|damascus)\b", "syria-gov"),
+    (r"\b(?:opposition|rebel|insurgent|jihadist)s?\b", "opposition"),
+    (r"\b(?:turkish|turkey|ankara)\b", "turkey-gov"),
+    (r"\b(?:russian|russia|moscow|kremlin)\b", "russia-gov"),
+    (r"\b(?:kurdish|sdf)\b", "sdf"),
+)
 RELAY_RE = re.compile(r"\b(?:citing|quoting|quoted|cited)\b", re.IGNORECASE)
 REPORTER_RE = re.compile(rf"\b{REPORTER}\b", re.IGNORECASE)
 REPORTER_AFTER_RE = re.compile(
@@ -102,6 +118,7 @@ class Attribution:
     resolved_from: tuple[int, int] | None = None  # offsets of the earlier mention a reference resolved to
     via: tuple[str, ...] = ()  # relays between the source and the outlet: "SOHR via AFP"
     new_relays: tuple[tuple[str, str], ...] = ()  # (id, name) of relays the registry does not know: ("tass", "TASS")
+    side: str | None = None  # whose side an anonymous source speaks for: "a regime security official" -> syria-gov
 
 
 @dataclass
@@ -179,6 +196,13 @@ def _relays(sentence: str, mentions: list[Mention], source: str) -> tuple[tuple[
 
 def _speaker(sentence: str, mentions: list[Mention], index: SourceIndex, discourse: Discourse | None) -> Attribution:
     """The source making the claim (see :func:`attribute`)."""
+    if passive := PASSIVE_RE.search(sentence):  # "It was reported by SANA that ..."
+        after = [m for m in mentions if m.start == passive.end()]
+        if after:
+            return Attribution(after[0].source, passive.group("cue"), False, after[0].text)
+        name = _leading_name(re.split(r"\s+that\b", sentence[passive.end() :], maxsplit=1)[0])
+        if name:
+            return _named(name, passive.group("cue"), False, index)
     according = ACCORDING_RE.search(sentence)
     if according:
         after = [m for m in mentions if m.start == according.end()]
@@ -196,6 +220,9 @@ def _speaker(sentence: str, mentions: list[Mention], index: SourceIndex, discour
                 return quoted
         subject = _subject_before(sentence, cue.start(), mentions)
         if isinstance(subject, Mention):
+            if close := CLOSE_TO_RE.search(sentence[max(0, subject.start - 40) : subject.start]):
+                name = sentence[subject.start - len(close.group(0)) : subject.end]  # "sources close to Ankara"
+                return replace(_named(name, cue_text, negative, index), side=subject.source)
             return Attribution(subject.source, cue_text, negative, subject.text)
         if subject is not None:
             if ANAPHORA_RE.match(subject):
@@ -292,8 +319,10 @@ def _leading_name(text: str) -> str | None:
 
 
 def _named(name: str, cue: str, negative: bool, index: SourceIndex) -> Attribution:
-    """A speaker by name: the registry's id if it resolves, else a new, unregistered id."""
+    """A speaker by name: the registry's id if it resolves, else a new, unregistered id (with the
+    side an anonymous one speaks for, when its words say: "a regime security official")."""
     source = index.resolve(name)
-    if source:
+    if source and not ANONYMOUS_OF_RE.search(name):
         return Attribution(source, cue, negative, name)
-    return Attribution(slug(name), cue, negative, name, registered=False)
+    side = next((side for words, side in SIDES if re.search(words, name, re.IGNORECASE)), None)
+    return Attribution(slug(name), cue, negative, name, registered=False, side=side)

@@ -15,7 +15,7 @@ from functools import cache
 import pysbd
 
 from . import facts
-from .attribution import CUE_RE, Discourse, attribute
+from .attribution import ANONYMOUS_OF_RE, CUE_RE, Discourse, attribute
 from .sources import SourceIndex
 
 MIN_CLAIM_WORDS = 4
@@ -237,15 +237,15 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
             mentions = index.mentions(claim_text)
             discourse.see(claim_text, mentions, index, start)
             source = who.source or outlet
-            unregistered = list(who.new_relays)
+            unregistered = [(relay, name, None) for relay, name in who.new_relays]
             if who.source and not who.registered:
-                unregistered.append((who.source, who.name))
+                unregistered.append((who.source, who.name, who.side))
                 at = max(claim_text.find(who.name), 0)
                 discourse.named(who.source, who.name, _derived_kind(who.name), start + at, start + at + len(who.name))
-            for source_id, name in unregistered:
+            for source_id, name, side in unregistered:
                 if source_id not in index.sources:
                     new_sources[source_id] = {"id": source_id, "name": name, "kind": _derived_kind(name),
-                                              "aliases": [name], "registered": 0, "origin": "derived"}  # fmt: skip
+                                              "aliases": [name], "registered": 0, "origin": "derived", "side": side}  # fmt: skip
             if who.source:
                 discourse.speaker(who.source, start, end)
             position = len(claims)
@@ -274,7 +274,7 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
 def _derived_kind(name: str) -> str:
     """The kind of a source the registry lacks: 'unnamed' for a description ('a military source'),
     'government' for a ministry, else 'other'."""
-    if re.match(r"(?:an?|one|some|several|local|two|three)\s", name, re.IGNORECASE):
+    if re.match(r"(?:an?|one|some|several|local|two|three)\s", name, re.IGNORECASE) or ANONYMOUS_OF_RE.search(name):
         return "unnamed"
     return "government" if re.search(r"\bministry\b", name, re.IGNORECASE) else "other"
 

@@ -312,6 +312,7 @@ CLAIM_FIELDS = (
     "story",
     "via",
     "resolved_from",
+    "source_side",
 )
 
 

@@ -57,6 +57,7 @@ def load_registry(path: str | os.PathLike | None = None) -> list[dict]:
                 "kind": entry["kind"],
                 "aliases": list(entry.get("aliases", [])),
                 "registered": 1,
+                "side": entry.get("side"),
             }
         )
     return sources

@@ -169,6 +169,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE decisions ADD COLUMN url TEXT;
     ALTER TABLE claims ADD COLUMN via TEXT;
     ALTER TABLE claims ADD COLUMN resolved_from TEXT;
+    ALTER TABLE sources ADD COLUMN side TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -298,6 +299,7 @@ class Store:
             params.extend(documents)
         sql = (
             "SELECT claims.*, sources.name AS source_name, sources.registered AS source_registered,"
+            " sources.side AS source_side,"
             " documents.story AS story, documents.published AS published"
             " FROM claims JOIN sources ON sources.id = claims.source"
             " JOIN documents ON documents.id = claims.document_id"
