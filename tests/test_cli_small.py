@@ -63,3 +63,21 @@ def test_shell_completion(tmp_path):
     env = dict(os.environ, _VERIFY_COMPLETE="bash_complete", COMP_WORDS="verify au", COMP_CWORD="1")
     done = subprocess.run([sys.executable, "-m", "verify"], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0 and "plain,audit" in done.stdout.splitlines()
+
+
+HEAVY = ("sklearn", "torch", "transformers", "sentence_transformers")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["claims"], ["documents"], ["sources"], ["audit", "runs"],
+                                  ["audit", "verify"]], ids=" ".join)  # fmt: skip
+def test_light_commands_import_nothing_heavy(story_db, args):
+    """What answers at once must not load the model libraries (seconds each on this machine)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "verify", "--db", str(story_db), *args],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-500:]
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "verify.cli" in imported
+    assert not {name for name in imported if name.split(".")[0] in HEAVY}

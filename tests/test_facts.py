@@ -53,3 +53,11 @@ def test_an_aim_is_not_an_outcome():
     assert [(d, a) for d, a, _ in facts.control_claims("Rebels recaptured the town on Thursday.")] == [
         ("gain", "rebels")
     ]
+
+
+def test_stop_words_are_scikit_learns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from verify.checks import stop_words
+
+    assert stop_words() == ENGLISH_STOP_WORDS

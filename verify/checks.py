@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from functools import cache
+from pathlib import Path
 
 from . import facts
 
@@ -22,9 +22,21 @@ REGIONS = {"Syria", "Turkey", "Russia", "Idlib", "Aleppo", "Damascus", "Hama", "
 WORD_RE = re.compile(r"[a-z0-9]+")
 
 
+STOP_WORDS_FILE = Path(__file__).parent / "data" / "stop_words.txt"
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from the package's copy (importing scikit-learn
+    takes seconds; a test keeps the copy equal to it)."""
+    lines = STOP_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 def words(text: str) -> list[str]:
     """Lower-cased words without English stop words."""
-    return [w for w in WORD_RE.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
+    stop = stop_words()
+    return [w for w in WORD_RE.findall(text.lower()) if w not in stop]
 
 
 RARE_WORD_IDF = 1.0 + math.log(3 / 2)  # smoothed IDF of a word found in one of two texts; 1.0 if in both
