@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy import sparse
 
 from .claims import names_in
 from .models import EMBEDDING_DIMENSION
@@ -127,8 +126,10 @@ def candidate_pairs(
             for m, (i, j) in enumerate(zip(lefts, rights, strict=True))]  # fmt: skip
 
 
-def _incidence(names: list[set[str]]) -> sparse.csr_matrix:
-    """Claims by names, sparse: shared-name counts come from one sparse product per chunk."""
+def _incidence(names: list[set[str]]):
+    """Claims by names, a sparse matrix: shared-name counts come from one sparse product per chunk."""
+    from scipy import sparse  # imported here: commands that never match stay light
+
     vocabulary = {name: j for j, name in enumerate(sorted({x for s in names for x in s}))}
     rows = [i for i, found in enumerate(names) for _ in found]
     cols = [vocabulary[name] for found in names for name in found]
