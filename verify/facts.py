@@ -346,7 +346,6 @@ DATE_RE = re.compile(
     re.IGNORECASE,
 )
 RELATIVE_DAYS = {"today": 0, "tonight": 0, "this morning": 0, "overnight": 0, "yesterday": 1}
-PERIOD_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 
 
 def _month(text: str) -> int:
