@@ -153,29 +153,67 @@ def print_json_array(items) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--outlet", metavar="ID", help="Source id of the publishing outlet (see `verify sources`).")
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option(
+    "--urls",
+    "url_list",
+    metavar="FILE",
+    type=click.Path(allow_dash=True, dir_okay=False),
+    help="Fetch every URL listed in FILE (one a line; # starts a comment; - for stdin).",
+)
+@click.option(
+    "--feed", "feeds", metavar="URL", multiple=True, help="Fetch every article an RSS/Atom feed links to (repeatable)."
+)
+@click.option("--timeout", type=click.FloatRange(1, 300), default=20, show_default=True, help="Seconds per request.")
+@click.option(
+    "--allow-private-addresses",
+    is_flag=True,
+    help="Fetch from loopback and private addresses too (an intranet CMS); refused by default.",
+)
+@click.option("--outlet", metavar="ID", help="Source id of the publishing outlet (see `verify sources`); for a URL, "
+              "the registry's source for its domain when not given.")  # fmt: skip
 @click.option("--story", metavar="NAME", help="Story the documents belong to.")
 @click.option("--published", metavar="DATE", help="Publication date, YYYY-MM-DD.")
 @click.option("--url", metavar="URL", help="Where the document was published.")
 @click.option("--title", metavar="TITLE", help="The document's title.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was stored as JSON.")
 @pass_state
-def ingest(state: State, paths, outlet, story, published, url, title, as_json) -> None:
+def ingest(state: State, paths, url_list, feeds, timeout, allow_private_addresses, outlet, story, published, url,
+           title, as_json) -> None:  # fmt: skip
     """Store documents and extract their claims.
 
-    PATHS are .txt, .md, saved .html pages or .jsonl files, or folders of them. In a .jsonl
-    file each line is a document: {"outlet": ..., "text": ..., "url", "title", "published",
-    "story"}; --outlet and the other options are then defaults for lines without them.
-    A document already stored (same text) is not stored again.
+    PATHS are .txt, .md, saved .html pages or .jsonl files, folders of them, http(s) URLs of
+    pages to fetch, or - for text on stdin. In a .jsonl file each line is a document:
+    {"outlet": ..., "text": ..., "url", "title", "published", "story"}; --outlet and the other
+    options are then defaults for lines without them. A document already stored (same text) is
+    not stored again.
+
+    Pages are fetched one at a time (a pause between two requests to one host), each with a
+    timeout; a page that fails is reported on one line, nothing of it is stored, and the exit code
+    is 1 (the others are stored).
 
     \b
-    Example:
+    Examples:
       verify ingest fixtures/saraqeb/sana.txt --outlet sana --story saraqeb --published 2020-02-27
+      verify ingest https://www.reuters.com/world/middle-east/... --story saraqeb
+      verify ingest --feed https://example.org/syria/rss.xml --outlet new-arab --story saraqeb
+      verify ingest --urls links.txt --story saraqeb
+      pbpaste | verify ingest - --outlet sana --story saraqeb
     """
-    result = ingest_paths(
-        state.store(), list(paths), outlet=outlet, story=story, published=published, url=url, title=title
-    )
+    from .fetch import FetchOptions, check_url, feed_links
+
+    options = FetchOptions(timeout=timeout, allow_private=allow_private_addresses)
+    paths = list(paths)
+    if url_list:
+        listed = read_stdin() if url_list == "-" else read_text(Path(url_list))
+        paths += [check_url(line.strip()) for line in listed.splitlines() if line.strip() and not line.startswith("#")]
+    for feed in feeds:
+        paths += feed_links(feed, options)
+    if not paths:
+        raise click.UsageError("give files, folders, URLs or - , or --urls FILE or --feed URL")
+    stdin = read_stdin() if "-" in paths and url_list != "-" else None
+    result = ingest_paths(state.store(), paths, outlet=outlet, story=story, published=published, url=url, title=title,
+                          stdin=stdin, fetch=options)  # fmt: skip
     if as_json:
         print_json(
             {
@@ -184,9 +222,10 @@ def ingest(state: State, paths, outlet, story, published, url, title, as_json) -
                 "skipped": result.skipped,
                 "claims": result.claims,
                 "warnings": result.warnings,
+                "failed": [{"url": u, "why": why} for u, why in result.failed],
             }
         )
-        return
+        click.get_current_context().exit(1 if result.failed else 0)
     console = state.console(stderr=True)
     for doc in result.added:
         console.print(f"stored {doc['path']} as document {doc['id']} ({doc['outlet']})")
@@ -196,7 +235,11 @@ def ingest(state: State, paths, outlet, story, published, url, title, as_json) -
         console.print(f"skipped {path}: not a supported file type")
     for warning in result.warnings:
         console.print(f"warning: {warning}", soft_wrap=True)
+    for failed_url, why in result.failed:
+        console.print(f"failed: {failed_url}: {why}", soft_wrap=True)
     console.print(f"{len(result.added)} document(s) and {result.claims} claim(s) added")
+    if result.failed:
+        click.get_current_context().exit(1)
 
 
 # -- sources ---------------------------------------------------------------------------------
@@ -231,9 +274,11 @@ def sources(ctx: click.Context, as_json: bool) -> None:
 @click.option("--name", required=True, help="Display name.")
 @click.option("--kind", required=True, type=click.Choice(KINDS), help="What kind of source it is.")
 @click.option("--alias", "aliases", multiple=True, help="Another name texts use for it (repeatable).")
+@click.option("--domain", "domains", multiple=True, help="A web domain it publishes on, for `verify ingest URL` "
+              "(repeatable).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the saved source as JSON.")
 @pass_state
-def sources_add(state: State, source_id, name, kind, aliases, as_json) -> None:
+def sources_add(state: State, source_id, name, kind, aliases, domains, as_json) -> None:
     """Add a source to this store's registry (or update one).
 
     \b
@@ -241,7 +286,7 @@ def sources_add(state: State, source_id, name, kind, aliases, as_json) -> None:
       verify sources add idlib-council --name "Idlib Local Council" --kind body \\
           --alias "the local council" --alias "Idleb council"
     """
-    source = add_source(state.store(), source_id, name, kind, list(aliases))
+    source = add_source(state.store(), source_id, name, kind, list(aliases), list(domains))
     if as_json:
         print_json(dict(source, registered=bool(source["registered"])))
         return

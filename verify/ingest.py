@@ -22,6 +22,7 @@ from rapidfuzz import process
 
 from .claims import MAX_SENTENCE_CHARS, MIN_CLAIM_WORDS, extract_claims
 from .errors import VerifyError
+from .fetch import FetchOptions, fetch_pages, is_url
 from .progress import progress
 from .sources import SourceIndex
 from .store import encode_row
@@ -45,6 +46,7 @@ class IngestResult:
     skipped: list[str] = field(default_factory=list)  # files in folders with unsupported types
     claims: int = 0
     warnings: list[str] = field(default_factory=list)  # e.g. a document that yields no claims, and why
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (URL, why) of pages not fetched or read
 
 
 def sha256_text(text: str) -> str:
@@ -161,14 +163,22 @@ def read_documents(path: Path, defaults: dict) -> list[dict]:
     found = {}
     if fmt == "html":
         text, found = html_to_text(text, path)
-    document = {**{k: v for k, v in defaults.items() if v is not None}}
+    return [_document(text, fmt, str(path), defaults, found)]
+
+
+def _document(text: str, fmt: str, where: str, defaults: dict, found: dict, outlet_hint: str | None = None) -> dict:
+    """A document: ``defaults`` (the command line's), then what the file says (``found``), then
+    ``outlet_hint`` (the registry's source for a URL's domain)."""
+    document = {k: v for k, v in defaults.items() if v is not None}
     for key, value in found.items():
         document.setdefault(key, value)
-    document.update(text=text, format=fmt, path=str(path))
+    document.update(text=text, format=fmt, path=where)
+    document.setdefault("outlet", outlet_hint)
     if not document.get("outlet"):
-        raise VerifyError(f"{path}: no outlet: give --outlet ID")
-    document["published"] = check_date(document.get("published"), str(path))
-    return [document]
+        hint = " or add the site's domain to a source (verify sources add ID ... --domain)" if is_url(where) else ""
+        raise VerifyError(f"{where}: no outlet: give --outlet ID{hint}")
+    document["published"] = check_date(document.get("published"), where)
+    return document
 
 
 def json_object(line: str, where: str) -> dict:
@@ -212,8 +222,13 @@ def ingest(
     published: str | None = None,
     url: str | None = None,
     title: str | None = None,
+    *,
+    stdin: str | None = None,
+    fetch: FetchOptions | None = None,
 ) -> IngestResult:
-    """Store the documents at ``paths`` (files or folders) and their claims."""
+    """Store the documents at ``paths`` and their claims. A path is a file, a folder, an http(s)
+    URL (fetched with ``fetch`` options; a page that fails is reported in ``failed`` and nothing of
+    it is stored) or ``-`` (the text given as ``stdin``)."""
     defaults = {
         "outlet": outlet,
         "story": story,
@@ -221,12 +236,27 @@ def ingest(
         "url": url,
         "title": title,
     }
-    files, skipped = expand_paths(paths)
-    if not files:
+    index = SourceIndex(store.sources())
+    urls = [str(p) for p in paths if is_url(str(p))]
+    local = [p for p in paths if not is_url(str(p)) and str(p) != "-"]
+    files, skipped = expand_paths(local) if local else ([], [])
+    if local and not files:
         raise VerifyError("nothing to ingest: no .txt, .md, .html or .jsonl files found")
     documents = [doc for path in progress(files, "Reading") for doc in read_documents(path, defaults)]
-    index = SourceIndex(store.sources())
+    if "-" in map(str, paths):
+        if stdin is None or not stdin.strip():
+            raise VerifyError("stdin: no text to ingest")
+        documents.append(_document(stdin, "text", "stdin", defaults, {}))
     result = IngestResult(skipped=skipped)
+    if urls:
+        pages, result.failed = fetch_pages(urls, fetch or FetchOptions())
+        for page_url, html in pages:
+            try:
+                text, found = html_to_text(html, page_url)
+                documents.append(_document(text, "html", page_url, defaults, found | {"url": page_url},
+                                           outlet_hint=index.for_url(page_url)))  # fmt: skip
+            except VerifyError as exc:
+                result.failed.append((page_url, str(exc).removeprefix(f"{page_url}: ")))
     seen = set()
     all_claims, new_sources = [], {}
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlparse
 
 from rapidfuzz import fuzz, process
 
@@ -58,6 +59,7 @@ def load_registry(path: str | os.PathLike | None = None) -> list[dict]:
                 "aliases": list(entry.get("aliases", [])),
                 "registered": 1,
                 "side": entry.get("side"),
+                "domains": list(entry.get("domains", [])),
             }
         )
     return sources
@@ -89,15 +91,20 @@ def sync_bundled_sources(store) -> None:
             store.upsert_sources(changed)
 
 
-def add_source(store, source_id: str, name: str, kind: str, aliases: list[str]) -> dict:
-    """Add a source to a store's registry, or update one (an unregistered source becomes registered)."""
+def add_source(store, source_id: str, name: str, kind: str, aliases: list[str], domains: list[str] = ()) -> dict:
+    """Add a source to a store's registry, or update one (an unregistered source becomes registered).
+    ``domains`` are the web domains it publishes on: ``verify ingest URL`` takes the outlet from them."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", source_id):
         raise VerifyError(f"invalid source id {source_id!r}: use lower-case letters, digits, '-', '_' or '.'")
     if kind not in KINDS:
         raise VerifyError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
     existing = store.source(source_id)
     merged = sorted(set(aliases) | set(existing["aliases"] if existing else []))
-    source = {"id": source_id, "name": name, "kind": kind, "aliases": merged, "registered": 1, "origin": "user"}
+    sites = sorted(
+        {d.lower().removeprefix("www.") for d in domains} | set(existing.get("domains") or [] if existing else [])
+    )
+    source = {"id": source_id, "name": name, "kind": kind, "aliases": merged, "registered": 1, "origin": "user",
+              "domains": sites}  # fmt: skip
     with store.transaction():
         store.upsert_sources([source])
     return source
@@ -129,6 +136,7 @@ class SourceIndex:
 
     def __init__(self, sources: list[dict]):
         self.sources = {s["id"]: s for s in sources}
+        self.domains = {d.lower(): s["id"] for s in sources for d in s.get("domains") or []}
         self.by_key: dict[str, str] = {}
         exact_case, any_case = [], []
         for source in sources:
@@ -141,6 +149,14 @@ class SourceIndex:
         self.any_case = {a.lower(): self.by_key[_key(a)] for a in any_case}
         self._case_re = _alternation(self.exact_case, flags=0)
         self._nocase_re = _alternation(self.any_case, flags=re.IGNORECASE)
+
+    def for_url(self, url: str) -> str | None:
+        """The source whose web domain serves ``url`` (``domains`` in the registry), or None."""
+        host = (urlparse(url).hostname or "").lower().removeprefix("www.")
+        for domain, source in self.domains.items():
+            if host == domain or host.endswith("." + domain):
+                return source
+        return None
 
     def resolve(self, name: str) -> str | None:
         """The id of the source called ``name``, allowing spelling variants; None if unknown."""

@@ -170,6 +170,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE claims ADD COLUMN via TEXT;
     ALTER TABLE claims ADD COLUMN resolved_from TEXT;
     ALTER TABLE sources ADD COLUMN side TEXT;
+    ALTER TABLE sources ADD COLUMN domains TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -190,6 +191,7 @@ JSON_COLUMNS = {
     "names",
     "via",
     "resolved_from",
+    "domains",
 }
 
 
