@@ -30,6 +30,7 @@ from .store import default_path, open_store
 from .terminal import TextConsole
 
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
+FORCE_HELP = "Overwrite FILE if it exists (otherwise verify asks, or refuses when not at a terminal)."
 
 
 GLOBAL_FLAGS = ("--no-color", "--debug")  # accepted anywhere on the command line
@@ -409,6 +410,49 @@ def claims(state: State, source, document, story, by_source, as_json) -> None:
         console.print(table)
 
 
+@cli.command()
+@click.argument("query")
+@click.option("--source", metavar="ID", help="Only claims made by this source.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most this many claims.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per claim, best match first.")
+@pass_state
+def search(state: State, query, source, limit, as_json) -> None:
+    """Full-text search over the stored claims (SQLite FTS5: words, "a phrase", OR, NOT, prefix*).
+
+    \b
+    Examples:
+      verify search Saraqeb
+      verify search '"repelled the attack" OR recaptured' --source sana --json
+    """
+    rows = state.store(create=False).search_claims(query, source=source, limit=limit)
+    if as_json:
+        print_json([claim_json(r) | {"snippet": r["snippet"]} for r in rows])
+        return
+    table = Table("claim", "source", "match", title=f"{len(rows)} claim(s) matching {query!r}", title_justify="left")
+    for row in rows:
+        table.add_row(row["id"], row["source"], row["snippet"])
+    state.console().print(table)
+
+
+@cli.command("datasette-metadata")
+@click.option("-o", "--output", metavar="FILE", default="-", show_default=True, help="JSON file to write.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
+@pass_state
+def datasette_metadata(state: State, output, force) -> None:
+    """Titles, descriptions and column labels for browsing the store in Datasette.
+
+    Full-text search (?_search=) works on claims and documents, and the views latest_findings,
+    findings_by_source and claims_by_source summarise the latest report.
+
+    \b
+    Example:
+      verify datasette-metadata -o metadata.json && datasette verify.db -m metadata.json
+    """
+    from .datasette import metadata
+
+    write_output(json.dumps(metadata(state.db_path), indent=2) + "\n", output_path(state, output, force))
+
+
 # -- compare ---------------------------------------------------------------------------------
 
 
@@ -522,9 +566,6 @@ def render_terminal(state: State, render, data, output: Path | None) -> str | No
         return buffer.getvalue()
     render(data, state.console())
     return None
-
-
-FORCE_HELP = "Overwrite FILE if it exists (otherwise verify asks, or refuses when not at a terminal)."
 
 
 @cli.command("report")

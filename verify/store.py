@@ -172,6 +172,51 @@ MIGRATIONS: list[str] = [
     ALTER TABLE sources ADD COLUMN side TEXT;
     ALTER TABLE sources ADD COLUMN domains TEXT;
     """,
+    # Full-text search (the layout sqlite-utils and Datasette expect: TABLE_fts, kept in step by
+    # triggers), and views that read well in Datasette.
+    """
+    CREATE VIRTUAL TABLE claims_fts USING fts5(text, source, content='claims', content_rowid='rowid');
+    INSERT INTO claims_fts (rowid, text, source) SELECT rowid, text, source FROM claims;
+    CREATE TRIGGER claims_ai AFTER INSERT ON claims BEGIN
+        INSERT INTO claims_fts (rowid, text, source) VALUES (new.rowid, new.text, new.source);
+    END;
+    CREATE TRIGGER claims_ad AFTER DELETE ON claims BEGIN
+        INSERT INTO claims_fts (claims_fts, rowid, text, source) VALUES ('delete', old.rowid, old.text, old.source);
+    END;
+    CREATE TRIGGER claims_au AFTER UPDATE ON claims BEGIN
+        INSERT INTO claims_fts (claims_fts, rowid, text, source) VALUES ('delete', old.rowid, old.text, old.source);
+        INSERT INTO claims_fts (rowid, text, source) VALUES (new.rowid, new.text, new.source);
+    END;
+    CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='rowid');
+    INSERT INTO documents_fts (rowid, title, text) SELECT rowid, title, text FROM documents;
+    CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+        INSERT INTO documents_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+        INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+    END;
+    CREATE TRIGGER documents_au AFTER UPDATE ON documents BEGIN
+        INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        INSERT INTO documents_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+    END;
+    CREATE VIEW latest_findings AS
+        SELECT f.id, f.kind, round(f.confidence, 3) AS confidence, f.sources, f.omitted_by,
+               a.text AS claim, b.text AS other_claim, f.reason, f.run_id
+        FROM findings f
+        LEFT JOIN claims a ON a.id = json_extract(f.claims, '$[0]')
+        LEFT JOIN claims b ON b.id = json_extract(f.claims, '$[1]') AND f.kind != 'omission'
+        WHERE f.run_id = (SELECT id FROM runs WHERE command = 'report' AND status = 'complete'
+                          ORDER BY finished_at DESC LIMIT 1)
+        ORDER BY f.position;
+    CREATE VIEW findings_by_source AS
+        SELECT s.value AS source, f.kind, count(*) AS findings, round(avg(f.confidence), 3) AS mean_confidence
+        FROM latest_findings f, json_each(f.sources) s
+        GROUP BY s.value, f.kind ORDER BY s.value, f.kind;
+    CREATE VIEW claims_by_source AS
+        SELECT claims.source, sources.name, sources.kind, count(*) AS claims, count(DISTINCT claims.document_id) AS documents
+        FROM claims JOIN sources ON sources.id = claims.source
+        GROUP BY claims.source ORDER BY claims DESC;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
@@ -198,6 +243,11 @@ JSON_COLUMNS = {
 def default_path() -> str:
     """The database path: ``$VERIFY_DB`` if set, else ``./verify.db``."""
     return os.environ.get("VERIFY_DB") or DEFAULT_DB
+
+
+# A claim as commands read it: its row, who its source is, and its document's story and date.
+CLAIM_COLUMNS = ("claims.*, sources.name AS source_name, sources.registered AS source_registered, "
+                 "sources.side AS source_side, documents.story AS story, documents.published AS published")  # fmt: skip
 
 
 class Store:
@@ -300,9 +350,7 @@ class Store:
             where.append(f"claims.document_id IN ({','.join('?' * len(documents))})")
             params.extend(documents)
         sql = (
-            "SELECT claims.*, sources.name AS source_name, sources.registered AS source_registered,"
-            " sources.side AS source_side,"
-            " documents.story AS story, documents.published AS published"
+            f"SELECT {CLAIM_COLUMNS}"
             " FROM claims JOIN sources ON sources.id = claims.source"
             " JOIN documents ON documents.id = claims.document_id"
         )
@@ -310,6 +358,23 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY documents.ingested_at, claims.document_id, claims.position"
         return (decode_row(row) for row in self.db.query(sql, params))
+
+    def search_claims(self, query: str, source: str | None = None, limit: int = 50) -> list[dict]:
+        """Claims matching a full-text query (SQLite FTS5 syntax; plain words are matched as words),
+        best match first, each with a ``snippet`` marking the matched words with [ ]."""
+        sql = (
+            f"SELECT {CLAIM_COLUMNS}, snippet(claims_fts, 0, '[', ']', '…', 12) AS snippet"
+            " FROM claims_fts JOIN claims ON claims.rowid = claims_fts.rowid"
+            " JOIN sources ON sources.id = claims.source JOIN documents ON documents.id = claims.document_id"
+            " WHERE claims_fts MATCH ?"
+            + (" AND claims.source = ?" if source else "") + " ORDER BY rank LIMIT ?"
+        )  # fmt: skip
+        params = [*([source] if source else []), limit]
+        try:
+            return self.rows(sql, [query, *params])
+        except sqlite3.OperationalError:  # not FTS5 syntax ('"M5 highway'): search the words as words
+            words = " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+            return self.rows(sql, [words, *params]) if words else []
 
     def stories(self) -> list[str]:
         return [r["story"] for r in self.rows("SELECT DISTINCT story FROM documents") if r["story"]]
