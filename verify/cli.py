@@ -359,6 +359,7 @@ CLAIM_FIELDS = (
     "via",
     "resolved_from",
     "source_side",
+    "language",
 )
 
 

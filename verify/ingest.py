@@ -268,7 +268,7 @@ def ingest(
             result.duplicates.append({"path": document["path"], "id": sha[:12]})
             continue
         seen.add(sha)
-        document.update(id=sha[:12], sha256=sha, ingested_at=now)
+        document.update(id=sha[:12], sha256=sha, ingested_at=now, language=detect_language(document["text"]))
         claims, sources = extract_claims(document, index)
         all_claims.extend(claims)
         new_sources.update({s["id"]: s for s in sources})
@@ -283,8 +283,14 @@ def ingest(
         store.db["claims"].insert_all(_encode(all_claims), pk="id")
     result.claims = len(all_claims)
     counts = Counter(c["document_id"] for c in all_claims)
-    result.warnings += [f"{d['path']}: no claims found: {no_claims_reason(d['text'])}" for d in result.added
-                        if not counts[d["id"]]]  # fmt: skip
+    for d in result.added:
+        if d["language"] not in (None, "en"):
+            found = f"{counts[d['id']]} claim(s) found" if counts[d["id"]] else "no claims found"
+            result.warnings.append(f"{d['path']}: written in {language_name(d['language'])}; verify reads English "
+                                   f"for now, so {found}")  # fmt: skip
+        elif not counts[d["id"]]:
+            result.warnings.append(f"{d['path']}: no claims found: no sentence of {MIN_CLAIM_WORDS} words or more "
+                                   "outside headings, bylines and boilerplate (share prompts, credits)")  # fmt: skip
     for d in result.added:
         if long := sum(len(m.group()) > MAX_SENTENCE_CHARS for m in UNBROKEN_RE.finditer(d["text"])):
             result.warnings.append(f"{d['path']}: {long} stretch(es) of over {MAX_SENTENCE_CHARS:,} characters "
@@ -296,16 +302,35 @@ UNBROKEN_RE = re.compile(r"[^.!?\n]+")
 
 
 DOCUMENT_COLUMNS = ("id", "sha256", "outlet", "story", "title", "url", "published", "path", "format", "text",
-                    "ingested_at")  # fmt: skip
+                    "ingested_at", "language")  # fmt: skip
 
 
-def no_claims_reason(text: str) -> str:
-    """Why a document gave no claims, in words a user can act on."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.5:
-        return "it is mostly in a script other than Latin; verify extracts claims from English text"
-    return (f"no sentence of {MIN_CLAIM_WORDS} words or more outside headings, bylines and boilerplate "
-            "(share prompts, credits)")  # fmt: skip
+LANGUAGE_NAMES = {"ar": "Arabic", "fa": "Persian", "tr": "Turkish", "fr": "French", "de": "German", "es": "Spanish",
+                  "it": "Italian", "pt": "Portuguese", "ru": "Russian", "uk": "Ukrainian", "he": "Hebrew",
+                  "nl": "Dutch", "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ko": "Korean",
+                  "ur": "Urdu", "hi": "Hindi"}  # fmt: skip
+
+
+def language_name(code: str) -> str:
+    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+
+
+MIN_LANGUAGE_LETTERS = 40
+
+
+def detect_language(text: str) -> str | None:
+    """The text's language as an ISO 639-1 code (langdetect, seeded: the same text always gives
+    the same answer), or None when it cannot tell."""
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+    if sum(ch.isalpha() for ch in text[:5000]) < MIN_LANGUAGE_LETTERS:
+        return None  # too short to tell
+    DetectorFactory.seed = 0
+    try:
+        best = detect_langs(text[:5000])[0]
+    except LangDetectException:
+        return None
+    return best.lang if best.prob >= 0.8 else None
 
 
 def _encode(rows: list[dict]) -> list[dict]:

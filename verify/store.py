@@ -171,6 +171,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE claims ADD COLUMN resolved_from TEXT;
     ALTER TABLE sources ADD COLUMN side TEXT;
     ALTER TABLE sources ADD COLUMN domains TEXT;
+    ALTER TABLE documents ADD COLUMN language TEXT;
     """,
     # Full-text search (the layout sqlite-utils and Datasette expect: TABLE_fts, kept in step by
     # triggers), and views that read well in Datasette.
@@ -247,7 +248,8 @@ def default_path() -> str:
 
 # A claim as commands read it: its row, who its source is, and its document's story and date.
 CLAIM_COLUMNS = ("claims.*, sources.name AS source_name, sources.registered AS source_registered, "
-                 "sources.side AS source_side, documents.story AS story, documents.published AS published")  # fmt: skip
+                 "sources.side AS source_side, documents.story AS story, documents.published AS published, "
+                 "documents.language AS language")  # fmt: skip
 
 
 class Store:
