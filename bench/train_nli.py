@@ -100,6 +100,16 @@ def batches_for_epoch(examples, epoch: int, batch_size: int, tokenizer_lengths, 
     return batches
 
 
+def encode(tokenizer, part, max_length: int):
+    """A batch of (premise, hypothesis, label) as model inputs, cutting the premise when too long;
+    a batch whose hypothesis alone is too long is cut on both sides (as verify's model reads it)."""
+    texts = ([p for p, _, _ in part], [h for _, h, _ in part])
+    try:
+        return tokenizer(*texts, padding=True, truncation="only_first", max_length=max_length, return_tensors="pt")
+    except Exception:  # the tokenizers library's "Sequence to truncate too short" has no type of its own
+        return tokenizer(*texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+
+
 def loss_of(logits, labels):
     import torch
 
@@ -121,14 +131,7 @@ def evaluate(model, tokenizer, rows: list[dict], max_length: int, batch_size: in
     with torch.no_grad():
         for start in range(0, len(rows), batch_size):
             part = rows[start : start + batch_size]
-            batch = tokenizer(
-                [r["premise"] for r in part],
-                [r["hypothesis"] for r in part],
-                padding=True,
-                truncation="only_first",
-                max_length=max_length,
-                return_tensors="pt",
-            )
+            batch = encode(tokenizer, [(r["premise"], r["hypothesis"], None) for r in part], max_length)
             predicted = model(**batch).logits.argmax(-1).tolist()
             correct += sum(LABELS[p] == r["label"] for p, r in zip(predicted, part, strict=True))
     model.train()
@@ -398,14 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         batches = batches_for_epoch(examples, epoch, args.batch_size, lengths)
         for index in batches[position:]:
             part = [examples[i] for i in index]
-            batch = tokenizer(
-                [p for p, _, _ in part],
-                [h for _, h, _ in part],
-                padding=True,
-                truncation="only_first",
-                max_length=args.max_length,
-                return_tensors="pt",
-            )
+            batch = encode(tokenizer, part, args.max_length)
             labels = torch.tensor([y for _, _, y in part])
             loss = loss_of(model(**batch).logits, labels)
             loss.backward()
