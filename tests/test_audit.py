@@ -190,7 +190,10 @@ def tamper(db, *statements):
             "reordered",
         ),  # fmt: skip
         (
-            ["INSERT INTO decisions VALUES ('d-x', 'f-1', (SELECT id FROM runs LIMIT 1), 'confirm', 'n', 'eve', 'z')"],
+            [
+                "INSERT INTO decisions (id, finding_id, run_id, decision, note, reviewer, decided_at) VALUES ('d-x', 'f-1', "
+                "(SELECT id FROM runs LIMIT 1), 'confirm', 'n', 'eve', 'z')"
+            ],
             "inserted",
         ),  # fmt: skip
     ],

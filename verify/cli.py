@@ -131,8 +131,10 @@ def main() -> None:
 
 
 def read_stdin() -> str:
-    """Standard input as text (UTF-8, or the encoding a byte-order mark names or detection finds)."""
-    return decode_text(sys.stdin.buffer.read(), "stdin")
+    """Standard input as text (UTF-8, or the encoding a byte-order mark names or detection finds);
+    "" when it is empty, for the command to say what it expected."""
+    data = sys.stdin.buffer.read()
+    return decode_text(data, "stdin") if data.strip() else ""
 
 
 def print_json(data) -> None:
