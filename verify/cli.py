@@ -119,8 +119,9 @@ def cli(ctx: click.Context, db: str, no_color: bool, debug: bool) -> None:
       verify ingest wire.html --outlet reuters --story saraqeb
       verify claims --story saraqeb --by-source
     """
-    if no_color:
-        os.environ["NO_COLOR"] = "1"  # every console of this process, progress bars too
+    if no_color and "NO_COLOR" not in os.environ:
+        os.environ["NO_COLOR"] = "1"  # every console of this command, progress bars too
+        ctx.call_on_close(lambda: os.environ.pop("NO_COLOR", None))
     state = State(db, no_color)
     ctx.obj = state
     ctx.call_on_close(state.close)
