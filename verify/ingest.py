@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import process
 
+from .checks import stop_words
 from .claims import MAX_SENTENCE_CHARS, MIN_CLAIM_WORDS, extract_claims
 from .errors import VerifyError
 from .fetch import FetchOptions, fetch_pages, is_url
@@ -316,6 +317,8 @@ def language_name(code: str) -> str:
 
 
 MIN_LANGUAGE_LETTERS = 40
+LANGUAGE_SAMPLE_CHARS = 600  # enough to tell a language; detection time grows with the sample
+ENGLISH_STOP_WORD_SHARE = 0.3
 
 
 def detect_language(text: str) -> str | None:
@@ -323,11 +326,15 @@ def detect_language(text: str) -> str | None:
     the same answer), or None when it cannot tell."""
     from langdetect import DetectorFactory, LangDetectException, detect_langs
 
-    if sum(ch.isalpha() for ch in text[:5000]) < MIN_LANGUAGE_LETTERS:
+    sample = text[:LANGUAGE_SAMPLE_CHARS]
+    if sum(ch.isalpha() for ch in sample) < MIN_LANGUAGE_LETTERS:
         return None  # too short to tell
+    words = sample.lower().split()
+    if sum(w in stop_words() for w in words) >= ENGLISH_STOP_WORD_SHARE * len(words):
+        return "en"  # English prose is about half stop words: no need for the detector's n-grams
     DetectorFactory.seed = 0
     try:
-        best = detect_langs(text[:5000])[0]
+        best = detect_langs(sample)[0]
     except LangDetectException:
         return None
     return best.lang if best.prob >= 0.8 else None
