@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -53,14 +55,40 @@ def story_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def story_copy(story_db, tmp_path) -> Path:
-    """A private, writable copy of the story database."""
-    target = tmp_path / "story.db"
-    store = open_store(story_db)
+def copy_store(source: Path, target: Path) -> Path:
+    """A consistent copy of a store (VACUUM INTO: the WAL's pages included)."""
+    store = open_store(source)
     store.conn.execute(f"VACUUM INTO '{target}'")
     store.close()
     return target
+
+
+def tamper(db: Path, *statements: str) -> None:
+    """Edit the file by hand, as someone with write access to it could: triggers dropped, and a
+    sha256() SQL function to recompute hashes with."""
+    conn = sqlite3.connect(db)
+    conn.create_function("sha256", 1, lambda text: hashlib.sha256(text.encode()).hexdigest())
+    for trigger in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def reported_story(folder: Path) -> tuple[Path, dict]:
+    """The fixture story in a new store in ``folder``, reported once: (database, report JSON)."""
+    db = folder / "story.db"
+    ingest_story(db)
+    result = CliRunner().invoke(cli, ["--db", str(db), "report", "--story", "saraqeb", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return db, json.loads(result.stdout)
+
+
+@pytest.fixture
+def story_copy(story_db, tmp_path) -> Path:
+    """A private, writable copy of the story database."""
+    return copy_store(story_db, tmp_path / "story.db")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 from verify.store import open_store
 
-from .conftest import ingest_story
+from .conftest import ingest_story, tamper
 
 
 @pytest.fixture
@@ -162,16 +162,6 @@ def test_diff_shows_exactly_what_a_new_document_changed(run, story, tmp_path):
     assert {f["id"] for f in diff["disappeared"]} == {f["id"] for f in before["findings"]} - {
         f["id"] for f in after["findings"]
     }
-
-
-def tamper(db, *statements):
-    conn = sqlite3.connect(db)
-    for trigger in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]:
-        conn.execute(f"DROP TRIGGER {trigger}")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
 from verify.store import open_store
+
+from .conftest import copy_store, reported_story, tamper
 
 # The schema.org properties this export may use, per type (from schema.org's ClaimReview, Claim,
 # Rating, CreativeWork, Organization and Person pages), and the ones each object must carry.
@@ -54,14 +55,8 @@ def reviewed(tmp_path_factory):
 
     from verify.cli import cli
 
-    from .conftest import ingest_story
-
-    db = tmp_path_factory.mktemp("claimreview") / "story.db"
-    ingest_story(db)
+    db, report = reported_story(tmp_path_factory.mktemp("claimreview"))
     runner = CliRunner()
-    report = json.loads(
-        runner.invoke(cli, ["--db", str(db), "report", "--story", "saraqeb", "--format", "json"]).stdout
-    )
     contradictions = [f for f in report["findings"] if f["kind"] == "contradiction"]
     first, second = contradictions[0], contradictions[1]
     for args in (
@@ -108,10 +103,9 @@ def test_claimreview_by_run_and_errors(run, reviewed):
 
 
 def test_rating_is_checked_and_chained(run, reviewed, tmp_path):
-    import shutil
 
     db, report, first, _ = reviewed
-    db = shutil.copy(db, tmp_path / "copy.db")  # this test tampers with the file
+    db = copy_store(db, tmp_path / "copy.db")  # this test tampers with the file
     bad = run("--db", db, "review", first["id"], "--confirm", "--rating", "pants on fire", "--note", "x")
     assert bad.exit_code == 2
     wrong_claim = run("--db", db, "review", first["id"], "--confirm", "--rating", "true", "--claim", "nope.1",
@@ -121,11 +115,7 @@ def test_rating_is_checked_and_chained(run, reviewed, tmp_path):
         run("--db", db, "review", first["id"], "--confirm", "--url", "https://x.example", "--note", "x").exit_code == 1
     )
     assert run("--db", db, "audit", "verify").exit_code == 0
-    conn = sqlite3.connect(db)
-    conn.execute("DROP TRIGGER decisions_no_update")
-    conn.execute("UPDATE decisions SET rating = 'true' WHERE rating = 'false'")
-    conn.commit()
-    conn.close()
+    tamper(db, "UPDATE decisions SET rating = 'true' WHERE rating = 'false'")
     result = run("--db", db, "audit", "verify")
     assert result.exit_code == 1 and "altered" in result.stderr
 

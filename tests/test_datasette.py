@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from .conftest import reported_story
+
 datasette_app = pytest.importorskip("datasette.app")
 
 
@@ -17,15 +19,8 @@ def reported(tmp_path_factory):
 
     from verify.cli import cli
 
-    from .conftest import ingest_story
-
-    db = tmp_path_factory.mktemp("datasette") / "story.db"
-    ingest_story(db)
-    runner = CliRunner()
-    report = json.loads(
-        runner.invoke(cli, ["--db", str(db), "report", "--story", "saraqeb", "--format", "json"]).stdout
-    )
-    metadata = json.loads(runner.invoke(cli, ["--db", str(db), "datasette-metadata"]).stdout)
+    db, report = reported_story(tmp_path_factory.mktemp("datasette"))
+    metadata = json.loads(CliRunner().invoke(cli, ["--db", str(db), "datasette-metadata"]).stdout)
     return db, report, metadata
 
 

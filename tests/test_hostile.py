@@ -4,7 +4,6 @@ inert output, and never changes what is already stored."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -13,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from verify.store import open_store
+
+from .conftest import copy_store, tamper
 
 ESC = "\x1b"
 HOSTILE = (
@@ -52,11 +53,7 @@ def hostile_db(tmp_path_factory) -> Path:
 @pytest.fixture
 def db(hostile_db, tmp_path) -> Path:
     """A private copy of the hostile store."""
-    target = tmp_path / "hostile.db"
-    store = open_store(hostile_db)
-    store.conn.execute(f"VACUUM INTO '{target}'")
-    store.close()
-    return target
+    return copy_store(hostile_db, tmp_path / "hostile.db")
 
 
 def snapshot(db: Path) -> tuple:
@@ -198,20 +195,6 @@ def test_db_must_be_a_regular_file(run, tmp_path, path):
 
 
 # -- inputs in the chain ---------------------------------------------------------------------
-
-
-def tamper(db: Path, *statements) -> None:
-    """Edit the file by hand, as someone with write access to it could (triggers dropped)."""
-    import sqlite3
-
-    conn = sqlite3.connect(db)
-    conn.create_function("sha256", 1, lambda text: hashlib.sha256(text.encode()).hexdigest())
-    for trigger in [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]:
-        conn.execute(f"DROP TRIGGER {trigger}")
-    for statement in statements:
-        conn.execute(statement)
-    conn.commit()
-    conn.close()
 
 
 EDITED = "replace(text, 'Saraqeb', 'Idlib')"

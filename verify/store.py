@@ -23,7 +23,23 @@ from .errors import VerifyError
 DEFAULT_DB = "verify.db"
 BUSY_TIMEOUT_MS = 30_000
 
+
 # Each entry upgrades the schema from version i to i + 1. Never edit a shipped entry: append.
+def _full_text(table: str, columns: tuple[str, ...]) -> str:
+    """An FTS5 index TABLE_fts over ``columns``, filled now and kept in step by triggers."""
+    cols = ", ".join(columns)
+    new, old = (", ".join(f"{side}.{c}" for c in columns) for side in ("new", "old"))
+    insert = f"INSERT INTO {table}_fts (rowid, {cols}) VALUES (new.rowid, {new});"
+    delete = f"INSERT INTO {table}_fts ({table}_fts, rowid, {cols}) VALUES ('delete', old.rowid, {old});"
+    return (
+        f"CREATE VIRTUAL TABLE {table}_fts USING fts5({cols}, content='{table}', content_rowid='rowid');\n"
+        f"INSERT INTO {table}_fts (rowid, {cols}) SELECT rowid, {cols} FROM {table};\n"
+        f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN {insert} END;\n"
+        f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN {delete} END;\n"
+        f"CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN {delete} {insert} END;\n"
+    )
+
+
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE sources (
@@ -175,31 +191,9 @@ MIGRATIONS: list[str] = [
     """,
     # Full-text search (the layout sqlite-utils and Datasette expect: TABLE_fts, kept in step by
     # triggers), and views that read well in Datasette.
-    """
-    CREATE VIRTUAL TABLE claims_fts USING fts5(text, source, content='claims', content_rowid='rowid');
-    INSERT INTO claims_fts (rowid, text, source) SELECT rowid, text, source FROM claims;
-    CREATE TRIGGER claims_ai AFTER INSERT ON claims BEGIN
-        INSERT INTO claims_fts (rowid, text, source) VALUES (new.rowid, new.text, new.source);
-    END;
-    CREATE TRIGGER claims_ad AFTER DELETE ON claims BEGIN
-        INSERT INTO claims_fts (claims_fts, rowid, text, source) VALUES ('delete', old.rowid, old.text, old.source);
-    END;
-    CREATE TRIGGER claims_au AFTER UPDATE ON claims BEGIN
-        INSERT INTO claims_fts (claims_fts, rowid, text, source) VALUES ('delete', old.rowid, old.text, old.source);
-        INSERT INTO claims_fts (rowid, text, source) VALUES (new.rowid, new.text, new.source);
-    END;
-    CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='rowid');
-    INSERT INTO documents_fts (rowid, title, text) SELECT rowid, title, text FROM documents;
-    CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
-        INSERT INTO documents_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
-    END;
-    CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
-        INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
-    END;
-    CREATE TRIGGER documents_au AFTER UPDATE ON documents BEGIN
-        INSERT INTO documents_fts (documents_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
-        INSERT INTO documents_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
-    END;
+    _full_text("claims", ("text", "source"))
+    + _full_text("documents", ("title", "text"))
+    + """
     CREATE VIEW latest_findings AS
         SELECT f.id, f.kind, round(f.confidence, 3) AS confidence, f.sources, f.omitted_by,
                a.text AS claim, b.text AS other_claim, f.reason, f.run_id
