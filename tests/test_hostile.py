@@ -367,7 +367,8 @@ def test_ctrl_c_while_starting_is_one_line(tmp_path):
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
-    assert "Traceback" not in err and proc.returncode in (1, 130), err
+    # 130, or death by SIGINT itself (-2, which a shell also reports as 130) when it lands during shutdown
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 1 and proc.returncode in (1, 130, -2), err
 
 
 # -- bounded work ----------------------------------------------------------------------------
