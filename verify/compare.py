@@ -376,7 +376,7 @@ def _groups(claims: list[dict], vectors: np.ndarray, edges, findings: list[dict]
     group's claims on the other side of the label: agreement and partial findings keep a side,
     contradictions flip it (breadth-first from the label)."""
     links: dict[str, list[tuple[str, bool]]] = {}
-    for f in findings:
+    for f in sorted(findings, key=lambda f: f["id"]):  # sides never depend on the engine's finding order
         a, b = f["claims"]
         flip = f["kind"] == "contradiction"
         links.setdefault(a, []).append((b, flip))

@@ -61,26 +61,28 @@ def feed_links(feed_url: str, options: FetchOptions) -> list[str]:
     return links
 
 
+LAST_REQUEST: dict[str, float] = {}  # host -> when this process last asked it (feeds and pages alike)
+
+
 class Fetcher:
     """Downloads pages politely: one at a time, pausing between two requests to the same host."""
 
     def __init__(self, options: FetchOptions):
         self.options = options
         self._config = options.config()
-        self._last: dict[str, float] = {}
 
     def page(self, url: str) -> str | None:
         """The page's HTML, or None when it cannot be fetched."""
         from trafilatura import fetch_url
 
         host = urlparse(url).hostname or ""
-        wait = self._last.get(host, 0) + self.options.pause - time.monotonic()
+        wait = LAST_REQUEST.get(host, 0) + self.options.pause - time.monotonic()
         if wait > 0:
             time.sleep(wait)
         try:
             return fetch_url(url, config=self._config)
         finally:
-            self._last[host] = time.monotonic()
+            LAST_REQUEST[host] = time.monotonic()
 
 
 def fetch_pages(urls: list[str], options: FetchOptions) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -158,6 +158,8 @@ def connected_groups(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
 
 
 def most_central(members: list[int], vectors: np.ndarray) -> int:
-    """The member closest to all the others: the group's label."""
+    """The member closest to all the others: the group's label. Scores are rounded first, so the
+    last bits of an embedding (which vary with how claims were batched, e.g. on Ray) never pick
+    another label; a tie goes to the first member."""
     block = vectors[members] @ vectors[members].T
-    return members[int(np.argmax(block.sum(axis=1)))]
+    return members[int(np.argmax(np.round(block.sum(axis=1), 3)))]
