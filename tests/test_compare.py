@@ -7,8 +7,8 @@ import json
 import pytest
 
 from verify import facts
-from verify.checks import date_clashes, number_clashes, polarity_clash
 from verify.claims import claim_facts, prepare
+from verify.clashes import date_clashes, number_clashes, polarity_clash
 from verify.compare import Thresholds, compare, judge_pair
 from verify.errors import VerifyError
 from verify.ingest import ingest
@@ -314,7 +314,7 @@ def test_tfidf_cosine_is_the_same_float_in_every_process():
 
     code = (
         "import random\n"
-        "from verify.checks import tfidf_cosine\n"
+        "from verify.clashes import tfidf_cosine\n"
         "vocab = 'rebel fighter town saraqeb syria army shelling turkish soldier killed highway strike'.split()\n"
         "rnd = random.Random(0)\n"
         "texts = [' '.join(rnd.choice(vocab) for _ in range(40)) for _ in range(20)]\n"

@@ -58,6 +58,6 @@ def test_an_aim_is_not_an_outcome():
 def test_stop_words_are_scikit_learns():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from verify.checks import stop_words
+    from verify.clashes import stop_words
 
     assert stop_words() == ENGLISH_STOP_WORDS

@@ -13,8 +13,8 @@ from html import escape
 import numpy as np
 
 from .audit import aborting, completed_run, record_run, start_run
-from .checks import tfidf_cosine
 from .claims import extract_claims, prepare
+from .clashes import tfidf_cosine
 from .compare import Thresholds, judge_pair, pair_finding
 from .errors import VerifyError
 from .html import CSP, STYLE

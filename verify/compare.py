@@ -15,7 +15,8 @@ from functools import cache
 
 import numpy as np
 
-from .checks import (
+from .claims import extract_claims, prepare, sentence_claim
+from .clashes import (
     actor_clash,
     control_clash,
     date_clashes,
@@ -26,7 +27,6 @@ from .checks import (
     same_outcome,
     tfidf_cosine,
 )
-from .claims import extract_claims, prepare, sentence_claim
 from .engines import make_engine
 from .errors import VerifyError
 from .judge import NLICache, judge_model_info, judge_verdicts, one_sided_hedge

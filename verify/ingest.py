@@ -20,8 +20,8 @@ from pathlib import Path
 
 from rapidfuzz import process
 
-from .checks import stop_words
 from .claims import MAX_SENTENCE_CHARS, MIN_CLAIM_WORDS, extract_claims
+from .clashes import stop_words
 from .errors import VerifyError
 from .fetch import FetchOptions, fetch_pages, is_url
 from .progress import progress

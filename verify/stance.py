@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .checks import control_clash, date_clashes, number_clashes, polarity_clash, term_weights, tfidf_cosine, words
+from .clashes import control_clash, date_clashes, number_clashes, polarity_clash, term_weights, tfidf_cosine, words
 from .models import ModelInfo, combined_sha256, file_sha256
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
