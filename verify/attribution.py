@@ -165,11 +165,12 @@ class Discourse:
         return self.last if head in ("official", "source", "sources") else None
 
 
-def attribute(sentence: str, index: SourceIndex, discourse: Discourse | None = None) -> Attribution:
+def attribute(sentence: str, index: SourceIndex, discourse: Discourse | None = None,
+              mentions: list[Mention] | None = None) -> Attribution:  # fmt: skip
     """Who makes the claim in ``sentence``, and through which relays. ``discourse`` holds what the
     document named before, which "It said", "The agency added" and "the correspondent saw" refer
-    back to."""
-    mentions = index.mentions(sentence)
+    back to; ``mentions`` are the sentence's registry mentions when the caller has them."""
+    mentions = index.mentions(sentence) if mentions is None else mentions
     found = _speaker(sentence, mentions, index, discourse)
     if found.source is None:
         return found

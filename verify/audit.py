@@ -86,38 +86,43 @@ def claims_sha256(claims: list[dict]) -> str:
     return sha256(canonical(sorted([c["id"], c["text"], c["start"], c["end"], c["source"]] for c in claims)))
 
 
+def current_hashes(store, document_ids: list[str] | None = None) -> dict[str, tuple[str, str]]:
+    """Each stored document's (text SHA-256, claims SHA-256), re-computed from what is stored now
+    (of ``document_ids``, or of every document)."""
+    where = f" WHERE id IN ({','.join('?' * len(document_ids))})" if document_ids is not None else ""
+    texts = store.rows(f"SELECT id, text FROM documents{where}", document_ids or [])
+    claims: dict[str, list[dict]] = {}
+    for c in store.iter_claims(documents=[d["id"] for d in texts]):
+        claims.setdefault(c["document_id"], []).append(c)
+    return {d["id"]: (sha256(d["text"]), claims_sha256(claims.get(d["id"], []))) for d in texts}
+
+
 def input_records(store, documents: list[dict]) -> list[dict]:
     """What a run records of each input: the SHA-256 of its text as stored now (re-computed, not
     read from the documents table) and of its claims. Refuses text edited outside verify."""
-    claims: dict[str, list[dict]] = {}
-    for c in store.claims(documents=[d["id"] for d in documents]):
-        claims.setdefault(c["document_id"], []).append(c)
+    hashes = current_hashes(store, [d["id"] for d in documents])
     records = []
     for d in documents:
-        if sha256(d["text"]) != d["sha256"]:
+        text_sha, claims_sha = hashes[d["id"]]
+        if text_sha != d["sha256"]:
             raise VerifyError(f"document {d['id']} was edited outside verify (its text no longer matches its "
                               "SHA-256); `verify audit verify` says more")  # fmt: skip
         records.append({"id": d["id"], "sha256": d["sha256"], "outlet": d["outlet"], "path": d.get("path"),
-                        "claims_sha256": claims_sha256(claims.get(d["id"], []))})  # fmt: skip
+                        "claims_sha256": claims_sha})  # fmt: skip
     return records
 
 
-def changed_inputs(store, inputs: list[dict]) -> list[dict]:
-    """The recorded inputs whose document or claims are no longer stored as they were: each
-    ``{"id", "change"}`` with change ``deleted``, ``text edited`` or ``claims changed``."""
-    stored = {d["id"]: d for d in store.rows(
-        f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(inputs))})", [i["id"] for i in inputs])}  # fmt: skip
-    claims: dict[str, list[dict]] = {}
-    for c in store.claims(documents=list(stored)):
-        claims.setdefault(c["document_id"], []).append(c)
+def changed_inputs(inputs: list[dict], hashes: dict[str, tuple[str, str]]) -> list[dict]:
+    """The recorded inputs whose document or claims are no longer stored as they were (``hashes``
+    from :func:`current_hashes`): each ``{"id", "change"}`` with change ``deleted``, ``text edited``
+    or ``claims changed``."""
     changes = []
     for item in inputs:
-        document = stored.get(item["id"])
-        if document is None:
+        if item["id"] not in hashes:
             changes.append({"id": item["id"], "change": "deleted"})
-        elif sha256(document["text"]) != item["sha256"]:
+        elif hashes[item["id"]][0] != item["sha256"]:
             changes.append({"id": item["id"], "change": "text edited"})
-        elif "claims_sha256" in item and claims_sha256(claims.get(item["id"], [])) != item["claims_sha256"]:
+        elif "claims_sha256" in item and hashes[item["id"]][1] != item["claims_sha256"]:
             changes.append({"id": item["id"], "change": "claims changed"})  # older runs did not record it
     return changes
 
@@ -354,11 +359,12 @@ def _check_inputs(store, entries: int) -> ChainReport:
     integrity = store.conn.execute("PRAGMA integrity_check").fetchone()[0]
     if integrity != "ok":
         return ChainReport(False, entries, f"the database file is damaged (SQLite integrity_check: {integrity})")
-    for d in store.rows("SELECT id, sha256, text FROM documents ORDER BY id"):
-        if sha256(d["text"]) != d["sha256"]:
+    hashes = current_hashes(store)  # once: every run's inputs are checked against the same figures
+    for d in store.rows("SELECT id, sha256 FROM documents ORDER BY id"):
+        if hashes[d["id"]][0] != d["sha256"]:
             return ChainReport(False, entries, f"document {d['id']} was edited: its text no longer matches its SHA-256")
     for r in store.rows("SELECT id, inputs FROM runs WHERE status = 'complete' ORDER BY started_at"):
-        if changes := changed_inputs(store, r["inputs"]):
+        if changes := changed_inputs(r["inputs"], hashes):
             first = changes[0]
             return ChainReport(False, entries, f"input document {first['id']} of run {r['id']} changed after the run "
                                f"({first['change']}): it no longer hashes to what the run recorded")  # fmt: skip
@@ -415,7 +421,7 @@ def replay(store, run_id: str, embedder=None) -> dict:
         raise VerifyError(
             f"run {run_id} is a {record['command']} run; replay re-runs report runs (drafts are not stored)"
         )
-    inputs_changed = changed_inputs(store, record["inputs"])
+    inputs_changed = changed_inputs(record["inputs"], current_hashes(store, [i["id"] for i in record["inputs"]]))
     changed_models, nli_model = [], None
     for model in record["models"]:
         if model["role"] == "nli" and model["path"] != str(NLI_DIR):  # a newsroom's own folder

@@ -150,11 +150,12 @@ CAPITALISED_RE = re.compile(r"\b(?:[A-Z][\w'’-]+)(?:\s+(?:al-|el-|of\s+|the\s+
 NAME_STOPWORDS = {"The", "A", "An", "It", "He", "She", "They", "On", "In", "At", "But", "And", "Our", "We", "This"}
 
 
-def names_in(claim: dict, index: SourceIndex) -> list[str]:
+def names_in(claim: dict, index: SourceIndex, mentions: list | None = None) -> list[str]:
     """The names a claim mentions, for matching: canonical places, registry sources (HTS and
-    Hayat Tahrir al-Sham are one) and other capitalised names."""
+    Hayat Tahrir al-Sham are one; ``mentions`` when the caller found them already) and other
+    capitalised names."""
     names = {f"place:{p['name']}" for p in claim["places"]}
-    names |= {f"source:{m.source}" for m in index.mentions(claim["text"])}
+    names |= {f"source:{m.source}" for m in (index.mentions(claim["text"]) if mentions is None else mentions)}
     covered = " ".join(p["text"] for p in claim["places"])
     for match in CAPITALISED_RE.finditer(claim["text"]):
         word = match.group(0)
@@ -229,12 +230,12 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
             claim_text = text[start:end]
             if is_boilerplate(claim_text):
                 continue
-            who = attribute(claim_text, index, discourse)
+            mentions = index.mentions(claim_text)  # found once: attribution, memory and names share them
+            who = attribute(claim_text, index, discourse, mentions)
             if head is not None and who.source is None and who.cue and head.source:
                 # "..., but mentioned X", "..., adding that X": the sentence's speaker says it
                 who = replace(head, cue=who.cue, negative=who.negative, resolved_from=None)
             head = head or who
-            mentions = index.mentions(claim_text)
             discourse.see(claim_text, mentions, index, start)
             source = who.source or outlet
             unregistered = [(relay, name, None) for relay, name in who.new_relays]
@@ -267,7 +268,7 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
                 }
             )
             prepare(claims[-1])
-            claims[-1]["names"] = names_in(claims[-1], index)
+            claims[-1]["names"] = names_in(claims[-1], index, mentions)
     return claims, list(new_sources.values())
 
 
