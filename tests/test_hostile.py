@@ -396,6 +396,61 @@ def test_megabyte_line_without_sentence_breaks(run, tmp_path):
     print(f"1 MB line ingested in {seconds:.1f} s")
 
 
+def test_claims_stream_through_staging_in_batches(tmp_path, monkeypatch):
+    """Claims are staged a few at a time and moved in at the end: the store gets exactly the claims
+    of the whole document, and nothing stays behind in the temporary table."""
+    from verify.claims import extract_claims
+    from verify.ingest import StagedClaims, ingest
+    from verify.sources import bundled_index
+
+    monkeypatch.setattr(StagedClaims, "BATCH", 3)
+    text = "".join(f"The army said {n} soldiers were killed near Saraqeb on Monday.\n" for n in range(2, 40))
+    path = tmp_path / "many.txt"
+    path.write_text(text)
+    store = open_store(tmp_path / "v.db")
+    result = ingest(store, [path], outlet="sana")
+    document = {"id": result.added[0]["id"], "text": text, "outlet": "sana", "published": None}
+    expected, _ = extract_claims(document, bundled_index())
+    stored = list(store.iter_claims())
+    assert result.claims == len(stored) == len(expected) == 38
+    assert [(c["id"], c["start"], c["end"], c["source"]) for c in stored] == [
+        (c["id"], c["start"], c["end"], c["source"]) for c in expected
+    ]
+    assert not store.conn.execute("SELECT name FROM temp.sqlite_master WHERE name = 'staged_claims'").fetchall()
+
+
+@pytest.mark.slow
+def test_multi_megabyte_file_streams(tmp_path):
+    """A 3 MB text: its claims stream to the store, so peak memory grows with the text (a few bytes
+    per byte of it), not with its 30,000 claims (about 8 KB each when they were held in memory)."""
+    import subprocess
+    import sys
+
+    sentences = ["The army said {} soldiers were killed near Saraqeb on Monday.",
+                 "Rebels said on Tuesday that they had taken {} villages south of the town.",
+                 "A monitor reported {} air strikes on the road to Aleppo overnight."]  # fmt: skip
+    big = tmp_path / "big.txt"
+    big.write_text(" ".join(sentences[n % 3].format(n) for n in range(45_000)))
+    small = tmp_path / "small.txt"
+    small.write_text(" ".join(sentences[n % 3].format(n) for n in range(30)))
+    probe = ("import resource, sys; from verify.__main__ import main; sys.argv = ['verify', *sys.argv[1:]]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")  # fmt: skip
+
+    def peak_kb(path: Path) -> int:
+        args = [sys.executable, "-c", probe, "--db", str(tmp_path / f"{path.stem}.db"), "ingest", str(path),
+                "--outlet", "sana"]  # fmt: skip
+        done = subprocess.run(args, capture_output=True, text=True, check=True)
+        assert "claim(s) added" in done.stderr
+        return int(done.stderr.strip().splitlines()[-1])
+
+    growth = (peak_kb(big) - peak_kb(small)) * 1024
+    size = big.stat().st_size
+    assert size > 3_000_000
+    print(f"3 MB text: peak memory {growth / 2**20:.0f} MB above a 2 KB file ({growth / size:.1f} bytes per byte)")
+    assert growth < 15 * size
+
+
 @pytest.fixture
 def read_only_db(db, tmp_path):
     """The store on a read-only bind mount (needs the right to mount; skipped without it)."""

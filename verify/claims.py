@@ -219,9 +219,16 @@ def clauses(text: str, start: int, end: int, index: SourceIndex) -> list[tuple[i
 
 def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list[dict]]:
     """The claims of a stored document, and any sources they name that the registry lacks."""
+    new_sources: dict[str, dict] = {}
+    return list(iter_claims(document, index, new_sources)), list(new_sources.values())
+
+
+def iter_claims(document: dict, index: SourceIndex, new_sources: dict[str, dict]) -> Iterator[dict]:
+    """:func:`extract_claims` one claim at a time, so a large document is never held as claims;
+    sources the registry lacks are added to ``new_sources`` (by id) as they are met."""
     text, outlet, published = document["text"], document["outlet"], document.get("published")
-    claims, new_sources = [], {}
     discourse = Discourse()
+    position = 0
     for sent_start, sent_end in sentences(text):
         if is_boilerplate(text[sent_start:sent_end]) or is_heading(text, sent_start, sent_end):
             continue
@@ -249,8 +256,7 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
                                               "aliases": [name], "registered": 0, "origin": "derived", "side": side}  # fmt: skip
             if who.source:
                 discourse.speaker(who.source, start, end)
-            position = len(claims)
-            claims.append(
+            claim = prepare(
                 {
                     "id": f"{document['id']}.{position}",
                     "document_id": document["id"],
@@ -267,9 +273,9 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
                     **claim_facts(claim_text, published),
                 }
             )
-            prepare(claims[-1])
-            claims[-1]["names"] = names_in(claims[-1], index, mentions)
-    return claims, list(new_sources.values())
+            claim["names"] = names_in(claim, index, mentions)
+            position += 1
+            yield claim
 
 
 def _derived_kind(name: str) -> str:

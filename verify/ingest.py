@@ -14,13 +14,14 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from rapidfuzz import process
 
-from .claims import MAX_SENTENCE_CHARS, MIN_CLAIM_WORDS, extract_claims
+from .claims import MAX_SENTENCE_CHARS, MIN_CLAIM_WORDS, iter_claims
 from .clashes import stop_words
 from .errors import VerifyError
 from .fetch import FetchOptions, fetch_pages, is_url
@@ -259,31 +260,30 @@ def ingest(
             except VerifyError as exc:
                 result.failed.append((page_url, str(exc).removeprefix(f"{page_url}: ")))
     seen = set()
-    all_claims, new_sources = [], {}
+    new_sources: dict[str, dict] = {}
+    counts: Counter[str] = Counter()
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    for document in progress(documents, "Extracting claims"):
-        if document["outlet"] not in index.sources:
-            raise VerifyError(_unknown_outlet(document["outlet"], index, document["path"]))
-        sha = sha256_text(document["text"])
-        if sha in seen or store.has_sha256(sha):
-            result.duplicates.append({"path": document["path"], "id": sha[:12]})
-            continue
-        seen.add(sha)
-        document.update(id=sha[:12], sha256=sha, ingested_at=now, language=detect_language(document["text"]))
-        claims, sources = extract_claims(document, index)
-        all_claims.extend(claims)
-        new_sources.update({s["id"]: s for s in sources})
-        result.added.append(document)
-    with store.transaction():  # holds the write lock: a document another process stored meanwhile is a duplicate
-        for document in [d for d in result.added if store.has_sha256(d["sha256"])]:
-            result.added.remove(document)
-            result.duplicates.append({"path": document["path"], "id": document["id"]})
-            all_claims = [c for c in all_claims if c["document_id"] != document["id"]]
-        store.db["sources"].insert_all(_encode(list(new_sources.values())), pk="id", ignore=True)
-        store.db["documents"].insert_all([{k: d.get(k) for k in DOCUMENT_COLUMNS} for d in result.added], pk="id")
-        store.db["claims"].insert_all(_encode(all_claims), pk="id")
-    result.claims = len(all_claims)
-    counts = Counter(c["document_id"] for c in all_claims)
+    with StagedClaims(store) as staged:
+        for document in progress(documents, "Extracting claims"):
+            if document["outlet"] not in index.sources:
+                raise VerifyError(_unknown_outlet(document["outlet"], index, document["path"]))
+            sha = sha256_text(document["text"])
+            if sha in seen or store.has_sha256(sha):
+                result.duplicates.append({"path": document["path"], "id": sha[:12]})
+                continue
+            seen.add(sha)
+            document.update(id=sha[:12], sha256=sha, ingested_at=now, language=detect_language(document["text"]))
+            counts[document["id"]] = staged.add(iter_claims(document, index, new_sources))
+            result.added.append(document)
+        with store.transaction():  # holds the write lock: a document another process stored meanwhile is a duplicate
+            for document in [d for d in result.added if store.has_sha256(d["sha256"])]:
+                result.added.remove(document)
+                result.duplicates.append({"path": document["path"], "id": document["id"]})
+                del counts[document["id"]]
+            store.db["sources"].insert_all([encode_row(s) for s in new_sources.values()], pk="id", ignore=True)
+            store.db["documents"].insert_all([{k: d.get(k) for k in DOCUMENT_COLUMNS} for d in result.added], pk="id")
+            staged.move([d["id"] for d in result.added])
+    result.claims = sum(counts.values())
     for d in result.added:
         if d["language"] not in (None, "en"):
             found = f"{counts[d['id']]} claim(s) found" if counts[d["id"]] else "no claims found"
@@ -300,6 +300,46 @@ def ingest(
 
 
 UNBROKEN_RE = re.compile(r"[^.!?\n]+")
+
+
+class StagedClaims:
+    """Claims written to a temporary table as they are extracted, a batch at a time, so a large
+    document is never held in memory as claims and the store's write lock is taken once, at the
+    end, to move them in with one statement."""
+
+    BATCH = 1000
+
+    def __init__(self, store):
+        self.store, self.conn = store, store.conn
+        self.columns = [column.name for column in store.db["claims"].columns]
+
+    def __enter__(self) -> StagedClaims:
+        with self.store.errors():
+            self.conn.execute("DROP TABLE IF EXISTS temp.staged_claims")
+            self.conn.execute("CREATE TEMP TABLE staged_claims AS SELECT * FROM main.claims WHERE 0")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self.store.errors():
+            self.conn.execute("DROP TABLE IF EXISTS temp.staged_claims")
+
+    def add(self, claims: Iterable[dict]) -> int:
+        """Stage ``claims``; returns how many there were."""
+        insert = f"INSERT INTO temp.staged_claims VALUES ({', '.join('?' * len(self.columns))})"
+        count, claims = 0, iter(claims)
+        while batch := [encode_row(c) for c in islice(claims, self.BATCH)]:
+            with self.store.errors():
+                self.conn.executemany(insert, [[row.get(column) for column in self.columns] for row in batch])
+            count += len(batch)
+        return count
+
+    def move(self, document_ids: list[str]) -> None:
+        """Insert the staged claims of ``document_ids`` into the store (inside its transaction)."""
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_documents (id TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp.staged_documents")
+        self.conn.executemany("INSERT INTO temp.staged_documents VALUES (?)", [(d,) for d in document_ids])
+        self.conn.execute("INSERT INTO main.claims SELECT * FROM temp.staged_claims "
+                          "WHERE document_id IN (SELECT id FROM temp.staged_documents)")  # fmt: skip
 
 
 DOCUMENT_COLUMNS = ("id", "sha256", "outlet", "story", "title", "url", "published", "path", "format", "text",
@@ -338,10 +378,6 @@ def detect_language(text: str) -> str | None:
     except LangDetectException:
         return None
     return best.lang if best.prob >= 0.8 else None
-
-
-def _encode(rows: list[dict]) -> list[dict]:
-    return [encode_row(r) for r in rows]
 
 
 def _unknown_outlet(outlet: str, index: SourceIndex, where: str) -> str:

@@ -266,7 +266,7 @@ class Store:
         if self.read_only:
             raise VerifyError(f"{self.path} is read-only: this command writes to the store (copy it somewhere "
                               "writable to run it)")  # fmt: skip
-        try:
+        with self.errors():
             if self.conn.in_transaction:
                 with self.db.atomic():
                     yield
@@ -279,6 +279,12 @@ class Store:
                     self.conn.execute("ROLLBACK")
                 raise
             self.conn.execute("COMMIT")
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """SQLite errors inside, as one-line VerifyErrors that name the store."""
+        try:
+            yield
         except sqlite3.Error as exc:
             raise VerifyError(f"database error in {self.path}: {exc}") from exc
 
