@@ -11,7 +11,9 @@ import sys
 import time
 
 import pytest
+from click.testing import CliRunner
 
+from verify.cli import cli
 from verify.store import open_store
 
 from .conftest import ingest_story, tamper
@@ -167,7 +169,12 @@ def test_diff_shows_exactly_what_a_new_document_changed(run, story, tmp_path):
 @pytest.mark.parametrize(
     "statements, words",
     [
-        (["UPDATE findings SET confidence = 0.99 WHERE position = 0"], "altered"),
+        (
+            [
+                "UPDATE finding_contents SET confidence = 0.99 WHERE sha256 = (SELECT min(finding_sha256) FROM finding_lists)"
+            ],
+            "altered",
+        ),  # fmt: skip
         (["UPDATE runs SET thresholds = '{}'"], "altered"),
         (["DELETE FROM decisions"], "deleted"),
         (["DELETE FROM audit_log WHERE seq = 1"], "missing"),
@@ -202,9 +209,57 @@ def test_tampering_by_hand_is_caught(run, story, statements, words):
 def test_audit_rows_refuse_updates_through_sqlite(run, story):
     report(run, story)
     conn = sqlite3.connect(story)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("UPDATE findings SET confidence = 1")
+    for statement in ("UPDATE finding_contents SET confidence = 1", "DELETE FROM finding_lists",
+                      "UPDATE run_findings SET list_sha256 = 'x'"):  # fmt: skip
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(statement)
     conn.close()
+
+
+def test_a_rerun_that_changes_nothing_stores_its_findings_by_reference(run, story):
+    """Each finding is stored once: a second identical report adds one reference, not a copy."""
+    first = report(run, story)
+    conn = sqlite3.connect(story)
+    counted = ("finding_contents", "finding_lists", "run_findings")
+    before = [conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in counted]
+    second = report(run, story)
+    after = [conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in counted]
+    assert after == [before[0], before[1], before[2] + 1]
+    assert before[0] == len(first["findings"]) == len(second["findings"])
+    per_run = conn.execute("SELECT run_id, count(*) FROM findings GROUP BY run_id").fetchall()
+    assert sorted(n for _, n in per_run) == [len(first["findings"])] * 2
+    conn.close()
+    assert run("--db", story, "audit", "verify").exit_code == 0
+
+
+def test_a_store_with_findings_copied_per_run_migrates_intact(tmp_path):
+    """A schema-8 store (every run's findings copied into one table) moves to the content-addressed
+    tables: the same rows per run, and the audit chain still verifies."""
+    from verify.audit import verify_chain
+    from verify.store import MIGRATIONS
+
+    from .conftest import reported_story
+
+    current, _ = reported_story(tmp_path)
+    CliRunner().invoke(cli, ["--db", str(current), "report", "--story", "saraqeb", "--format", "json"])
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old, isolation_level=None)
+    for script in MIGRATIONS[:8]:
+        conn.executescript(script)
+    conn.execute("PRAGMA user_version = 8")
+    conn.execute("ATTACH ? AS current", [str(current)])
+    conn.execute("DELETE FROM meta")
+    for table in ("meta", "sources", "documents", "claims", "runs", "decisions", "audit_log", "embeddings", "nli"):
+        conn.execute(f"INSERT INTO main.{table} SELECT * FROM current.{table}")
+    columns = "run_id, id, position, kind, claims, sources, omitted_by, confidence, reason, evidence, thresholds"
+    conn.execute(f"INSERT INTO main.findings ({columns}) SELECT {columns} FROM current.findings")
+    expected = conn.execute(f"SELECT {columns} FROM main.findings ORDER BY run_id, position").fetchall()
+    conn.close()
+    store = open_store(old)
+    assert store.conn.execute(f"SELECT {columns} FROM findings ORDER BY run_id, position").fetchall() == expected
+    assert store.conn.execute("SELECT count(*) FROM run_findings").fetchone()[0] == 2
+    assert store.conn.execute("SELECT count(DISTINCT list_sha256) FROM run_findings").fetchone()[0] == 1
+    assert verify_chain(store).ok
 
 
 def test_export_jsonl(run, story, tmp_path):

@@ -123,7 +123,7 @@ def test_rating_is_checked_and_chained(run, reviewed, tmp_path):
 def test_decisions_recorded_before_ratings_keep_their_digest(reviewed):
     """A decision without a rating is chained over the columns a store had before ratings
     existed, so decisions recorded then still verify after the migration added the columns."""
-    from verify.audit import canonical, sha256
+    from verify.store import canonical, sha256
 
     db, *_ = reviewed
     store = open_store(db, create=False)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import json
 import os
 import sys
 import uuid
@@ -27,7 +26,7 @@ from .errors import VerifyError
 from .judge import judge_model_info
 from .models import NLI_DIR, NLIModel, embedding_model_info, nli_model_info
 from .stance import stance_model_info
-from .store import encode_row
+from .store import canonical, encode_row, sha256, store_findings
 
 # What each recorded model role is now, for replay to compare against.
 CURRENT_MODELS = {"embedding": embedding_model_info, "nli": nli_model_info, "judge": judge_model_info,
@@ -43,14 +42,6 @@ RATING_COLUMNS = ("claim", "rating", "url")
 
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-
-
-def canonical(data) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # -- runs ------------------------------------------------------------------------------------
@@ -137,7 +128,7 @@ def record_run(store, run: dict, findings: list[dict]) -> dict:
     rows = [encode_row(_finding_row(run["id"], n, f)) for n, f in enumerate(findings)]
     stored = encode_row(run)
     with store.transaction():
-        store.db["findings"].insert_all(rows)
+        store_findings(store.conn, run["id"], rows)
         store.db["runs"].update(run["id"], {k: v for k, v in stored.items() if k != "id"})
         _append(store, "run", run["id"], _digest(stored, rows))  # the rows as stored: what verify re-reads
     return run

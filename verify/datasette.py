@@ -23,8 +23,10 @@ TABLES = {
     "sources": ("Sources", "Who can make or carry a claim: the bundled registry, sources added with `verify sources "
                 "add`, and sources derived from the texts (registered = 0).", {"side": "whose side an anonymous "
                 "source speaks for", "domains": "web domains it publishes on"}),
-    "findings": ("Findings by run", "Every finding of every run (the audit log keeps them per run).",
-                 {"confidence": "probability that the finding is right", "claims": "claim ids, JSON"}),
+    "finding_contents": ("Findings", "Every distinct finding, stored once by the SHA-256 of its content.",
+                         {"confidence": "probability that the finding is right", "claims": "claim ids, JSON"}),
+    "findings": ("Findings by run", "A view: each run's findings in order (runs reference finding_contents "
+                 "through finding_lists and run_findings).", {}),
     "runs": ("Runs", "Every report and check: inputs with their SHA-256, models, thresholds, status.", {}),
     "decisions": ("Reviewer decisions", "Confirm, dismiss or escalate, with a note, and an optional rating for "
                   "ClaimReview. Append-only.", {}),

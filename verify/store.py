@@ -8,6 +8,7 @@ opening an older file applies the missing migrations in one transaction, so old 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -22,6 +23,49 @@ from .errors import VerifyError
 
 DEFAULT_DB = "verify.db"
 BUSY_TIMEOUT_MS = 30_000
+
+
+def canonical(data) -> str:
+    """JSON with sorted keys and no spaces: the form verify hashes."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+FINDING_CONTENT = ("id", "kind", "claims", "sources", "omitted_by", "confidence", "reason", "evidence", "thresholds")
+
+
+def store_findings(conn: sqlite3.Connection, run_id: str, rows: list[dict]) -> None:
+    """Store a run's finding rows (encoded, in order) once: each distinct finding in
+    ``finding_contents`` by the hash of its content, each distinct ordered list of them in
+    ``finding_lists``, and the run's reference to its list. A run whose findings an earlier run
+    already made adds one row. The ``findings`` view joins them back, one row per run and finding."""
+    keys = [sha256(canonical([row[k] for k in FINDING_CONTENT])) for row in rows]
+    list_key = sha256(canonical(keys))
+    columns = ", ".join(f'"{k}"' for k in FINDING_CONTENT)
+    conn.executemany(
+        f"INSERT OR IGNORE INTO finding_contents (sha256, {columns}) VALUES (?, {', '.join('?' * len(FINDING_CONTENT))})",
+        [[key, *(row[k] for k in FINDING_CONTENT)] for key, row in zip(keys, rows, strict=True)],
+    )
+    conn.executemany("INSERT OR IGNORE INTO finding_lists (list_sha256, position, finding_sha256) VALUES (?, ?, ?)",
+                     [(list_key, n, key) for n, key in enumerate(keys)])  # fmt: skip
+    conn.execute("INSERT INTO run_findings (run_id, list_sha256) VALUES (?, ?)", [run_id, list_key])
+
+
+def _findings_once(conn: sqlite3.Connection) -> None:
+    """Migration 9's data step: every run's finding rows into the content-addressed tables."""
+    for (run_id,) in conn.execute("SELECT DISTINCT run_id FROM findings ORDER BY run_id").fetchall():
+        found = conn.execute("SELECT * FROM findings WHERE run_id = ? ORDER BY position", [run_id])
+        names = [c[0] for c in found.description]
+        store_findings(conn, run_id, [dict(zip(names, row, strict=True)) for row in found.fetchall()])
+
+
+def _append_only(table: str, ops: tuple[str, ...] = ("UPDATE", "DELETE")) -> str:
+    """Triggers that refuse ``ops`` on an audit table."""
+    return "".join(f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}\n"
+                   "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;\n" for op in ops)  # fmt: skip
 
 
 # Each entry upgrades the schema from version i to i + 1. Never edit a shipped entry: append.
@@ -40,7 +84,7 @@ def _full_text(table: str, columns: tuple[str, ...]) -> str:
     )
 
 
-MIGRATIONS: list[str] = [
+MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data step
     """
     CREATE TABLE sources (
         id TEXT PRIMARY KEY,
@@ -146,17 +190,10 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER runs_append_only BEFORE UPDATE ON runs WHEN OLD.status != 'running'
     BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
     """
-    + "".join(
-        f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}\n"
-        "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;\n"
-        for table, ops in (
-            ("runs", ("DELETE",)),
-            ("findings", ("UPDATE", "DELETE")),
-            ("decisions", ("UPDATE", "DELETE")),
-            ("audit_log", ("UPDATE", "DELETE")),
-        )
-        for op in ops
-    ),
+    + _append_only("runs", ("DELETE",))
+    + _append_only("findings")
+    + _append_only("decisions")
+    + _append_only("audit_log"),
     """
     ALTER TABLE claims ADD COLUMN assertion TEXT;
     ALTER TABLE claims ADD COLUMN signals TEXT;
@@ -212,6 +249,48 @@ MIGRATIONS: list[str] = [
         FROM claims JOIN sources ON sources.id = claims.source
         GROUP BY claims.source ORDER BY claims DESC;
     """,
+    # Each finding stored once, content-addressed; runs reference the list of findings they made.
+    """
+    CREATE TABLE finding_contents (
+        sha256 TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        claims TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        omitted_by TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        reason TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        thresholds TEXT NOT NULL
+    );
+    CREATE INDEX finding_contents_id ON finding_contents(id);
+    CREATE TABLE finding_lists (
+        list_sha256 TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        finding_sha256 TEXT NOT NULL REFERENCES finding_contents(sha256),
+        PRIMARY KEY (list_sha256, position)
+    ) WITHOUT ROWID;
+    CREATE INDEX finding_lists_finding ON finding_lists(finding_sha256);
+    CREATE TABLE run_findings (
+        run_id TEXT PRIMARY KEY REFERENCES runs(id),
+        list_sha256 TEXT NOT NULL
+    );
+    """,
+    _findings_once,
+    """
+    DROP TRIGGER findings_no_update;
+    DROP TRIGGER findings_no_delete;
+    DROP TABLE findings;
+    CREATE VIEW findings AS
+        SELECT r.run_id, c.id, l.position, c.kind, c.claims, c.sources, c.omitted_by, c.confidence, c.reason,
+               c.evidence, c.thresholds
+        FROM run_findings r
+        JOIN finding_lists l ON l.list_sha256 = r.list_sha256
+        JOIN finding_contents c ON c.sha256 = l.finding_sha256;
+    """
+    + _append_only("finding_contents")
+    + _append_only("finding_lists")
+    + _append_only("run_findings"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
@@ -463,6 +542,9 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         for step in MIGRATIONS[current:]:
+            if callable(step):
+                step(conn)
+                continue
             for statement in _statements(step):
                 conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
