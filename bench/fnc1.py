@@ -28,21 +28,11 @@ from verify.check import judge_claims
 from verify.claims import extract_claims, prepare, sentence_claim
 from verify.compare import Thresholds
 from verify.errors import VerifyError
-from verify.judge import NLICache
 from verify.match import claim_vectors
-from verify.models import EMBEDDING_DIMENSION, load_embedder, load_nli_model
+from verify.models import EMBEDDING_DIMENSION, load_embedder
 from verify.progress import progress
 from verify.sources import bundled_index
-from verify.stance import (
-    FINDING_STANCES,
-    FNC_POINTS,
-    LABELS,
-    Voice,
-    decide,
-    load_stance_model,
-    nli_pairs,
-    voice_features,
-)
+from verify.stance import FINDING_STANCES, FNC_POINTS, LABELS, decide, features, load_stance_model
 from verify.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,18 +97,13 @@ class FeatureBuilder:
         """One stance feature row per pair."""
         return self.features(pairs, *self.read(pairs, bodies))
 
-    def features(self, pairs: list[dict], claims: dict, documents: dict, lookup: dict) -> np.ndarray:
-        """One stance feature row per pair; every pair's NLI readings are computed in one batch
-        (cached in the store by model and text, so they are read once across runs and splits)."""
-        voices = {b: Voice.of(documents[b], stack(lookup, documents[b])) for b in documents}
-        wanted = [nli_pairs(claims[p["headline"]], lookup[claims[p["headline"]]["assertion"]], voices[p["body_id"]])
-                  for p in pairs]  # fmt: skip
-        readings = NLICache(load_nli_model(), self.store).probabilities([t for w in wanted for t in w])
-        bounds = np.cumsum([0] + [len(w) for w in wanted])
+    @staticmethod
+    def features(pairs: list[dict], claims: dict, documents: dict, lookup: dict) -> np.ndarray:
+        body_vectors = {b: stack(lookup, documents[b]) for b in documents}
         rows = [
-            voice_features(claims[p["headline"]], lookup[claims[p["headline"]]["assertion"]], voices[p["body_id"]],
-                           readings[start:end] if end > start else None)
-            for p, start, end in progress(list(zip(pairs, bounds, bounds[1:], strict=False)), "Comparing")
+            features(claims[p["headline"]], documents[p["body_id"]], lookup[claims[p["headline"]]["assertion"]],
+                     body_vectors[p["body_id"]])
+            for p in progress(pairs, "Comparing")
         ]  # fmt: skip
         return np.array(rows)
 

@@ -24,7 +24,7 @@ from .models import load_embedder, load_nli_model
 from .output import csv_text, markdown_text
 from .report import select_documents
 from .sources import SourceIndex
-from .stance import Voice, load_stance_model, nli_pairs, stance_model_info, voice_features
+from .stance import features, load_stance_model, stance_model_info
 
 STATUSES = ("contradicted", "unsupported", "single-source", "supported")
 SCHEMA = "verify.check/1"
@@ -105,7 +105,6 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence) ->
     for i, j, verdict in matched:
         by_claim.setdefault(i, []).append((j, verdict))
     results, findings = [], []
-    nli = NLICache(load_nli_model(), store).probabilities
     for i, claim in enumerate(draft_claims):
         top = np.argsort(-similarity[i], kind="stable")[: thresholds.top_k]
         evidence = []
@@ -116,7 +115,7 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence) ->
                              "source": stored[j]["source"], "source_name": stored[j]["source_name"],
                              "text": stored[j]["text"], "confidence": verdict["confidence"],
                              "reason": finding["reason"], "clashes": verdict["evidence"].get("clashes", {})})  # fmt: skip
-        stances = _document_stances(claim, draft_vectors[i], [stored[j] for j in top], stored, stored_vectors, nli)
+        stances = _document_stances(claim, draft_vectors[i], [stored[j] for j in top], stored, stored_vectors)
         against = sorted({e["source"] for e in evidence
                           if e["kind"] == "contradiction" and e["confidence"] >= min_confidence})  # fmt: skip
         behind = sorted({e["source"] for e in evidence if e["kind"] != "contradiction"} - set(against))
@@ -135,25 +134,16 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence) ->
     return results, findings
 
 
-def _document_stances(claim, vector, nearest, stored, stored_vectors, nli) -> list[dict]:
+def _document_stances(claim, vector, nearest, stored, stored_vectors) -> list[dict]:
     """The learned stance of each document holding one of the claim's nearest stored claims:
-    calibrated probabilities that the document agrees, disagrees, discusses or is unrelated.
-    ``nli(pairs)`` reads the NLI pairs of every document in one batch."""
+    calibrated probabilities that the document agrees, disagrees, discusses or is unrelated."""
     model = load_stance_model()
-    voices = {}
+    out = []
     for document_id in dict.fromkeys(c["document_id"] for c in nearest):
         rows = [n for n, c in enumerate(stored) if c["document_id"] == document_id]
-        voices[document_id] = Voice.of([stored[n] for n in rows], stored_vectors[rows])
-    wanted = {d: nli_pairs(claim, vector, voice) for d, voice in voices.items()}
-    readings = iter(
-        np.split(nli([t for w in wanted.values() for t in w]), np.cumsum([len(w) for w in wanted.values()]))
-    )
-    out = []
-    for document_id, voice in voices.items():
-        reading = next(readings)
-        x = voice_features(claim, vector, voice, reading if len(reading) else None)
+        x = features(claim, [stored[n] for n in rows], vector, stored_vectors[rows])
         probabilities = model.probabilities(x)
-        out.append({"document": document_id, "outlet": voice.claims[0]["outlet"], "stance": model.labels[int(probabilities[0].argmax())],
+        out.append({"document": document_id, "outlet": stored[rows[0]]["outlet"], "stance": model.labels[int(probabilities[0].argmax())],
                     "probabilities": dict(zip(model.labels, np.round(probabilities[0], 4).tolist(), strict=True))})  # fmt: skip
     return out
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import __version__
 from .clashes import control_clash, date_clashes, number_clashes, polarity_clash, term_weights, tfidf_cosine, words
-from .models import NLI_LABELS, ModelInfo, combined_sha256, file_sha256
+from .models import ModelInfo, combined_sha256, file_sha256
 
 LABELS = ("agree", "disagree", "discuss", "unrelated")
 # FNC-1's scoring: points for predicting column t when the truth is row g.
@@ -49,12 +49,7 @@ FEATURES = (
     "body_tfidf",
     "top3_plain_agreeing",
     "claim_words",
-    "nli_top1_entailment", "nli_top1_contradiction", "nli_max_entailment", "nli_max_contradiction",
-    "nli_contradiction_margin",
 )  # fmt: skip
-NLI_FEATURES = FEATURES[-5:]
-NLI_TOP = 3  # the document's claims NLI reads against the claim: the closest by similarity
-NLI_SIMILARITY_FLOOR = 0.35  # below it the document is off-topic and NLI is not read (features missing)
 MODEL_FILE = "data/stance_model.json"
 
 
@@ -93,33 +88,14 @@ class Voice:
                    np.array([c["hedging"] for c in claim_cues], dtype=float))  # fmt: skip
 
 
-def nli_pairs(claim: dict, claim_vector: np.ndarray, voice: Voice) -> list[tuple[str, str]]:
-    """The (premise, hypothesis) pairs whose NLI reading :func:`voice_features` takes: each of the
-    document's closest claims against the claim, or none when the document is off-topic."""
-    if not voice.claims:
-        return []
-    sims = voice.vectors @ claim_vector
-    order = np.argsort(-sims, kind="stable")[:NLI_TOP]
-    if sims[order[0]] < NLI_SIMILARITY_FLOOR:
-        return []
-    return [(voice.claims[i]["assertion"], claim["assertion"]) for i in order]
+def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, evidence_vectors: np.ndarray) -> np.ndarray:
+    """The evidence vector for one claim against one document's claims (all ``prepare``d)."""
+    return voice_features(claim, claim_vector, Voice.of(evidence, evidence_vectors))
 
 
-def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, evidence_vectors: np.ndarray,
-             nli=None) -> np.ndarray:  # fmt: skip
-    """The evidence vector for one claim against one document's claims (all ``prepare``d).
-    ``nli(pairs)`` gives NLI probabilities (e.g. :meth:`verify.judge.NLICache.probabilities`)."""
-    voice = Voice.of(evidence, evidence_vectors)
-    pairs = nli_pairs(claim, claim_vector, voice)
-    readings = nli(pairs) if nli is not None and pairs else None
-    return voice_features(claim, claim_vector, voice, readings)
-
-
-def voice_features(claim: dict, claim_vector: np.ndarray, voice: Voice, nli: np.ndarray | None = None) -> np.ndarray:
-    """:func:`features` against a :class:`Voice` (a document's claims, with their cues computed once).
-    ``nli`` holds the NLI probabilities of :func:`nli_pairs` (rows in its order); without it, the NLI
-    features are missing (NaN), as they are for an off-topic document."""
-    out = dict.fromkeys(FEATURES, 0.0) | dict.fromkeys(NLI_FEATURES, math.nan)
+def voice_features(claim: dict, claim_vector: np.ndarray, voice: Voice) -> np.ndarray:
+    """:func:`features` against a :class:`Voice` (a document's claims, with their cues computed once)."""
+    out = dict.fromkeys(FEATURES, 0.0)
     own = cues(claim)
     claim_words = own["words"]
     claim_set = set(claim_words)
@@ -167,11 +143,6 @@ def voice_features(claim: dict, claim_vector: np.ndarray, voice: Voice, nli: np.
     out["polarity_clash"] = float(polarity_clash(claim, top[0]) is not None)
     out["body_tfidf"] = tfidf_cosine(claim, {"word_weights": voice.weights})
     out["top3_plain_agreeing"] = float(sum(sims[i] > 0.6 and refuting[i] == 0 and hedging[i] == 0 for i in order[:3]))
-    if nli is not None and len(nli):
-        entailment, contradiction = nli[:, NLI_LABELS.index("entailment")], nli[:, NLI_LABELS.index("contradiction")]
-        out["nli_top1_entailment"], out["nli_top1_contradiction"] = float(entailment[0]), float(contradiction[0])
-        out["nli_max_entailment"], out["nli_max_contradiction"] = float(entailment.max()), float(contradiction.max())
-        out["nli_contradiction_margin"] = float((contradiction - entailment).max())
     return np.array([out[name] for name in FEATURES], dtype=np.float64)
 
 

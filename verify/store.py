@@ -12,14 +12,31 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-import sqlite_utils
-
 from .errors import VerifyError
+
+
+def _import_sqlite_utils():
+    """sqlite-utils, imported without pandas: it imports pandas when installed only to type
+    pandas.Timestamp columns, which verify never writes, and that import was most of a light
+    command's start-up (0.5-0.8 s of 1.0 s here). pandas stays importable for anyone else."""
+    blocked = "pandas" not in sys.modules
+    if blocked:
+        sys.modules["pandas"] = None  # import pandas now raises ImportError
+    try:
+        import sqlite_utils
+    finally:
+        if blocked:
+            del sys.modules["pandas"]
+    return sqlite_utils
+
+
+sqlite_utils = _import_sqlite_utils()
 
 DEFAULT_DB = "verify.db"
 BUSY_TIMEOUT_MS = 30_000
