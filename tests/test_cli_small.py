@@ -65,7 +65,7 @@ def test_shell_completion(tmp_path):
     assert done.returncode == 0 and "plain,audit" in done.stdout.splitlines()
 
 
-HEAVY = ("sklearn", "torch", "transformers", "sentence_transformers")
+HEAVY = ("sklearn", "torch", "transformers", "sentence_transformers", "pandas")
 
 
 @pytest.mark.parametrize("args", [["--help"], ["claims"], ["documents"], ["sources"], ["audit", "runs"],
@@ -81,3 +81,19 @@ def test_light_commands_import_nothing_heavy(story_db, args):
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "verify.cli" in imported
     assert not {name for name in imported if name.split(".")[0] in HEAVY}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["report", "--help"], ["audit", "--help"], ["--version"]], ids=" ".join)
+def test_help_loads_only_the_command_line(args):
+    """Help answers before any pipeline stage, the store or numpy is imported: each command
+    imports what it runs when it runs."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "verify", *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "verify.cli" in imported
+    loaded = {name for name in imported if name.split(".")[0] in ("numpy", "sqlite_utils", "rapidfuzz")}
+    loaded |= imported & {"verify.store", "verify.compare", "verify.audit", "verify.ingest", "verify.report"}
+    assert not loaded

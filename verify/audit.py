@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .compare import Thresholds, compare
+from .compare import compare
 from .errors import VerifyError
 from .judge import judge_model_info
 from .models import NLI_DIR, NLIModel, embedding_model_info, nli_model_info
+from .records import DECISIONS, RATINGS, Thresholds
 from .stance import stance_model_info
 from .store import canonical, encode_row, sha256, store_findings
 
@@ -33,10 +34,6 @@ CURRENT_MODELS = {"embedding": embedding_model_info, "nli": nli_model_info, "jud
                   "stance": stance_model_info}  # fmt: skip
 
 GENESIS = "0" * 64
-DECISIONS = ("confirm", "dismiss", "escalate")
-# The desk's rating scale for a published fact-check, worst to best (ClaimReview's ratingValue 1-6;
-# "unproven" has no place on it).
-RATINGS = ("false", "mostly-false", "misleading", "half-true", "mostly-true", "true", "unproven")
 RATING_COLUMNS = ("claim", "rating", "url")
 
 

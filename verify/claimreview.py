@@ -9,8 +9,9 @@ outlet's page, with its URL and date when known).
 
 from __future__ import annotations
 
-from .audit import RATINGS, latest_decisions
+from .audit import latest_decisions
 from .errors import VerifyError
+from .records import RATINGS
 
 CONTEXT = "https://schema.org"
 SCALE = [r for r in RATINGS if r != "unproven"]  # worst (1) to best (5 ... len)

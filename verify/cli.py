@@ -15,19 +15,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__, audit, terminal
-from .check import check_csv, check_draft, check_html, check_markdown, exit_code
-from .compare import Thresholds, compare
-from .engines import ENGINES
+from . import __version__
 from .errors import VerifyError
-from .html import to_html
-from .ingest import decode_text, json_object, jsonl_lines, read_text
-from .ingest import ingest as ingest_paths
-from .output import check_output_path, one_line, printable, write_file
-from .report import KIND_ORDER, filter_findings, run_report, to_csv, to_json, to_markdown
-from .sources import KINDS, add_source
-from .store import default_path, open_store
-from .terminal import TextConsole
+from .output import TextConsole, check_output_path, one_line, printable, write_file
+from .records import ENGINES, FINDING_KINDS, RATINGS, SOURCE_KINDS, Thresholds
 
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
 FORCE_HELP = "Overwrite FILE if it exists (otherwise verify asks, or refuses when not at a terminal)."
@@ -76,12 +67,20 @@ class VerifyGroup(click.Group):
 class State:
     """What every command shares: the database path, opened on first use."""
 
-    def __init__(self, db: str, no_color: bool):
-        self.db_path = db
+    def __init__(self, db: str | None, no_color: bool):
+        self._db = db
         self.no_color = no_color
         self._store = None
 
+    @property
+    def db_path(self) -> str:
+        from .store import default_path
+
+        return self._db or default_path()
+
     def store(self, create: bool = True):
+        from .store import open_store
+
         if self._store is None:
             self._store = open_store(self.db_path, create=create)
         return self._store
@@ -101,7 +100,6 @@ pass_state = click.make_pass_decorator(State)
 @click.option(
     "--db",
     metavar="PATH",
-    default=default_path,
     show_default="./verify.db or $VERIFY_DB",
     help="SQLite database to use.",
 )
@@ -119,6 +117,7 @@ def cli(ctx: click.Context, db: str, no_color: bool, debug: bool) -> None:
       verify ingest wire.html --outlet reuters --story saraqeb
       verify claims --story saraqeb --by-source
     """
+
     if no_color and "NO_COLOR" not in os.environ:
         os.environ["NO_COLOR"] = "1"  # every console of this command, progress bars too
         ctx.call_on_close(lambda: os.environ.pop("NO_COLOR", None))
@@ -134,6 +133,8 @@ def main() -> None:
 def read_stdin() -> str:
     """Standard input as text (UTF-8, or the encoding a byte-order mark names or detection finds);
     "" when it is empty, for the command to say what it expected."""
+    from .ingest import decode_text
+
     data = sys.stdin.buffer.read()
     return decode_text(data, "stdin") if data.strip() else ""
 
@@ -205,6 +206,8 @@ def ingest(state: State, paths, url_list, feeds, timeout, allow_private_addresse
       pbpaste | verify ingest - --outlet sana --story saraqeb
     """
     from .fetch import FetchOptions, check_url, feed_links
+    from .ingest import ingest as ingest_paths
+    from .ingest import read_text
 
     options = FetchOptions(timeout=timeout, allow_private=allow_private_addresses)
     paths = list(paths)
@@ -276,7 +279,7 @@ def sources(ctx: click.Context, as_json: bool) -> None:
 @sources.command("add")
 @click.argument("source_id", metavar="ID")
 @click.option("--name", required=True, help="Display name.")
-@click.option("--kind", required=True, type=click.Choice(KINDS), help="What kind of source it is.")
+@click.option("--kind", required=True, type=click.Choice(SOURCE_KINDS), help="What kind of source it is.")
 @click.option("--alias", "aliases", multiple=True, help="Another name texts use for it (repeatable).")
 @click.option("--domain", "domains", multiple=True, help="A web domain it publishes on, for `verify ingest URL` "
               "(repeatable).")  # fmt: skip
@@ -290,6 +293,8 @@ def sources_add(state: State, source_id, name, kind, aliases, domains, as_json) 
       verify sources add idlib-council --name "Idlib Local Council" --kind body \\
           --alias "the local council" --alias "Idleb council"
     """
+    from .sources import add_source
+
     source = add_source(state.store(), source_id, name, kind, list(aliases), list(domains))
     if as_json:
         print_json(dict(source, registered=bool(source["registered"])))
@@ -510,6 +515,9 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
       verify compare --story saraqeb
       verify compare --json --threshold agreement=0.7 | jq '.findings[] | select(.kind=="contradiction")'
     """
+    from . import terminal
+    from .compare import compare
+
     thresholds = parse_thresholds(threshold_values)
     store = state.store(create=False)
     result = compare(store, story=story, documents=list(documents) or None, thresholds=thresholds,
@@ -579,7 +587,7 @@ def render_terminal(state: State, render, data, output: Path | None) -> str | No
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
 @click.option("--force", is_flag=True, help=FORCE_HELP)
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(KIND_ORDER), help="Only findings of this kind.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(FINDING_KINDS), help="Only findings of this kind.")
 @click.option("--source", metavar="ID", help="Only findings involving this source.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only findings at least this confident.")
 @click.option("--limit", type=click.IntRange(1), help="At most this many findings.")
@@ -617,6 +625,10 @@ def report_command(state: State, story, documents, since, fmt, output, force, ki
       verify report --story saraqeb --format html -o saraqeb.html
       verify report --format json | jq '.findings[] | select(.kind == "omission") | .reason'
     """
+    from . import terminal
+    from .html import to_html
+    from .report import filter_findings, run_report, to_csv, to_json, to_markdown
+
     store = state.store(create=False)
     if source and not store.source(source):
         raise VerifyError(f"unknown source {source!r}; list them with `verify sources`")
@@ -673,6 +685,10 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, force, 
       verify check draft.md --story saraqeb
       cat draft.txt | verify check - --strict --format json
     """
+    from . import terminal
+    from .check import check_csv, check_draft, check_html, check_markdown, exit_code
+    from .ingest import read_text
+
     state = ctx.obj
     try:
         store = state.store(create=False)
@@ -713,6 +729,8 @@ JUDGE_BATCH = 256  # pairs judged (and written) at a time
 
 def read_pairs(path: str) -> list[dict]:
     """The pairs of a JSON Lines file (or - for stdin), each checked; errors name the line."""
+    from .ingest import json_object, jsonl_lines, read_text
+
     if path == "-":
         text = read_stdin()
     elif not Path(path).exists():
@@ -762,6 +780,7 @@ def judge_command(state: State, pairs_file, premise, hypothesis, published, as_j
       verify judge pairs.jsonl --json > verdicts.jsonl
       jq -c '{id, premise: .text, hypothesis: .claim}' articles.jsonl | verify judge - --json
     """
+    from . import terminal
     from .compare import judge_texts
 
     if pairs_file and (premise or hypothesis):
@@ -806,7 +825,7 @@ class RatingChoice(click.Choice):
 @click.option("--escalate", is_flag=True, help="Needs a senior editor or more reporting.")
 @click.option("--note", required=True, help="Why: what the reviewer checked.")
 @click.option("--reviewer", metavar="NAME", help="Who decides (default: the OS user).")
-@click.option("--rating", type=RatingChoice(audit.RATINGS),
+@click.option("--rating", type=RatingChoice(RATINGS),
               help="The desk's rating of the claim, for a published fact-check (see `verify export claimreview`).")  # fmt: skip
 @click.option("--url", metavar="URL", help="Where the fact-check is published (with --rating).")
 @click.option("--claim", metavar="CLAIM", help="Which of the finding's claims is rated (default: its first).")
@@ -826,6 +845,8 @@ def review_command(state: State, finding, confirm, dismiss, escalate, note, revi
       verify review f-2ba721069f31 --confirm --rating false --claim 6b45d31e6c58.2 \\
           --url https://factcheck.example/saraqeb --note "SANA's claim contradicted by AFP photos"
     """
+    from . import audit
+
     chosen = [name for name, flag in (("confirm", confirm), ("dismiss", dismiss), ("escalate", escalate)) if flag]
     if len(chosen) != 1:
         raise click.UsageError("choose exactly one of --confirm, --dismiss or --escalate")
@@ -900,6 +921,8 @@ def audit_runs(state: State, as_json) -> None:
     Example:
       verify audit runs --json | jq '.[] | select(.status != "complete") | .id'
     """
+    from . import audit
+
     rows = audit.runs(state.store(create=False))
     if as_json:
         print_json(rows)
@@ -927,6 +950,8 @@ def audit_show(state: State, run_id, as_json) -> None:
     Example:
       verify audit show r-1a2b3c4d5e6f
     """
+    from . import audit
+
     store = state.store(create=False)
     record = audit.run(store, run_id)
     findings = audit.run_findings(store, run_id)
@@ -976,6 +1001,8 @@ def audit_diff(state: State, run_a, run_b, as_json) -> None:
     Example:
       verify audit diff r-1a2b3c4d5e6f r-6f5e4d3c2b1a --json | jq '.appeared[].id'
     """
+    from . import audit
+
     result = audit.diff(state.store(create=False), run_a, run_b)
     if as_json:
         print_json(result)
@@ -1008,6 +1035,8 @@ def audit_replay(ctx: click.Context, run_id, as_json) -> None:
     Example:
       verify audit replay r-1a2b3c4d5e6f || echo "the findings changed"
     """
+    from . import audit
+
     result = audit.replay(ctx.obj.store(create=False), run_id)
     if as_json:
         print_json(result)
@@ -1037,6 +1066,8 @@ def audit_verify(ctx: click.Context, as_json) -> None:
     Example:
       verify audit verify --json
     """
+    from . import audit
+
     result = audit.verify_chain(ctx.obj.store(create=False))
     if as_json:
         print_json({"ok": result.ok, "entries": result.entries, "problem": result.problem, "seq": result.seq})
@@ -1060,6 +1091,8 @@ def audit_export(state: State, run_id, output, force) -> None:
       verify audit export r-1a2b3c4d5e6f -o archive/r-1a2b3c4d5e6f.jsonl
       verify audit export r-1a2b3c4d5e6f -o - | gzip > run.jsonl.gz
     """
+    from . import audit
+
     target = output_path(state, output, force)
     lines = audit.export_run(state.store(create=False), run_id)
     write_output("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), target)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field, fields
-from functools import cache
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,10 +31,9 @@ from .errors import VerifyError
 from .judge import NLICache, judge_model_info, judge_verdicts, one_sided_hedge
 from .match import Candidate, candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
 from .models import Embedder, ModelInfo, NLIModel, load_embedder, load_nli_model
+from .records import FINDING_KINDS, Thresholds
 from .sources import SourceIndex, bundled_index
 
-# Finding kinds, in the order reports show them: contradictions first.
-FINDING_KINDS = ("contradiction", "omission", "partial", "agreement")
 CHECKS = (
     "similarity",
     "tfidf",
@@ -51,43 +49,6 @@ CHECKS = (
 )
 # Longer claims are cut to the model's 256 tokens when embedded; the CLI warns about them.
 MAX_CLAIM_CHARS = 1_200
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Every number that decides a finding. Recorded with each run and each finding."""
-
-    top_k: int = 8  # neighbours searched per claim
-    match_floor: float = 0.45  # boosted similarity a pair needs to be compared at all
-    name_boost: float = 0.06  # added per shared name (at most two)
-    same_event: float = 0.5  # similarity from which opposed outcome verbs are a contradiction
-    clash_similarity: float = 0.4  # similarity from which the same quantity or event differing is one
-    agreement: float = 0.68  # similarity from which two claims agree
-    partial: float = 0.6  # similarity from which one claim partly supports the other
-    nli_similarity: float = 0.5  # similarity from which the NLI model reads a pair the checks leave
-    polarity_similarity: float = 0.62  # one negates what the other asserts
-    place_similarity: float = 0.75  # the same event placed in two towns
-    omission_min_sources: int = 3  # sources that must state a group before silence is an omission
-    negative_report_similarity: float = 0.3  # a negative report cites a group at this similarity
-
-    def __post_init__(self) -> None:
-        """Refuse values no run should record: similarities and confidences are finite and in
-        [0, 1], counts are whole numbers of at least 1."""
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.type in (int, "int"):
-                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                    raise VerifyError(f"threshold {f.name} must be a whole number of at least 1, not {value!r}")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-                raise VerifyError(f"threshold {f.name} must be a number from 0 to 1, not {value!r}")
-
-    def as_dict(self) -> dict:
-        return dict(_threshold_items(self))
-
-
-@cache
-def _threshold_items(thresholds: Thresholds) -> tuple:
-    return tuple((f.name, getattr(thresholds, f.name)) for f in fields(thresholds))
 
 
 @dataclass

@@ -18,8 +18,8 @@ import numpy as np
 
 from .errors import VerifyError
 from .models import EMBEDDING_DIMENSION
+from .records import ENGINES
 
-ENGINES = ("local", "ray")
 RAY_BATCH = 256
 
 

@@ -17,6 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from rich.console import Console
+from rich.text import Text
+
 from .errors import VerifyError
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that can
@@ -130,3 +133,15 @@ def write_file(text: str, target: Path) -> None:
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise VerifyError(f"cannot write {target}: {exc.strerror}") from exc
+
+
+class TextConsole(Console):
+    """A console that prints text as text: no markup (``[sic]`` stays on the page), and control
+    characters shown visibly (an escape sequence in a document cannot act on the terminal).
+    Styles come only from :class:`rich.text.Text` objects built by verify."""
+
+    def __init__(self, **kwargs):
+        super().__init__(markup=False, highlight=False, **kwargs)
+
+    def render_str(self, text: str, **kwargs) -> Text:
+        return super().render_str(printable(text), **kwargs | {"markup": False})

@@ -19,19 +19,8 @@ from urllib.parse import urlparse
 from rapidfuzz import fuzz, process
 
 from .errors import VerifyError
+from .records import SOURCE_KINDS
 
-KINDS = (
-    "agency",
-    "outlet",
-    "channel",
-    "group",
-    "government",
-    "military",
-    "body",
-    "unnamed",
-    "person",
-    "other",
-)
 FUZZY_ALIAS_CUTOFF = 88
 # Short all-capital aliases (AP, UN, WHO) only match in capitals, so "who" is never the WHO.
 CASE_SENSITIVE_MAX_LEN = 5
@@ -96,8 +85,8 @@ def add_source(store, source_id: str, name: str, kind: str, aliases: list[str], 
     ``domains`` are the web domains it publishes on: ``verify ingest URL`` takes the outlet from them."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", source_id):
         raise VerifyError(f"invalid source id {source_id!r}: use lower-case letters, digits, '-', '_' or '.'")
-    if kind not in KINDS:
-        raise VerifyError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+    if kind not in SOURCE_KINDS:
+        raise VerifyError(f"unknown kind {kind!r}: choose one of {', '.join(SOURCE_KINDS)}")
     existing = store.source(source_id)
     merged = sorted(set(aliases) | set(existing["aliases"] if existing else []))
     sites = sorted(

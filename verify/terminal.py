@@ -20,18 +20,6 @@ CELL_STYLES = {"states": "green", "contradicts": "bold red", "partial": "cyan", 
 DECISION_STYLES = {"confirm": "green", "dismiss": "dim", "escalate": "bold magenta"}
 
 
-class TextConsole(Console):
-    """A console that prints text as text: no markup (``[sic]`` stays on the page), and control
-    characters shown visibly (an escape sequence in a document cannot act on the terminal).
-    Styles come only from :class:`rich.text.Text` objects built by verify."""
-
-    def __init__(self, **kwargs):
-        super().__init__(markup=False, highlight=False, **kwargs)
-
-    def render_str(self, text: str, **kwargs) -> Text:
-        return super().render_str(printable(text), **kwargs | {"markup": False})
-
-
 def render(report: dict, console: Console) -> None:
     report = printable(report)
     run = report["run"]
