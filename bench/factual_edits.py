@@ -2,10 +2,15 @@
 
 For a sentence of a news body, the premise is the passage around it (the sentence and its
 neighbours), and the hypothesis is one of:
-- the sentence itself, or its main clause (**entailment**);
+- the sentence itself or its main clause, and a rewording of it that keeps every fact (a figure
+  written in words or digits, a synonym, a parenthesis dropped, the attribution moved)
+  (**entailment**);
 - the same, with one fact changed: a number, a date, a name, a negation or an outcome verb
-  (**contradiction**), the kind of edit that turns a faithful summary into an unfaithful one;
-- a sentence from elsewhere in the body that shares few words with the passage (**neutral**).
+  (**contradiction**), the kind of edit that turns a faithful summary into an unfaithful one; the
+  change is made to the rewording half the time, so "worded differently" never means "clashes";
+- a sentence from elsewhere in the body that shares few words with the passage, and the sentence
+  itself read against its neighbours alone: on topic, sharing many words, but not stated
+  (**neutral**).
 
 The NLI data of ../shared/train/nli/ is mostly captions and everyday prose; these pairs teach the
 model to read news passages and to notice a changed figure, date or name. Seeded: the same call
@@ -41,6 +46,23 @@ OPPOSITES = {
     "higher": "lower", "lower": "higher", "male": "female",
     "female": "male", "won't": "will", "legal": "illegal", "guilty": "innocent",
 }  # fmt: skip
+# Rewordings that keep the facts: one direction of each pair is tried at a time.
+SYNONYMS = (
+    ("said", "stated"), ("says", "states"), ("told", "informed"), ("announced", "said"), ("killed", "left dead"),
+    ("recaptured", "retook"), ("seized", "took"), ("captured", "took control of"), ("launched", "began"),
+    ("began", "started"), ("soldiers", "troops"), ("attack", "assault"), ("around", "about"), ("nearly", "almost"),
+    ("more than", "over"), ("fewer than", "under"), ("about", "roughly"), ("people", "individuals"),
+    ("police", "officers"), ("officials", "authorities"), ("government", "authorities"), ("reported", "said"),
+    ("children", "kids"), ("shows", "depicts"), ("photo", "picture"), ("video", "footage"), ("claimed", "said"),
+    ("according to", "citing"), ("however", "but"), ("died", "was killed"), ("help", "assist"), ("buy", "purchase"),
+    ("start", "begin"), ("big", "large"), ("quickly", "rapidly"), ("near", "close to"), ("because", "as"),
+)  # fmt: skip
+DIGITS = {w: str(n) for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                           "nine", "ten", "eleven", "twelve"))}  # fmt: skip
+PARENTHESIS_RE = re.compile(r" \([^()]{3,60}\)|, (?:who|which) [^,]{5,80},")
+TRAILING_SAID_RE = re.compile(
+    r"^(?P<claim>[A-Z][^,]{20,}), (?P<who>(?:the )?[A-Z][\w.' -]{1,40}) (?P<verb>said|says|reported)(?P<when> \w+day)?\.$"
+)
 # Figures and dates are what news stories most often disagree on: they are edited first.
 EDIT_WEIGHTS = {"number": 4, "date": 4, "number word": 3, "name": 2, "outcome": 2, "negation": 1}
 AUXILIARY_RE = re.compile(r"\b(is|was|are|were|has|have|had|will|would|can|could|did|does|do)\b(?! not\b)")
@@ -114,6 +136,35 @@ def edit(sentence: str, names: list[str], rng: random.Random) -> tuple[str, str]
     return kind, re.sub(rf"\b{re.escape(word)}\b", OPPOSITES[word], sentence, count=1)
 
 
+def reword(sentence: str, rng: random.Random) -> str | None:
+    """The sentence worded differently with every fact kept, or None when no rewording applies."""
+    options = []
+    if m := TRAILING_SAID_RE.match(sentence):  # "X happened, the agency said." -> "The agency said X happened."
+        claim = m["claim"][0].lower() + m["claim"][1:] if not re.match(r"[A-Z][a-z]+ [A-Z]", m["claim"]) else m["claim"]
+        who = m["who"][0].upper() + m["who"][1:]
+        options.append(f"{who} {m['verb']}{m['when'] or ''} that {claim}.")
+    if m := PARENTHESIS_RE.search(sentence):
+        options.append(sentence[: m.start()] + sentence[m.end() :].lstrip(",") if m.group().startswith(",") else
+                       sentence[: m.start()] + sentence[m.end() :])  # fmt: skip
+    for word, digit in DIGITS.items():
+        if re.search(rf"\b{word}\b", sentence) and word not in ("one", "zero"):
+            options.append(re.sub(rf"\b{word}\b", digit, sentence, count=1))
+        elif re.search(rf"(?<![\d.,]){digit}(?![\d.,:%])\s+[a-z]", sentence) and int(digit) > 1:
+            options.append(re.sub(rf"(?<![\d.,]){digit}(?=\s+[a-z])", word, sentence, count=1))
+    for a, b in SYNONYMS:
+        for old, new in ((a, b), (b, a)):
+            if re.search(rf"\b{old}\b", sentence):
+                options.append(re.sub(rf"\b{old}\b", new, sentence, count=1))
+    options = [o for o in options if o != sentence]
+    if not options:
+        return None
+    reworded = rng.choice(options)
+    if len(options) > 1 and rng.random() < 0.5:  # sometimes two rewordings at once
+        again = reword(reworded, rng)
+        reworded = again or reworded
+    return reworded
+
+
 def main_clause(sentence: str) -> str:
     """The sentence without a trailing attribution or subordinate clause, when what is left still
     reads as a claim ("X happened, the agency said." -> "X happened.")."""
@@ -150,16 +201,22 @@ def pairs_from_body(text: str, rng: random.Random, per_body: int = 4) -> list[di
         if len(premise) > 600:
             premise = found[index]
         base = main_clause(found[index]) if rng.random() < 0.5 else found[index]
-        edited = edit(base, names, rng)
+        reworded = reword(base, rng)
+        edited = edit(reworded if reworded and rng.random() < 0.5 else base, names, rng)
         far = [s for i, s in enumerate(found) if abs(i - index) >= 3 and len(_words(s) & _words(premise))
                <= 0.3 * len(_words(s))]  # fmt: skip
-        if not edited or not far or edited[1] == base:
+        if not edited or not far or edited[1] in (base, reworded):
             continue
         out += [
             {"premise": premise, "hypothesis": base, "label": "entailment", "edit": "none"},
             {"premise": premise, "hypothesis": edited[1], "label": "contradiction", "edit": edited[0]},
             {"premise": premise, "hypothesis": rng.choice(far), "label": "neutral", "edit": "elsewhere"},
         ]
+        if reworded:
+            out.append({"premise": premise, "hypothesis": reworded, "label": "entailment", "edit": "reworded"})
+        neighbours = " ".join(found[max(0, index - 2) : index] + found[index + 1 : index + 3])
+        if 0 < index < len(found) - 1 and len(neighbours) <= 600 and _words(found[index]) - _words(neighbours):
+            out.append({"premise": neighbours, "hypothesis": found[index], "label": "neutral", "edit": "unstated"})
     return out
 
 
@@ -183,6 +240,6 @@ if __name__ == "__main__":
     print(f"{len(made)} pairs from the training split;", dict(Counter(p["edit"] for p in made)))
     shown = set()
     for pair in made:
-        if pair["edit"] not in shown and pair["label"] == "contradiction":
+        if pair["edit"] not in shown and pair["edit"] != "none":
             shown.add(pair["edit"])
             print(f"\n[{pair['edit']}] P: {pair['premise'][:200]}\n   H: {pair['hypothesis']}")

@@ -46,6 +46,7 @@ PHASES = {
 LABELS = ("entailment", "neutral", "contradiction")
 NOT_ENTAILMENT = -1  # two-way label: neutral or contradiction
 HELD_OUT_SHARE = 0.03
+EDITS_PER_BODY = 3  # sentences per FNC-1 training body made into edit pairs
 SEED = 13
 
 
@@ -72,7 +73,8 @@ def split_training_set(seed: int = SEED) -> tuple[list[dict], list[dict]]:
 def training_examples(seed: int = SEED, phase: str = "base") -> list[tuple[str, str, int]]:
     """The base phase's pairs; the edits phase's: factual-edit pairs from FNC-1 training bodies
     (bench/factual_edits.py) and as many base pairs again, drawn with the seed, so the model
-    learns news passages and changed facts without forgetting the rest."""
+    learns news passages and changed facts without forgetting the rest. The edits phase starts
+    from the shipped weights."""
     train, _ = split_training_set(seed)
     examples = [(r["premise"], r["hypothesis"], LABELS.index(r["label"])) for r in train]
     for row in read_jsonl(RTE / "rte1_dev.jsonl"):
@@ -81,7 +83,8 @@ def training_examples(seed: int = SEED, phase: str = "base") -> list[tuple[str, 
     if phase == "edits":
         from factual_edits import factual_edit_pairs
 
-        edits = [(r["premise"], r["hypothesis"], LABELS.index(r["label"])) for r in factual_edit_pairs("training")]
+        made = factual_edit_pairs("training", per_body=EDITS_PER_BODY)
+        edits = [(r["premise"], r["hypothesis"], LABELS.index(r["label"])) for r in made]
         examples = edits + random.Random(seed).sample(examples, len(edits))
     return examples
 
@@ -335,15 +338,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     if args.phase == "edits" and not checkpoint_path.exists():
-        model.load_state_dict(torch.load(WORK / "best.pt", map_location="cpu", weights_only=False)["model"])
-        print(f"starting from the base phase's best weights ({WORK / 'best.pt'})", flush=True)
+        from verify.models import NLI_DIR, _build_bundled
+
+        model.load_state_dict(_build_bundled()[1].state_dict())
+        print(f"starting from the shipped weights ({NLI_DIR})", flush=True)
     examples = training_examples(phase=args.phase)
     _, held_out = split_training_set()
-    edits_held_out = []
-    if args.phase == "edits":
-        from factual_edits import factual_edit_pairs
-
-        edits_held_out = factual_edit_pairs("hold_out", per_body=2)
     edits_held_out = []
     if args.phase == "edits":
         from factual_edits import factual_edit_pairs
