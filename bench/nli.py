@@ -77,7 +77,7 @@ def held_in(rows: list[dict], x: np.ndarray, evidence: list[dict]) -> dict:
     thresholds = Thresholds()
     findings = []
     for n, row in enumerate(rows):
-        decided = decide(probabilities[n], evidence[n], thresholds.partial)
+        decided = decide(probabilities[n], evidence[n], thresholds)
         if decided:
             findings.append((decided[0], decided[1], is_right(decided[0], row["verdict"])))
     confidence, right = np.array([f[1] for f in findings]), np.array([f[2] for f in findings])

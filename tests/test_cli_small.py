@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from verify.cli import cli
 
+from .conftest import ROOT
+
 
 def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()):
     for name, command in group.commands.items():
@@ -97,3 +99,14 @@ def test_help_loads_only_the_command_line(args):
     loaded = {name for name in imported if name.split(".")[0] in ("numpy", "sqlite_utils", "rapidfuzz")}
     loaded |= imported & {"verify.store", "verify.compare", "verify.audit", "verify.ingest", "verify.report"}
     assert not loaded
+
+
+def test_every_threshold_is_documented_with_its_default():
+    """The README names each field of Thresholds with its default value."""
+    from dataclasses import fields
+
+    from verify.records import Thresholds
+
+    readme = (ROOT / "README.md").read_text()
+    for f in fields(Thresholds):
+        assert f"`{f.name}` {f.default}" in readme, f.name

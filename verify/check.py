@@ -91,7 +91,7 @@ def judge_claims(
             if verdict := judge_pair(claim, stored[j], float(similarity[i, j]), lexical, thresholds):
                 checked.append((i, int(j), verdict))
     verdicts = judge_verdicts([(claims[i], stored[j], v["evidence"]) for i, j, v in checked],
-                              NLICache(nli_model or load_nli_model(), store), thresholds.partial,
+                              NLICache(nli_model or load_nli_model(), store), thresholds,
                               premise="right_to_left")  # fmt: skip
     return [(i, j, verdict) for (i, j, _), verdict in zip(checked, verdicts, strict=True) if verdict is not None]
 

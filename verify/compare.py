@@ -286,7 +286,7 @@ def compare(
     clock.lap("nli")
     nli = NLICache(nli_model or load_nli_model(), store)
     settled = judge_verdicts([(claims[pairs[n][0]], claims[pairs[n][1]], v["evidence"]) for n, v in checked],
-                             nli, thresholds.partial)  # fmt: skip
+                             nli, thresholds)  # fmt: skip
     kept = [(candidates[n], v) for (n, _), v in zip(checked, settled, strict=True) if v is not None]
     clock.lap("findings")
     findings, edges = [], []
@@ -419,13 +419,16 @@ def _omissions(claims, vectors, negative_vectors, groups, findings, thresholds: 
         label = claims[by_id[group["label_claim"]]]
         for source in sorted(omitters):
             negative = reports.get(source)
-            confidence = min(0.9, 0.25 + 0.12 * len(sources_stating))
+            confidence = min(thresholds.omission_max_confidence,
+                             thresholds.omission_confidence + thresholds.omission_per_source * len(sources_stating))  # fmt: skip
             evidence = {"stated_by": sources_stating, "group": group["id"],
                         "similarity": None, "negative_report": None}  # fmt: skip
             citation = ""
             if negative:
                 report = claims[negative[0]]
-                confidence = max(confidence, round(0.8 + 0.15 * min(1.0, negative[1] / 0.6), 3))
+                proof = min(1.0, negative[1] / thresholds.negative_report_full)
+                confidence = max(confidence, round(thresholds.negative_report_confidence
+                                                   + thresholds.negative_report_bonus * proof, 3))  # fmt: skip
                 evidence["negative_report"] = {"claim": report["id"], "text": report["text"],
                                                "outlet": report["outlet"], "similarity": round(negative[1], 4)}  # fmt: skip
                 citation = f"; {report['outlet']} notes: {_quote(report['text'])}"
@@ -510,7 +513,7 @@ def judge_texts(
                 evidence = pair_evidence(claim, premise, similarity, tfidf_cosine(claim, premise), thresholds)
                 pairs.append((claim, premise, evidence))
                 slots.append((n, h))
-    verdicts = judge_verdicts(pairs, NLICache(nli_model or load_nli_model(), store), thresholds.partial,
+    verdicts = judge_verdicts(pairs, NLICache(nli_model or load_nli_model(), store), thresholds,
                               premise="right_to_left")  # fmt: skip
     judged: dict[tuple[int, int], list[tuple]] = {}
     for slot, pair, verdict in zip(slots, pairs, verdicts, strict=True):

@@ -25,6 +25,7 @@ import numpy as np
 
 from .errors import VerifyError
 from .models import NLI_LABELS, ModelInfo, NLIModel
+from .records import Thresholds
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "judge.json"
 VERDICTS = ("agree", "neutral", "contradict")
@@ -105,25 +106,23 @@ def load_calibration() -> Calibration:
     return Calibration.load()
 
 
-CONTRADICTION_FLOOR = 0.5  # a contradiction finding needs "contradicts" to be more likely than not
-
-
-def decide(probabilities: np.ndarray, evidence: dict, partial_similarity: float):
+def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
     """(kind, confidence) from a pair's verdict probabilities, or None when the pair is unrelated.
 
-    The most probable verdict decides: contradicts -> contradiction, when more likely than not;
+    The most probable verdict decides: contradicts -> contradiction, when at least
+    ``thresholds.contradiction_floor`` (more likely than not by default);
     states -> agreement, or partial when one side hedges or gives other figures; otherwise partial
     when "states" beats "compatible", or when the claims are as similar as a partial agreement and
     "states" beats "contradicts" (or one side qualifies the other). The
     confidence is the probability that the kind is right: of "contradicts", of "states", and for
     a partial agreement of "does not contradict"."""
     agree, neutral, contradict = (float(p) for p in probabilities)
-    if contradict >= max(agree, neutral) and contradict >= CONTRADICTION_FLOOR:
+    if contradict >= max(agree, neutral) and contradict >= thresholds.contradiction_floor:
         return "contradiction", contradict
     qualified = one_sided_hedge(evidence) or bool(evidence.get("differing_figures"))
     if agree >= max(neutral, contradict) and not qualified:
         return "agreement", agree
-    if agree >= neutral or (evidence["similarity"] >= partial_similarity and (agree >= contradict or qualified)):
+    if agree >= neutral or (evidence["similarity"] >= thresholds.partial and (agree >= contradict or qualified)):
         return "partial", agree + neutral
     return None
 
@@ -205,7 +204,7 @@ def both_ways(pairs: list[tuple[dict, dict, dict]], cache: NLICache) -> tuple[np
     return scores[: len(pairs)], scores[len(pairs) :]
 
 
-def judge_verdicts(pairs: list[tuple[dict, dict, dict]], cache: NLICache, partial_similarity: float,
+def judge_verdicts(pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresholds: Thresholds,
                    premise: str = "both") -> list[dict | None]:  # fmt: skip
     """Settle each (left claim, right claim, evidence) pair: NLI in both directions, then the
     calibrated decision. ``premise`` says which claim is the evidence: "both" for two sources'
@@ -230,7 +229,7 @@ def judge_verdicts(pairs: list[tuple[dict, dict, dict]], cache: NLICache, partia
     for (_, _, evidence), f, b, p in zip(pairs, forward, backward, verdict_probabilities, strict=True):
         evidence["nli"] = nli_evidence(f, b)
         evidence["judge"] = dict(zip(VERDICTS, np.round(p, 4).tolist(), strict=True))
-        decided = decide(p, evidence, partial_similarity)
+        decided = decide(p, evidence, thresholds)
         out.append(None if decided is None else
                    {"kind": decided[0], "confidence": round(decided[1], 3), "evidence": evidence})  # fmt: skip
     return out

@@ -35,6 +35,13 @@ class Thresholds:
     place_similarity: float = 0.75  # the same event placed in two towns
     omission_min_sources: int = 3  # sources that must state a group before silence is an omission
     negative_report_similarity: float = 0.3  # a negative report cites a group at this similarity
+    contradiction_floor: float = 0.5  # the judge's "contradicts" probability a contradiction needs
+    omission_confidence: float = 0.25  # an omission's confidence with no source stating the group ...
+    omission_per_source: float = 0.12  # ... plus this for each source that states it ...
+    omission_max_confidence: float = 0.9  # ... up to this
+    negative_report_confidence: float = 0.8  # an omission a negative report proves, at the least ...
+    negative_report_bonus: float = 0.15  # ... plus up to this, as the report's similarity nears ...
+    negative_report_full: float = 0.6  # ... this similarity to the group
 
     def __post_init__(self) -> None:
         """Refuse values no run should record: similarities and confidences are finite and in
