@@ -32,7 +32,7 @@ from verify.match import claim_vectors
 from verify.models import EMBEDDING_DIMENSION, load_embedder
 from verify.progress import progress
 from verify.sources import bundled_index
-from verify.stance import FINDING_STANCES, FNC_POINTS, LABELS, decide, features, load_stance_model
+from verify.stance import FINDING_STANCES, LABELS, decide, features, fnc_score, load_stance_model
 from verify.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,14 +139,6 @@ def finding_calibration(pairs: list[dict], claims: dict, documents: dict, lookup
 def stack(lookup: dict[str, np.ndarray], claims: list[dict]) -> np.ndarray:
     """The claims' vectors as one matrix (zero rows for no claims)."""
     return np.stack([lookup[c["assertion"]] for c in claims]) if claims else np.zeros((0, EMBEDDING_DIMENSION))
-
-
-def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float]:
-    """(raw score, maximum score) under FNC-1's official rule."""
-    index = {label: i for i, label in enumerate(LABELS)}
-    raw = sum(FNC_POINTS[index[g], index[p]] for g, p in zip(gold, predicted, strict=True))
-    best = sum(FNC_POINTS[index[g], index[g]] for g in gold)
-    return float(raw), float(best)
 
 
 def reliability(probabilities: np.ndarray, gold: list[str], bins: int = 10) -> tuple[float, list[dict]]:

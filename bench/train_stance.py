@@ -24,7 +24,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fnc1 import FNC_DIR, ROOT, FeatureBuilder, read_bodies, read_stances, split_ids  # noqa: E402
 
-from verify.stance import FEATURES, LABELS, StanceModel, decide  # noqa: E402
+from verify.stance import FEATURES, LABELS, StanceModel, decide, fnc_score  # noqa: E402
 
 SEED = 1489215
 CALIBRATION_SHARE = 0.15
@@ -136,8 +136,6 @@ def main(argv: list[str] | None = None) -> int:
     gap = np.abs(model.probabilities(x[:2000], calibrated=False) - clf.predict_proba(x[:2000])).max()
     assert gap < 1e-9, f"exported trees disagree with scikit-learn by {gap}"
     data["temperature"] = model.temperature = fit_temperature(model.raw(x[calibrate]), y[calibrate])
-    from fnc1 import fnc_score
-
     held_out = decide(model.probabilities(x[calibrate]))
     raw, best = fnc_score([LABELS[i] for i in y[calibrate]], held_out)
     print(f"FNC score on the calibration bodies (held out of training): {100 * raw / best:.2f}%")

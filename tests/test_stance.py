@@ -10,27 +10,18 @@ import sys
 import numpy as np
 import pytest
 
-from verify.stance import (
-    FEATURES,
-    LABELS,
-    StanceModel,
-    decide,
-    load_stance_model,
-)
+from verify.stance import FEATURES, LABELS, StanceModel, decide, fnc_score, load_stance_model
 
 from .conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "bench"))
-import fnc1  # noqa: E402
 
 
 def test_fnc_score_published_arithmetic():
     gold = ["unrelated"] * 4 + ["agree", "agree", "discuss", "disagree"]
-    raw, best = fnc1.fnc_score(gold, ["unrelated"] * len(gold))
+    raw, best = fnc_score(gold, ["unrelated"] * len(gold))
     assert (raw, best) == (1.0, 5.0)  # 4 x 0.25 for unrelated; related predicted unrelated score 0
-    raw, _ = fnc1.fnc_score(gold, ["unrelated"] * 4 + ["agree", "discuss", "discuss", "agree"])
+    raw, _ = fnc_score(gold, ["unrelated"] * 4 + ["agree", "discuss", "discuss", "agree"])
     assert raw == 1.0 + 1.0 + 0.25 + 1.0 + 0.25
-    raw, _ = fnc1.fnc_score(gold, ["discuss"] * len(gold))
+    raw, _ = fnc_score(gold, ["discuss"] * len(gold))
     assert raw == 0.25 * 3 + 1.0
 
 
@@ -57,13 +48,6 @@ def test_model_file_round_trips(tmp_path):
     copy = tmp_path / "model.json"
     copy.write_text(text)
     assert StanceModel.load(copy).temperature == load_stance_model().temperature
-
-
-def test_sample_is_deterministic():
-    pairs = [{"headline": str(i), "body_id": "1", "stance": "agree"} for i in range(100)]
-    first, again, other = fnc1.sample(pairs, 10, 3), fnc1.sample(pairs, 10, 3), fnc1.sample(pairs, 10, 4)
-    assert first == again and first != other
-    assert [int(p["headline"]) for p in first] == sorted(int(p["headline"]) for p in first)
 
 
 @pytest.fixture
@@ -106,6 +90,20 @@ def test_fnc1_bench_on_any_fnc_format_files(toy_fnc, tmp_path):
     assert [(p["Headline"], p["Body ID"]) for p in predicted] == [(h, b) for h, b, _ in rows]
     assert predicted[1]["Stance"] == "unrelated" and predicted[3]["Stance"] == "unrelated"
     assert predicted[0]["Stance"] != "unrelated"
+
+
+def test_fnc1_bench_sample_is_deterministic_and_keeps_input_order(toy_fnc, tmp_path):
+    bodies, stances, rows = toy_fnc
+
+    def sampled(seed: int) -> list[tuple[str, str]]:
+        out = tmp_path / f"pred-{seed}.csv"
+        run_bench("--bodies", bodies, "--stances", stances, "--sample", 2, "--seed", seed, "--predictions", out)
+        return [(p["Headline"], p["Body ID"]) for p in csv.DictReader(out.open())]
+
+    first, again = sampled(3), sampled(3)
+    order = [(h, b) for h, b, _ in rows]
+    assert first == again and len(first) == 2 and first == sorted(first, key=order.index)
+    assert sampled(4) != first
 
 
 def test_fnc1_bench_without_gold_labels_writes_predictions_only(toy_fnc, tmp_path):

@@ -230,6 +230,14 @@ def stance_model_info() -> ModelInfo:
                      combined_sha256({path.name: digest}), {path.name: digest})  # fmt: skip
 
 
+def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float]:
+    """(raw score, maximum score) under FNC-1's official rule."""
+    index = {label: i for i, label in enumerate(LABELS)}
+    raw = sum(FNC_POINTS[index[g], index[p]] for g, p in zip(gold, predicted, strict=True))
+    best = sum(FNC_POINTS[index[g], index[g]] for g in gold)
+    return float(raw), float(best)
+
+
 def decide(probabilities: np.ndarray) -> list[str]:
     """The label with the highest expected FNC-1 score under the probabilities (rows: samples)."""
     expected = probabilities @ FNC_POINTS
