@@ -41,12 +41,13 @@ def fetch(db, metadata, *paths):
 
 def test_views_search_and_metadata_in_datasette(reported):
     db, report, metadata = reported
-    latest, by_source, claims_by_source, searched = fetch(
+    latest, by_source, claims_by_source, searched, disputes = fetch(
         db, metadata,
         "/story/latest_findings.json?_shape=array&_size=max",
         "/story/findings_by_source.json?_shape=array",
         "/story/claims_by_source.json?_shape=array",
         "/story/claims.json?_search=Observatory&_shape=array",
+        "/story/disputes.json?_shape=array",
     )  # fmt: skip
     assert len(latest) == len(report["findings"]) and {f["id"] for f in latest} == {f["id"] for f in report["findings"]}
     texts = {c["id"]: c["text"] for c in report["claims"]}
@@ -57,6 +58,10 @@ def test_views_search_and_metadata_in_datasette(reported):
     assert contradictions == 2 * sum(f["kind"] == "contradiction" for f in report["findings"])  # two sources each
     assert sum(r["claims"] for r in claims_by_source) == len(report["claims"])
     assert searched and all("Observatory" in r["text"] for r in searched)
+    pairs = {tuple(f["sources"]) for f in report["findings"] if f["kind"] == "contradiction"}
+    assert {(d["source"], d["other_source"]) for d in disputes} == pairs
+    assert sum(d["contradictions"] for d in disputes) == contradictions // 2
+    assert all(d["strongest_reason"] for d in disputes)
 
 
 def test_search_command(run, reported):

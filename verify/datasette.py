@@ -35,6 +35,8 @@ TABLES = {
     "latest_findings": ("Latest findings", "The latest complete report run's findings, with both claims' text.", {}),
     "findings_by_source": ("Findings by source", "How many findings of each kind involve each source, in the "
                            "latest report run.", {}),
+    "disputes": ("Disputes", "Which sources contradict which in the latest report run: how often, the strongest "
+                 "contradiction and its reason.", {"strongest": "the highest confidence among them"}),
     "claims_by_source": ("Claims by source", "How many claims each source makes, in how many documents.", {}),
 }  # fmt: skip
 

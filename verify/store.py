@@ -308,6 +308,15 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
     + _append_only("finding_contents")
     + _append_only("finding_lists")
     + _append_only("run_findings"),
+    """
+    CREATE VIEW disputes AS
+        SELECT json_extract(sources, '$[0]') AS source, json_extract(sources, '$[1]') AS other_source,
+               count(*) AS contradictions, max(confidence) AS strongest,
+               (SELECT reason FROM latest_findings w WHERE w.kind = 'contradiction' AND w.sources = f.sources
+                ORDER BY w.confidence DESC LIMIT 1) AS strongest_reason
+        FROM latest_findings f WHERE kind = 'contradiction'
+        GROUP BY sources ORDER BY contradictions DESC, strongest DESC;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
