@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := fixtures-demo.db
 
-.PHONY: setup demo test lint browser
+.PHONY: setup demo test lint browser docs
 
 $(BIN)/verify: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,8 @@ test: setup browser
 lint: setup
 	$(BIN)/ruff check verify tests bench
 	$(BIN)/ruff format --check verify tests bench
+	$(BIN)/cog --check docs/cli-reference.md
+
+# Regenerate the command reference from the commands' --help.
+docs: setup
+	$(BIN)/cog -r docs/cli-reference.md
