@@ -28,7 +28,10 @@ class LocalEngine:
 
     def __init__(self, embedder):
         self.embedder = embedder
-        self.info = embedder.info
+
+    @property
+    def info(self):
+        return self.embedder.info
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)

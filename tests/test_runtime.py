@@ -1,0 +1,84 @@
+"""The ONNX runtime against the torch reference: same vectors, same rankings, same NLI readings;
+its exports cached, checked and recorded; a new draft checked without importing torch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from verify import runtime
+from verify.models import Embedder, NLIModel, embedding_model_info, file_sha256
+
+from .conftest import ROOT, reported_story
+
+PAIRS = [json.loads(line) for line in (ROOT / "fixtures" / "pairs.jsonl").read_text().splitlines() if line.strip()]
+TEXTS = sorted({p[key] for p in PAIRS for key in ("claim", "evidence")})
+
+
+@pytest.fixture(scope="module")
+def vectors():
+    info = embedding_model_info()
+    return {name: Embedder(info, runtime=name).encode(TEXTS) for name in runtime.RUNTIMES}
+
+
+def test_both_runtimes_give_the_same_vectors_and_rankings(vectors):
+    onnx, torch = vectors["onnx"], vectors["torch"]
+    assert onnx.shape == torch.shape == (len(TEXTS), 384)
+    assert np.abs((onnx * torch).sum(axis=1) - 1).max() < 1e-3  # cosine of each text's two vectors
+    similarity = {name: v @ v.T for name, v in vectors.items()}
+    for i in range(len(TEXTS)):
+        tops = [np.argsort(-similarity[name][i], kind="stable")[:5] for name in runtime.RUNTIMES]
+        assert (tops[0] == tops[1]).all(), TEXTS[i]
+
+
+def test_both_runtimes_read_the_fixture_pairs_alike():
+    premises, hypotheses = [p["evidence"] for p in PAIRS], [p["claim"] for p in PAIRS]
+    onnx, torch = (NLIModel.bundled(name).predict(premises, hypotheses) for name in runtime.RUNTIMES)
+    assert np.abs(onnx - torch).max() < 1e-3
+    assert (onnx.argmax(axis=1) == torch.argmax(axis=1)).all()
+
+
+def test_exports_are_cached_checked_and_redone_when_altered(tmp_path, monkeypatch):
+    monkeypatch.setenv("VERIFY_CACHE", str(tmp_path))
+    model = NLIModel.bundled("onnx").load()
+    (exported,) = tmp_path.glob("onnx/*/nli.onnx")
+    recorded = json.loads(exported.with_suffix(".json").read_text())["sha256"]
+    assert model.info.runtime == "onnx" and model.info.runtime_files == {"nli.onnx": recorded}
+    assert model.info.sha256 == NLIModel.bundled("torch").info.sha256  # one model, two runtimes: one cache key
+    before = exported.stat().st_mtime_ns
+    runtime.exported("nli", model.info.sha256, lambda: pytest.fail("a good export is not redone"))
+    with exported.open("ab") as handle:
+        handle.write(b"tampered")
+    path, digest = runtime.exported("nli", model.info.sha256, lambda: runtime.positional(model._build()[1], "logits"))
+    assert path == exported and exported.stat().st_mtime_ns != before
+    assert digest == file_sha256(exported) == json.loads(exported.with_suffix(".json").read_text())["sha256"]
+
+
+def test_an_unknown_runtime_is_one_clear_line(run, story_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("VERIFY_RUNTIME", "tensorflow")
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Rebels recaptured the town of Saraqeb on Thursday after heavy fighting.\n")
+    result = run("--db", story_db, "check", draft)
+    assert result.exit_code == 2 and result.stderr.strip().count("\n") == 0  # check: 1 means contradicted
+    assert "VERIFY_RUNTIME='tensorflow'" in result.stderr and "onnx, torch" in result.stderr
+
+
+def test_a_new_draft_is_checked_without_torch(tmp_path):
+    """Once the exports exist, checking new text loads ONNX Runtime and the tokenizer only."""
+    report_db, _ = reported_story(tmp_path)
+    draft = tmp_path / "draft.txt"
+    command = [sys.executable, "-X", "importtime", "-m", "verify", "--db", str(report_db), "check", str(draft),
+               "--story", "saraqeb", "--format", "json"]  # fmt: skip
+    for n, figure in enumerate((7, 11)):  # the first may export; the second meets only new text
+        draft.write_text(f"Rebels said {figure} soldiers were captured near Saraqeb on Thursday, run {n}.\n")
+        done = subprocess.run(command, capture_output=True, text=True)
+        assert done.returncode in (0, 1), done.stderr[-500:]
+    result = json.loads(done.stdout)
+    assert {m["role"]: m.get("runtime") for m in result["run"]["models"]}["nli"] == "onnx"
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "onnxruntime" in imported
+    assert not {name for name in imported if name.split(".")[0] in ("torch", "transformers", "sentence_transformers")}
