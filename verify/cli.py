@@ -12,13 +12,12 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from . import __version__
+from . import __version__, tables
 from .errors import VerifyError
 from .output import TextConsole, check_output_path, one_line, printable, write_file
-from .records import ENGINES, FINDING_KINDS, RATINGS, SOURCE_KINDS, Thresholds
+from .records import ENGINES, FINDING_KINDS, RATINGS, SOURCE_KINDS, Thresholds, claim_json
 
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
 FORCE_HELP = "Overwrite FILE if it exists (otherwise verify asks, or refuses when not at a terminal)."
@@ -269,11 +268,7 @@ def sources(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         print_json([dict(r, registered=bool(r["registered"])) for r in rows])
         return
-    table = Table("id", "name", "kind", "aliases", "registered", title="Sources")
-    for row in rows:
-        aliases = ", ".join(row["aliases"][:4]) + (" ..." if len(row["aliases"]) > 4 else "")
-        table.add_row(row["id"], row["name"], row["kind"], aliases, "yes" if row["registered"] else "no")
-    state.console().print(table)
+    state.console().print(tables.sources(rows))
 
 
 @sources.command("add")
@@ -320,63 +315,13 @@ def documents(state: State, story, as_json) -> None:
       verify documents --story saraqeb
     """
     rows = state.store(create=False).documents(story)
-    counts = {
-        r["document_id"]: r["n"]
-        for r in state.store().rows("SELECT document_id, count(*) AS n FROM claims GROUP BY document_id")
-    }
+    counts = state.store().claim_counts()
+    rows = [{k: v for k, v in r.items() if k != "text"} | {"claims": counts.get(r["id"], 0), "chars": len(r["text"])}
+            for r in rows]  # fmt: skip
     if as_json:
-        print_json(
-            [
-                {k: v for k, v in r.items() if k != "text"}
-                | {"claims": counts.get(r["id"], 0), "chars": len(r["text"])}
-                for r in rows
-            ]
-        )
+        print_json(rows)
         return
-    table = Table("id", "outlet", "story", "published", "title", "claims", "path", title="Documents")
-    for r in rows:
-        table.add_row(
-            r["id"],
-            r["outlet"],
-            r["story"] or "",
-            r["published"] or "",
-            r["title"] or "",
-            str(counts.get(r["id"], 0)),
-            r["path"] or "",
-        )
-    state.console().print(table)
-
-
-CLAIM_FIELDS = (
-    "id",
-    "document_id",
-    "position",
-    "text",
-    "start",
-    "end",
-    "source",
-    "source_name",
-    "outlet",
-    "cue",
-    "negative",
-    "hedged",
-    "numbers",
-    "dates",
-    "places",
-    "story",
-    "via",
-    "resolved_from",
-    "source_side",
-    "language",
-)
-
-
-def claim_json(row: dict) -> dict:
-    out = {k: row[k] for k in CLAIM_FIELDS}
-    out["negative"], out["hedged"] = bool(row["negative"]), bool(row["hedged"])
-    out["via"] = row["via"] or []
-    out["source_registered"] = bool(row["source_registered"])
-    return out
+    state.console().print(tables.documents(rows))
 
 
 @cli.command()
@@ -407,16 +352,7 @@ def claims(state: State, source, document, story, by_source, as_json) -> None:
     if not rows:
         console.print("no claims")
         return
-    groups = {}
-    for row in rows:
-        groups.setdefault(row["source"] if by_source else None, []).append(row)
-    for key, members in groups.items():
-        title = f"{members[0]['source_name']} ({key}): {len(members)} claim(s)" if by_source else "Claims"
-        table = Table("claim", "text", "outlet", "cue", "offsets", title=title, title_justify="left")
-        for row in members:
-            cue = (row["cue"] or "") + (" [negative]" if row["negative"] else "")
-            table.add_row(row["id"], row["text"], row["outlet"], cue, f"{row['start']}-{row['end']}")
-        console.print(table)
+    console.print(tables.claims(rows, by_source))
 
 
 @cli.command()
@@ -437,10 +373,7 @@ def search(state: State, query, source, limit, as_json) -> None:
     if as_json:
         print_json([claim_json(r) | {"snippet": r["snippet"]} for r in rows])
         return
-    table = Table("claim", "source", "match", title=f"{len(rows)} claim(s) matching {query!r}", title_justify="left")
-    for row in rows:
-        table.add_row(row["id"], row["source"], row["snippet"])
-    state.console().print(table)
+    state.console().print(tables.search_hits(rows, query))
 
 
 @cli.command("datasette-metadata")
@@ -927,16 +860,7 @@ def audit_runs(state: State, as_json) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(title="Runs")
-    table.add_column("run", no_wrap=True)
-    table.add_column("command")
-    table.add_column("status", no_wrap=True)
-    for name in ("started", "story", "inputs", "claims", "findings"):
-        table.add_column(name)
-    for r in rows:
-        table.add_row(r["id"], r["command"], r["status"], r["started_at"], r["story"] or "", str(len(r["inputs"])),
-                      str(r["n_claims"] or ""), str(r["n_findings"] if r["n_findings"] is not None else ""))  # fmt: skip
-    state.console().print(table)
+    state.console().print(tables.runs(rows))
 
 
 @audit_group.command("show")
@@ -959,34 +883,7 @@ def audit_show(state: State, run_id, as_json) -> None:
     if as_json:
         print_json({"run": record, "findings": findings, "decisions": decisions})
         return
-    console = state.console()
-    head = Table.grid(padding=(0, 2))
-    for key in ("id", "command", "status", "started_at", "finished_at", "tool_version", "story", "n_claims",
-                "n_findings"):  # fmt: skip
-        head.add_row(key, str(record[key]))
-    head.add_row("argv", " ".join(record["argv"]))
-    head.add_row(
-        "models", "; ".join(f"{m['name']} {m['version'] or ''} sha256 {m['sha256']}" for m in record["models"])
-    )
-    head.add_row("thresholds", ", ".join(f"{k}={v}" for k, v in record["thresholds"].items()))
-    console.print(head)
-    inputs = Table("document", "sha256", "outlet", "path", title="Inputs")
-    for i in record["inputs"]:
-        inputs.add_row(i["id"], i["sha256"], i["outlet"], i["path"] or "")
-    console.print(inputs)
-    latest = {d["finding_id"]: d for d in decisions}
-    out = Table("finding", "kind", "conf.", "sources", "latest decision", title="Findings")
-    for f in findings:
-        d = latest.get(f["id"])
-        who = ", ".join(f["sources"]) + (f" / omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
-        out.add_row(f["id"], f["kind"], f"{f['confidence']:.2f}", who,
-                    f"{d['decision']} by {d['reviewer']}: {d['note']}" if d else "")  # fmt: skip
-    console.print(out)
-    if decisions:
-        log = Table("decided at", "finding", "decision", "reviewer", "note", title="Decisions (all, oldest first)")
-        for d in decisions:
-            log.add_row(d["decided_at"], d["finding_id"], d["decision"], d["reviewer"], d["note"])
-        console.print(log)
+    state.console().print(tables.run_record(record, findings, decisions))
 
 
 @audit_group.command("diff")

@@ -1,6 +1,6 @@
 """Names and settings verify's modules share, defined once and light to import (the command
 line reads them to build its options before anything heavy loads): finding kinds, reviewer
-decisions and ratings, source kinds, engines, and the thresholds every run records."""
+decisions and ratings, source kinds, engines, a claim's JSON form, and the thresholds every run records."""
 
 from __future__ import annotations
 
@@ -17,6 +17,40 @@ DECISIONS = ("confirm", "dismiss", "escalate")
 RATINGS = ("false", "mostly-false", "misleading", "half-true", "mostly-true", "true", "unproven")
 SOURCE_KINDS = ("agency", "outlet", "channel", "group", "government", "military", "body", "unnamed", "person", "other")
 ENGINES = ("local", "ray")
+
+
+# A claim as `claims --json` and `search --json` print it.
+CLAIM_FIELDS = (
+    "id",
+    "document_id",
+    "position",
+    "text",
+    "start",
+    "end",
+    "source",
+    "source_name",
+    "outlet",
+    "cue",
+    "negative",
+    "hedged",
+    "numbers",
+    "dates",
+    "places",
+    "story",
+    "via",
+    "resolved_from",
+    "source_side",
+    "language",
+)
+
+
+def claim_json(row: dict) -> dict:
+    """A stored claim (a row of :meth:`verify.store.Store.claims`) as `verify claims --json` prints it."""
+    out = {k: row[k] for k in CLAIM_FIELDS}
+    out["negative"], out["hedged"] = bool(row["negative"]), bool(row["hedged"])
+    out["via"] = row["via"] or []
+    out["source_registered"] = bool(row["source_registered"])
+    return out
 
 
 @dataclass(frozen=True)

@@ -466,6 +466,10 @@ class Store:
         sql += " ORDER BY documents.ingested_at, claims.document_id, claims.position"
         return (decode_row(row) for row in self.db.query(sql, params))
 
+    def claim_counts(self) -> dict[str, int]:
+        """How many claims each document holds, by document id."""
+        return dict(self.conn.execute("SELECT document_id, count(*) FROM claims GROUP BY document_id").fetchall())
+
     def search_claims(self, query: str, source: str | None = None, limit: int = 50) -> list[dict]:
         """Claims matching a full-text query (SQLite FTS5 syntax; plain words are matched as words),
         best match first, each with a ``snippet`` marking the matched words with [ ]."""
