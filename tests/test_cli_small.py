@@ -110,3 +110,10 @@ def test_every_threshold_is_documented_with_its_default():
     readme = (ROOT / "README.md").read_text()
     for f in fields(Thresholds):
         assert f"`{f.name}` {f.default}" in readme, f.name
+
+
+def test_every_format_the_options_offer_has_a_renderer():
+    from verify import cli as cli_module
+    from verify import formats
+
+    assert cli_module.FORMATS == ("terminal", *formats.REPORT) == ("terminal", *formats.CHECK)

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from . import __version__, tables
 from .errors import VerifyError
-from .output import TextConsole, check_output_path, one_line, printable, write_file
+from .output import TextConsole, check_output_path, one_line, write_file
 from .records import ENGINES, FINDING_KINDS, RATINGS, SOURCE_KINDS, Thresholds, claim_json
 
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
@@ -458,32 +458,14 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
     if result.stats["truncated"]:
         click.echo(f"verify: warning: {result.stats['truncated']} very long claim(s) truncated for the model", err=True)
     if as_json:
-        print_json(comparison_json(result))
+        print_json(result.as_json())
         return
-    console = state.console()
-    console.print(Text.assemble((f"{len(result.findings)} finding(s)", "bold"),
-                                f" over {result.stats['claims']} claims ({result.stats['candidates']} pairs compared)"))  # fmt: skip
-    for f in printable(result.findings):
-        who = ", ".join(f["sources"]) + (f"; omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
-        console.print(Text.assemble((f["kind"].upper(), terminal.KIND_STYLES[f["kind"]]),
-                                    f" {f['confidence']:.2f}  {who}  ", (f["id"], "dim")))  # fmt: skip
-        console.print(f"  {f['reason']}")
-
-
-def comparison_json(result) -> dict:
-    return {
-        "thresholds": result.thresholds.as_dict(),
-        "models": [m.as_dict() for m in result.models],
-        "checks": result.checks,
-        "stats": result.stats,
-        "findings": result.findings,
-        "groups": result.groups,
-    }
+    terminal.render_comparison(result, state.console())
 
 
 # -- report and check ------------------------------------------------------------------------
 
-FORMATS = ("terminal", "json", "markdown", "csv", "html")
+FORMATS = ("terminal", "json", "markdown", "csv", "html")  # verify.formats holds all but the terminal's
 
 
 def output_path(state: State, output: str | None, force: bool) -> Path | None:
@@ -558,9 +540,8 @@ def report_command(state: State, story, documents, since, fmt, output, force, ki
       verify report --story saraqeb --format html -o saraqeb.html
       verify report --format json | jq '.findings[] | select(.kind == "omission") | .reason'
     """
-    from . import terminal
-    from .html import to_html
-    from .report import filter_findings, run_report, to_csv, to_json, to_markdown
+    from . import formats, terminal
+    from .report import filter_findings, run_report
 
     store = state.store(create=False)
     if source and not store.source(source):
@@ -573,15 +554,8 @@ def report_command(state: State, story, documents, since, fmt, output, force, ki
                                hide_dismissed=hide_dismissed, limit=limit)  # fmt: skip
         if fmt == "terminal":
             text = render_terminal(state, terminal.render, view, target)
-        elif fmt == "json":
-            text = to_json(view)
-        elif fmt == "markdown":
-            text = to_markdown(view)
-        elif fmt == "csv":
-            text = to_csv(view)
         else:
-            texts = {d["id"]: store.document(d["id"])["text"] for d in view["documents"]}
-            text = to_html(view, texts)
+            text = formats.REPORT[fmt](view, store)
         if text is not None:
             write_output(text, target)
 
@@ -618,8 +592,8 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, force, 
       verify check draft.md --story saraqeb
       cat draft.txt | verify check - --strict --format json
     """
-    from . import terminal
-    from .check import check_csv, check_draft, check_html, check_markdown, exit_code
+    from . import formats, terminal
+    from .check import check_draft, exit_code
     from .ingest import read_text
 
     state = ctx.obj
@@ -638,14 +612,8 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, force, 
         def deliver(result: dict) -> None:
             if fmt == "terminal":
                 rendered = render_terminal(state, terminal.render_check, result, target)
-            elif fmt == "json":
-                rendered = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
-            elif fmt == "markdown":
-                rendered = check_markdown(result)
-            elif fmt == "csv":
-                rendered = check_csv(result)
             else:
-                rendered = check_html(result)
+                rendered = formats.CHECK[fmt](result)
             if rendered is not None:
                 write_output(rendered, target)
 

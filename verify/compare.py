@@ -63,6 +63,11 @@ class Comparison:
     checks: list[str]
     stats: dict = field(default_factory=dict)
 
+    def as_json(self) -> dict:
+        """`verify compare --json`: what produced the findings, then the findings and groups."""
+        return {"thresholds": self.thresholds.as_dict(), "models": [m.as_dict() for m in self.models],
+                "checks": self.checks, "stats": self.stats, "findings": self.findings, "groups": self.groups}  # fmt: skip
+
 
 class Stopwatch:
     """Seconds spent in each named stage, for the stats a run reports."""

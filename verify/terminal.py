@@ -165,3 +165,14 @@ def render_verdicts(verdicts: list[dict], console: Console) -> None:
                       f"{scores['entailment']:.2f} / {scores['neutral']:.2f} / {scores['contradiction']:.2f}",
                       Text(v["reason"]))  # fmt: skip
     console.print(table)
+
+
+def render_comparison(result, console: Console) -> None:
+    """`verify compare`: one line per finding, with its reason beneath."""
+    console.print(Text.assemble((f"{len(result.findings)} finding(s)", "bold"),
+                                f" over {result.stats['claims']} claims ({result.stats['candidates']} pairs compared)"))  # fmt: skip
+    for f in printable(result.findings):
+        who = ", ".join(f["sources"]) + (f"; omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
+        console.print(Text.assemble((f["kind"].upper(), KIND_STYLES[f["kind"]]),
+                                    f" {f['confidence']:.2f}  {who}  ", (f["id"], "dim")))  # fmt: skip
+        console.print(f"  {f['reason']}")
