@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.text import Text
 
 from . import __version__, tables
 from .errors import VerifyError
@@ -872,18 +871,7 @@ def audit_diff(state: State, run_a, run_b, as_json) -> None:
     if as_json:
         print_json(result)
         return
-    console = state.console()
-    for title, rows, style in (
-        ("appeared", result["appeared"], "green"),
-        ("disappeared", result["disappeared"], "red"),
-    ):
-        console.print(Text(f"{len(rows)} {title}", style=style))
-        for f in rows:
-            console.print(f"  {f['id']} {f['kind']} {f['confidence']:.2f}  {f['reason']}")
-    console.print(Text(f"{len(result['changed'])} changed", style="yellow"))
-    for f in result["changed"]:
-        console.print(f"  {f['id']} {f['kind']}: {', '.join(f['fields'])} (confidence {f['confidence'][0]} -> "
-                      f"{f['confidence'][1]})")  # fmt: skip
+    state.console().print(tables.run_diff(result))
 
 
 @audit_group.command("replay")

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from rich.console import Group
 from rich.table import Table
+from rich.text import Text
+
+from .output import printable
 
 
 def sources(rows: list[dict]) -> Table:
@@ -88,3 +91,19 @@ def run_record(record: dict, findings: list[dict], decisions: list[dict]) -> Gro
             log.add_row(d["decided_at"], d["finding_id"], d["decision"], d["reviewer"], d["note"])
         parts.append(log)
     return Group(*parts)
+
+
+def run_diff(result: dict) -> Group:
+    """`verify audit diff`: findings that appeared, disappeared and changed, one line each."""
+    result = printable(result)  # Text objects bypass the console's own cleaning
+    lines = []
+    for title, rows, style in (
+        ("appeared", result["appeared"], "green"),
+        ("disappeared", result["disappeared"], "red"),
+    ):
+        lines.append(Text(f"{len(rows)} {title}", style=style))
+        lines += [Text(f"  {f['id']} {f['kind']} {f['confidence']:.2f}  {f['reason']}") for f in rows]
+    lines.append(Text(f"{len(result['changed'])} changed", style="yellow"))
+    lines += [Text(f"  {f['id']} {f['kind']}: {', '.join(f['fields'])} (confidence {f['confidence'][0]} -> "
+                   f"{f['confidence'][1]})") for f in result["changed"]]  # fmt: skip
+    return Group(*lines)
