@@ -220,31 +220,12 @@ def ingest(state: State, paths, url_list, feeds, timeout, allow_private_addresse
     result = ingest_paths(state.store(), paths, outlet=outlet, story=story, published=published, url=url, title=title,
                           stdin=stdin, fetch=options)  # fmt: skip
     if as_json:
-        print_json(
-            {
-                "added": [{"id": d["id"], "path": d["path"], "outlet": d["outlet"]} for d in result.added],
-                "duplicates": result.duplicates,
-                "skipped": result.skipped,
-                "claims": result.claims,
-                "warnings": result.warnings,
-                "failed": [{"url": u, "why": why} for u, why in result.failed],
-            }
-        )
-        click.get_current_context().exit(1 if result.failed else 0)
-    console = state.console(stderr=True)
-    for doc in result.added:
-        console.print(f"stored {doc['path']} as document {doc['id']} ({doc['outlet']})")
-    for dup in result.duplicates:
-        console.print(f"already stored: {dup['path']} (document {dup['id']}), nothing added")
-    for path in result.skipped:
-        console.print(f"skipped {path}: not a supported file type")
-    for warning in result.warnings:
-        console.print(f"warning: {warning}", soft_wrap=True)
-    for failed_url, why in result.failed:
-        console.print(f"failed: {failed_url}: {why}", soft_wrap=True)
-    console.print(f"{len(result.added)} document(s) and {result.claims} claim(s) added")
-    if result.failed:
-        click.get_current_context().exit(1)
+        print_json(result.as_json())
+    else:
+        console = state.console(stderr=True)
+        for line in result.lines():
+            console.print(line, soft_wrap=True)
+    click.get_current_context().exit(1 if result.failed else 0)
 
 
 # -- sources ---------------------------------------------------------------------------------

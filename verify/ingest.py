@@ -50,6 +50,21 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)  # e.g. a document that yields no claims, and why
     failed: list[tuple[str, str]] = field(default_factory=list)  # (URL, why) of pages not fetched or read
 
+    def as_json(self) -> dict:
+        """`verify ingest --json`."""
+        return {"added": [{"id": d["id"], "path": d["path"], "outlet": d["outlet"]} for d in self.added],
+                "duplicates": self.duplicates, "skipped": self.skipped, "claims": self.claims,
+                "warnings": self.warnings, "failed": [{"url": u, "why": why} for u, why in self.failed]}  # fmt: skip
+
+    def lines(self) -> list[str]:
+        """What `verify ingest` tells the user, one line each, the totals last."""
+        return ([f"stored {d['path']} as document {d['id']} ({d['outlet']})" for d in self.added]
+                + [f"already stored: {d['path']} (document {d['id']}), nothing added" for d in self.duplicates]
+                + [f"skipped {path}: not a supported file type" for path in self.skipped]
+                + [f"warning: {warning}" for warning in self.warnings]
+                + [f"failed: {url}: {why}" for url, why in self.failed]
+                + [f"{len(self.added)} document(s) and {self.claims} claim(s) added"])  # fmt: skip
+
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
