@@ -609,26 +609,15 @@ JUDGE_BATCH = 256  # pairs judged (and written) at a time
 
 
 def read_pairs(path: str) -> list[dict]:
-    """The pairs of a JSON Lines file (or - for stdin), each checked; errors name the line."""
-    from .ingest import json_object, jsonl_lines, read_text
+    """The pairs of a JSON Lines file, or of stdin for -."""
+    from .compare import parse_pairs
+    from .ingest import read_text
 
     if path == "-":
-        text = read_stdin()
-    elif not Path(path).exists():
+        return parse_pairs(read_stdin(), "stdin")
+    if not Path(path).exists():
         raise VerifyError(f"no such file: {path}")
-    else:
-        text = read_text(Path(path))
-    pairs = []
-    for number, line in jsonl_lines(text):
-        where = f"{'stdin' if path == '-' else path} line {number}"
-        row = json_object(line, where)
-        for field_name in ("premise", "hypothesis"):
-            if not isinstance(row.get(field_name), str) or not row[field_name].strip():
-                raise VerifyError(f"{where}: {field_name!r} must be a non-empty string")
-        pairs.append({"id": row.get("id", number), "premise": row["premise"], "hypothesis": row["hypothesis"]})
-    if not pairs:
-        raise VerifyError(f"{'stdin' if path == '-' else path} holds no pairs to judge")
-    return pairs
+    return parse_pairs(read_text(Path(path)), path)
 
 
 @cli.command("judge")

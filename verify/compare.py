@@ -481,6 +481,23 @@ def text_pairs_evidence(
     return out
 
 
+def parse_pairs(text: str, where: str) -> list[dict]:
+    """{id, premise, hypothesis} of each JSON Lines line of ``text`` (`verify judge`'s input),
+    each checked; errors name ``where`` and the line. A line without an id gets its number."""
+    from .ingest import json_object, jsonl_lines
+
+    pairs = []
+    for number, line in jsonl_lines(text):
+        row = json_object(line, f"{where} line {number}")
+        for name in ("premise", "hypothesis"):
+            if not isinstance(row.get(name), str) or not row[name].strip():
+                raise VerifyError(f"{where} line {number}: {name!r} must be a non-empty string")
+        pairs.append({"id": row.get("id", number), "premise": row["premise"], "hypothesis": row["hypothesis"]})
+    if not pairs:
+        raise VerifyError(f"{where} holds no pairs to judge")
+    return pairs
+
+
 def judge_texts(
     items: list[tuple[str, str]],
     published: str | None = None,
