@@ -28,7 +28,8 @@ def test_the_bundled_model_loads_offline_and_reproduces_its_reference_outputs():
     got = model.predict([r["premise"] for r in reference], [r["hypothesis"] for r in reference])
     expected = np.array([r["probabilities"] for r in reference])
     assert np.abs(got - expected).max() < 1e-3
-    assert {models.NLI_LABELS[int(row.argmax())] for row in got} == set(models.NLI_LABELS)
+    quake = next(n for n, r in enumerate(reference) if "magnitude" in r["hypothesis"])  # 6.2 against 7.8
+    assert models.NLI_LABELS[int(got[quake].argmax())] == "contradiction"
 
 
 def test_shipped_weights_stay_small_and_pinned(tmp_path, monkeypatch):

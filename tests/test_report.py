@@ -82,7 +82,24 @@ def test_matrix_marks_states_contradicts_and_omits(report_json):
     takeover = next(r for r in rows if r["cells"].get("sana") in ("contradicts", "omits"))
     assert takeover["cells"]["afp"] == "states"
     assert takeover["cells"]["russia-mod"] == "contradicts"
-    assert {"states", "contradicts", "partial", "omits"} <= {c for r in rows for c in r["cells"].values()}
+    assert {"states", "contradicts", "partial"} <= {c for r in rows for c in r["cells"].values()}
+    # SANA omits the recapture (it says so) and contradicts it: a contradiction outranks an omission
+    omission = next(f for f in report_json["findings"] if f["kind"] == "omission" and f["omitted_by"] == ["sana"])
+    row = next(r for r in rows if r["group"] == omission["evidence"]["group"])
+    assert row["cells"]["sana"] == "contradicts"
+
+
+def test_matrix_marks_a_silent_source_as_omitting():
+    from types import SimpleNamespace
+
+    from verify.report import coverage_matrix
+
+    claims = [{"id": c, "source": s, "negative": 0, "hedged": 0} for c, s in (("a1", "afp"), ("r1", "reuters"))]
+    group = {"id": "g-1", "claims": ["a1", "r1"], "against": [], "label_claim": "a1", "label": "Rebels took the town"}
+    findings = [{"kind": "agreement", "claims": ["a1", "r1"]},
+                {"kind": "omission", "claims": ["a1", "r1"], "omitted_by": ["sana"], "evidence": {"group": "g-1"}}]  # fmt: skip
+    matrix = coverage_matrix(SimpleNamespace(claims=claims, findings=findings, groups=[group]))
+    assert matrix["rows"][0]["cells"] == {"afp": "states", "reuters": "states", "sana": "omits"}
 
 
 def test_disputes_gather_the_contradictions_by_claim_group(report_json, run, report_db):

@@ -163,10 +163,14 @@ class Embedder:
         return (pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
-@cache
 def load_embedder(batch_size: int = DEFAULT_BATCH_SIZE) -> Embedder:
-    """The verified embedding model, loaded once per process."""
-    return Embedder(embedding_model_info(), batch_size)
+    """The verified embedding model on the chosen runtime, loaded once per process (and runtime)."""
+    return _embedder(batch_size, chosen_runtime())
+
+
+@cache
+def _embedder(batch_size: int, runtime: str) -> Embedder:
+    return Embedder(embedding_model_info(), batch_size, runtime)
 
 
 NLI_LABELS = ("entailment", "neutral", "contradiction")
@@ -174,8 +178,8 @@ NLI_DIR = Path(__file__).parent / "data" / "nli"
 NLI_NAME = "verify-nli-minilm (all-MiniLM-L6-v2 cross-encoder, trained by bench/train_nli.py)"
 # The bundled judge's files and their pinned SHA-256 (written by `bench/train_nli.py --export`).
 NLI_FILES = {
-    "weights.safetensors": "27eec3b1857221732f5caad6960143758915796c19bb50fb092b6383c66365d3",
-    "model.json": "bad6d9a1d8b649568cfbd4a07484429609cbc394e85b973313f3e39fe2dfa104",
+    "weights.safetensors": "c6e9e02d35ce24f4ff37fb935aab7675ba20f00f667204de075b5330432d5968",
+    "model.json": "fa50654415968813b037963cbf6c29acffc690bd90f5879437b48fe65d9199ba",
 }
 NLI_MAX_TOKENS = 128  # the length it was trained at
 FROZEN_KEYS = ("bert.embeddings.word_embeddings.weight",)  # taken from the installed base model
@@ -332,7 +336,12 @@ def _build_folder(folder: Path):
     return tokenizer, model
 
 
-@cache
 def load_nli_model(path: str | None = None) -> NLIModel:
-    """verify's own NLI model, or with ``path`` a local cross-encoder folder; once per process."""
-    return NLIModel.from_folder(path) if path else NLIModel.bundled()
+    """verify's own NLI model on the chosen runtime, or with ``path`` a local cross-encoder folder
+    (on torch); once per process."""
+    return _nli_model(path, None if path else chosen_runtime())
+
+
+@cache
+def _nli_model(path: str | None, runtime: str | None) -> NLIModel:
+    return NLIModel.from_folder(path) if path else NLIModel.bundled(runtime)
