@@ -106,7 +106,6 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence) ->
         by_claim.setdefault(i, []).append((j, verdict))
     results, findings = [], []
     for i, claim in enumerate(draft_claims):
-        top = np.argsort(-similarity[i], kind="stable")[: thresholds.top_k]
         evidence = []
         for j, verdict in by_claim.get(i, []):
             finding = pair_finding(verdict, claim, stored[j], thresholds)
@@ -115,7 +114,6 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence) ->
                              "source": stored[j]["source"], "source_name": stored[j]["source_name"],
                              "text": stored[j]["text"], "confidence": verdict["confidence"],
                              "reason": finding["reason"], "clashes": verdict["evidence"].get("clashes", {})})  # fmt: skip
-        stances = _document_stances(claim, draft_vectors[i], [stored[j] for j in top], stored, stored_vectors)
         against = sorted({e["source"] for e in evidence
                           if e["kind"] == "contradiction" and e["confidence"] >= min_confidence})  # fmt: skip
         behind = sorted({e["source"] for e in evidence if e["kind"] != "contradiction"} - set(against))
@@ -130,22 +128,30 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence) ->
         )
         results.append({"claim": {k: claim[k] for k in ("id", "text", "start", "end")}, "status": status,
                         "supported_by": behind, "contradicted_by": against, "evidence": evidence,
-                        "documents": stances})  # fmt: skip
+                        "documents": []})  # fmt: skip
+    _document_stances(results, draft_claims, draft_vectors, similarity, stored, stored_vectors, thresholds.top_k)
     return results, findings
 
 
-def _document_stances(claim, vector, nearest, stored, stored_vectors) -> list[dict]:
-    """The learned stance of each document holding one of the claim's nearest stored claims:
-    calibrated probabilities that the document agrees, disagrees, discusses or is unrelated."""
+def _document_stances(results, claims, vectors, similarity, stored, stored_vectors, top_k: int) -> None:
+    """Fill each result's ``documents``: the learned stance of each document holding one of the
+    claim's nearest stored claims (calibrated probabilities that it agrees, disagrees, discusses
+    or is unrelated), every row read by the stance model in one batch."""
     model = load_stance_model()
-    out = []
-    for document_id in dict.fromkeys(c["document_id"] for c in nearest):
-        rows = [n for n, c in enumerate(stored) if c["document_id"] == document_id]
-        x = features(claim, [stored[n] for n in rows], vector, stored_vectors[rows])
-        probabilities = model.probabilities(x)
-        out.append({"document": document_id, "outlet": stored[rows[0]]["outlet"], "stance": model.labels[int(probabilities[0].argmax())],
-                    "probabilities": dict(zip(model.labels, np.round(probabilities[0], 4).tolist(), strict=True))})  # fmt: skip
-    return out
+    rows_of = {}
+    for n, c in enumerate(stored):
+        rows_of.setdefault(c["document_id"], []).append(n)
+    asked, x = [], []
+    for i, claim in enumerate(claims):
+        nearest = np.argsort(-similarity[i], kind="stable")[:top_k]
+        for document_id in dict.fromkeys(stored[j]["document_id"] for j in nearest):
+            rows = rows_of[document_id]
+            asked.append((i, document_id, stored[rows[0]]["outlet"]))
+            x.append(features(claim, [stored[n] for n in rows], vectors[i], stored_vectors[rows]))
+    probabilities = model.probabilities(np.array(x)) if x else np.zeros((0, len(model.labels)))
+    for (i, document_id, outlet), p in zip(asked, probabilities, strict=True):
+        results[i]["documents"].append({"document": document_id, "outlet": outlet, "stance": model.labels[int(p.argmax())],
+                                        "probabilities": dict(zip(model.labels, np.round(p, 4).tolist(), strict=True))})  # fmt: skip
 
 
 def exit_code(result: dict, strict: bool = False) -> int:
