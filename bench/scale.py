@@ -9,6 +9,9 @@ memory is the phase's own:
   warm        the same store plus one new document, re-reported
   naive       (smallest size only) the same matching as a Python loop over all pairs of claims
               from different sources, extrapolated to the other sizes by n^2
+  fresh       what users wait for, each a fresh `python -m verify` process on that store, model
+              loading included: `--help`, `check` of a new five-claim draft, and `ingest` of one
+              new document followed by `report`
 and prints the ratios and how each stage's time grows with size (fitted exponent).
 """
 
@@ -163,7 +166,38 @@ def phase_naive(size: int, work: Path) -> dict:
             "seconds": time.perf_counter() - started}  # fmt: skip
 
 
-PHASES = {"embed": phase_embed, "cold": phase_cold, "warm": phase_warm, "naive": phase_naive}
+DRAFT = (
+    "Officials said on Monday that 14 people were killed in the attack on the city.\n"
+    "The government denied the report and said the figures were false.\n"
+    "Police arrested three suspects near the border on Sunday, a spokesman said.\n"
+    "The company announced it would close its factory by the end of the year.\n"
+    "Witnesses said the video was filmed last week and shows the crash.\n"
+)
+
+
+def phase_fresh(size: int, work: Path) -> dict:
+    """Fresh processes on the warm phase's store: the commands a user waits for."""
+
+    def timed(*args: str) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "verify", "--db", str(work / "scale.db"), *args], capture_output=True,
+                       check=False)  # fmt: skip
+        return time.perf_counter() - started
+
+    _, extra = corpus(size)
+    (work / "draft.txt").write_text(DRAFT)
+    write_jsonl(work / "fresh.jsonl", [dict(extra, text=extra["text"] + "\nThe statement was issued on Friday.")])
+    out = {
+        "help_seconds": timed("--help"),
+        "check_seconds": timed("check", str(work / "draft.txt"), "--story", "scale"),
+    }
+    ingest_seconds = timed("ingest", str(work / "fresh.jsonl"))
+    out["ingest_report_seconds"] = ingest_seconds + timed("report", "--story", "scale", "--format", "json")
+    out["ingest_seconds"] = ingest_seconds
+    return out
+
+
+PHASES = {"embed": phase_embed, "cold": phase_cold, "warm": phase_warm, "naive": phase_naive, "fresh": phase_fresh}
 
 
 def run_phase(phase: str, size: int, work: Path) -> dict:
@@ -206,7 +240,7 @@ def main() -> int:
             work = Path(folder) / str(size)
             work.mkdir()
             row = {"size": size, "embed": run_phase("embed", size, work), "cold": run_phase("cold", size, work),
-                   "warm": run_phase("warm", size, work)}  # fmt: skip
+                   "warm": run_phase("warm", size, work), "fresh": run_phase("fresh", size, work)}  # fmt: skip
             if size == min(args.sizes):
                 row["naive"] = run_phase("naive", size, work)
             rows.append(row)
@@ -257,6 +291,15 @@ def print_table(result: dict) -> None:
         print(
             f"  {r['cold']['claims']:>6}: ingest {r['cold']['ingest_seconds']:.1f}, "
             + ", ".join(f"{k} {v:.2f}" for k, v in r["cold"]["stage_seconds"].items())
+        )
+    print(
+        "fresh processes (model loading included): --help, check of a new 5-claim draft, ingest + report of a new document"
+    )
+    for r in result["rows"]:
+        f = r["fresh"]
+        print(
+            f"  {r['cold']['claims']:>6} claims: {f['help_seconds']:.2f} s, {f['check_seconds']:.2f} s, "
+            f"{f['ingest_report_seconds']:.2f} s (ingest {f['ingest_seconds']:.2f} s)"
         )
     print("growth exponents (time ~ n^k): " + ", ".join(f"{k} {v}" for k, v in result["growth_exponents"].items()))
 
