@@ -11,6 +11,7 @@ reference implementation instead (sentence-transformers and transformers).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -32,11 +33,8 @@ def chosen_runtime() -> str:
     runtime = os.environ.get("VERIFY_RUNTIME", "onnx").strip().lower() or "onnx"
     if runtime not in RUNTIMES:
         raise VerifyError(f"VERIFY_RUNTIME={runtime!r}: use one of {', '.join(RUNTIMES)}")
-    if runtime == "onnx":
-        try:
-            import onnxruntime  # noqa: F401
-        except ImportError:
-            return "torch"
+    if runtime == "onnx" and importlib.util.find_spec("onnxruntime") is None:
+        return "torch"
     return runtime
 
 
