@@ -52,10 +52,14 @@ def exported(name: str, weights_sha256: str, build) -> tuple[Path, str]:
     folder = cache_dir() / "onnx" / weights_sha256[:16]
     path, manifest = folder / f"{name}.onnx", folder / f"{name}.json"
     if path.is_file() and manifest.is_file():
-        recorded = json.loads(manifest.read_text()).get("sha256")
+        try:
+            recorded = json.loads(manifest.read_text()).get("sha256")
+        except (ValueError, AttributeError):  # an unreadable manifest: export again
+            recorded = None
         if recorded == file_sha256(path):
             return path, recorded
     print(f"verify: preparing the fast runtime for the {name} model (once; about 10 s)", file=sys.stderr)
+    temporary = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".onnx.tmp")
@@ -67,6 +71,9 @@ def exported(name: str, weights_sha256: str, build) -> tuple[Path, str]:
     except OSError as exc:
         raise VerifyError(f"cannot write the ONNX export to {folder}: {exc.strerror or exc}; set VERIFY_CACHE to "
                           "a writable folder, or VERIFY_RUNTIME=torch") from exc  # fmt: skip
+    finally:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
     return path, digest
 
 
