@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from verify.cli import cli
-from verify.ingest import ingest
+from verify.ingest import ingest_manifest
 from verify.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,18 +19,11 @@ STORY_DIR = ROOT / "fixtures" / "saraqeb"
 EXPECTED = json.loads((STORY_DIR / "expected.json").read_text())
 
 
-def ingest_story(db_path: Path, story_dir: Path = STORY_DIR, expected: dict = EXPECTED) -> None:
-    """Ingest every fixture document with the outlet and date written in expected.json."""
+def ingest_story(db_path: Path) -> None:
+    """Ingest every fixture document with the outlet and date its manifest (expected.json) gives."""
     store = open_store(db_path)
     try:
-        for doc in expected["documents"]:
-            ingest(
-                store,
-                [story_dir / doc["path"]],
-                outlet=doc.get("outlet"),
-                story=expected["story"],
-                published=doc.get("published"),
-            )
+        ingest_manifest(store, STORY_DIR / "expected.json")
     finally:
         store.close()
 

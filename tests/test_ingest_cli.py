@@ -270,3 +270,40 @@ def test_db_from_environment_and_help_examples(tmp_path):
     for command in ("ingest", "claims", "sources", "documents"):
         helped = subprocess.run([sys.executable, "-m", "verify", command, "--help"], capture_output=True, text=True)
         assert "Example" in helped.stdout
+
+
+def test_a_manifest_ingests_each_document_with_its_own_outlet_and_date(run, tmp_path):
+    db = tmp_path / "v.db"
+    result = run("--db", db, "ingest", "--manifest", STORY_DIR / "expected.json", "--json")
+    assert result.exit_code == 0, result.output
+    added = json.loads(result.stdout)["added"]
+    documents = {d["path"].split("/")[-1]: d for d in json.loads(run("--db", db, "documents", "--json").stdout)}
+    assert len(added) == len(documents) == 6  # alaraby.jsonl holds two
+    for entry in EXPECTED["documents"]:
+        if entry.get("outlet"):
+            stored = documents[entry["path"]]
+            assert (stored["outlet"], stored["published"], stored["story"]) == (
+                entry["outlet"], entry["published"], EXPECTED["story"])  # fmt: skip
+    again = run("--db", db, "ingest", "--manifest", STORY_DIR / "expected.json", "--json")
+    assert len(json.loads(again.stdout)["duplicates"]) == 6 and not json.loads(again.stdout)["added"]
+
+
+@pytest.mark.parametrize(
+    "manifest, message",
+    [
+        ('{"documents": [{"path": "../outside.txt", "outlet": "sana"}]}', "outside the manifest's folder"),
+        ('{"documents": []}', 'non-empty "documents" list'),
+        ('{"documents": [{"path": "a.txt", "outlet": "sana", "author": "x"}]}', "unknown field(s) author"),
+        ("[1, 2", "not a JSON manifest"),
+    ],
+    ids=["escape", "empty", "unknown-field", "malformed"],
+)
+def test_a_bad_manifest_is_one_line_and_stores_nothing(run, tmp_path, manifest, message):
+    folder = tmp_path / "story"
+    folder.mkdir()
+    (tmp_path / "outside.txt").write_text("The army said it repelled an attack on Saraqeb on Thursday.\n")
+    (folder / "a.txt").write_text("Rebels said they entered Saraqeb on Thursday morning.\n")
+    (folder / "manifest.json").write_text(manifest)
+    result = run("--db", tmp_path / "v.db", "ingest", "--manifest", folder / "manifest.json")
+    assert result.exit_code == 1 and message in result.stderr and result.stderr.count("\n") == 1
+    assert not open_store(tmp_path / "v.db").documents(None)

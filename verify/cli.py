@@ -167,6 +167,8 @@ def print_json_array(items) -> None:
 @click.option(
     "--feed", "feeds", metavar="URL", multiple=True, help="Fetch every article an RSS/Atom feed links to (repeatable)."
 )
+@click.option("--manifest", type=click.Path(dir_okay=False), help="A JSON manifest listing documents with their "
+              'outlet and date: {"story": ..., "documents": [{"path", "outlet", "published", "url", "title"}]}.')  # fmt: skip
 @click.option("--timeout", type=click.FloatRange(1, 300), default=20, show_default=True, help="Seconds per request.")
 @click.option(
     "--allow-private-addresses",
@@ -181,8 +183,8 @@ def print_json_array(items) -> None:
 @click.option("--title", metavar="TITLE", help="The document's title.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was stored as JSON.")
 @pass_state
-def ingest(state: State, paths, url_list, feeds, timeout, allow_private_addresses, outlet, story, published, url,
-           title, as_json) -> None:  # fmt: skip
+def ingest(state: State, paths, url_list, feeds, manifest, timeout, allow_private_addresses, outlet, story, published,
+           url, title, as_json) -> None:  # fmt: skip
     """Store documents and extract their claims.
 
     PATHS are .txt, .md, saved .html pages or .jsonl files, folders of them, http(s) URLs of
@@ -201,12 +203,20 @@ def ingest(state: State, paths, url_list, feeds, timeout, allow_private_addresse
       verify ingest https://www.reuters.com/world/middle-east/... --story saraqeb
       verify ingest --feed https://example.org/syria/rss.xml --outlet new-arab --story saraqeb
       verify ingest --urls links.txt --story saraqeb
+      verify ingest --manifest fixtures/saraqeb/expected.json
       pbpaste | verify ingest - --outlet sana --story saraqeb
     """
     from .fetch import FetchOptions, check_url, feed_links
     from .ingest import ingest as ingest_paths
-    from .ingest import read_text
+    from .ingest import ingest_manifest, read_text
 
+    if manifest:
+        if paths or url_list or feeds:
+            raise click.UsageError("give --manifest alone: its documents carry their own outlets and dates")
+        if not Path(manifest).is_file():
+            raise VerifyError(f"no such file: {manifest}")
+        report_ingest(state, ingest_manifest(state.store(), Path(manifest)), as_json)
+        return
     options = FetchOptions(timeout=timeout, allow_private=allow_private_addresses)
     paths = list(paths)
     if url_list:
@@ -219,6 +229,11 @@ def ingest(state: State, paths, url_list, feeds, timeout, allow_private_addresse
     stdin = read_stdin() if "-" in paths and url_list != "-" else None
     result = ingest_paths(state.store(), paths, outlet=outlet, story=story, published=published, url=url, title=title,
                           stdin=stdin, fetch=options)  # fmt: skip
+    report_ingest(state, result, as_json)
+
+
+def report_ingest(state: State, result, as_json: bool) -> None:
+    """Print what an ingest stored (JSON, or one line each on stderr); exit 1 if a page failed."""
     if as_json:
         print_json(result.as_json())
     else:

@@ -314,6 +314,39 @@ def ingest(
     return result
 
 
+MANIFEST_FIELDS = {"path", "outlet", "published", "url", "title", "story"}
+
+
+def ingest_manifest(store, manifest: Path) -> IngestResult:
+    """Store the documents a manifest lists, each with its own outlet and date: a JSON file
+    ``{"story": ..., "documents": [{"path": ..., "outlet": ..., "published": ..., "url": ...,
+    "title": ...}]}`` (other top-level keys are ignored). Paths are relative to the manifest's
+    folder and must stay inside it."""
+    try:
+        data = json.loads(read_text(manifest))
+    except ValueError as exc:
+        raise VerifyError(f"{manifest}: not a JSON manifest ({exc})".splitlines()[0]) from exc
+    entries = data.get("documents") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise VerifyError(f'{manifest}: a manifest needs a non-empty "documents" list')
+    folder, result = manifest.resolve().parent, IngestResult()
+    for number, entry in enumerate(entries, 1):
+        where = f"{manifest} document {number}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            raise VerifyError(f'{where}: expected an object with a "path"')
+        if unknown := set(entry) - MANIFEST_FIELDS:
+            raise VerifyError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        path = (folder / entry["path"]).resolve()
+        if not path.is_relative_to(folder):
+            raise VerifyError(f"{where}: {entry['path']} is outside the manifest's folder")
+        options = {k: entry.get(k) for k in ("outlet", "published", "url", "title")}
+        done = ingest(store, [path], story=entry.get("story") or data.get("story"), **options)
+        for name in ("added", "duplicates", "skipped", "warnings", "failed"):
+            getattr(result, name).extend(getattr(done, name))
+        result.claims += done.claims
+    return result
+
+
 UNBROKEN_RE = re.compile(r"[^.!?\n]+")
 
 
