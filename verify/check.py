@@ -24,7 +24,7 @@ from .models import load_embedder, load_nli_model
 from .output import csv_text, markdown_text
 from .report import select_documents
 from .sources import SourceIndex
-from .stance import features, load_stance_model, stance_model_info
+from .stance import Voice, load_stance_model, stance_model_info, voice_features
 
 STATUSES = ("contradicted", "unsupported", "single-source", "supported")
 SCHEMA = "verify.check/1"
@@ -141,13 +141,16 @@ def _document_stances(results, claims, vectors, similarity, stored, stored_vecto
     rows_of = {}
     for n, c in enumerate(stored):
         rows_of.setdefault(c["document_id"], []).append(n)
+    voices = {}  # each document's cues and vectors, gathered once for all the draft's claims
     asked, x = [], []
     for i, claim in enumerate(claims):
         nearest = np.argsort(-similarity[i], kind="stable")[:top_k]
         for document_id in dict.fromkeys(stored[j]["document_id"] for j in nearest):
             rows = rows_of[document_id]
+            if document_id not in voices:
+                voices[document_id] = Voice.of([stored[n] for n in rows], stored_vectors[rows])
             asked.append((i, document_id, stored[rows[0]]["outlet"]))
-            x.append(features(claim, [stored[n] for n in rows], vectors[i], stored_vectors[rows]))
+            x.append(voice_features(claim, vectors[i], voices[document_id]))
     probabilities = model.probabilities(np.array(x)) if x else np.zeros((0, len(model.labels)))
     for (i, document_id, outlet), p in zip(asked, probabilities, strict=True):
         results[i]["documents"].append({"document": document_id, "outlet": outlet, "stance": model.labels[int(p.argmax())],

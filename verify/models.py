@@ -284,8 +284,8 @@ class NLIModel:
     def _probabilities(self, tokenizer, model, pairs: list[tuple[str, str]]) -> np.ndarray:
         if self.runtime == "onnx":
             logits, _ = run(model, tokenizer, self.max_tokens, pairs)
-            logits = logits - logits.max(axis=1, keepdims=True)
-            return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+            exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+            return exp / exp.sum(axis=1, keepdims=True)
         import torch
 
         first, second = zip(*pairs, strict=True)
