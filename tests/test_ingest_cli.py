@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from verify.ingest import sha256_text
 from verify.store import SCHEMA_VERSION, open_store
 
 from .conftest import EXPECTED, STORY_DIR
@@ -307,3 +308,20 @@ def test_a_bad_manifest_is_one_line_and_stores_nothing(run, tmp_path, manifest, 
     result = run("--db", tmp_path / "v.db", "ingest", "--manifest", folder / "manifest.json")
     assert result.exit_code == 1 and message in result.stderr and result.stderr.count("\n") == 1
     assert not open_store(tmp_path / "v.db").documents(None)
+
+
+def test_documents_and_claims_list_in_the_order_they_were_ingested(run, tmp_path):
+    """Not by id, nor by a clock that may or may not tick between two ingests: two stores filled
+    the same way list the same claims in the same order, so their reports group them alike."""
+    db = tmp_path / "v.db"
+    words = ["Officials said the bridge reopened on Monday.", "Residents said the market burned on Tuesday."]
+    # the document whose id sorts last goes in first, so an order by id would list them reversed
+    words.sort(key=sha256_text, reverse=True)
+    ids = []
+    for number, text in enumerate(words):
+        (tmp_path / f"{number}.txt").write_text(text)
+        result = run("--db", db, "ingest", tmp_path / f"{number}.txt", "--outlet", "sana", "--story", "s", "--json")
+        ids.append(json.loads(result.stdout)["added"][0]["id"])
+    listed = [d["id"] for d in json.loads(run("--db", db, "documents", "--json").stdout)]
+    claims = [c["document_id"] for c in json.loads(run("--db", db, "claims", "--json").stdout)]
+    assert ids == sorted(ids, reverse=True) and listed == ids and list(dict.fromkeys(claims)) == ids

@@ -416,8 +416,8 @@ class Store:
     # -- documents and claims --------------------------------------------------------------
     def documents(self, story: str | None = None) -> list[dict]:
         if story is None:
-            return self.rows("SELECT * FROM documents ORDER BY ingested_at, id")
-        return self.rows("SELECT * FROM documents WHERE story = ? ORDER BY ingested_at, id", [story])
+            return self.rows("SELECT * FROM documents ORDER BY rowid")
+        return self.rows("SELECT * FROM documents WHERE story = ? ORDER BY rowid", [story])
 
     def document(self, document_id: str) -> dict | None:
         found = self.rows("SELECT * FROM documents WHERE id = ?", [document_id])
@@ -442,7 +442,8 @@ class Store:
         story: str | None = None,
         documents: list[str] | None = None,
     ) -> Iterator[dict]:
-        """Claims one at a time, in document order, with their source's name and their story."""
+        """Claims one at a time, with their source's name and their story: documents in the order they
+        were ingested (rowid, so the order never rests on the clock), each document's claims in text order."""
         where, params = [], []
         if source:
             where.append("claims.source = ?")
@@ -463,7 +464,7 @@ class Store:
         )
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY documents.ingested_at, claims.document_id, claims.position"
+        sql += " ORDER BY documents.rowid, claims.position"
         return (decode_row(row) for row in self.db.query(sql, params))
 
     def claim_counts(self) -> dict[str, int]:
