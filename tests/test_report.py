@@ -142,6 +142,17 @@ def test_terminal_report_reads_with_and_without_colour(run, report_db):
     assert "CONTRADICTION" in muted.stdout
 
 
+def test_terminal_report_shows_the_most_confident_findings_of_each_kind_and_counts_the_rest(run, report_db):
+    findings = json.loads(run("--db", report_db, "report", "--story", "saraqeb", "--format", "json").stdout)["findings"]
+    partial = [f for f in findings if f["kind"] == "partial"]
+    assert len(partial) > 2
+    shown = run("--db", report_db, "report", "--story", "saraqeb", "--per-kind", "2").stdout
+    assert partial[0]["id"] in shown and partial[1]["id"] in shown and partial[2]["id"] not in shown
+    assert f"… {len(partial) - 2} more partial agreements: --per-kind 0 shows them all" in shown
+    every = run("--db", report_db, "report", "--story", "saraqeb", "--per-kind", "0").stdout
+    assert all(f["id"] in every for f in findings) and "more partial agreements" not in every
+
+
 def test_filters(run, report_db):
     def findings(*args):
         result = run("--db", report_db, "report", "--story", "saraqeb", "--format", "json", *args)

@@ -3,7 +3,9 @@ its exports cached, checked and recorded; a new draft checked without importing 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import subprocess
 import sys
 
@@ -87,3 +89,15 @@ def test_a_new_draft_is_checked_without_torch(tmp_path):
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "onnxruntime" in imported
     assert not {name for name in imported if name.split(".")[0] in ("torch", "transformers", "sentence_transformers")}
+
+
+def test_file_digests_are_remembered_until_the_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("VERIFY_CACHE", str(tmp_path / "cache"))
+    weights = tmp_path / "weights.bin"
+    weights.write_bytes(b"a" * 4096)
+    first = file_sha256(weights)
+    remembered = json.loads((tmp_path / "cache" / "file-hashes.json").read_text())
+    assert remembered[str(weights.resolve())][-1] == first == hashlib.sha256(b"a" * 4096).hexdigest()
+    weights.write_bytes(b"b" * 4096)  # same size, and its modification time set back: still hashed again
+    os.utime(weights, ns=(weights.stat().st_atime_ns, remembered[str(weights.resolve())][2]))
+    assert file_sha256(weights) == hashlib.sha256(b"b" * 4096).hexdigest()

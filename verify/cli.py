@@ -8,6 +8,7 @@ import os
 import sqlite3
 import sys
 from dataclasses import fields, replace
+from functools import partial
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from rich.console import Console
 
 from . import __version__, tables
 from .errors import VerifyError
-from .output import TextConsole, check_output_path, one_line, write_file
+from .output import PER_KIND, TextConsole, check_output_path, one_line, write_file
 from .records import ENGINES, FINDING_KINDS, RATINGS, SOURCE_KINDS, Thresholds, claim_json
 
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
@@ -501,6 +502,8 @@ def render_terminal(state: State, render, data, output: Path | None) -> str | No
 @click.option("--source", metavar="ID", help="Only findings involving this source.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only findings at least this confident.")
 @click.option("--limit", type=click.IntRange(1), help="At most this many findings.")
+@click.option("--per-kind", type=click.IntRange(0), default=PER_KIND, show_default=True, metavar="N",
+              help="Terminal view: show the N most confident findings of each kind and count the rest (0: all).")  # fmt: skip
 @click.option("--hide-dismissed", is_flag=True, help="Leave out findings a reviewer dismissed.")
 @click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
 @click.option(
@@ -513,7 +516,7 @@ def render_terminal(state: State, render, data, output: Path | None) -> str | No
 @thresholds_option
 @pass_state
 def report_command(state: State, story, documents, since, fmt, output, force, kinds, source, min_confidence, limit,
-                   hide_dismissed, nli_model, engine, threshold_values) -> None:  # fmt: skip
+                   per_kind, hide_dismissed, nli_model, engine, threshold_values) -> None:  # fmt: skip
     """Compare the stored documents, record the run in the audit log and show the findings.
 
     The terminal view has a header, a coverage matrix (claim groups by source: ✓ states,
@@ -548,7 +551,7 @@ def report_command(state: State, story, documents, since, fmt, output, force, ki
         view = filter_findings(full, kinds=set(kinds) or None, source=source, min_confidence=min_confidence,
                                hide_dismissed=hide_dismissed, limit=limit)  # fmt: skip
         if fmt == "terminal":
-            text = render_terminal(state, terminal.render, view, target)
+            text = render_terminal(state, partial(terminal.render, per_kind=per_kind or None), view, target)
         else:
             text = formats.REPORT[fmt](view, store)
         if text is not None:

