@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 
@@ -16,7 +17,7 @@ import pytest
 
 from verify.report import schema
 
-from .conftest import EXPECTED, ingest_story, matches
+from .conftest import EXPECTED, copy_store, ingest_story, matches
 
 
 def validate(report: dict) -> None:
@@ -293,6 +294,22 @@ def test_check_agreeing_draft_exits_0(run, report_db, tmp_path):
     data = json.loads(result.stdout)
     (claim,) = data["results"]
     assert claim["status"] == "supported" and len(claim["supported_by"]) >= 2
+
+
+def test_check_reads_claims_stored_before_assertions_were_kept(run, report_db, tmp_path):
+    """Claims from before schema 4 have no stored assertion: check reads them in full and gives
+    the same results as on claims that have one."""
+    text = "Rebels recaptured the town of Saraqeb on Thursday.\nNine Turkish soldiers were killed in Idlib.\n"
+    old = copy_store(report_db, tmp_path / "old.db")
+    with sqlite3.connect(old) as conn:
+        conn.execute("UPDATE claims SET assertion = NULL")
+    results = []
+    for db in (report_db, old):
+        result = check(run, db, text, "--format", "json", tmp_path=tmp_path)
+        results.append(
+            [(r["status"], [e["finding"] for e in r["evidence"]]) for r in json.loads(result.stdout)["results"]]
+        )
+    assert results[0] == results[1] and any(evidence for _, evidence in results[0])
 
 
 def test_check_contradicting_draft_exits_1_and_names_the_clash(run, report_db, tmp_path):

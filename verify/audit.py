@@ -77,10 +77,11 @@ def claims_sha256(claims: list[dict]) -> str:
 def current_hashes(store, document_ids: list[str] | None = None) -> dict[str, tuple[str, str]]:
     """Each stored document's (text SHA-256, claims SHA-256), re-computed from what is stored now
     (of ``document_ids``, or of every document)."""
-    where = f" WHERE id IN ({','.join('?' * len(document_ids))})" if document_ids is not None else ""
-    texts = store.rows(f"SELECT id, text FROM documents{where}", document_ids or [])
+    chosen = f"IN ({','.join('?' * len(document_ids))})" if document_ids is not None else "IS NOT NULL"
+    texts = store.rows(f"SELECT id, text FROM documents WHERE id {chosen}", document_ids or [])
     claims: dict[str, list[dict]] = {}
-    for c in store.iter_claims(documents=[d["id"] for d in texts]):
+    for c in store.rows(f'SELECT document_id, id, text, start, "end", source FROM claims WHERE document_id {chosen}',
+                        document_ids or []):  # fmt: skip
         claims.setdefault(c["document_id"], []).append(c)
     return {d["id"]: (sha256(d["text"]), claims_sha256(claims.get(d["id"], []))) for d in texts}
 

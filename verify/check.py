@@ -20,7 +20,7 @@ from .errors import VerifyError
 from .html import CSP, STYLE
 from .judge import NLICache, judge_model_info, judge_verdicts, load_calibration
 from .match import claim_vectors
-from .models import load_embedder, load_nli_model
+from .models import load_embedder, load_in_background, load_nli_model
 from .output import csv_text, markdown_text
 from .report import select_documents
 from .sources import SourceIndex
@@ -39,23 +39,25 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
     if not text.strip():
         raise VerifyError(f"{name} is empty: nothing to check")
     thresholds = thresholds or Thresholds()
+    embedder = embedder or load_embedder()
+    loading = load_in_background(embedder, load_nli_model())  # new text always needs both models
     chosen = select_documents(store, story)
-    stored = [prepare(c) for c in store.claims(documents=[d["id"] for d in chosen]) if not c["negative"]]
-    if not stored:
-        raise VerifyError("the stored documents hold no claims to check against")
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     draft = {"id": f"draft-{sha[:12]}", "text": text, "outlet": "draft", "published": None}
     index = SourceIndex(store.sources())
     draft_claims = [prepare(dict(c, source_name="draft")) for c in extract_claims(draft, index)[0]]
     if not draft_claims:
         raise VerifyError(f"{name} holds no checkable claims (sentences of four words or more)")
-    embedder = embedder or load_embedder()
+    stored = [c for c in store.claim_assertions([d["id"] for d in chosen]) if not c["negative"]]
+    if not stored:
+        raise VerifyError("the stored documents hold no claims to check against")
+    _read_in_full(store, stored, {c["document_id"] for c in stored if c["assertion"] is None})
     if min_confidence is None:
         min_confidence = load_calibration().contradiction_confidence
     run = start_run(store, "check", chosen, thresholds.as_dict() | {"min_confidence": min_confidence}, story=story,
                     argv=argv)  # fmt: skip
     with aborting(store, run):
-        results, findings = _judge(store, draft_claims, stored, thresholds, embedder, min_confidence)
+        results, findings = _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, loading)
         models = [m.as_dict() for m in (embedder.info, load_nli_model().info, judge_model_info(), stance_model_info())]
         run = completed_run(run, findings, models, len(stored) + len(draft_claims))
         counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
@@ -96,10 +98,13 @@ def judge_claims(
     return [(i, j, verdict) for (i, j, _), verdict in zip(checked, verdicts, strict=True) if verdict is not None]
 
 
-def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence) -> tuple[list[dict], list[dict]]:
+def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, loading) -> tuple[list[dict], list[dict]]:
+    stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)  # cached, as a rule
+    loading.result()
     draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
-    stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)
     similarity = draft_vectors @ stored_vectors.T
+    nearest = np.argsort(-similarity, axis=1, kind="stable")[:, : thresholds.top_k]
+    _read_in_full(store, stored, {stored[j]["document_id"] for j in nearest.ravel()})
     matched = judge_claims(draft_claims, draft_vectors, stored, stored_vectors, thresholds, store, similarity)
     by_claim: dict[int, list] = {}
     for i, j, verdict in matched:
@@ -131,6 +136,18 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence) ->
                         "documents": []})  # fmt: skip
     _document_stances(results, draft_claims, draft_vectors, similarity, stored, stored_vectors, thresholds.top_k)
     return results, findings
+
+
+def _read_in_full(store, stored: list[dict], documents: set[str]) -> None:
+    """Replace the (id, assertion) rows of ``stored`` that belong to ``documents`` with the full,
+    prepared claims: the judge and the stance model read every field, of the claims near the
+    draft only."""
+    if not documents:
+        return
+    full = {c["id"]: prepare(c) for c in store.claims(documents=sorted(documents))}
+    for n, claim in enumerate(stored):
+        if claim["id"] in full:
+            stored[n] = full[claim["id"]]
 
 
 def _document_stances(results, claims, vectors, similarity, stored, stored_vectors, top_k: int) -> None:

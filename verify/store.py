@@ -467,6 +467,18 @@ class Store:
         sql += " ORDER BY documents.rowid, claims.position"
         return (decode_row(row) for row in self.db.query(sql, params))
 
+    def claim_assertions(self, documents: list[str]) -> list[dict]:
+        """The claims of ``documents`` as (id, document_id, assertion, negative) only, in the order
+        of :meth:`claims`: enough to find the claims near a draft without decoding every field.
+        ``assertion`` is None for claims stored before schema 4."""
+        return self.rows(
+            "SELECT claims.id, claims.document_id, claims.assertion, claims.negative FROM claims"
+            " JOIN documents ON documents.id = claims.document_id"
+            f" WHERE claims.document_id IN ({','.join('?' * len(documents))})"
+            " ORDER BY documents.rowid, claims.position",
+            documents,
+        )
+
     def claim_counts(self) -> dict[str, int]:
         """How many claims each document holds, by document id."""
         return dict(self.conn.execute("SELECT document_id, count(*) FROM claims GROUP BY document_id").fetchall())
