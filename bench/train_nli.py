@@ -166,7 +166,7 @@ def pair_features(rows: list[dict], model=None) -> tuple[np.ndarray, list[dict]]
     """The judge's feature rows (premise -> hypothesis) for labelled pairs, and each pair's evidence.
     NLI results are cached by model in bench/results/judge-cache.db (a verify store)."""
     from verify.compare import text_pairs_evidence
-    from verify.judge import NLICache, both_ways, feature_row
+    from verify.judge import NLICache, both_ways, feature_rows
     from verify.models import load_nli_model
     from verify.store import open_store
 
@@ -175,11 +175,8 @@ def pair_features(rows: list[dict], model=None) -> tuple[np.ndarray, list[dict]]
     cache = NLICache(model or load_nli_model(), store)
     hypothesis_to_premise, premise_to_hypothesis = both_ways(pairs, cache)
     store.close()
-    features = [
-        feature_row(f, b, e)
-        for f, b, (_, _, e) in zip(premise_to_hypothesis, hypothesis_to_premise, pairs, strict=True)
-    ]
-    return np.array(features), [e for _, _, e in pairs]
+    evidences = [e for _, _, e in pairs]
+    return feature_rows(premise_to_hypothesis, hypothesis_to_premise, evidences), evidences
 
 
 def fit_decision(x: np.ndarray, verdicts: list[str], weights: np.ndarray) -> dict:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -41,9 +40,9 @@ FEATURES = (
 LOGIT_LIMIT = 8.0
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return max(-LOGIT_LIMIT, min(LOGIT_LIMIT, math.log(p / (1 - p))))
+def _logits(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.clip(np.log(p / (1 - p)), -LOGIT_LIMIT, LOGIT_LIMIT)
 
 
 def one_sided_hedge(evidence: dict) -> bool:
@@ -52,14 +51,9 @@ def one_sided_hedge(evidence: dict) -> bool:
     return bool(hedges.get("left")) != bool(hedges.get("right"))
 
 
-def feature_row(forward: np.ndarray, backward: np.ndarray, evidence: dict) -> list[float]:
-    """The judge's inputs for one direction of a pair: NLI both ways, similarity and what clashes."""
+def _check_features(evidence: dict) -> list[float]:
     clashes = evidence.get("clashes", {})
     return [
-        *(_logit(float(p)) for p in forward),
-        *(_logit(float(p)) for p in backward),
-        _logit(float(min(forward[0], backward[0]))),
-        _logit(float(min(forward[2], backward[2]))),
         evidence["similarity"],
         evidence["tfidf"],
         *(float(bool(clashes.get(check))) for check in CLASH_CHECKS),
@@ -67,6 +61,16 @@ def feature_row(forward: np.ndarray, backward: np.ndarray, evidence: dict) -> li
         float(bool(evidence.get("differing_figures"))),
         float(bool(clashes.get("dates")) and bool(evidence.get("same_outcome"))),  # the same capture, two dates
     ]
+
+
+def feature_rows(forward: np.ndarray, backward: np.ndarray, evidences: list[dict]) -> np.ndarray:
+    """The judge's inputs, a row per pair (:data:`FEATURES`): NLI both ways (``forward``: premise to
+    hypothesis, ``backward``: the other way, each (pairs, 3)), similarity and what clashes."""
+    forward = np.asarray(forward, dtype=float).reshape(-1, len(NLI_LABELS))
+    backward = np.asarray(backward, dtype=float).reshape(-1, len(NLI_LABELS))
+    weaker = np.minimum(forward, backward)[:, [0, 2]]  # entailment and contradiction both ways
+    checks = np.array([_check_features(e) for e in evidences], dtype=float).reshape(len(evidences), -1)
+    return np.hstack([_logits(np.hstack([forward, backward, weaker])), checks])
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ class Calibration:
                    data.get("meta", {}))  # fmt: skip
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """(pairs, verdicts) probabilities for rows of :func:`feature_row`."""
+        """(pairs, verdicts) probabilities for rows of :func:`feature_rows`."""
         if len(rows) == 0:
             return np.zeros((0, len(VERDICTS)))
         z = ((np.asarray(rows, dtype=float) - self.mean) / self.scale) @ self.coefficients.T + self.intercepts
@@ -216,10 +220,11 @@ def judge_verdicts(pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresh
     forward, backward = both_ways(pairs, cache)
     calibration = load_calibration()
 
+    evidences = [e for _, _, e in pairs]
+
     def probabilities(reverse: bool) -> np.ndarray:
-        rows = [feature_row(b, f, e) if reverse else feature_row(f, b, e)
-                for f, b, (_, _, e) in zip(forward, backward, pairs, strict=True)]  # fmt: skip
-        return calibration.probabilities(np.array(rows))
+        rows = feature_rows(backward, forward, evidences) if reverse else feature_rows(forward, backward, evidences)
+        return calibration.probabilities(rows)
 
     if premise == "both":
         verdict_probabilities = (probabilities(False) + probabilities(True)) / 2
