@@ -259,13 +259,13 @@ def export(state_dict: dict, meta: dict) -> None:
 
     from safetensors.torch import save_file
 
-    from verify import models
+    from verify import models, records
 
     models.NLI_DIR.mkdir(parents=True, exist_ok=True)
     save_file(models.shipped_nli_state(state_dict), str(models.NLI_DIR / "weights.safetensors"))
     description = {"labels": list(LABELS), "training": meta}
     (models.NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
-    unpinned = models.NLIModel(models.ModelInfo("nli", "export", None, None, "", "", {}), models._build_bundled)
+    unpinned = models.NLIModel(records.ModelInfo("nli", "export", None, None, "", "", {}), models._build_bundled)
     premises, hypotheses = zip(*REFERENCE_PAIRS, strict=True)
     outputs = unpinned.predict(list(premises), list(hypotheses))
     description["reference"] = [{"premise": p, "hypothesis": h, "probabilities": [round(float(x), 6) for x in row]}

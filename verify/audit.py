@@ -25,7 +25,7 @@ from .compare import compare
 from .errors import VerifyError
 from .judge import judge_model_info
 from .models import NLI_DIR, NLIModel, embedding_model_info, nli_model_info
-from .records import DECISIONS, RATINGS, Thresholds
+from .records import DECISIONS, RATINGS, RunSummary, Thresholds, required_keys
 from .stance import stance_model_info
 from .store import canonical, encode_row, sha256, store_findings
 
@@ -119,6 +119,13 @@ def changed_inputs(inputs: list[dict], hashes: dict[str, tuple[str, str]]) -> li
 def completed_run(run: dict, findings: list[dict], models: list[dict], n_claims: int) -> dict:
     """The run as it will be recorded once its output is delivered (see :func:`record_run`)."""
     return dict(run, status="complete", finished_at=now(), models=models, n_claims=n_claims, n_findings=len(findings))
+
+
+def run_summary(run: dict, **more) -> RunSummary:
+    """A run as a report or a check shows it (``more``: what only one of them adds)."""
+    summary = {k: run.get(k) for k in required_keys(RunSummary)}
+    summary["inputs"] = [{"id": i["id"], "sha256": i["sha256"]} for i in run["inputs"]]
+    return summary | more
 
 
 def record_run(store, run: dict, findings: list[dict]) -> dict:

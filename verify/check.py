@@ -12,21 +12,21 @@ from html import escape
 
 import numpy as np
 
-from .audit import aborting, completed_run, record_run, start_run
+from .audit import aborting, completed_run, record_run, run_summary, start_run
 from .claims import extract_claims, prepare
 from .clashes import tfidf_cosine
-from .compare import Thresholds, judge_pair, pair_finding
+from .compare import judge_pair, pair_finding
 from .errors import VerifyError
 from .html import CSP, STYLE
 from .judge import NLICache, judge_model_info, judge_verdicts, load_calibration
 from .match import claim_vectors
 from .models import load_embedder, load_in_background, load_nli_model
 from .output import csv_text, markdown_text
+from .records import CHECK_STATUSES, Thresholds
 from .report import select_documents
 from .sources import SourceIndex
 from .stance import Voice, load_stance_model, stance_model_info, voice_features
 
-STATUSES = ("contradicted", "unsupported", "single-source", "supported")
 SCHEMA = "verify.check/1"
 
 
@@ -60,12 +60,10 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
         results, findings = _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, loading)
         models = [m.as_dict() for m in (embedder.info, load_nli_model().info, judge_model_info(), stance_model_info())]
         run = completed_run(run, findings, models, len(stored) + len(draft_claims))
-        counts = {s: sum(r["status"] == s for r in results) for s in STATUSES}
+        counts = {s: sum(r["status"] == s for r in results) for s in CHECK_STATUSES}
         result = {
             "schema": SCHEMA,
-            "run": {k: run[k] for k in ("id", "command", "status", "started_at", "finished_at", "tool_version",
-                                        "thresholds", "models")}
-            | {"inputs": [{"id": i["id"], "sha256": i["sha256"]} for i in run["inputs"]], "story": story},
+            "run": run_summary(run, story=story),
             "draft": {"name": name, "sha256": sha, "claims": len(draft_claims)},
             "results": results,
             "summary": counts,

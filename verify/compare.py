@@ -30,8 +30,8 @@ from .engines import make_engine
 from .errors import VerifyError
 from .judge import NLICache, judge_model_info, judge_verdicts, one_sided_hedge
 from .match import Candidate, candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
-from .models import Embedder, ModelInfo, NLIModel, load_embedder, load_nli_model
-from .records import FINDING_KINDS, Thresholds
+from .models import Embedder, NLIModel, load_embedder, load_nli_model
+from .records import FINDING_KINDS, ModelInfo, Thresholds
 from .sources import SourceIndex, bundled_index
 
 CHECKS = (

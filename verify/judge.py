@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 
 from .errors import VerifyError
-from .models import NLI_LABELS, ModelInfo, NLIModel
-from .records import Thresholds
+from .models import NLI_LABELS, NLIModel
+from .records import JudgeScores, ModelInfo, Thresholds, required_keys
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "judge.json"
-VERDICTS = ("agree", "neutral", "contradict")
+VERDICTS = required_keys(JudgeScores)  # the premise states, is compatible with, contradicts
 CLASH_CHECKS = ("numbers", "dates", "control", "polarity", "places", "actors")
 FEATURES = (
     ("entailment", "neutral", "contradiction")  # NLI, premise -> hypothesis (log-odds)
@@ -66,10 +66,12 @@ def _check_features(evidence: dict) -> list[float]:
 def feature_rows(forward: np.ndarray, backward: np.ndarray, evidences: list[dict]) -> np.ndarray:
     """The judge's inputs, a row per pair (:data:`FEATURES`): NLI both ways (``forward``: premise to
     hypothesis, ``backward``: the other way, each (pairs, 3)), similarity and what clashes."""
+    if not evidences:
+        return np.zeros((0, len(FEATURES)))
     forward = np.asarray(forward, dtype=float).reshape(-1, len(NLI_LABELS))
     backward = np.asarray(backward, dtype=float).reshape(-1, len(NLI_LABELS))
     weaker = np.minimum(forward, backward)[:, [0, 2]]  # entailment and contradiction both ways
-    checks = np.array([_check_features(e) for e in evidences], dtype=float).reshape(len(evidences), -1)
+    checks = np.array([_check_features(e) for e in evidences], dtype=float)
     return np.hstack([_logits(np.hstack([forward, backward, weaker])), checks])
 
 

