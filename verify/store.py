@@ -479,9 +479,12 @@ class Store:
             documents,
         )
 
-    def claim_counts(self) -> dict[str, int]:
-        """How many claims each document holds, by document id."""
-        return dict(self.conn.execute("SELECT document_id, count(*) FROM claims GROUP BY document_id").fetchall())
+    def document_listing(self, story: str | None = None) -> list[dict]:
+        """The documents (of ``story``) as `verify documents` lists them: every column but the
+        text, plus how many claims each holds and how long its text is."""
+        counts = dict(self.conn.execute("SELECT document_id, count(*) FROM claims GROUP BY document_id").fetchall())
+        return [{k: v for k, v in d.items() if k != "text"} | {"claims": counts.get(d["id"], 0), "chars": len(d["text"])}
+                for d in self.documents(story)]  # fmt: skip
 
     def search_claims(self, query: str, source: str | None = None, limit: int = 50) -> list[dict]:
         """Claims matching a full-text query (SQLite FTS5 syntax; plain words are matched as words),

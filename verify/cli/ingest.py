@@ -1,0 +1,104 @@
+"""`verify ingest`: documents into the store, from files, URLs, feeds and manifests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import VerifyError
+from . import State, cli, pass_state
+from .options import (
+    print_json,
+    read_stdin,
+)
+
+# -- ingest ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option(
+    "--urls",
+    "url_list",
+    metavar="FILE",
+    type=click.Path(allow_dash=True, dir_okay=False),
+    help="Fetch every URL listed in FILE (one a line; # starts a comment; - for stdin).",
+)
+@click.option(
+    "--feed", "feeds", metavar="URL", multiple=True, help="Fetch every article an RSS/Atom feed links to (repeatable)."
+)
+@click.option("--manifest", type=click.Path(dir_okay=False), help="A JSON manifest listing documents with their "
+              'outlet and date: {"story": ..., "documents": [{"path", "outlet", "published", "url", "title"}]}.')  # fmt: skip
+@click.option("--timeout", type=click.FloatRange(1, 300), default=20, show_default=True, help="Seconds per request.")
+@click.option(
+    "--allow-private-addresses",
+    is_flag=True,
+    help="Fetch from loopback and private addresses too (an intranet CMS); refused by default.",
+)
+@click.option("--outlet", metavar="ID", help="Source id of the publishing outlet (see `verify sources`); for a URL, "
+              "the registry's source for its domain when not given.")  # fmt: skip
+@click.option("--story", metavar="NAME", help="Story the documents belong to.")
+@click.option("--published", metavar="DATE", help="Publication date, YYYY-MM-DD.")
+@click.option("--url", metavar="URL", help="Where the document was published.")
+@click.option("--title", metavar="TITLE", help="The document's title.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was stored as JSON.")
+@pass_state
+def ingest(state: State, paths, url_list, feeds, manifest, timeout, allow_private_addresses, outlet, story, published,
+           url, title, as_json) -> None:  # fmt: skip
+    """Store documents and extract their claims.
+
+    PATHS are .txt, .md, saved .html pages or .jsonl files, folders of them, http(s) URLs of
+    pages to fetch, or - for text on stdin. In a .jsonl file each line is a document:
+    {"outlet": ..., "text": ..., "url", "title", "published", "story"}; --outlet and the other
+    options are then defaults for lines without them. A document already stored (same text) is
+    not stored again.
+
+    Pages are fetched one at a time (a pause between two requests to one host), each with a
+    timeout; a page that fails is reported on one line, nothing of it is stored, and the exit code
+    is 1 (the others are stored).
+
+    \b
+    Examples:
+      verify ingest fixtures/saraqeb/sana.txt --outlet sana --story saraqeb --published 2020-02-27
+      verify ingest https://www.reuters.com/world/middle-east/... --story saraqeb
+      verify ingest --feed https://example.org/syria/rss.xml --outlet new-arab --story saraqeb
+      verify ingest --urls links.txt --story saraqeb
+      verify ingest --manifest fixtures/saraqeb/expected.json
+      pbpaste | verify ingest - --outlet sana --story saraqeb
+    """
+    from ..fetch import FetchOptions, check_url, feed_links
+    from ..ingest import ingest as ingest_paths
+    from ..ingest import ingest_manifest, read_text
+
+    if manifest:
+        if paths or url_list or feeds:
+            raise click.UsageError("give --manifest alone: its documents carry their own outlets and dates")
+        if not Path(manifest).is_file():
+            raise VerifyError(f"no such file: {manifest}")
+        report_ingest(state, ingest_manifest(state.store(), Path(manifest)), as_json)
+        return
+    options = FetchOptions(timeout=timeout, allow_private=allow_private_addresses)
+    paths = list(paths)
+    if url_list:
+        listed = read_stdin() if url_list == "-" else read_text(Path(url_list))
+        paths += [check_url(line.strip()) for line in listed.splitlines() if line.strip() and not line.startswith("#")]
+    for feed in feeds:
+        paths += feed_links(feed, options)
+    if not paths:
+        raise click.UsageError("give files, folders, URLs or - , or --urls FILE or --feed URL")
+    stdin = read_stdin() if "-" in paths and url_list != "-" else None
+    result = ingest_paths(state.store(), paths, outlet=outlet, story=story, published=published, url=url, title=title,
+                          stdin=stdin, fetch=options)  # fmt: skip
+    report_ingest(state, result, as_json)
+
+
+def report_ingest(state: State, result, as_json: bool) -> None:
+    """Print what an ingest stored (JSON, or one line each on stderr); exit 1 if a page failed."""
+    if as_json:
+        print_json(result.as_json())
+    else:
+        console = state.console(stderr=True)
+        for line in result.lines():
+            console.print(line, soft_wrap=True)
+    click.get_current_context().exit(1 if result.failed else 0)

@@ -1,0 +1,116 @@
+"""What the commands share: options, reading stdin, printing JSON, writing -o files."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..output import TextConsole, check_output_path, one_line, write_file
+from ..records import Thresholds
+
+if TYPE_CHECKING:
+    from . import State
+
+FORCE_HELP = "Overwrite FILE if it exists (otherwise verify asks, or refuses when not at a terminal)."
+
+
+def read_stdin() -> str:
+    """Standard input as text (UTF-8, or the encoding a byte-order mark names or detection finds);
+    "" when it is empty, for the command to say what it expected."""
+    from ..ingest import decode_text
+
+    data = sys.stdin.buffer.read()
+    return decode_text(data, "stdin") if data.strip() else ""
+
+
+def print_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def print_json_array(items) -> None:
+    """A JSON array printed one element at a time, laid out as :func:`print_json` would."""
+    click.echo("[", nl=False)
+    empty = True
+    for item in items:
+        body = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        click.echo(f"{'' if empty else ','}\n  {body}", nl=False)
+        empty = False
+    click.echo("]" if empty else "\n]")
+
+
+def thresholds_option(func):
+    """--threshold NAME=VALUE, repeatable, for every field of Thresholds."""
+    names = ", ".join(f.name for f in fields(Thresholds))
+    return click.option(
+        "--threshold", "threshold_values", multiple=True, metavar="NAME=VALUE",
+        help=f"Override a threshold (repeatable). Names: {names}.",
+    )(func)  # fmt: skip
+
+
+def parse_thresholds(values: tuple[str, ...]) -> Thresholds:
+    known = {f.name: f.type for f in fields(Thresholds)}
+    changes = {}
+    for item in values:
+        name, _, raw = item.partition("=")
+        if name not in known or not raw:
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE with NAME one of {', '.join(known)}")
+        try:
+            changes[name] = int(raw) if known[name] in (int, "int") else float(raw)
+        except ValueError as exc:
+            raise click.BadParameter(f"{item!r}: {raw!r} is not a number") from exc
+    return replace(Thresholds(), **changes)
+
+
+def load_nli(path: str | None):
+    """A local NLI folder named with --nli-model, or None for verify's own model."""
+    if not path:
+        return None
+    from ..models import load_nli_model
+
+    return load_nli_model(str(path))
+
+
+NLI_MODEL_HELP = "A local NLI cross-encoder folder to use instead of verify's own model."
+
+
+FORMATS = ("terminal", "json", "markdown", "csv", "html")  # verify.formats holds all but the terminal's
+
+
+def output_path(state: State, output: str | None, force: bool) -> Path | None:
+    """Where -o writes, checked before any work is done (see :func:`verify.output.check_output_path`);
+    None for stdout (no -o, or -o -)."""
+    if not output or output == "-":
+        return None
+    return check_output_path(output, protect=[state.db_path], force=force)
+
+
+def write_output(text: str, target: Path | None) -> None:
+    """Write to ``target`` (atomically, never through a planted link) or to stdout."""
+    if target is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    write_file(text, target)
+    click.echo(f"wrote {one_line(str(target))}", err=True)
+
+
+def render_terminal(state: State, render, data, output: Path | None) -> str | None:
+    """Render with rich to the terminal, or to plain text when writing a file."""
+    if output:
+        buffer = io.StringIO()
+        render(data, TextConsole(file=buffer, width=120, no_color=True))
+        return buffer.getvalue()
+    render(data, state.console())
+    return None
+
+
+class RatingChoice(click.Choice):
+    """A rating as the desk writes it: "mostly true" and "mostly-true" are one."""
+
+    def convert(self, value, param, ctx):
+        return super().convert("-".join(str(value).lower().split()), param, ctx)

@@ -1,0 +1,262 @@
+"""The judging commands: `compare`, `report`, `check` and `judge`."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+
+import click
+
+from ..errors import VerifyError
+from ..output import PER_KIND
+from ..records import ENGINES, FINDING_KINDS
+from . import State, cli, pass_state
+from .options import (
+    FORCE_HELP,
+    FORMATS,
+    NLI_MODEL_HELP,
+    load_nli,
+    output_path,
+    parse_thresholds,
+    print_json,
+    read_stdin,
+    render_terminal,
+    thresholds_option,
+    write_output,
+)
+
+
+@cli.command("compare")
+@click.option("--story", metavar="NAME", help="Compare only this story's documents (default: every document).")
+@click.option("--document", "documents", multiple=True, metavar="ID", help="Compare only these documents.")
+@click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
+@thresholds_option
+@click.option("--json", "as_json", is_flag=True, help="Print {findings, groups, ...} as JSON.")
+@pass_state
+def compare_command(state: State, story, documents, nli_model, threshold_values, as_json) -> None:
+    """Match claims across sources and list agreements, contradictions and omissions.
+
+    \b
+    Example:
+      verify compare --story saraqeb
+      verify compare --json --threshold agreement=0.7 | jq '.findings[] | select(.kind=="contradiction")'
+    """
+    from .. import terminal
+    from ..compare import compare
+
+    thresholds = parse_thresholds(threshold_values)
+    store = state.store(create=False)
+    result = compare(store, story=story, documents=list(documents) or None, thresholds=thresholds,
+                     nli_model=load_nli(nli_model))  # fmt: skip
+    if result.stats["truncated"]:
+        click.echo(f"verify: warning: {result.stats['truncated']} very long claim(s) truncated for the model", err=True)
+    if as_json:
+        print_json(result.as_json())
+        return
+    terminal.render_comparison(result, state.console())
+
+
+@cli.command("report")
+@click.option("--story", metavar="NAME", help="Report on this story (default: every stored document).")
+@click.option("--document", "documents", multiple=True, metavar="ID", help="Only these documents (repeatable).")
+@click.option("--since", metavar="DATE", help="Only documents published (or ingested) on or after DATE.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(FINDING_KINDS), help="Only findings of this kind.")
+@click.option("--source", metavar="ID", help="Only findings involving this source.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only findings at least this confident.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many findings.")
+@click.option("--per-kind", type=click.IntRange(0), default=PER_KIND, show_default=True, metavar="N",
+              help="Terminal view: show the N most confident findings of each kind and count the rest (0: all).")  # fmt: skip
+@click.option("--hide-dismissed", is_flag=True, help="Leave out findings a reviewer dismissed.")
+@click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="Where embedding and pair judging run: this process, or Ray ($RAY_ADDRESS or a local cluster).",
+)
+@thresholds_option
+@pass_state
+def report_command(state: State, story, documents, since, fmt, output, force, kinds, source, min_confidence, limit,
+                   per_kind, hide_dismissed, nli_model, engine, threshold_values) -> None:  # fmt: skip
+    """Compare the stored documents, record the run in the audit log and show the findings.
+
+    The terminal view has a header, a coverage matrix (claim groups by source: ✓ states,
+    ✗ contradicts, ~ partial or hedged, · omits), then contradictions, omissions, partial
+    agreements and agreements, each with its sources, the clashing words highlighted, the
+    confidence, the reason and where each claim comes from. --format json is the contract
+    other tools read (schema: verify/schemas/report.schema.json).
+
+    Each matched pair is read by verify's NLI model in both directions; one calibrated decision
+    over its probabilities, the structured checks and similarity gives the finding's kind and
+    its confidence: the probability that the finding is right. An omission's confidence is set
+    by rule.
+
+    \b
+    Examples:
+      verify report --story saraqeb
+      verify report --story saraqeb --kind contradiction --source sana
+      verify report --story saraqeb --kind agreement --min-confidence 0.9
+      verify report --story saraqeb --format html -o saraqeb.html
+      verify report --format json | jq '.findings[] | select(.kind == "omission") | .reason'
+    """
+    from .. import formats, terminal
+    from ..report import filter_findings, run_report
+
+    store = state.store(create=False)
+    if source and not store.source(source):
+        raise VerifyError(f"unknown source {source!r}; list them with `verify sources`")
+    thresholds = parse_thresholds(threshold_values)
+    target = output_path(state, output, force)
+
+    def deliver(full: dict) -> None:
+        view = filter_findings(full, kinds=set(kinds) or None, source=source, min_confidence=min_confidence,
+                               hide_dismissed=hide_dismissed, limit=limit)  # fmt: skip
+        if fmt == "terminal":
+            text = render_terminal(state, partial(terminal.render, per_kind=per_kind or None), view, target)
+        else:
+            text = formats.REPORT[fmt](view, store)
+        if text is not None:
+            write_output(text, target)
+
+    full = run_report(store, story=story, documents=list(documents) or None, since=since, thresholds=thresholds,
+                      nli_model=load_nli(nli_model), argv=click.get_current_context().meta["verify.argv"], engine=engine,
+                      deliver=deliver)  # fmt: skip
+    click.echo(f"run {full['run']['id']}: {len(full['findings'])} finding(s) recorded", err=True)
+
+
+@cli.command("check")
+@click.argument("draft", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--story", metavar="NAME", help="Check against this story's documents (default: all).")
+@click.option("--strict", is_flag=True, help="Also fail (exit 1) when a claim is supported by no source.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
+@click.option("-o", "--output", metavar="FILE", help="Write the result to FILE instead of stdout.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
+@click.option("--min-confidence", type=click.FloatRange(0, 1), metavar="P",
+              help="Confidence a contradiction needs to count (default: the judge's calibrated bar, 0.5).")  # fmt: skip
+@thresholds_option
+@click.pass_context
+def check_command(ctx: click.Context, draft, story, strict, fmt, output, force, min_confidence,
+                  threshold_values) -> None:  # fmt: skip
+    """Check a draft's claims against the stored sources before publication.
+
+    Each claim of DRAFT (a file, or - for stdin) is supported (by two or more sources),
+    single-source, unsupported, or contradicted (with the sources and clashing values). A claim
+    is contradicted only when a contradiction finding reaches --min-confidence; weaker ones are
+    listed as evidence but do not fail the check.
+    Exit code: 0 when nothing is contradicted, 1 when something is (and, with --strict, when
+    something is unsupported), 2 on usage errors. The check is recorded in the audit log.
+
+    \b
+    Examples:
+      verify check draft.md --story saraqeb
+      cat draft.txt | verify check - --strict --format json
+    """
+    from .. import formats, terminal
+    from ..check import check_draft, exit_code
+    from ..ingest import read_text
+
+    state = ctx.obj
+    try:
+        store = state.store(create=False)
+        thresholds = parse_thresholds(threshold_values)
+        if draft == "-":
+            name, text = "stdin", read_stdin()
+        else:
+            name = draft
+            if not Path(draft).exists():
+                raise VerifyError(f"no such file: {draft}")
+            text = read_text(Path(draft))
+        target = output_path(state, output, force)
+
+        def deliver(result: dict) -> None:
+            if fmt == "terminal":
+                rendered = render_terminal(state, terminal.render_check, result, target)
+            else:
+                rendered = formats.CHECK[fmt](result)
+            if rendered is not None:
+                write_output(rendered, target)
+
+        result = check_draft(store, text, story=story, thresholds=thresholds, name=name, argv=ctx.meta["verify.argv"],
+                             min_confidence=min_confidence, deliver=deliver)  # fmt: skip
+    except (VerifyError, click.BadParameter) as exc:
+        click.echo(f"verify: error: {exc}", err=True)
+        ctx.exit(2)
+    ctx.exit(exit_code(result, strict))
+
+
+JUDGE_BATCH = 256  # pairs judged (and written) at a time
+
+
+def read_pairs(path: str) -> list[dict]:
+    """The pairs of a JSON Lines file, or of stdin for -."""
+    from ..compare import parse_pairs
+    from ..ingest import read_text
+
+    if path == "-":
+        return parse_pairs(read_stdin(), "stdin")
+    if not Path(path).exists():
+        raise VerifyError(f"no such file: {path}")
+    return parse_pairs(read_text(Path(path)), path)
+
+
+@cli.command("judge")
+@click.argument("pairs_file", metavar="[PAIRS]", required=False, type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--premise", metavar="TEXT", help="Judge one pair: the evidence (a sentence or a passage)...")
+@click.option("--hypothesis", metavar="TEXT", help="...and the claim judged against it (one or more sentences).")
+@click.option("--published", metavar="DATE", help="Date that relative dates in the texts refer to, YYYY-MM-DD.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one object a pair, in input order.")
+@click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
+@thresholds_option
+@pass_state
+def judge_command(state: State, pairs_file, premise, hypothesis, published, as_json, nli_model,
+                  threshold_values) -> None:  # fmt: skip
+    """Judge whether a premise states, leaves open or contradicts a hypothesis. No store needed.
+
+    PAIRS is a JSON Lines file (- for stdin) of {"id", "premise", "hypothesis"}. The premise is
+    split into claims as ingest splits a document, and each claim of the hypothesis is judged
+    against them as `verify check` judges a draft: verify's NLI model reads both directions, and
+    one calibrated decision over it and the structured checks (numbers, dates, control verbs,
+    negation, places, hedging) gives the kind. A hypothesis is a contradiction if any of its
+    claims is contradicted, an agreement only if all of them agree.
+
+    With --json, each line is {"id", "kind": "agreement" | "partial" | "contradiction" |
+    "unrelated", "confidence", "scores": {"entailment", "neutral", "contradiction"}, "reason",
+    "claims"}; confidence is the probability that the kind is right.
+
+    \b
+    Examples:
+      verify judge --premise "Rebels recaptured Saraqeb on Thursday." --hypothesis "The army holds Saraqeb."
+      verify judge pairs.jsonl --json > verdicts.jsonl
+      jq -c '{id, premise: .text, hypothesis: .claim}' articles.jsonl | verify judge - --json
+    """
+    from .. import terminal
+    from ..compare import judge_texts
+
+    if pairs_file and (premise or hypothesis):
+        raise click.UsageError("give either a PAIRS file or --premise and --hypothesis, not both")
+    if pairs_file:
+        pairs = read_pairs(pairs_file)
+    elif premise and hypothesis and premise.strip() and hypothesis.strip():
+        pairs = [{"id": 1, "premise": premise, "hypothesis": hypothesis}]
+    else:
+        raise click.UsageError("give a PAIRS file (- for stdin), or both --premise and --hypothesis")
+    thresholds = parse_thresholds(threshold_values)
+    model = load_nli(nli_model)
+    verdicts = []
+    for start in range(0, len(pairs), JUDGE_BATCH):
+        batch = pairs[start : start + JUDGE_BATCH]
+        judged = judge_texts([(p["premise"], p["hypothesis"]) for p in batch], published=published,
+                             thresholds=thresholds, nli_model=model)  # fmt: skip
+        for pair, verdict in zip(batch, judged, strict=True):
+            line = {"id": pair["id"], **verdict}
+            if as_json:
+                click.echo(json.dumps(line, ensure_ascii=False))
+            else:
+                verdicts.append(line)
+    if not as_json:
+        terminal.render_verdicts(verdicts, state.console())
