@@ -26,11 +26,11 @@ from metrics import accuracy, calibration, confusion, per_class_f1, print_scores
 
 from verify.check import judge_claims
 from verify.claims import extract_claims, prepare, sentence_claim
-from verify.compare import Thresholds
 from verify.errors import VerifyError
 from verify.match import claim_vectors
 from verify.models import EMBEDDING_DIMENSION, load_embedder
 from verify.progress import progress
+from verify.records import Thresholds
 from verify.sources import bundled_index
 from verify.stance import FINDING_STANCES, LABELS, decide, features, fnc_score, load_stance_model
 from verify.store import open_store

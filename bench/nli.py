@@ -23,9 +23,11 @@ import numpy as np
 from metrics import accuracy, calibration, confusion, per_class_f1, print_scores
 from train_nli import RTE, cross_fitted, labelled_pairs, pair_features, read_jsonl
 
-from verify.compare import Thresholds, checks_kind, judge_texts
+from verify.compare import judge_texts
 from verify.judge import decide
 from verify.models import load_embedder, load_nli_model
+from verify.records import Thresholds
+from verify.verdict import checks_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "fixtures" / "pairs.jsonl"

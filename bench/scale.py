@@ -139,9 +139,9 @@ def phase_naive(size: int, work: Path) -> dict:
     import numpy as np
 
     from verify.claims import prepare
-    from verify.compare import Thresholds
     from verify.match import claim_names, claim_vectors
     from verify.models import load_embedder
+    from verify.records import Thresholds
     from verify.sources import SourceIndex
     from verify.store import open_store
 

@@ -217,7 +217,7 @@ def test_wire_story_attributions(story):
 
 
 def test_agreeing_sources_that_share_a_relay_are_not_independent():
-    from verify.compare import shared_relays, summary_for
+    from verify.verdict import shared_relays, summary_for
 
     sohr = {"source": "sohr", "source_name": "SOHR", "via": ["afp"], "outlet": "new-arab"}
     army = {"source": "syria-army", "source_name": "Syrian Arab Army", "via": ["afp"], "outlet": "aljazeera"}

@@ -9,10 +9,12 @@ import pytest
 from verify import facts
 from verify.claims import claim_facts, prepare
 from verify.clashes import date_clashes, number_clashes, polarity_clash
-from verify.compare import Thresholds, compare, judge_pair
+from verify.compare import compare
 from verify.errors import VerifyError
 from verify.ingest import ingest
+from verify.records import Thresholds
 from verify.store import open_store
+from verify.verdict import judge_pair
 
 from .conftest import EXPECTED, matches
 

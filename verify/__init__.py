@@ -2,8 +2,9 @@
 
 The pipeline, one module per stage: :mod:`verify.ingest` -> :mod:`verify.claims` (with
 :mod:`verify.attribution` and :mod:`verify.facts`) -> :mod:`verify.match` -> :mod:`verify.compare`
-(whose pairs :mod:`verify.judge` settles) -> :mod:`verify.report`, with :mod:`verify.store`, :mod:`verify.models` and :mod:`verify.audit`
-beside them.
+(each pair checked by :mod:`verify.verdict` and settled by :mod:`verify.judge`) ->
+:mod:`verify.report`, with :mod:`verify.store`, :mod:`verify.models` and :mod:`verify.audit` beside
+them, and the data model in :mod:`verify.records`.
 
 From Python::
 
@@ -20,7 +21,7 @@ __version__ = "0.1.0"
 
 # The public API, imported on first use: `import verify` (and `verify --help`) stay light.
 _EXPORTS = {
-    "Thresholds": "compare",
+    "Thresholds": "records",
     "VerifyError": "errors",
     "check_draft": "check",
     "compare": "compare",

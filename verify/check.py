@@ -15,7 +15,6 @@ import numpy as np
 from .audit import aborting, completed_run, record_run, run_summary, start_run
 from .claims import extract_claims, prepare
 from .clashes import tfidf_cosine
-from .compare import judge_pair, pair_finding
 from .errors import VerifyError
 from .html import CSP, STYLE
 from .judge import NLICache, judge_model_info, judge_verdicts, load_calibration
@@ -26,6 +25,7 @@ from .records import CHECK_STATUSES, Thresholds
 from .report import select_documents
 from .sources import SourceIndex
 from .stance import Voice, load_stance_model, stance_model_info, voice_features
+from .verdict import judge_pair, pair_finding
 
 SCHEMA = "verify.check/1"
 

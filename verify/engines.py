@@ -3,7 +3,7 @@
 The local engine runs them in this process. The Ray engine (``pip install verify[ray]``) runs them
 as Ray Data batch jobs over partitions, on the cluster at ``$RAY_ADDRESS`` or on a local one it
 starts; the driver keeps reading and writing the same SQLite store. Both engines call the same
-functions (:meth:`verify.models.Embedder.encode`, :func:`verify.compare.judge_pair`), so the
+functions (:meth:`verify.models.Embedder.encode`, :func:`verify.verdict.judge_pair`), so the
 findings are the same. The NLI judge (:mod:`verify.judge`) then reads the checked pairs in the
 driver, where its cache lives.
 """
@@ -17,8 +17,9 @@ import socket
 import numpy as np
 
 from .errors import VerifyError
-from .models import EMBEDDING_DIMENSION
-from .records import ENGINES
+from .models import EMBEDDING_DIMENSION, Embedder, embedding_model_info
+from .records import ENGINES, Thresholds
+from .verdict import judge_pair
 
 RAY_BATCH = 256
 
@@ -37,8 +38,6 @@ class LocalEngine:
         return self.embedder.encode(texts)
 
     def judge(self, claims: list[dict], pairs: list[tuple[int, int, float, float]], thresholds) -> list:
-        from .compare import judge_pair
-
         return [
             judge_pair(claims[a], claims[b], similarity, lexical, thresholds) for a, b, similarity, lexical in pairs
         ]
@@ -48,8 +47,6 @@ class _RayEmbed:
     """A Ray Data actor holding the embedding model, loaded once per worker."""
 
     def __init__(self, batch_size: int):
-        from .models import Embedder, embedding_model_info
-
         self.embedder = Embedder(embedding_model_info(), batch_size)
 
     def __call__(self, batch: dict) -> dict:
@@ -57,8 +54,6 @@ class _RayEmbed:
 
 
 def _ray_judge(batch: dict, claims: list[dict], thresholds: dict) -> dict:
-    from .compare import Thresholds, judge_pair
-
     limits = Thresholds(**thresholds)
     verdicts = [
         json.dumps(judge_pair(claims[int(a)], claims[int(b)], float(s), float(t), limits))

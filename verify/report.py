@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 
 from .audit import aborting, completed_run, latest_decisions, record_run, run_summary, start_run
-from .compare import FINDING_KINDS, Thresholds, compare, shorten
+from .compare import compare
 from .errors import VerifyError
 from .ingest import check_date
 from .output import csv_text, markdown_text
-from .records import claim_json
+from .records import FINDING_KINDS, Thresholds, claim_json
+from .verdict import shorten
 
 SCHEMA = "verify.report/1"
 KIND_ORDER = FINDING_KINDS
