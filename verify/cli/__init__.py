@@ -18,6 +18,7 @@ from rich.console import Console
 from .. import __version__
 from ..errors import VerifyError
 from ..output import TextConsole, one_line
+from .options import print_json
 
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
 
@@ -85,6 +86,13 @@ class State:
 
     def console(self, stderr: bool = False) -> Console:
         return TextConsole(stderr=stderr, no_color=self.no_color or None)
+
+    def show(self, as_json: bool, data, table) -> None:
+        """``data`` as JSON with --json, else the rich view ``table()`` makes of it."""
+        if as_json:
+            print_json(data)
+        else:
+            self.console().print(table())
 
     def close(self) -> None:
         if self._store is not None:

@@ -44,10 +44,7 @@ def audit_runs(state: State, as_json) -> None:
     from .. import audit
 
     rows = audit.runs(state.store(create=False))
-    if as_json:
-        print_json(rows)
-        return
-    state.console().print(tables.runs(rows))
+    state.show(as_json, rows, lambda: tables.runs(rows))
 
 
 @audit_group.command("show")
@@ -67,10 +64,8 @@ def audit_show(state: State, run_id, as_json) -> None:
     record = audit.run(store, run_id)
     findings = audit.run_findings(store, run_id)
     decisions = audit.decisions(store, [f["id"] for f in findings])
-    if as_json:
-        print_json({"run": record, "findings": findings, "decisions": decisions})
-        return
-    state.console().print(tables.run_record(record, findings, decisions))
+    state.show(as_json, {"run": record, "findings": findings, "decisions": decisions},
+               lambda: tables.run_record(record, findings, decisions))  # fmt: skip
 
 
 @audit_group.command("diff")
@@ -88,10 +83,7 @@ def audit_diff(state: State, run_a, run_b, as_json) -> None:
     from .. import audit
 
     result = audit.diff(state.store(create=False), run_a, run_b)
-    if as_json:
-        print_json(result)
-        return
-    state.console().print(tables.run_diff(result))
+    state.show(as_json, result, lambda: tables.run_diff(result))
 
 
 @audit_group.command("replay")

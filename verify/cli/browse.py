@@ -35,10 +35,7 @@ def sources(ctx: click.Context, as_json: bool) -> None:
         return
     state = ctx.obj
     rows = state.store().sources()
-    if as_json:
-        print_json([dict(r, registered=bool(r["registered"])) for r in rows])
-        return
-    state.console().print(tables.sources(rows))
+    state.show(as_json, [dict(r, registered=bool(r["registered"])) for r in rows], lambda: tables.sources(rows))
 
 
 @sources.command("add")
@@ -85,10 +82,7 @@ def documents(state: State, story, as_json) -> None:
       verify documents --story saraqeb
     """
     rows = state.store(create=False).document_listing(story)
-    if as_json:
-        print_json(rows)
-        return
-    state.console().print(tables.documents(rows))
+    state.show(as_json, rows, lambda: tables.documents(rows))
 
 
 @cli.command()
@@ -137,10 +131,9 @@ def search(state: State, query, source, limit, as_json) -> None:
       verify search '"repelled the attack" OR recaptured' --source sana --json
     """
     rows = state.store(create=False).search_claims(query, source=source, limit=limit)
-    if as_json:
-        print_json([claim_json(r) | {"snippet": r["snippet"]} for r in rows])
-        return
-    state.console().print(tables.search_hits(rows, query))
+    state.show(
+        as_json, [claim_json(r) | {"snippet": r["snippet"]} for r in rows], lambda: tables.search_hits(rows, query)
+    )
 
 
 @cli.command("datasette-metadata")
