@@ -38,15 +38,26 @@ def score(name: str, outlet: str, claims: list[dict], expected: list[dict]) -> d
     for want in expected:
         found = [c for c in claims if want["contains"] in c["text"]]
         got = found[0] if len(found) == 1 else None
-        wanted = {"source": want["source"], "via": want.get("via"), "cue": want["cue"],
-                  "negative": want.get("negative", False)}  # fmt: skip
+        wanted = {
+            "source": want["source"],
+            "via": want.get("via"),
+            "cue": want["cue"],
+            "negative": want.get("negative", False),
+        }
         actual = None
         if got:
             actual = {"source": got["source"], "via": got["via"], "cue": got["cue"], "negative": bool(got["negative"])}
             if wanted["via"] is None:  # the story does not say
                 wanted["via"] = actual["via"]
-        lines.append({"contains": want["contains"], "expected": wanted, "got": actual, "right": actual == wanted,
-                      "named": bool(actual) and actual["source"] != outlet})  # fmt: skip
+        lines.append(
+            {
+                "contains": want["contains"],
+                "expected": wanted,
+                "got": actual,
+                "right": actual == wanted,
+                "named": bool(actual) and actual["source"] != outlet,
+            }
+        )
     return {"story": name, "lines": lines}
 
 

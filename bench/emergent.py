@@ -57,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
     elif "accuracy" in result:
-        print(f"rows: {result['rows']}  accuracy: {result['accuracy']:.3f}  "
-              + "  ".join(f"F1 {k} {v:.3f}" for k, v in result["f1"].items()))  # fmt: skip
+        print(
+            f"rows: {result['rows']}  accuracy: {result['accuracy']:.3f}  "
+            + "  ".join(f"F1 {k} {v:.3f}" for k, v in result["f1"].items())
+        )
     else:
         print(f"rows: {result['rows']} (no gold labels: predictions only)")
     return 0

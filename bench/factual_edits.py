@@ -32,33 +32,120 @@ FNC1 = ROOT.parent / "shared" / "eval" / "fnc1"
 SEED = 13
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # fmt: skip
-NUMBER_WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty",
-                "dozens", "hundreds", "thousands")  # fmt: skip
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+NUMBER_WORDS = (
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "twenty",
+    "dozens",
+    "hundreds",
+    "thousands",
+)
 OPPOSITES = {
-    "captured": "lost", "won": "lost", "lost": "won", "increased": "decreased", "decreased": "increased",
-    "rose": "fell", "fell": "rose", "confirmed": "denied", "denied": "confirmed", "arrested": "released",
-    "released": "detained", "killed": "injured", "injured": "killed", "accepted": "rejected",
-    "rejected": "accepted", "approved": "blocked", "opened": "closed", "closed": "opened", "survived": "died",
-    "died": "survived", "entered": "left", "withdrew": "advanced",
-    "true": "false", "false": "true", "real": "fake", "fake": "real", "alive": "dead", "dead": "alive",
-    "higher": "lower", "lower": "higher", "male": "female",
-    "female": "male", "won't": "will", "legal": "illegal", "guilty": "innocent",
-}  # fmt: skip
+    "captured": "lost",
+    "won": "lost",
+    "lost": "won",
+    "increased": "decreased",
+    "decreased": "increased",
+    "rose": "fell",
+    "fell": "rose",
+    "confirmed": "denied",
+    "denied": "confirmed",
+    "arrested": "released",
+    "released": "detained",
+    "killed": "injured",
+    "injured": "killed",
+    "accepted": "rejected",
+    "rejected": "accepted",
+    "approved": "blocked",
+    "opened": "closed",
+    "closed": "opened",
+    "survived": "died",
+    "died": "survived",
+    "entered": "left",
+    "withdrew": "advanced",
+    "true": "false",
+    "false": "true",
+    "real": "fake",
+    "fake": "real",
+    "alive": "dead",
+    "dead": "alive",
+    "higher": "lower",
+    "lower": "higher",
+    "male": "female",
+    "female": "male",
+    "won't": "will",
+    "legal": "illegal",
+    "guilty": "innocent",
+}
 # Rewordings that keep the facts: one direction of each pair is tried at a time.
 SYNONYMS = (
-    ("said", "stated"), ("says", "states"), ("told", "informed"), ("announced", "said"), ("killed", "left dead"),
-    ("recaptured", "retook"), ("seized", "took"), ("captured", "took control of"), ("launched", "began"),
-    ("began", "started"), ("soldiers", "troops"), ("attack", "assault"), ("around", "about"), ("nearly", "almost"),
-    ("more than", "over"), ("fewer than", "under"), ("about", "roughly"), ("people", "individuals"),
-    ("police", "officers"), ("officials", "authorities"), ("government", "authorities"), ("reported", "said"),
-    ("children", "kids"), ("shows", "depicts"), ("photo", "picture"), ("video", "footage"), ("claimed", "said"),
-    ("according to", "citing"), ("however", "but"), ("died", "was killed"), ("help", "assist"), ("buy", "purchase"),
-    ("start", "begin"), ("big", "large"), ("quickly", "rapidly"), ("near", "close to"), ("because", "as"),
-)  # fmt: skip
-DIGITS = {w: str(n) for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                                           "nine", "ten", "eleven", "twelve"))}  # fmt: skip
+    ("said", "stated"),
+    ("says", "states"),
+    ("told", "informed"),
+    ("announced", "said"),
+    ("killed", "left dead"),
+    ("recaptured", "retook"),
+    ("seized", "took"),
+    ("captured", "took control of"),
+    ("launched", "began"),
+    ("began", "started"),
+    ("soldiers", "troops"),
+    ("attack", "assault"),
+    ("around", "about"),
+    ("nearly", "almost"),
+    ("more than", "over"),
+    ("fewer than", "under"),
+    ("about", "roughly"),
+    ("people", "individuals"),
+    ("police", "officers"),
+    ("officials", "authorities"),
+    ("government", "authorities"),
+    ("reported", "said"),
+    ("children", "kids"),
+    ("shows", "depicts"),
+    ("photo", "picture"),
+    ("video", "footage"),
+    ("claimed", "said"),
+    ("according to", "citing"),
+    ("however", "but"),
+    ("died", "was killed"),
+    ("help", "assist"),
+    ("buy", "purchase"),
+    ("start", "begin"),
+    ("big", "large"),
+    ("quickly", "rapidly"),
+    ("near", "close to"),
+    ("because", "as"),
+)
+DIGITS = {
+    w: str(n)
+    for n, w in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+    )
+}
 PARENTHESIS_RE = re.compile(r" \([^()]{3,60}\)|, (?:who|which) [^,]{5,80},")
 TRAILING_SAID_RE = re.compile(
     r"^(?P<claim>[A-Z][^,]{20,}), (?P<who>(?:the )?[A-Z][\w.' -]{1,40}) (?P<verb>said|says|reported)(?P<when> \w+day)?\.$"
@@ -78,8 +165,9 @@ def _number(match: re.Match, rng: random.Random) -> str:
     value = int(match.group(1).replace(",", ""))
     changed = value
     while changed == value:
-        changed = rng.choice([value + rng.randint(1, 9), value * rng.randint(2, 5), max(0, value - rng.randint(1, 9)),
-                              value * 10])  # fmt: skip
+        changed = rng.choice(
+            [value + rng.randint(1, 9), value * rng.randint(2, 5), max(0, value - rng.randint(1, 9)), value * 10]
+        )
     return f"{changed:,}" if "," in match.group(1) else str(changed)
 
 
@@ -144,8 +232,11 @@ def reword(sentence: str, rng: random.Random) -> str | None:
         who = m["who"][0].upper() + m["who"][1:]
         options.append(f"{who} {m['verb']}{m['when'] or ''} that {claim}.")
     if m := PARENTHESIS_RE.search(sentence):
-        options.append(sentence[: m.start()] + sentence[m.end() :].lstrip(",") if m.group().startswith(",") else
-                       sentence[: m.start()] + sentence[m.end() :])  # fmt: skip
+        options.append(
+            sentence[: m.start()] + sentence[m.end() :].lstrip(",")
+            if m.group().startswith(",")
+            else sentence[: m.start()] + sentence[m.end() :]
+        )
     for word, digit in DIGITS.items():
         if re.search(rf"\b{word}\b", sentence) and word not in ("one", "zero"):
             options.append(re.sub(rf"\b{word}\b", digit, sentence, count=1))
@@ -203,8 +294,11 @@ def pairs_from_body(text: str, rng: random.Random, per_body: int = 4) -> list[di
         base = main_clause(found[index]) if rng.random() < 0.5 else found[index]
         reworded = reword(base, rng)
         edited = edit(reworded if reworded and rng.random() < 0.5 else base, names, rng)
-        far = [s for i, s in enumerate(found) if abs(i - index) >= 3 and len(_words(s) & _words(premise))
-               <= 0.3 * len(_words(s))]  # fmt: skip
+        far = [
+            s
+            for i, s in enumerate(found)
+            if abs(i - index) >= 3 and len(_words(s) & _words(premise)) <= 0.3 * len(_words(s))
+        ]
         if not edited or not far or edited[1] in (base, reworded):
             continue
         out += [

@@ -101,10 +101,14 @@ class FeatureBuilder:
     def features(pairs: list[dict], claims: dict, documents: dict, lookup: dict) -> np.ndarray:
         body_vectors = {b: stack(lookup, documents[b]) for b in documents}
         rows = [
-            features(claims[p["headline"]], documents[p["body_id"]], lookup[claims[p["headline"]]["assertion"]],
-                     body_vectors[p["body_id"]])
+            features(
+                claims[p["headline"]],
+                documents[p["body_id"]],
+                lookup[claims[p["headline"]]["assertion"]],
+                body_vectors[p["body_id"]],
+            )
             for p in progress(pairs, "Comparing")
-        ]  # fmt: skip
+        ]
         return np.array(rows)
 
 
@@ -131,8 +135,13 @@ def finding_calibration(pairs: list[dict], claims: dict, documents: dict, lookup
         if not chosen.any():
             continue
         ece, table = calibration(confidence[chosen], correct[chosen])
-        out[kind] = {"findings": int(chosen.sum()), "right": round(float(correct[chosen].mean()), 4),
-                     "mean_confidence": round(float(confidence[chosen].mean()), 4), "ece": ece, "reliability": table}  # fmt: skip
+        out[kind] = {
+            "findings": int(chosen.sum()),
+            "right": round(float(correct[chosen].mean()), 4),
+            "mean_confidence": round(float(confidence[chosen].mean()), 4),
+            "ece": ece,
+            "reliability": table,
+        }
     return out
 
 
@@ -150,9 +159,16 @@ def reliability(probabilities: np.ndarray, gold: list[str], bins: int = 10) -> t
 def evaluate(gold: list[str], predicted: list[str], probabilities: np.ndarray) -> dict:
     raw, best = fnc_score(gold, predicted)
     ece, table = reliability(probabilities, gold)
-    return {"relative_score": round(100 * raw / best, 2), "raw_score": raw, "max_score": best,
-            "accuracy": accuracy(gold, predicted), "f1": per_class_f1(gold, predicted, LABELS),
-            "confusion": confusion(gold, predicted, LABELS), "ece": ece, "reliability": table}  # fmt: skip
+    return {
+        "relative_score": round(100 * raw / best, 2),
+        "raw_score": raw,
+        "max_score": best,
+        "accuracy": accuracy(gold, predicted),
+        "f1": per_class_f1(gold, predicted, LABELS),
+        "confusion": confusion(gold, predicted, LABELS),
+        "ece": ece,
+        "reliability": table,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,8 +179,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
     parser.add_argument("--predictions", type=Path, help="write Headline,Body ID,Stance rows here, in input order")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--findings", action="store_true",
-                        help="also score the confidence of the claim-pair findings verify check would make")  # fmt: skip
+    parser.add_argument(
+        "--findings",
+        action="store_true",
+        help="also score the confidence of the claim-pair findings verify check would make",
+    )
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"embedding cache, a verify store (default {CACHE})")
     args = parser.parse_args(argv)
     if bool(args.bodies) != bool(args.stances):
@@ -212,8 +231,10 @@ def print_result(result: dict, as_json: bool) -> None:
     print(f"expected calibration error (top label): {result['ece']:.4f}")
     print_table(result["reliability"])
     for kind, scores in result.get("findings", {}).items():
-        print(f"{kind} findings: {scores['findings']}  right {scores['right']:.3f}  mean confidence "
-              f"{scores['mean_confidence']:.3f}  ECE {scores['ece']:.4f}")  # fmt: skip
+        print(
+            f"{kind} findings: {scores['findings']}  right {scores['right']:.3f}  mean confidence "
+            f"{scores['mean_confidence']:.3f}  ECE {scores['ece']:.4f}"
+        )
         print_table(scores["reliability"])
 
 

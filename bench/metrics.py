@@ -47,7 +47,12 @@ def calibration(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> 
             continue
         gap = abs(correct[inside].mean() - confidence[inside].mean())
         ece += inside.mean() * gap
-        table.append({"bin": f"{low:.1f}-{high:.1f}", "pairs": int(inside.sum()),
-                      "confidence": round(float(confidence[inside].mean()), 3),
-                      "accuracy": round(float(correct[inside].mean()), 3)})  # fmt: skip
+        table.append(
+            {
+                "bin": f"{low:.1f}-{high:.1f}",
+                "pairs": int(inside.sum()),
+                "confidence": round(float(confidence[inside].mean()), 3),
+                "accuracy": round(float(correct[inside].mean()), 3),
+            }
+        )
     return round(float(ece), 4), table

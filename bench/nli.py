@@ -38,8 +38,11 @@ NLI_KIND = {"entailment": "agreement", "contradiction": "contradiction"}
 
 def is_right(kind: str, gold_verdict: str) -> bool:
     """A finding is right when the labelled pair bears it out (partial: compatible, not contradicted)."""
-    return {"agreement": gold_verdict == "agree", "partial": gold_verdict != "contradict",
-            "contradiction": gold_verdict == "contradict"}[kind]  # fmt: skip
+    return {
+        "agreement": gold_verdict == "agree",
+        "partial": gold_verdict != "contradict",
+        "contradiction": gold_verdict == "contradict",
+    }[kind]
 
 
 def rte(limit: int | None) -> dict:
@@ -49,8 +52,12 @@ def rte(limit: int | None) -> dict:
         started = time.perf_counter()
         verdicts = judge_texts([(r["premise"], r["hypothesis"]) for r in rows])
         predicted = ["entailment" if v["kind"] == "agreement" else "not_entailment" for v in verdicts]
-        out[name] = {"pairs": len(rows), "accuracy": accuracy([r["label"] for r in rows], predicted),
-                     "trained_on": name == "rte1_dev", "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+        out[name] = {
+            "pairs": len(rows),
+            "accuracy": accuracy([r["label"] for r in rows], predicted),
+            "trained_on": name == "rte1_dev",
+            "seconds": round(time.perf_counter() - started, 1),
+        }
     return out
 
 
@@ -60,10 +67,14 @@ def fixture_pairs() -> dict:
     gold = [PAIR_KINDS[r["label"]] for r in rows]
     predicted = [v["kind"] for v in verdicts]
     contradictions = [v["confidence"] for v, g in zip(verdicts, gold, strict=True) if g == v["kind"] == "contradiction"]
-    return {"pairs": len(rows), "accuracy": accuracy(gold, predicted), "f1": per_class_f1(gold, predicted, KINDS),
-            "confusion": confusion(gold, predicted, KINDS),
-            "contradiction_confidences": sorted(round(c, 3) for c in contradictions),
-            "contradictions_above_half": sum(c > 0.5 for c in contradictions)}  # fmt: skip
+    return {
+        "pairs": len(rows),
+        "accuracy": accuracy(gold, predicted),
+        "f1": per_class_f1(gold, predicted, KINDS),
+        "confusion": confusion(gold, predicted, KINDS),
+        "contradiction_confidences": sorted(round(c, 3) for c in contradictions),
+        "contradictions_above_half": sum(c > 0.5 for c in contradictions),
+    }
 
 
 def held_in(rows: list[dict], x: np.ndarray, evidence: list[dict]) -> dict:
@@ -73,8 +84,12 @@ def held_in(rows: list[dict], x: np.ndarray, evidence: list[dict]) -> dict:
     labels = ("entailment", "neutral", "contradiction")
     gold = [rows[n]["label"] for n in slice_rows]
     predicted = [labels[int(nli_forward[n].argmax())] for n in slice_rows]
-    nli_alone = {"pairs": len(slice_rows), "accuracy": accuracy(gold, predicted),
-                 "f1": per_class_f1(gold, predicted, labels), "confusion": confusion(gold, predicted, labels)}  # fmt: skip
+    nli_alone = {
+        "pairs": len(slice_rows),
+        "accuracy": accuracy(gold, predicted),
+        "f1": per_class_f1(gold, predicted, labels),
+        "confusion": confusion(gold, predicted, labels),
+    }
     probabilities = cross_fitted(x, rows)
     thresholds = Thresholds()
     findings = []
@@ -88,11 +103,16 @@ def held_in(rows: list[dict], x: np.ndarray, evidence: list[dict]) -> dict:
         chosen = np.array([f[0] == kind for f in findings])
         if chosen.any():
             scores["by_kind"][kind] = {
-                "findings": int(chosen.sum()), "right": round(float(right[chosen].mean()), 4),
+                "findings": int(chosen.sum()),
+                "right": round(float(right[chosen].mean()), 4),
                 "mean_confidence": round(float(confidence[chosen].mean()), 4),
-                "ece": calibration(confidence[chosen], right[chosen])[0]}  # fmt: skip
-    return {"nli_alone": nli_alone, "calibration": scores,
-            "ablation": ablation(rows, evidence, nli_forward, probabilities, thresholds)}  # fmt: skip
+                "ece": calibration(confidence[chosen], right[chosen])[0],
+            }
+    return {
+        "nli_alone": nli_alone,
+        "calibration": scores,
+        "ablation": ablation(rows, evidence, nli_forward, probabilities, thresholds),
+    }
 
 
 def ablation(rows, evidence, nli_forward, probabilities, thresholds: Thresholds) -> dict:
@@ -126,8 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     model = load_nli_model().load()
     rows = labelled_pairs()
     x, evidence = pair_features(rows, model)
-    result = {"model": model.info.sha256, "held_in": held_in(rows, x, evidence), "rte": rte(args.rte_limit),
-              "fixture_pairs": fixture_pairs()}  # fmt: skip
+    result = {
+        "model": model.info.sha256,
+        "held_in": held_in(rows, x, evidence),
+        "rte": rte(args.rte_limit),
+        "fixture_pairs": fixture_pairs(),
+    }
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     if args.json:
         print(json.dumps(result, indent=2))

@@ -44,8 +44,10 @@ def corpus(size: int) -> tuple[list[dict], dict]:
     """Documents for about ``size`` claims, and one more document for the warm run."""
     rows = bodies()
     count = max(2, round(size / CLAIMS_PER_BODY))
-    docs = [{"outlet": f"outlet-{n % OUTLETS:02d}", "text": text, "story": "scale"}
-            for n, (_, text) in enumerate(rows[:count])]  # fmt: skip
+    docs = [
+        {"outlet": f"outlet-{n % OUTLETS:02d}", "text": text, "story": "scale"}
+        for n, (_, text) in enumerate(rows[:count])
+    ]
     extra = {"outlet": "outlet-00", "text": rows[count][1], "story": "scale"}
     return docs, extra
 
@@ -104,11 +106,19 @@ def phase_cold(size: int, work: Path) -> dict:
     done = time.perf_counter()
     store.close()
     stats = report["run"]["stats"]
-    return {"claims": ingested.claims, "documents": len(ingested.added), "seconds": done - started,
-            "ingest_seconds": after_ingest - started, "report_seconds": done - after_ingest,
-            "stage_seconds": stats["stage_seconds"], "candidates": stats["candidates"],
-            "nli_pairs": stats["nli_pairs"], "nli_computed": stats["nli_computed"],
-            "findings": len(report["findings"]), "json_bytes": len(text)}  # fmt: skip
+    return {
+        "claims": ingested.claims,
+        "documents": len(ingested.added),
+        "seconds": done - started,
+        "ingest_seconds": after_ingest - started,
+        "report_seconds": done - after_ingest,
+        "stage_seconds": stats["stage_seconds"],
+        "candidates": stats["candidates"],
+        "nli_pairs": stats["nli_pairs"],
+        "nli_computed": stats["nli_computed"],
+        "findings": len(report["findings"]),
+        "json_bytes": len(text),
+    }
 
 
 def phase_warm(size: int, work: Path) -> dict:
@@ -129,9 +139,14 @@ def phase_warm(size: int, work: Path) -> dict:
     done = time.perf_counter()
     store.close()
     stats = report["run"]["stats"]
-    return {"new_claims": ingested.claims, "embedded": stats["embedded"], "seconds": done - started,
-            "stage_seconds": stats["stage_seconds"], "nli_computed": stats["nli_computed"],
-            "findings": len(report["findings"])}  # fmt: skip
+    return {
+        "new_claims": ingested.claims,
+        "embedded": stats["embedded"],
+        "seconds": done - started,
+        "stage_seconds": stats["stage_seconds"],
+        "nli_computed": stats["nli_computed"],
+        "findings": len(report["findings"]),
+    }
 
 
 def phase_naive(size: int, work: Path) -> dict:
@@ -162,8 +177,12 @@ def phase_naive(size: int, work: Path) -> dict:
                 best.setdefault(j, []).append((score, i))
     pairs = {(min(i, j), max(i, j)) for i, found in best.items() for _, j in sorted(found, reverse=True)[: t.top_k]}
     store.close()
-    return {"claims": len(claims), "pairs_checked": len(claims) * (len(claims) - 1) // 2, "candidates": len(pairs),
-            "seconds": time.perf_counter() - started}  # fmt: skip
+    return {
+        "claims": len(claims),
+        "pairs_checked": len(claims) * (len(claims) - 1) // 2,
+        "candidates": len(pairs),
+        "seconds": time.perf_counter() - started,
+    }
 
 
 DRAFT = (
@@ -180,8 +199,9 @@ def phase_fresh(size: int, work: Path) -> dict:
 
     def timed(*args: str) -> float:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "verify", "--db", str(work / "scale.db"), *args], capture_output=True,
-                       check=False)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "verify", "--db", str(work / "scale.db"), *args], capture_output=True, check=False
+        )
         return time.perf_counter() - started
 
     _, extra = corpus(size)
@@ -202,8 +222,11 @@ PHASES = {"embed": phase_embed, "cold": phase_cold, "warm": phase_warm, "naive":
 
 def run_phase(phase: str, size: int, work: Path) -> dict:
     """Run one phase in a child process; add its peak resident memory."""
-    proc = subprocess.Popen([sys.executable, __file__, "--phase", phase, "--size", str(size), "--work", str(work)],
-                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--phase", phase, "--size", str(size), "--work", str(work)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     if status != 0:
@@ -239,8 +262,13 @@ def main() -> int:
         for size in sorted(args.sizes):
             work = Path(folder) / str(size)
             work.mkdir()
-            row = {"size": size, "embed": run_phase("embed", size, work), "cold": run_phase("cold", size, work),
-                   "warm": run_phase("warm", size, work), "fresh": run_phase("fresh", size, work)}  # fmt: skip
+            row = {
+                "size": size,
+                "embed": run_phase("embed", size, work),
+                "cold": run_phase("cold", size, work),
+                "warm": run_phase("warm", size, work),
+                "fresh": run_phase("fresh", size, work),
+            }
             if size == min(args.sizes):
                 row["naive"] = run_phase("naive", size, work)
             rows.append(row)
@@ -253,8 +281,10 @@ def main() -> int:
             "cold_over_embed": round(row["cold"]["seconds"] / row["embed"]["seconds"], 2),
             "nli_over_embed": round(row["cold"]["stage_seconds"]["nli"] / row["embed"]["seconds"], 2),
             "warm_over_cold": round(row["warm"]["seconds"] / row["cold"]["seconds"], 3),
-            "naive_match_over_cold_match": round(row["naive_seconds_extrapolated"] / row["cold"]["stage_seconds"]["match"], 1),
-        }  # fmt: skip
+            "naive_match_over_cold_match": round(
+                row["naive_seconds_extrapolated"] / row["cold"]["stage_seconds"]["match"], 1
+            ),
+        }
     claims = [r["cold"]["claims"] for r in rows]
     stages = sorted({s for r in rows for s in r["cold"]["stage_seconds"]})
     growth = {s: exponent(claims, [r["cold"]["stage_seconds"].get(s, 0) for r in rows]) for s in stages}
@@ -262,8 +292,12 @@ def main() -> int:
     growth["cold without embedding"] = exponent(
         claims, [r["cold"]["seconds"] - r["cold"]["stage_seconds"]["embed"] for r in rows]
     )
-    result = {"machine": f"{os.cpu_count()} cores", "rows": rows, "growth_exponents": growth,
-              "naive_measured_at": rows[0]["size"]}  # fmt: skip
+    result = {
+        "machine": f"{os.cpu_count()} cores",
+        "rows": rows,
+        "growth_exponents": growth,
+        "naive_measured_at": rows[0]["size"],
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print_table(result)
@@ -271,14 +305,18 @@ def main() -> int:
 
 
 def print_table(result: dict) -> None:
-    print(f"{'claims':>7} {'embed-only s':>12} {'cold s':>8} {'warm s':>8} {'naive match s':>14} "
-          f"{'cold/embed':>10} {'warm/cold':>9} {'naive/match':>11} {'peak MB (embed/cold/warm)':>26}")  # fmt: skip
+    print(
+        f"{'claims':>7} {'embed-only s':>12} {'cold s':>8} {'warm s':>8} {'naive match s':>14} "
+        f"{'cold/embed':>10} {'warm/cold':>9} {'naive/match':>11} {'peak MB (embed/cold/warm)':>26}"
+    )
     for r in result["rows"]:
         naive = f"{r['naive_seconds_extrapolated']:.1f}" + ("" if "naive" in r else "*")
         peaks = f"{r['embed']['peak_rss_mb']:.0f}/{r['cold']['peak_rss_mb']:.0f}/{r['warm']['peak_rss_mb']:.0f}"
-        print(f"{r['cold']['claims']:>7} {r['embed']['seconds']:>12.1f} {r['cold']['seconds']:>8.1f} "
-              f"{r['warm']['seconds']:>8.2f} {naive:>14} {r['ratios']['cold_over_embed']:>10} "
-              f"{r['ratios']['warm_over_cold']:>9} {r['ratios']['naive_match_over_cold_match']:>11} {peaks:>26}")  # fmt: skip
+        print(
+            f"{r['cold']['claims']:>7} {r['embed']['seconds']:>12.1f} {r['cold']['seconds']:>8.1f} "
+            f"{r['warm']['seconds']:>8.2f} {naive:>14} {r['ratios']['cold_over_embed']:>10} "
+            f"{r['ratios']['warm_over_cold']:>9} {r['ratios']['naive_match_over_cold_match']:>11} {peaks:>26}"
+        )
     print("* extrapolated by n^2 from the smallest size")
     for r in result["rows"]:
         print(

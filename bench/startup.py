@@ -32,8 +32,9 @@ DOCUMENT = "Opposition fighters said on Friday, report {n}, that they had repell
 def timed(args: list[str], cwd: Path) -> tuple[float, float]:
     """(wall seconds, import seconds) of one fresh `python -m verify` process."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "verify", *args], cwd=cwd, capture_output=True,
-                          text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "verify", *args], cwd=cwd, capture_output=True, text=True
+    )
     wall = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise SystemExit(f"{args}: exit {done.returncode}: {done.stderr[-500:]}")
@@ -45,13 +46,25 @@ def timed(args: list[str], cwd: Path) -> tuple[float, float]:
 def main() -> int:
     work = Path(tempfile.mkdtemp())
     db = work / "story.db"
-    subprocess.run([sys.executable, "-m", "verify", "--db", str(db), "ingest", "--manifest",
-                    str(ROOT / "fixtures" / "saraqeb" / "expected.json")], capture_output=True, check=True)  # fmt: skip
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "verify",
+            "--db",
+            str(db),
+            "ingest",
+            "--manifest",
+            str(ROOT / "fixtures" / "saraqeb" / "expected.json"),
+        ],
+        capture_output=True,
+        check=True,
+    )
     subprocess.run(
         [sys.executable, "-m", "verify", "--db", str(db), "report", "--story", "saraqeb", "--format", "json"],
         capture_output=True,
         check=True,
-    )  # fmt: skip  (warms the caches)
+    )  # warms the caches
 
     def check(n: int) -> list[list[str]]:
         (work / f"draft{n}.txt").write_text(DRAFT.format(n=n + 3, m=20 + 7 * n))
@@ -59,8 +72,10 @@ def main() -> int:
 
     def ingest_then_report(n: int) -> list[list[str]]:
         (work / f"doc{n}.txt").write_text(DOCUMENT.format(n=n, m=3 + n))
-        return [["--db", str(db), "ingest", str(work / f"doc{n}.txt"), "--outlet", "nlf", "--story", "saraqeb"],
-                ["--db", str(db), "report", "--story", "saraqeb", "--format", "json"]]  # fmt: skip
+        return [
+            ["--db", str(db), "ingest", str(work / f"doc{n}.txt"), "--outlet", "nlf", "--story", "saraqeb"],
+            ["--db", str(db), "report", "--story", "saraqeb", "--format", "json"],
+        ]
 
     commands = {
         "verify --help": lambda n: [["--help"]],
@@ -79,8 +94,11 @@ def main() -> int:
             timings = [timed(args, work) for args in make(n)]
             runs.append((sum(t[0] for t in timings), sum(t[1] for t in timings)))
         best = min(runs, key=lambda t: t[0])
-        rows[name] = {"first_seconds": round(runs[0][0], 2), "seconds": round(best[0], 2),
-                      "import_seconds": round(best[1], 2)}  # fmt: skip
+        rows[name] = {
+            "first_seconds": round(runs[0][0], 2),
+            "seconds": round(best[0], 2),
+            "import_seconds": round(best[1], 2),
+        }
         print(f"{name:<26} {runs[0][0]:>6.2f}s {best[0]:>8.2f}s {best[1]:>7.2f}s")
     out = ROOT / "bench" / "results" / "startup.json"
     out.write_text(json.dumps(rows, indent=1) + "\n")

@@ -145,8 +145,13 @@ FIXTURE_PAIRS = (ROOT / "fixtures" / "pairs.jsonl", ROOT / "fixtures" / "calibra
 NLI_VERDICTS = {"entailment": "agree", "neutral": "neutral", "contradiction": "contradict"}
 # partial (hedged, or other but compatible figures), compatible (related, not stated) and unrelated pairs
 # all leave the claim open: neutral
-PAIR_VERDICTS = {"agree": "agree", "partial": "neutral", "compatible": "neutral", "unrelated": "neutral",
-                 "contradict": "contradict"}  # fmt: skip
+PAIR_VERDICTS = {
+    "agree": "agree",
+    "partial": "neutral",
+    "compatible": "neutral",
+    "unrelated": "neutral",
+    "contradict": "contradict",
+}
 NEWS_WEIGHT = 10.0  # a hand-labelled news pair counts as this many held-out NLI pairs (chosen by cross-fitting)
 CONTRADICTION_PRECISION = 0.8  # verify check's bar: the lowest confidence at which contradictions are this precise
 
@@ -154,11 +159,29 @@ CONTRADICTION_PRECISION = 0.8  # verify check's bar: the lowest confidence at wh
 def labelled_pairs() -> list[dict]:
     """Held-in pairs for the judge: {premise, hypothesis, verdict, label, origin, weight}."""
     _, held_out = split_training_set()
-    rows = [{"premise": r["premise"], "hypothesis": r["hypothesis"], "verdict": NLI_VERDICTS[r["label"]],
-             "label": r["label"], "origin": r["source"], "weight": 1.0} for r in held_out]  # fmt: skip
+    rows = [
+        {
+            "premise": r["premise"],
+            "hypothesis": r["hypothesis"],
+            "verdict": NLI_VERDICTS[r["label"]],
+            "label": r["label"],
+            "origin": r["source"],
+            "weight": 1.0,
+        }
+        for r in held_out
+    ]
     for path in FIXTURE_PAIRS:
-        rows += [{"premise": r["evidence"], "hypothesis": r["claim"], "verdict": PAIR_VERDICTS[r["label"]],
-                  "label": r["label"], "origin": path.name, "weight": NEWS_WEIGHT} for r in read_jsonl(path)]  # fmt: skip
+        rows += [
+            {
+                "premise": r["evidence"],
+                "hypothesis": r["claim"],
+                "verdict": PAIR_VERDICTS[r["label"]],
+                "label": r["label"],
+                "origin": path.name,
+                "weight": NEWS_WEIGHT,
+            }
+            for r in read_jsonl(path)
+        ]
     return rows
 
 
@@ -192,8 +215,12 @@ def fit_decision(x: np.ndarray, verdicts: list[str], weights: np.ndarray) -> dic
     scale[scale == 0] = 1.0
     y = np.array([VERDICTS.index(v) for v in verdicts])
     model = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y, sample_weight=weights)
-    return {"coefficients": model.coef_.tolist(), "intercepts": model.intercept_.tolist(),
-            "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
+    return {
+        "coefficients": model.coef_.tolist(),
+        "intercepts": model.intercept_.tolist(),
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+    }
 
 
 def contradiction_bar(probabilities: np.ndarray, verdicts: list[str]) -> tuple[float, dict]:
@@ -204,8 +231,10 @@ def contradiction_bar(probabilities: np.ndarray, verdicts: list[str]) -> tuple[f
     for bar in np.arange(0.5, 0.96, 0.05):
         chosen = called & (contradict >= bar)
         if chosen.sum() and gold[chosen].mean() >= CONTRADICTION_PRECISION:
-            return round(float(bar), 2), {"precision": float(gold[chosen].mean()),
-                                          "recall": float((chosen & gold).sum() / gold.sum())}  # fmt: skip
+            return round(float(bar), 2), {
+                "precision": float(gold[chosen].mean()),
+                "recall": float((chosen & gold).sum() / gold.sum()),
+            }
     return 0.95, {}
 
 
@@ -219,8 +248,9 @@ def cross_fitted(x: np.ndarray, rows: list[dict], folds: int = 5) -> np.ndarray:
     for fold in range(folds):
         train = fold_of != fold
         fitted = fit_decision(x[train], [r["verdict"] for r, t in zip(rows, train, strict=True) if t], weights[train])
-        calibration = Calibration(*(np.array(fitted[k]) for k in ("coefficients", "intercepts", "mean", "scale")),
-                                  0.5, "", {})  # fmt: skip
+        calibration = Calibration(
+            *(np.array(fitted[k]) for k in ("coefficients", "intercepts", "mean", "scale")), 0.5, "", {}
+        )
         out[~train] = calibration.probabilities(x[~train])
     return out
 
@@ -235,21 +265,32 @@ def calibrate() -> None:
     verdicts = [r["verdict"] for r in rows]
     fitted = fit_decision(x, verdicts, np.array([r["weight"] for r in rows]))
     bar, at_bar = contradiction_bar(cross_fitted(x, rows), verdicts)
-    data = {"features": list(FEATURES), "verdicts": list(VERDICTS), **fitted, "contradiction_confidence": bar,
-            "meta": {"version": time.strftime("%Y-%m-%d"), "nli_model": nli_model_info().sha256,
-                     "pairs": len(rows), "news_pairs": sum(r["weight"] > 1 for r in rows),
-                     "contradiction_bar": {"precision_at_least": CONTRADICTION_PRECISION, **at_bar}}}  # fmt: skip
+    data = {
+        "features": list(FEATURES),
+        "verdicts": list(VERDICTS),
+        **fitted,
+        "contradiction_confidence": bar,
+        "meta": {
+            "version": time.strftime("%Y-%m-%d"),
+            "nli_model": nli_model_info().sha256,
+            "pairs": len(rows),
+            "news_pairs": sum(r["weight"] > 1 for r in rows),
+            "contradiction_bar": {"precision_at_least": CONTRADICTION_PRECISION, **at_bar},
+        },
+    }
     CALIBRATION_FILE.write_text(json.dumps(data, indent=1) + "\n")
     print(f"wrote {CALIBRATION_FILE}: {len(rows)} pairs; contradiction bar {bar} {at_bar}")
 
 
 REFERENCE_PAIRS = (  # the shipped model's outputs on these are stored with it; a test reproduces them
-    ("Army units captured the airport after heavy fighting, state television said.",
-     "The government forces took control of the airport."),
+    (
+        "Army units captured the airport after heavy fighting, state television said.",
+        "The government forces took control of the airport.",
+    ),
     ("The quake measured 6.2, according to the seismology institute.", "The earthquake had a magnitude of 7.8."),
     ("Firefighters were still battling the blaze on Sunday.", "The fire destroyed more than 200 homes."),
     ("The truce took effect at midnight, both sides said.", "The ceasefire was broken within an hour."),
-)  # fmt: skip
+)
 
 
 def export(state_dict: dict, meta: dict) -> None:
@@ -268,8 +309,10 @@ def export(state_dict: dict, meta: dict) -> None:
     unpinned = models.NLIModel(records.ModelInfo("nli", "export", None, None, "", "", {}), models._build_bundled)
     premises, hypotheses = zip(*REFERENCE_PAIRS, strict=True)
     outputs = unpinned.predict(list(premises), list(hypotheses))
-    description["reference"] = [{"premise": p, "hypothesis": h, "probabilities": [round(float(x), 6) for x in row]}
-                                for p, h, row in zip(premises, hypotheses, outputs, strict=True)]  # fmt: skip
+    description["reference"] = [
+        {"premise": p, "hypothesis": h, "probabilities": [round(float(x), 6) for x in row]}
+        for p, h, row in zip(premises, hypotheses, outputs, strict=True)
+    ]
     (models.NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
     source = Path(models.__file__)
     text = source.read_text()
@@ -283,9 +326,13 @@ def export(state_dict: dict, meta: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--phase", choices=PHASES, default="base",
-                        help="base: the NLI pairs (3 passes at 6e-5); edits: then one pass over factual-edit "
-                        "news pairs mixed with base pairs, from the base phase's best weights, at 2e-5")  # fmt: skip
+    parser.add_argument(
+        "--phase",
+        choices=PHASES,
+        default="base",
+        help="base: the NLI pairs (3 passes at 6e-5); edits: then one pass over factual-edit "
+        "news pairs mixed with base pairs, from the base phase's best weights, at 2e-5",
+    )
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--lr", type=float)
@@ -382,10 +429,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(record), flush=True)
         if scores["accuracy"] > best["accuracy"]:
             best = {**scores, "step": step}
-            meta = {"base": "sentence-transformers/all-MiniLM-L6-v2", "seed": SEED, "phase": args.phase, "step": step,
-                    "epochs": step / steps_per_epoch, "lr": args.lr, "batch_size": args.batch_size,
-                    "max_length": args.max_length, "held_out_accuracy": scores["accuracy"],
-                    "training_pairs": len(examples)}  # fmt: skip
+            meta = {
+                "base": "sentence-transformers/all-MiniLM-L6-v2",
+                "seed": SEED,
+                "phase": args.phase,
+                "step": step,
+                "epochs": step / steps_per_epoch,
+                "lr": args.lr,
+                "batch_size": args.batch_size,
+                "max_length": args.max_length,
+                "held_out_accuracy": scores["accuracy"],
+                "training_pairs": len(examples),
+            }
             torch.save({"model": model.state_dict(), "meta": meta}, best_path)
         save(checkpoint_path, best)
         return best

@@ -28,8 +28,15 @@ from verify.stance import FEATURES, LABELS, StanceModel, decide, fnc_score  # no
 
 SEED = 1489215
 CALIBRATION_SHARE = 0.15
-PARAMS = {"max_iter": 250, "learning_rate": 0.08, "max_leaf_nodes": 15, "min_samples_leaf": 40,
-          "l2_regularization": 1.0, "early_stopping": False, "random_state": SEED}  # fmt: skip
+PARAMS = {
+    "max_iter": 250,
+    "learning_rate": 0.08,
+    "max_leaf_nodes": 15,
+    "min_samples_leaf": 40,
+    "l2_regularization": 1.0,
+    "early_stopping": False,
+    "random_state": SEED,
+}
 FEATURE_CACHE = ROOT / "bench" / "results" / "fnc1-train-features.npz"
 DEFAULT_OUT = ROOT / "verify" / "data" / "stance_model.json"
 
@@ -65,18 +72,33 @@ def export(clf: HistGradientBoostingClassifier) -> dict:
     """The fitted trees as plain lists: feature, threshold, children, leaf flag, value, NaN side."""
     trees = []
     for step in clf._predictors:
-        trees.append([
-            {"feature": tree.nodes["feature_idx"].tolist(), "threshold": tree.nodes["num_threshold"].tolist(),
-             "left": tree.nodes["left"].tolist(), "right": tree.nodes["right"].tolist(),
-             "leaf": tree.nodes["is_leaf"].astype(bool).tolist(), "value": tree.nodes["value"].tolist(),
-             "nan_left": tree.nodes["missing_go_to_left"].astype(bool).tolist()}
-            for tree in step
-        ])  # fmt: skip
+        trees.append(
+            [
+                {
+                    "feature": tree.nodes["feature_idx"].tolist(),
+                    "threshold": tree.nodes["num_threshold"].tolist(),
+                    "left": tree.nodes["left"].tolist(),
+                    "right": tree.nodes["right"].tolist(),
+                    "leaf": tree.nodes["is_leaf"].astype(bool).tolist(),
+                    "value": tree.nodes["value"].tolist(),
+                    "nan_left": tree.nodes["missing_go_to_left"].astype(bool).tolist(),
+                }
+                for tree in step
+            ]
+        )
     return {"baseline": np.ravel(clf._baseline_prediction).tolist(), "trees": trees}
 
 
-SIMILARITY = ("max_similarity", "top3_similarity", "lead_similarity", "mean_similarity", "share_above_040",
-              "share_above_055", "best_position", "log_sentences")  # fmt: skip
+SIMILARITY = (
+    "max_similarity",
+    "top3_similarity",
+    "lead_similarity",
+    "mean_similarity",
+    "share_above_040",
+    "share_above_055",
+    "best_position",
+    "log_sentences",
+)
 STRUCTURED = ("number_clashes", "date_clashes", "control_clashes", "polarity_clash")
 DEV_CACHE = ROOT / "bench" / "results" / "fnc1-dev-features.npz"
 
@@ -95,8 +117,11 @@ def ablation(x: np.ndarray, gold: list[str], calibrate: np.ndarray) -> None:
     dev_gold = [p["stance"] for p in dev_pairs]
     y = np.array([LABELS.index(g) for g in gold])
     lexical = tuple(f for f in FEATURES if f not in SIMILARITY + STRUCTURED)
-    steps = [("similarity only", SIMILARITY), ("+ lexical, refuting, hedging, attribution", SIMILARITY + lexical),
-             ("+ structured checks (all features)", FEATURES)]  # fmt: skip
+    steps = [
+        ("similarity only", SIMILARITY),
+        ("+ lexical, refuting, hedging, attribution", SIMILARITY + lexical),
+        ("+ structured checks (all features)", FEATURES),
+    ]
     print(f"{'features':<44}{'T':>6}{'decision':>10}{'FNC %':>8}{'F1 disagree':>13}{'ECE':>8}")
     for name, subset in steps:
         columns = [FEATURES.index(f) for f in subset]
@@ -109,8 +134,10 @@ def ablation(x: np.ndarray, gold: list[str], calibrate: np.ndarray) -> None:
             p /= p.sum(axis=1, keepdims=True)
             for rule, predicted in (("argmax", [LABELS[i] for i in p.argmax(axis=1)]), ("expected", decide(p))):
                 r = evaluate(dev_gold, predicted, p)
-                print(f"{name:<44}{t:>6.2f}{rule:>10}{r['relative_score']:>8.2f}{r['f1']['disagree']:>13.3f}"
-                      f"{r['ece']:>8.4f}")  # fmt: skip
+                print(
+                    f"{name:<44}{t:>6.2f}{rule:>10}{r['relative_score']:>8.2f}{r['f1']['disagree']:>13.3f}"
+                    f"{r['ece']:>8.4f}"
+                )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,8 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     clf = HistGradientBoostingClassifier(**PARAMS).fit(x[~calibrate], y[~calibrate])
     assert tuple(clf.classes_) == tuple(range(len(LABELS)))
     data = {"features": list(FEATURES), "labels": list(LABELS), **export(clf), "temperature": 1.0}
-    model = StanceModel(tuple(FEATURES), LABELS, np.asarray(data["baseline"]),
-                        [[{k: np.asarray(v) for k, v in t.items()} for t in s] for s in data["trees"]], 1.0, {})  # fmt: skip
+    model = StanceModel(
+        tuple(FEATURES),
+        LABELS,
+        np.asarray(data["baseline"]),
+        [[{k: np.asarray(v) for k, v in t.items()} for t in s] for s in data["trees"]],
+        1.0,
+        {},
+    )
     gap = np.abs(model.probabilities(x[:2000], calibrated=False) - clf.predict_proba(x[:2000])).max()
     assert gap < 1e-9, f"exported trees disagree with scikit-learn by {gap}"
     data["temperature"] = model.temperature = fit_temperature(model.raw(x[calibrate]), y[calibrate])
@@ -142,13 +175,18 @@ def main(argv: list[str] | None = None) -> int:
     reference = x[calibrate][:5]
     data["meta"] = {
         "trained_on": "FNC-1 train_stances.csv, splits/training_ids.txt, 85% of bodies (seeded shuffle)",
-        "pairs": int((~calibrate).sum()), "calibration_pairs": int(calibrate.sum()), "seed": SEED,
-        "params": PARAMS, "sklearn": sklearn.__version__,
+        "pairs": int((~calibrate).sum()),
+        "calibration_pairs": int(calibrate.sum()),
+        "seed": SEED,
+        "params": PARAMS,
+        "sklearn": sklearn.__version__,
         "reference": {"features": reference.tolist(), "probabilities": model.probabilities(reference).tolist()},
-    }  # fmt: skip
+    }
     args.out.write_text(json.dumps(data, separators=(",", ":")) + "\n")
-    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes): {len(data['trees'])} iterations, "
-          f"temperature {data['temperature']}, trained on {data['meta']['pairs']} pairs")  # fmt: skip
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size:,} bytes): {len(data['trees'])} iterations, "
+        f"temperature {data['temperature']}, trained on {data['meta']['pairs']} pairs"
+    )
     return 0
 
 

@@ -174,7 +174,7 @@ def test_diff_shows_exactly_what_a_new_document_changed(run, story, tmp_path):
                 "UPDATE finding_contents SET confidence = 0.99 WHERE sha256 = (SELECT min(finding_sha256) FROM finding_lists)"
             ],
             "altered",
-        ),  # fmt: skip
+        ),
         (["UPDATE runs SET thresholds = '{}'"], "altered"),
         (["DELETE FROM decisions"], "deleted"),
         (["DELETE FROM audit_log WHERE seq = 1"], "missing"),
@@ -185,14 +185,14 @@ def test_diff_shows_exactly_what_a_new_document_changed(run, story, tmp_path):
                 "UPDATE audit_log SET seq = 2 WHERE seq = 9",
             ],
             "reordered",
-        ),  # fmt: skip
+        ),
         (
             [
                 "INSERT INTO decisions (id, finding_id, run_id, decision, note, reviewer, decided_at) VALUES ('d-x', 'f-1', "
                 "(SELECT id FROM runs LIMIT 1), 'confirm', 'n', 'eve', 'z')"
             ],
             "inserted",
-        ),  # fmt: skip
+        ),
     ],
     ids=["edit-finding", "edit-run", "delete-decision", "delete-log", "reorder", "insert"],
 )
@@ -209,8 +209,11 @@ def test_tampering_by_hand_is_caught(run, story, statements, words):
 def test_audit_rows_refuse_updates_through_sqlite(run, story):
     report(run, story)
     conn = sqlite3.connect(story)
-    for statement in ("UPDATE finding_contents SET confidence = 1", "DELETE FROM finding_lists",
-                      "UPDATE run_findings SET list_sha256 = 'x'"):  # fmt: skip
+    for statement in (
+        "UPDATE finding_contents SET confidence = 1",
+        "DELETE FROM finding_lists",
+        "UPDATE run_findings SET list_sha256 = 'x'",
+    ):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             conn.execute(statement)
     conn.close()
@@ -274,8 +277,11 @@ def test_export_jsonl(run, story, tmp_path):
 
 
 def test_sigkill_mid_run_leaves_no_half_run(story):
-    proc = subprocess.Popen([sys.executable, "-m", "verify", "--db", str(story), "report", "--story", "saraqeb"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "verify", "--db", str(story), "report", "--story", "saraqeb"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         conn = sqlite3.connect(story, timeout=30)
@@ -307,8 +313,14 @@ def test_concurrent_writers_wait_instead_of_failing(tmp_path):
         path = tmp_path / f"doc{n}.txt"
         path.write_text(f"Rebels said they entered the village number {n} near Saraqeb on Thursday morning.")
         files.append(path)
-    procs = [subprocess.Popen([sys.executable, "-m", "verify", "--db", str(db), "ingest", str(f), "--outlet", "afp"],
-                              stderr=subprocess.PIPE, text=True) for f in files]  # fmt: skip
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "verify", "--db", str(db), "ingest", str(f), "--outlet", "afp"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
     assert not any("locked" in e for e in errors)

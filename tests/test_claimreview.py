@@ -13,14 +13,23 @@ from .conftest import copy_store, reported_story, tamper
 # The schema.org properties this export may use, per type (from schema.org's ClaimReview, Claim,
 # Rating, CreativeWork, Organization and Person pages), and the ones each object must carry.
 VOCABULARY = {
-    "ClaimReview": {"@context", "@type", "claimReviewed", "itemReviewed", "reviewRating", "author", "datePublished",
-                    "url", "identifier"},
+    "ClaimReview": {
+        "@context",
+        "@type",
+        "claimReviewed",
+        "itemReviewed",
+        "reviewRating",
+        "author",
+        "datePublished",
+        "url",
+        "identifier",
+    },
     "Claim": {"@type", "author", "appearance", "datePublished"},
     "Rating": {"@type", "ratingValue", "bestRating", "worstRating", "alternateName"},
     "CreativeWork": {"@type", "url", "headline", "datePublished", "publisher"},
     "Organization": {"@type", "name"},
     "Person": {"@type", "name"},
-}  # fmt: skip
+}
 REQUIRED = {
     "ClaimReview": {"@context", "@type", "claimReviewed", "itemReviewed", "reviewRating", "author", "datePublished"},
     "Claim": {"@type", "author", "appearance"},
@@ -85,8 +94,13 @@ def test_claimreview_export_validates(run, reviewed, tmp_path):
     assert one["claimReviewed"] == claims[first["claims"][0]]["text"] and one["url"] == "https://factcheck.example/one"
     assert one["reviewRating"]["alternateName"] == "False" and one["reviewRating"]["ratingValue"] == 1
     assert two["claimReviewed"] == claims[second["claims"][1]]["text"] and "url" not in two
-    assert two["reviewRating"] == {"@type": "Rating", "alternateName": "Mostly true", "ratingValue": 5,
-                                   "bestRating": 6, "worstRating": 1}  # fmt: skip
+    assert two["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "Mostly true",
+        "ratingValue": 5,
+        "bestRating": 6,
+        "worstRating": 1,
+    }
     source = {s["id"]: s["name"] for s in report["sources"]}
     assert one["itemReviewed"]["author"]["name"] == source[claims[first["claims"][0]]["source"]]
     assert one["itemReviewed"]["appearance"]["publisher"]["name"] == source[claims[first["claims"][0]]["outlet"]]
@@ -108,8 +122,9 @@ def test_rating_is_checked_and_chained(run, reviewed, tmp_path):
     db = copy_store(db, tmp_path / "copy.db")  # this test tampers with the file
     bad = run("--db", db, "review", first["id"], "--confirm", "--rating", "pants on fire", "--note", "x")
     assert bad.exit_code == 2
-    wrong_claim = run("--db", db, "review", first["id"], "--confirm", "--rating", "true", "--claim", "nope.1",
-                      "--note", "x")  # fmt: skip
+    wrong_claim = run(
+        "--db", db, "review", first["id"], "--confirm", "--rating", "true", "--claim", "nope.1", "--note", "x"
+    )
     assert wrong_claim.exit_code == 1 and "not one of finding" in wrong_claim.stderr
     assert (
         run("--db", db, "review", first["id"], "--confirm", "--url", "https://x.example", "--note", "x").exit_code == 1

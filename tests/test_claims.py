@@ -121,15 +121,24 @@ def test_correspondent_observations_belong_to_the_agency():
 @pytest.mark.parametrize(
     "text, source",
     [
-        ("SANA reported that army units advanced near the town. Al Jazeera said fighting went on.\n"
-         "The agency added that engineers were clearing mines on the highway.", "sana"),
-        ("The Russian defence ministry said the army held the town. Al Jazeera said fighting went on.\n"
-         "The ministry added that Turkish drones had struck army positions overnight.", "russia-mod"),
-        ("The Syrian Observatory for Human Rights counted 19 dead soldiers. SANA said the army held the town.\n"
-         "The monitor added that at least nine rebels were killed in the clashes.", "sohr"),
+        (
+            "SANA reported that army units advanced near the town. Al Jazeera said fighting went on.\n"
+            "The agency added that engineers were clearing mines on the highway.",
+            "sana",
+        ),
+        (
+            "The Russian defence ministry said the army held the town. Al Jazeera said fighting went on.\n"
+            "The ministry added that Turkish drones had struck army positions overnight.",
+            "russia-mod",
+        ),
+        (
+            "The Syrian Observatory for Human Rights counted 19 dead soldiers. SANA said the army held the town.\n"
+            "The monitor added that at least nine rebels were killed in the clashes.",
+            "sohr",
+        ),
     ],
     ids=["agency", "ministry", "monitor"],
-)  # fmt: skip
+)
 def test_references_resolve_by_kind(text, source):
     assert story_claims(text)[-1]["source"] == source
 
@@ -140,8 +149,9 @@ def test_a_split_clause_keeps_its_sentences_source():
     assert (negative["source"], bool(negative["negative"])) == ("sana", True)
     assert (positive["source"], bool(positive["negative"]), positive["cue"]) == ("sana", False, "mentioned")
     assert positive["text"] == "but mentioned fierce clashes on the front."
-    said, adding = story_claims("SANA said the army repelled an attack on the town, adding that dozens of rebels "
-                                "were killed in the fighting.")  # fmt: skip
+    said, adding = story_claims(
+        "SANA said the army repelled an attack on the town, adding that dozens of rebels were killed in the fighting."
+    )
     assert said["source"] == adding["source"] == "sana" and adding["text"].startswith("adding that")
 
 
@@ -150,12 +160,18 @@ def test_a_split_clause_keeps_its_sentences_source():
     [
         ("AFP, citing the Syrian Observatory for Human Rights, said 19 soldiers were killed.", "sohr", ["afp"]),
         ("SANA quoted a military source as saying the town was fully secured.", "syria-army", ["sana"]),
-        ("An opposition military source told Reuters that rebels entered the town at dawn.",
-         "opposition-military-source", ["reuters"]),
-        ("An opposition military source told The New Arab that rebels entered the town.",
-         "opposition-military-source", []),  # the outlet itself is no relay
+        (
+            "An opposition military source told Reuters that rebels entered the town at dawn.",
+            "opposition-military-source",
+            ["reuters"],
+        ),
+        (
+            "An opposition military source told The New Arab that rebels entered the town.",
+            "opposition-military-source",
+            [],
+        ),  # the outlet itself is no relay
     ],
-)  # fmt: skip
+)
 def test_relay_chains(sentence, source, via):
     (claim,) = story_claims(sentence)
     assert (claim["source"], claim["via"]) == (source, via)
@@ -239,7 +255,7 @@ def test_agreeing_sources_that_share_a_relay_are_not_independent():
         ("A spokesman for the National Liberation Front said the fighters held the line.", "nlf", "said"),
         ("Activists said the town had been shelled for three days.", "activists", "said"),
     ],
-)  # fmt: skip
+)
 def test_attribution_at_start_middle_end_and_passive(sentence, source, cue):
     (claim,) = story_claims(sentence)
     assert (claim["source"], claim["cue"]) == (source, cue)
@@ -248,13 +264,19 @@ def test_attribution_at_start_middle_end_and_passive(sentence, source, cue):
 @pytest.mark.parametrize(
     "sentence, source, side",
     [
-        ("Sources close to the Turkish government said Ankara would send more troops.",
-         "sources-close-to-the-turkish-government", "turkey-gov"),
-        ("A regime security official said the town would be retaken within days.", "regime-security-official",
-         "syria-gov"),
+        (
+            "Sources close to the Turkish government said Ankara would send more troops.",
+            "sources-close-to-the-turkish-government",
+            "turkey-gov",
+        ),
+        (
+            "A regime security official said the town would be retaken within days.",
+            "regime-security-official",
+            "syria-gov",
+        ),
         ("Officials in Damascus said the town would be retaken within days.", "officials-in-damascus", "syria-gov"),
     ],
-)  # fmt: skip
+)
 def test_anonymous_sources_stay_apart_from_their_side(sentence, source, side):
     claims, new = extract_claims({"id": "d", "text": sentence, "outlet": "new-arab"}, bundled_index())
     assert claims[0]["source"] == source

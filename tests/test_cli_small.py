@@ -49,8 +49,20 @@ def test_unexpected_error_is_one_line_unless_debug(run, story_db, monkeypatch):
 
 
 def test_sources_add_json(run, story_copy):
-    result = run("--db", story_copy, "sources", "add", "idlib-council", "--name", "Idlib Local Council", "--kind",
-                 "body", "--alias", "the local council", "--json")  # fmt: skip
+    result = run(
+        "--db",
+        story_copy,
+        "sources",
+        "add",
+        "idlib-council",
+        "--name",
+        "Idlib Local Council",
+        "--kind",
+        "body",
+        "--alias",
+        "the local council",
+        "--json",
+    )
     saved = json.loads(result.stdout)
     assert result.exit_code == 0 and saved["id"] == "idlib-council" and "the local council" in saved["aliases"]
     listed = {s["id"]: s for s in json.loads(run("--db", story_copy, "sources", "--json").stdout)}
@@ -70,15 +82,19 @@ def test_shell_completion(tmp_path):
 HEAVY = ("sklearn", "torch", "transformers", "sentence_transformers", "pandas")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["claims"], ["documents"], ["sources"], ["audit", "runs"],
-                                  ["audit", "verify"]], ids=" ".join)  # fmt: skip
+@pytest.mark.parametrize(
+    "args", [["--help"], ["claims"], ["documents"], ["sources"], ["audit", "runs"], ["audit", "verify"]], ids=" ".join
+)
 def test_light_commands_import_nothing_heavy(story_db, args):
     """What answers at once must not load the model libraries (seconds each on this machine)."""
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "verify", "--db", str(story_db), *args],
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "verify", "--db", str(story_db), *args],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr[-500:]
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "verify.cli" in imported

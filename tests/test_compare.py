@@ -22,7 +22,7 @@ from .conftest import EXPECTED, matches
 def claim(text: str, published: str | None = None, cue: str | None = None, **extra) -> dict:
     """A claim as the store holds it, built from text with the same fact extractors."""
     base = {"id": text[:20], "text": text, "cue": cue, "negative": 0, "source": "a", "source_name": "A"}
-    return prepare({**base, **claim_facts(text, published), **extra})  # fmt: skip
+    return prepare({**base, **claim_facts(text, published), **extra})
 
 
 @pytest.fixture(scope="module")
@@ -271,10 +271,16 @@ def test_local_nli_model_folder(tmp_path, story_db, run):
 
     folder = tmp_path / "tiny-nli"
     tokenizer = BertTokenizerFast.from_pretrained(embedding_model_info().path, local_files_only=True)
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                        intermediate_size=64, num_labels=3,
-                        id2label={0: "contradiction", 1: "entailment", 2: "neutral"},
-                        label2id={"contradiction": 0, "entailment": 1, "neutral": 2})  # fmt: skip
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=3,
+        id2label={0: "contradiction", 1: "entailment", 2: "neutral"},
+        label2id={"contradiction": 0, "entailment": 1, "neutral": 2},
+    )
     BertForSequenceClassification(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     result = run("--db", story_db, "compare", "--json", "--nli-model", folder)
@@ -298,8 +304,9 @@ def test_pairs_benchmark_runs_and_reaches_its_floor():
 
     from .conftest import ROOT
 
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "pairs.py"), "--json"], capture_output=True,
-                          text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pairs.py"), "--json"], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     assert figures["pairs"] >= 60
@@ -329,7 +336,7 @@ def test_tfidf_cosine_is_the_same_float_in_every_process():
             text=True,
             check=True,
             env=dict(os.environ, PYTHONHASHSEED=seed),
-        ).stdout  # fmt: skip
+        ).stdout
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1

@@ -42,13 +42,14 @@ def fetch(db, metadata, *paths):
 def test_views_search_and_metadata_in_datasette(reported):
     db, report, metadata = reported
     latest, by_source, claims_by_source, searched, disputes = fetch(
-        db, metadata,
+        db,
+        metadata,
         "/story/latest_findings.json?_shape=array&_size=max",
         "/story/findings_by_source.json?_shape=array",
         "/story/claims_by_source.json?_shape=array",
         "/story/claims.json?_search=Observatory&_shape=array",
         "/story/disputes.json?_shape=array",
-    )  # fmt: skip
+    )
     assert len(latest) == len(report["findings"]) and {f["id"] for f in latest} == {f["id"] for f in report["findings"]}
     texts = {c["id"]: c["text"] for c in report["claims"]}
     first = next(f for f in report["findings"] if f["kind"] == "contradiction")

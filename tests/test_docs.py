@@ -21,8 +21,12 @@ def all_commands(group: click.Group, path: tuple[str, ...] = ()):
 
 def test_command_reference_is_generated_from_the_code():
     """docs/cli-reference.md is what `cog -r` makes of the current --help texts."""
-    done = subprocess.run([sys.executable, "-m", "cogapp", "--check", "--diff", "docs/cli-reference.md"], cwd=ROOT,
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "--diff", "docs/cli-reference.md"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, "run `make docs`:\n" + done.stdout[-2000:] + done.stderr[-2000:]
 
 

@@ -58,8 +58,10 @@ def test_adding_a_document_embeds_only_its_claims_and_leaves_other_groups_alone(
     store = open_store(db)
     before = compare(store, story="saraqeb")
     new = tmp_path / "new.txt"
-    new.write_text("The UN humanitarian office said 900,000 people had fled the Idlib region since December, "
-                   "most of them women and children.\nAid convoys were waiting at the Bab al-Hawa crossing.")  # fmt: skip
+    new.write_text(
+        "The UN humanitarian office said 900,000 people had fled the Idlib region since December, "
+        "most of them women and children.\nAid convoys were waiting at the Bab al-Hawa crossing."
+    )
     ingest(store, [new], outlet="ocha", story="saraqeb")
     new_claims = {c["id"] for c in store.claims(story="saraqeb")} - {c["id"] for c in before.claims}
     after = compare(store, story="saraqeb")

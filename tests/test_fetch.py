@@ -53,8 +53,18 @@ def documents(db: Path) -> list[dict]:
 
 def test_a_url_is_fetched_and_read_as_a_saved_page(run, site, tmp_path):
     db = tmp_path / "v.db"
-    result = run("--db", db, "ingest", f"{site}/wire-relay.html", "--outlet", "reuters", "--story", "saraqeb",
-                 "--allow-private-addresses", "--json")  # fmt: skip
+    result = run(
+        "--db",
+        db,
+        "ingest",
+        f"{site}/wire-relay.html",
+        "--outlet",
+        "reuters",
+        "--story",
+        "saraqeb",
+        "--allow-private-addresses",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["claims"] > 3
     (doc,) = documents(db)
@@ -71,8 +81,9 @@ def test_private_addresses_are_refused_by_default(run, site, tmp_path):
 
 def test_feed_fetches_its_articles_and_reports_each_failure(run, site, tmp_path):
     db = tmp_path / "v.db"
-    result = run("--db", db, "ingest", "--feed", f"{site}/feed.xml", "--outlet", "reuters", "--allow-private-addresses",
-                 "--json")  # fmt: skip
+    result = run(
+        "--db", db, "ingest", "--feed", f"{site}/feed.xml", "--outlet", "reuters", "--allow-private-addresses", "--json"
+    )
     data = json.loads(result.stdout)
     assert result.exit_code == 1  # one article failed; the other is stored
     assert [a["path"] for a in data["added"]] == [f"{site}/wire-relay.html"]
@@ -84,8 +95,22 @@ def test_feed_fetches_its_articles_and_reports_each_failure(run, site, tmp_path)
 
 def test_url_list_and_outlet_from_the_domain(run, site, tmp_path):
     db = tmp_path / "v.db"
-    assert run("--db", db, "sources", "add", "local-wire", "--name", "Local Wire", "--kind", "agency",
-               "--domain", "localhost").exit_code == 0  # fmt: skip
+    assert (
+        run(
+            "--db",
+            db,
+            "sources",
+            "add",
+            "local-wire",
+            "--name",
+            "Local Wire",
+            "--kind",
+            "agency",
+            "--domain",
+            "localhost",
+        ).exit_code
+        == 0
+    )
     listing = tmp_path / "links.txt"
     listing.write_text(f"# this morning's links\n{site}/wire-relay.html\n{site}/empty.html\n")
     result = run("--db", db, "ingest", "--urls", listing, "--allow-private-addresses")
@@ -99,7 +124,16 @@ def test_url_list_and_outlet_from_the_domain(run, site, tmp_path):
 
 def test_text_from_stdin(run, tmp_path):
     db = tmp_path / "v.db"
-    result = run("--db", db, "ingest", "-", "--outlet", "sana", "--story", "saraqeb",
-                 input="The army said it entered the town of Saraqeb at dawn on Thursday.\n")  # fmt: skip
+    result = run(
+        "--db",
+        db,
+        "ingest",
+        "-",
+        "--outlet",
+        "sana",
+        "--story",
+        "saraqeb",
+        input="The army said it entered the town of Saraqeb at dawn on Thursday.\n",
+    )
     assert result.exit_code == 0 and "stored stdin as document" in result.stderr
     assert run("--db", db, "ingest", "-", "--outlet", "sana", input="").exit_code == 1

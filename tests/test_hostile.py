@@ -43,8 +43,9 @@ def hostile_db(tmp_path_factory) -> Path:
     db = folder / "hostile.db"
     runner = CliRunner()
     for name, outlet in (("hostile.txt", "sana"), ("reply.txt", "reuters")):
-        result = runner.invoke(cli, ["--db", str(db), "ingest", str(folder / name), "--outlet", outlet,
-                                     "--story", "s[/]x"])  # fmt: skip
+        result = runner.invoke(
+            cli, ["--db", str(db), "ingest", str(folder / name), "--outlet", outlet, "--story", "s[/]x"]
+        )
         assert result.exit_code == 0, result.output
     assert runner.invoke(cli, ["--db", str(db), "report", "--story", "s[/]x", "--format", "json"]).exit_code == 0
     return db
@@ -204,16 +205,22 @@ EDITED = "replace(text, 'Saraqeb', 'Idlib')"
     "statements, words",
     [
         ([f"UPDATE documents SET text = {EDITED}"], "text no longer matches its SHA-256"),
-        ([f"UPDATE documents SET text = {EDITED}", "UPDATE documents SET sha256 = sha256(text)"],
-         "changed after the run (text edited)"),
+        (
+            [f"UPDATE documents SET text = {EDITED}", "UPDATE documents SET sha256 = sha256(text)"],
+            "changed after the run (text edited)",
+        ),
         ([f"UPDATE claims SET text = {EDITED}"], "changed after the run (claims changed)"),
         (["UPDATE claims SET start = start + 1"], "changed after the run (claims changed)"),
-        (["PRAGMA writable_schema = ON",
-          "UPDATE sqlite_master SET sql = 'CREATE INDEX claims_source ON claims(text)' WHERE name = 'claims_source'"],
-         "integrity_check"),
+        (
+            [
+                "PRAGMA writable_schema = ON",
+                "UPDATE sqlite_master SET sql = 'CREATE INDEX claims_source ON claims(text)' WHERE name = 'claims_source'",
+            ],
+            "integrity_check",
+        ),
     ],
     ids=["text", "text-and-hash", "claim-text", "claim-offsets", "damaged-file"],
-)  # fmt: skip
+)
 def test_audit_verify_catches_edited_inputs(run, db, statements, words):
     assert run("--db", db, "audit", "verify").exit_code == 0
     tamper(db, *statements)
@@ -245,7 +252,7 @@ def test_edited_text_is_refused_and_named_by_replay(run, db):
         ('{"outlet": "sana", "story": {"a": 1}, "text": "The army said it holds Saraqeb now."}', "not an object"),
         ('{"outlet": "sana", "published": "2020-02-27junk", "text": "The army said it holds Saraqeb."}', "ISO date"),
     ],
-)  # fmt: skip
+)
 def test_jsonl_fields_are_type_checked(run, db, tmp_path, line, words):
     before = snapshot(db)
     path = tmp_path / "bad.jsonl"
@@ -296,8 +303,11 @@ def test_top_k_is_a_positive_whole_number(run, db, value):
 def test_dates_are_parsed_strictly(run, db, tmp_path, option):
     doc = tmp_path / "doc.txt"
     doc.write_text(REPLY)
-    args = ["report", "--since", "2020-02-27T99"] if option == "--since" else ["ingest", doc, "--outlet", "sana",
-                                                                               "--published", "2020-02-27 junk"]  # fmt: skip
+    args = (
+        ["report", "--since", "2020-02-27T99"]
+        if option == "--since"
+        else ["ingest", doc, "--outlet", "sana", "--published", "2020-02-27 junk"]
+    )
     before = snapshot(db)
     result = run("--db", db, *args)
     assert one_line_error(result) and "ISO date" in result.stderr
@@ -317,8 +327,12 @@ def test_fifo_is_refused_not_waited_on(tmp_path):
 
     fifo = tmp_path / "news.txt"
     os.mkfifo(fifo)
-    result = subprocess.run([sys.executable, "-m", "verify", "--db", str(tmp_path / "v.db"), "ingest", str(fifo),
-                             "--outlet", "sana"], capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "verify", "--db", str(tmp_path / "v.db"), "ingest", str(fifo), "--outlet", "sana"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1 and "not a regular file" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -330,8 +344,10 @@ def test_no_claims_gets_a_warning_that_says_why(run, db, tmp_path):
         result.stderr.replace("\n", " ")
     )
     french = tmp_path / "fr.txt"
-    french.write_text("Les rebelles ont repris la ville de Saraqeb jeudi, selon l'Observatoire syrien des droits "
-                      "de l'homme, qui fait état de violents combats.\n")  # fmt: skip
+    french.write_text(
+        "Les rebelles ont repris la ville de Saraqeb jeudi, selon l'Observatoire syrien des droits "
+        "de l'homme, qui fait état de violents combats.\n"
+    )
     assert "written in French (fr)" in run("--db", db, "ingest", french, "--outlet", "sana").stderr
     languages = {c["text"][:10]: c["language"] for c in json.loads(run("--db", db, "claims", "--json").stdout)}
     assert languages["Les rebell"] == "fr" and languages["The army s"] == "en"
@@ -362,8 +378,12 @@ def test_ctrl_c_while_starting_is_one_line(tmp_path):
     import sys
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "verify", "--db", str(tmp_path / "v.db"), "report"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "verify", "--db", str(tmp_path / "v.db"), "report"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
@@ -426,20 +446,33 @@ def test_multi_megabyte_file_streams(tmp_path):
     import subprocess
     import sys
 
-    sentences = ["The army said {} soldiers were killed near Saraqeb on Monday.",
-                 "Rebels said on Tuesday that they had taken {} villages south of the town.",
-                 "A monitor reported {} air strikes on the road to Aleppo overnight."]  # fmt: skip
+    sentences = [
+        "The army said {} soldiers were killed near Saraqeb on Monday.",
+        "Rebels said on Tuesday that they had taken {} villages south of the town.",
+        "A monitor reported {} air strikes on the road to Aleppo overnight.",
+    ]
     big = tmp_path / "big.txt"
     big.write_text(" ".join(sentences[n % 3].format(n) for n in range(45_000)))
     small = tmp_path / "small.txt"
     small.write_text(" ".join(sentences[n % 3].format(n) for n in range(30)))
-    probe = ("import resource, sys; from verify.__main__ import main; sys.argv = ['verify', *sys.argv[1:]]\n"
-             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")  # fmt: skip
+    probe = (
+        "import resource, sys; from verify.__main__ import main; sys.argv = ['verify', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
 
     def peak_kb(path: Path) -> int:
-        args = [sys.executable, "-c", probe, "--db", str(tmp_path / f"{path.stem}.db"), "ingest", str(path),
-                "--outlet", "sana"]  # fmt: skip
+        args = [
+            sys.executable,
+            "-c",
+            probe,
+            "--db",
+            str(tmp_path / f"{path.stem}.db"),
+            "ingest",
+            str(path),
+            "--outlet",
+            "sana",
+        ]
         done = subprocess.run(args, capture_output=True, text=True, check=True)
         assert "claim(s) added" in done.stderr
         return int(done.stderr.strip().splitlines()[-1])

@@ -284,7 +284,10 @@ def test_a_manifest_ingests_each_document_with_its_own_outlet_and_date(run, tmp_
         if entry.get("outlet"):
             stored = documents[entry["path"]]
             assert (stored["outlet"], stored["published"], stored["story"]) == (
-                entry["outlet"], entry["published"], EXPECTED["story"])  # fmt: skip
+                entry["outlet"],
+                entry["published"],
+                EXPECTED["story"],
+            )
     again = run("--db", db, "ingest", "--manifest", STORY_DIR / "expected.json", "--json")
     assert len(json.loads(again.stdout)["duplicates"]) == 6 and not json.loads(again.stdout)["added"]
 

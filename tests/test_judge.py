@@ -13,10 +13,14 @@ from verify.compare import judge_texts
 from verify.errors import VerifyError
 from verify.judge import VERDICTS, load_calibration
 
-CONTRADICTION = ("The defence ministry said two Turkish soldiers were killed in the air strike in Idlib.",
-                 "Five Turkish soldiers were killed in the air strike in Idlib.")  # fmt: skip
-AGREEMENT = ("The quake measured 7.8 on the moment magnitude scale, the geological survey said.",
-             "The earthquake had a magnitude of 7.8.")  # fmt: skip
+CONTRADICTION = (
+    "The defence ministry said two Turkish soldiers were killed in the air strike in Idlib.",
+    "Five Turkish soldiers were killed in the air strike in Idlib.",
+)
+AGREEMENT = (
+    "The quake measured 7.8 on the moment magnitude scale, the geological survey said.",
+    "The earthquake had a magnitude of 7.8.",
+)
 
 
 def test_the_bundled_model_loads_offline_and_reproduces_its_reference_outputs():
@@ -84,8 +88,13 @@ def test_judge_a_single_pair_prints_a_table(run):
 
 def test_judge_a_file_as_json_lines_in_input_order(run, tmp_path):
     pairs = tmp_path / "pairs.jsonl"
-    pairs.write_text("\n".join(json.dumps({"id": f"p{n}", "premise": p, "hypothesis": h})
-                               for n, (p, h) in enumerate([CONTRADICTION, AGREEMENT])) + "\n")  # fmt: skip
+    pairs.write_text(
+        "\n".join(
+            json.dumps({"id": f"p{n}", "premise": p, "hypothesis": h})
+            for n, (p, h) in enumerate([CONTRADICTION, AGREEMENT])
+        )
+        + "\n"
+    )
     result = run("judge", pairs, "--json")
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]

@@ -96,8 +96,10 @@ def test_matrix_marks_a_silent_source_as_omitting():
 
     claims = [{"id": c, "source": s, "negative": 0, "hedged": 0} for c, s in (("a1", "afp"), ("r1", "reuters"))]
     group = {"id": "g-1", "claims": ["a1", "r1"], "against": [], "label_claim": "a1", "label": "Rebels took the town"}
-    findings = [{"kind": "agreement", "claims": ["a1", "r1"]},
-                {"kind": "omission", "claims": ["a1", "r1"], "omitted_by": ["sana"], "evidence": {"group": "g-1"}}]  # fmt: skip
+    findings = [
+        {"kind": "agreement", "claims": ["a1", "r1"]},
+        {"kind": "omission", "claims": ["a1", "r1"], "omitted_by": ["sana"], "evidence": {"group": "g-1"}},
+    ]
     matrix = coverage_matrix(SimpleNamespace(claims=claims, findings=findings, groups=[group]))
     assert matrix["rows"][0]["cells"] == {"afp": "states", "reuters": "states", "sana": "omits"}
 
@@ -116,8 +118,24 @@ def test_disputes_gather_the_contradictions_by_claim_group(report_json, run, rep
 
 def test_a_report_on_cached_embeddings_never_loads_the_model(report_json, report_db):
     """Every claim of the story is embedded already, so torch is never imported (seconds saved)."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "verify", "--db", str(report_db), "report",
-                           "--story", "saraqeb", "--format", "json"], capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "verify",
+            "--db",
+            str(report_db),
+            "report",
+            "--story",
+            "saraqeb",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0 and len(json.loads(done.stdout)["findings"]) == len(report_json["findings"])
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "verify.compare" in imported
@@ -131,13 +149,31 @@ def test_terminal_report_reads_with_and_without_colour(run, report_db):
     assert plain.exit_code == 0
     for words in ("Coverage", "Legend: ✓ states it", "Disputes", "Contradictions", "Omissions", "Agreements", "chars"):
         assert words in plain.stdout
-    forced = subprocess.run([sys.executable, "-m", "verify", "--db", str(report_db), "report", "--story", "saraqeb",
-                             "--limit", "3"], capture_output=True, text=True, env=dict(os.environ, FORCE_COLOR="1",
-                             COLUMNS="120"))  # fmt: skip
+    forced = subprocess.run(
+        [sys.executable, "-m", "verify", "--db", str(report_db), "report", "--story", "saraqeb", "--limit", "3"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, FORCE_COLOR="1", COLUMNS="120"),
+    )
     assert "\x1b[31" in forced.stdout or "\x1b[1;31" in forced.stdout
-    muted = subprocess.run([sys.executable, "-m", "verify", "--db", str(report_db), "--no-color", "report",
-                            "--story", "saraqeb", "--limit", "3"], capture_output=True, text=True,
-                           env=dict(os.environ, FORCE_COLOR="1", COLUMNS="120"))  # fmt: skip
+    muted = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "verify",
+            "--db",
+            str(report_db),
+            "--no-color",
+            "report",
+            "--story",
+            "saraqeb",
+            "--limit",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, FORCE_COLOR="1", COLUMNS="120"),
+    )
     assert "\x1b[31" not in muted.stdout and "\x1b[1;31" not in muted.stdout
     assert "CONTRADICTION" in muted.stdout
 
@@ -212,8 +248,12 @@ def html_page(tmp_path_factory, report_db):
     from verify.cli import cli
 
     runner = CliRunner()
-    assert runner.invoke(cli, ["--db", str(db), "ingest", str(hostile), "--outlet", "aljazeera", "--story",
-                               "saraqeb"]).exit_code == 0  # fmt: skip
+    assert (
+        runner.invoke(
+            cli, ["--db", str(db), "ingest", str(hostile), "--outlet", "aljazeera", "--story", "saraqeb"]
+        ).exit_code
+        == 0
+    )
     page = folder / "report.html"
     result = runner.invoke(cli, ["--db", str(db), "report", "--story", "saraqeb", "--format", "html", "-o", str(page)])
     assert result.exit_code == 0, result.output
@@ -239,8 +279,10 @@ def chromium():
     return None
 
 
-@pytest.mark.skipif(chromium() is None or shutil.which("chromedriver") is None,
-                    reason="Debian's chromium and chromium-driver are not installed (make test installs them)")  # fmt: skip
+@pytest.mark.skipif(
+    chromium() is None or shutil.which("chromedriver") is None,
+    reason="Debian's chromium and chromium-driver are not installed (make test installs them)",
+)
 def test_html_in_a_real_browser(html_page, tmp_path):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -249,9 +291,18 @@ def test_html_in_a_real_browser(html_page, tmp_path):
     os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager reach for the network
     options = webdriver.ChromeOptions()
     options.binary_location = chromium()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600"):  # fmt: skip
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,1600",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     try:
@@ -287,8 +338,14 @@ def check(run, db, text, *args, tmp_path):
 
 
 def test_check_agreeing_draft_exits_0(run, report_db, tmp_path):
-    result = check(run, report_db, "Fighting has cut the M5 highway between Damascus and Aleppo at Saraqeb.\n", "--format", "json",
-                   tmp_path=tmp_path)  # fmt: skip
+    result = check(
+        run,
+        report_db,
+        "Fighting has cut the M5 highway between Damascus and Aleppo at Saraqeb.\n",
+        "--format",
+        "json",
+        tmp_path=tmp_path,
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     (claim,) = data["results"]

@@ -78,8 +78,21 @@ def test_a_new_draft_is_checked_without_torch(tmp_path):
     """Once the exports exist, checking new text loads ONNX Runtime and the tokenizer only."""
     report_db, _ = reported_story(tmp_path)
     draft = tmp_path / "draft.txt"
-    command = [sys.executable, "-X", "importtime", "-m", "verify", "--db", str(report_db), "check", str(draft),
-               "--story", "saraqeb", "--format", "json"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-X",
+        "importtime",
+        "-m",
+        "verify",
+        "--db",
+        str(report_db),
+        "check",
+        str(draft),
+        "--story",
+        "saraqeb",
+        "--format",
+        "json",
+    ]
     for n, figure in enumerate((7, 11)):  # the first may export; the second meets only new text
         draft.write_text(f"Rebels said {figure} soldiers were captured near Saraqeb on Thursday, run {n}.\n")
         done = subprocess.run(command, capture_output=True, text=True)

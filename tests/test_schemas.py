@@ -44,9 +44,13 @@ def outputs(story_db, tmp_path_factory):
         "check": [json.loads(out("check", folder / "draft.txt", "--story", "saraqeb", "--format", "json"))],
         "compare": [json.loads(out("compare", "--story", "saraqeb", "--json"))],
         "claims": [json.loads(out("claims", "--json")), json.loads(out("search", "Saraqeb", "--json"))],
-        "judge": [json.loads(line) for line in out("judge", "--premise", DRAFT, "--hypothesis",
-                                                   "Government forces recaptured Saraqeb.", "--json").splitlines()],
-    }  # fmt: skip
+        "judge": [
+            json.loads(line)
+            for line in out(
+                "judge", "--premise", DRAFT, "--hypothesis", "Government forces recaptured Saraqeb.", "--json"
+            ).splitlines()
+        ],
+    }
 
 
 @pytest.mark.parametrize("name", schema.OUTPUTS)

@@ -65,8 +65,12 @@ def toy_fnc(tmp_path):
         )
         writer.writerow(["9", "The central bank raised interest rates by half a point. Markets rose on the news."])
     stances = tmp_path / "stances.csv"
-    rows = [("Rebels retake Saraqeb", "7", "agree"), ("Rebels retake Saraqeb", "9", "unrelated"),
-            ("Bank raises rates", "9", "agree"), ("Bank raises rates", "7", "unrelated")]  # fmt: skip
+    rows = [
+        ("Rebels retake Saraqeb", "7", "agree"),
+        ("Rebels retake Saraqeb", "9", "unrelated"),
+        ("Bank raises rates", "9", "agree"),
+        ("Bank raises rates", "7", "unrelated"),
+    ]
     with stances.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Headline", "Body ID", "Stance"])
@@ -75,8 +79,9 @@ def toy_fnc(tmp_path):
 
 
 def run_bench(*args):
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "fnc1.py"), *map(str, args)], capture_output=True,
-                          text=True, timeout=600)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "fnc1.py"), *map(str, args)], capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, done.stderr
     return done
 
@@ -138,8 +143,12 @@ def test_emergent_loader_and_predictions(tmp_path):
             ]
         )
     out = tmp_path / "pred.csv"
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "emergent.py"), "--csv", str(data), "--predictions",
-                           str(out), "--json"], capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "emergent.py"), "--csv", str(data), "--predictions", str(out), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["rows"] == 3 and set(result["f1"]) == {"for", "against", "observing"}

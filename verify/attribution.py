@@ -39,14 +39,31 @@ ANAPHORA_RE = re.compile(  # modifiers in lower case: "the state agency", never 
     r"|observatory|organisation|organization|official|broadcaster|outlet|newspaper|website|sources?|network)))$"
 )
 REFERENCE_KINDS = {
-    "agency": ("agency",), "ministry": ("government",), "group": ("group",), "front": ("group",),
-    "faction": ("group",), "monitor": ("body",), "observatory": ("body",), "organisation": ("body",),
-    "organization": ("body",), "channel": ("channel",), "broadcaster": ("channel",), "network": ("channel",),
-    "newspaper": ("outlet",), "website": ("outlet",), "outlet": ("outlet",), "army": ("military",),
-    "military": ("military",), "source": ("unnamed",), "sources": ("unnamed",), "official": ("unnamed",),
-    "correspondent": ("correspondent",), "reporter": ("correspondent",), "photographer": ("correspondent",),
+    "agency": ("agency",),
+    "ministry": ("government",),
+    "group": ("group",),
+    "front": ("group",),
+    "faction": ("group",),
+    "monitor": ("body",),
+    "observatory": ("body",),
+    "organisation": ("body",),
+    "organization": ("body",),
+    "channel": ("channel",),
+    "broadcaster": ("channel",),
+    "network": ("channel",),
+    "newspaper": ("outlet",),
+    "website": ("outlet",),
+    "outlet": ("outlet",),
+    "army": ("military",),
+    "military": ("military",),
+    "source": ("unnamed",),
+    "sources": ("unnamed",),
+    "official": ("unnamed",),
+    "correspondent": ("correspondent",),
+    "reporter": ("correspondent",),
+    "photographer": ("correspondent",),
     "journalist": ("correspondent",),
-}  # fmt: skip
+}
 # A reporter on the ground belongs to the agency that employs them: "an AFP correspondent",
 # "AFP's correspondent", "a correspondent for Reuters".
 REPORTER = r"(?:correspondent|reporter|photographer|journalist|cameraman)s?"
@@ -57,10 +74,14 @@ CORRESPONDENT_RE = re.compile(
 LEADING_CUE_RE = re.compile(rf"^(?:but|and|also|only|\s)*(?P<cue>{NEGATIVE_CUES}|{POSITIVE_CUES})\b", re.IGNORECASE)
 PASSIVE_RE = re.compile(
     r"\b(?:was|were|is|are|has been|have been|had been)\s+(?P<cue>reported|said|announced|stated|claimed|confirmed"
-    r"|denied|quoted|cited)\s+by\s+", re.IGNORECASE)  # fmt: skip
+    r"|denied|quoted|cited)\s+by\s+",
+    re.IGNORECASE,
+)
 # Anonymous sources of a named side: "sources close to the Turkish government", "officials in Damascus".
-ANONYMOUS_OF = (r"(?:\b(?:an?|one|two|three|several|some)\s+)?(?:[\w-]+\s+)?\b(?:sources?|officials?|figures?"
-                r"|people)\s+(?:close to|familiar with|in|within|inside|from)\s+(?:the\s+)?")  # fmt: skip
+ANONYMOUS_OF = (
+    r"(?:\b(?:an?|one|two|three|several|some)\s+)?(?:[\w-]+\s+)?\b(?:sources?|officials?|figures?"
+    r"|people)\s+(?:close to|familiar with|in|within|inside|from)\s+(?:the\s+)?"
+)
 CLOSE_TO_RE = re.compile(ANONYMOUS_OF + "$", re.IGNORECASE)  # before the side's name
 ANONYMOUS_OF_RE = re.compile(ANONYMOUS_OF, re.IGNORECASE)  # anywhere in a speaker's name
 # Whose side an anonymous source speaks for, from its description.
@@ -138,8 +159,11 @@ class Discourse:
             known = index.sources.get(m.source, {"kind": "other", "name": m.text, "aliases": []})
             names = " ".join([known["name"], *known["aliases"]]).lower()
             self.seen.append((m.source, offset + m.start, offset + m.end, known["kind"], names))
-            if (REPORTER_RE.search(m.text) or REPORTER_AFTER_RE.match(text, m.end)
-                    or REPORTER_BEFORE_RE.search(text[max(0, m.start - 30) : m.start])):  # fmt: skip
+            if (
+                REPORTER_RE.search(m.text)
+                or REPORTER_AFTER_RE.match(text, m.end)
+                or REPORTER_BEFORE_RE.search(text[max(0, m.start - 30) : m.start])
+            ):
                 self.correspondent = (m.source, offset + m.start, offset + m.end)
 
     def named(self, source: str, name: str, kind: str, start: int, end: int) -> None:
@@ -165,8 +189,9 @@ class Discourse:
         return self.last if head in ("official", "source", "sources") else None
 
 
-def attribute(sentence: str, index: SourceIndex, discourse: Discourse | None = None,
-              mentions: list[Mention] | None = None) -> Attribution:  # fmt: skip
+def attribute(
+    sentence: str, index: SourceIndex, discourse: Discourse | None = None, mentions: list[Mention] | None = None
+) -> Attribution:
     """Who makes the claim in ``sentence``, and through which relays. ``discourse`` holds what the
     document named before, which "It said", "The agency added" and "the correspondent saw" refer
     back to; ``mentions`` are the sentence's registry mentions when the caller has them."""
@@ -294,8 +319,7 @@ def _subject_before(sentence: str, cue_start: int, mentions: list[Mention]) -> M
         phrase,
         flags=re.I,
     )
-    phrase = re.sub(r"(?:\s+(?:also|later|again|further|then|separately|earlier|previously))+$", "", phrase,
-                    flags=re.I)  # fmt: skip
+    phrase = re.sub(r"(?:\s+(?:also|later|again|further|then|separately|earlier|previously))+$", "", phrase, flags=re.I)
     if not phrase or len(phrase.split()) > MAX_SUBJECT_WORDS:
         return None
     return phrase

@@ -30,8 +30,12 @@ from .stance import stance_model_info
 from .store import canonical, encode_row, sha256, store_findings
 
 # What each recorded model role is now, for replay to compare against.
-CURRENT_MODELS = {"embedding": embedding_model_info, "nli": nli_model_info, "judge": judge_model_info,
-                  "stance": stance_model_info}  # fmt: skip
+CURRENT_MODELS = {
+    "embedding": embedding_model_info,
+    "nli": nli_model_info,
+    "judge": judge_model_info,
+    "stance": stance_model_info,
+}
 
 GENESIS = "0" * 64
 RATING_COLUMNS = ("claim", "rating", "url")
@@ -44,8 +48,14 @@ def now() -> str:
 # -- runs ------------------------------------------------------------------------------------
 
 
-def start_run(store, command: str, documents: list[dict], thresholds: dict, story: str | None = None,
-              argv: list[str] | None = None) -> dict:  # fmt: skip
+def start_run(
+    store,
+    command: str,
+    documents: list[dict],
+    thresholds: dict,
+    story: str | None = None,
+    argv: list[str] | None = None,
+) -> dict:
     """Record a run as started. Runs left 'running' by a dead process are marked 'aborted'."""
     _mark_dead_runs_aborted(store)
     run = {
@@ -80,8 +90,9 @@ def current_hashes(store, document_ids: list[str] | None = None) -> dict[str, tu
     chosen = f"IN ({','.join('?' * len(document_ids))})" if document_ids is not None else "IS NOT NULL"
     texts = store.rows(f"SELECT id, text FROM documents WHERE id {chosen}", document_ids or [])
     claims: dict[str, list[dict]] = {}
-    for c in store.rows(f'SELECT document_id, id, text, start, "end", source FROM claims WHERE document_id {chosen}',
-                        document_ids or []):  # fmt: skip
+    for c in store.rows(
+        f'SELECT document_id, id, text, start, "end", source FROM claims WHERE document_id {chosen}', document_ids or []
+    ):
         claims.setdefault(c["document_id"], []).append(c)
     return {d["id"]: (sha256(d["text"]), claims_sha256(claims.get(d["id"], []))) for d in texts}
 
@@ -94,10 +105,19 @@ def input_records(store, documents: list[dict]) -> list[dict]:
     for d in documents:
         text_sha, claims_sha = hashes[d["id"]]
         if text_sha != d["sha256"]:
-            raise VerifyError(f"document {d['id']} was edited outside verify (its text no longer matches its "
-                              "SHA-256); `verify audit verify` says more")  # fmt: skip
-        records.append({"id": d["id"], "sha256": d["sha256"], "outlet": d["outlet"], "path": d.get("path"),
-                        "claims_sha256": claims_sha})  # fmt: skip
+            raise VerifyError(
+                f"document {d['id']} was edited outside verify (its text no longer matches its "
+                "SHA-256); `verify audit verify` says more"
+            )
+        records.append(
+            {
+                "id": d["id"],
+                "sha256": d["sha256"],
+                "outlet": d["outlet"],
+                "path": d.get("path"),
+                "claims_sha256": claims_sha,
+            }
+        )
     return records
 
 
@@ -195,8 +215,16 @@ def run_findings(store, run_id: str) -> list[dict]:
 # -- decisions -------------------------------------------------------------------------------
 
 
-def record_decision(store, finding_id: str, decision: str, note: str, reviewer: str | None = None,
-                    rating: str | None = None, url: str | None = None, claim: str | None = None) -> dict:  # fmt: skip
+def record_decision(
+    store,
+    finding_id: str,
+    decision: str,
+    note: str,
+    reviewer: str | None = None,
+    rating: str | None = None,
+    url: str | None = None,
+    claim: str | None = None,
+) -> dict:
     """A reviewer's decision on a finding; later decisions supersede, never erase, earlier ones.
     With a ``rating`` (one of :data:`RATINGS`) it is a published fact-check of one of the
     finding's claims (``claim``, by default its first) at ``url``: what ClaimReview exports."""
@@ -220,14 +248,24 @@ def record_decision(store, finding_id: str, decision: str, note: str, reviewer: 
             f"unknown finding {finding_id!r} in {store.path}: it was not produced by a run of this database"
         )
     if rating is not None:
-        claims = store.rows("SELECT claims FROM findings WHERE run_id = ? AND id = ?",
-                            [latest_run[0]["run_id"], finding_id])[0]["claims"]  # fmt: skip
+        claims = store.rows(
+            "SELECT claims FROM findings WHERE run_id = ? AND id = ?", [latest_run[0]["run_id"], finding_id]
+        )[0]["claims"]
         if claim is not None and claim not in claims:
             raise VerifyError(f"claim {claim!r} is not one of finding {finding_id}'s claims ({', '.join(claims)})")
         claim = claim or claims[0]
-    row = {"id": "d-" + uuid.uuid4().hex[:12], "finding_id": finding_id, "run_id": latest_run[0]["run_id"],
-           "decision": decision, "note": note, "reviewer": reviewer or _os_user(), "decided_at": now(),
-           "claim": claim, "rating": rating, "url": url}  # fmt: skip
+    row = {
+        "id": "d-" + uuid.uuid4().hex[:12],
+        "finding_id": finding_id,
+        "run_id": latest_run[0]["run_id"],
+        "decision": decision,
+        "note": note,
+        "reviewer": reviewer or _os_user(),
+        "decided_at": now(),
+        "claim": claim,
+        "rating": rating,
+        "url": url,
+    }
     with store.transaction():
         store.db["decisions"].insert(row)
         _append(store, "decision", row["id"], _decision_row_digest(row))
@@ -315,11 +353,16 @@ def verify_chain(store) -> ChainReport:
     for expected_seq, entry in enumerate(entries, start=1):
         where = f"audit entry {entry['seq']} ({entry['kind']} {entry['ref']})"
         if entry["seq"] != expected_seq:
-            return ChainReport(False, len(entries), f"entry {expected_seq} is missing: a row was deleted before {where}",
-                               expected_seq)  # fmt: skip
+            return ChainReport(
+                False, len(entries), f"entry {expected_seq} is missing: a row was deleted before {where}", expected_seq
+            )
         if entry["prev_hash"] != prev:
-            return ChainReport(False, len(entries), f"{where} does not follow entry {expected_seq - 1}: rows were "
-                               "reordered, deleted or inserted", entry["seq"])  # fmt: skip
+            return ChainReport(
+                False,
+                len(entries),
+                f"{where} does not follow entry {expected_seq - 1}: rows were reordered, deleted or inserted",
+                entry["seq"],
+            )
         if _link(entry["seq"], entry["kind"], entry["ref"], entry["digest"], entry["prev_hash"]) != entry["hash"]:
             return ChainReport(False, len(entries), f"{where} was altered (its hash does not match)", entry["seq"])
         digest = _run_digest(store, entry["ref"]) if entry["kind"] == "run" else _decision_digest(store, entry["ref"])
@@ -362,8 +405,12 @@ def _check_inputs(store, entries: int) -> ChainReport:
     for r in store.rows("SELECT id, inputs FROM runs WHERE status = 'complete' ORDER BY started_at"):
         if changes := changed_inputs(r["inputs"], hashes):
             first = changes[0]
-            return ChainReport(False, entries, f"input document {first['id']} of run {r['id']} changed after the run "
-                               f"({first['change']}): it no longer hashes to what the run recorded")  # fmt: skip
+            return ChainReport(
+                False,
+                entries,
+                f"input document {first['id']} of run {r['id']} changed after the run "
+                f"({first['change']}): it no longer hashes to what the run recorded",
+            )
     return ChainReport(True, entries)
 
 
@@ -378,8 +425,14 @@ def diff(store, run_a: str, run_b: str) -> dict:
     for fid in sorted(a.keys() & b.keys()):
         fields = [k for k in ("confidence", "reason", "sources", "omitted_by", "evidence") if a[fid][k] != b[fid][k]]
         if fields:
-            changed.append({"id": fid, "kind": b[fid]["kind"], "fields": fields,
-                            "confidence": [a[fid]["confidence"], b[fid]["confidence"]]})  # fmt: skip
+            changed.append(
+                {
+                    "id": fid,
+                    "kind": b[fid]["kind"],
+                    "fields": fields,
+                    "confidence": [a[fid]["confidence"], b[fid]["confidence"]],
+                }
+            )
     return {
         "from": run_a,
         "to": run_b,
@@ -426,8 +479,9 @@ def replay(store, run_id: str, embedder=None) -> dict:
         else:
             current = CURRENT_MODELS[model["role"]]().sha256
         if current != model["sha256"]:
-            changed_models.append({"role": model["role"], "name": model["name"], "recorded": model["sha256"],
-                                   "current": current})  # fmt: skip
+            changed_models.append(
+                {"role": model["role"], "name": model["name"], "recorded": model["sha256"], "current": current}
+            )
     for role in ("nli", "judge"):  # a run recorded before the judge: its findings rest on other models
         if role not in {m["role"] for m in record["models"]}:
             current = CURRENT_MODELS[role]()
@@ -439,8 +493,11 @@ def replay(store, run_id: str, embedder=None) -> dict:
     result = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims)
     before = {f["id"]: f for f in run_findings(store, run_id)}
     after = {f["id"]: f for f in result.findings}
-    changed = sorted(f for f in before.keys() & after.keys()
-                     if before[f]["confidence"] != after[f]["confidence"] or before[f]["reason"] != after[f]["reason"])  # fmt: skip
+    changed = sorted(
+        f
+        for f in before.keys() & after.keys()
+        if before[f]["confidence"] != after[f]["confidence"] or before[f]["reason"] != after[f]["reason"]
+    )
     return {
         "run": run_id,
         "same": before.keys() == after.keys() and not changed,

@@ -30,8 +30,17 @@ from .verdict import judge_pair, pair_finding
 SCHEMA = "verify.check/1"
 
 
-def check_draft(store, text: str, story: str | None = None, thresholds: Thresholds | None = None, embedder=None,
-                argv=None, name: str = "draft", min_confidence: float | None = None, deliver=None) -> dict:  # fmt: skip
+def check_draft(
+    store,
+    text: str,
+    story: str | None = None,
+    thresholds: Thresholds | None = None,
+    embedder=None,
+    argv=None,
+    name: str = "draft",
+    min_confidence: float | None = None,
+    deliver=None,
+) -> dict:
     """Check every claim of ``text`` against the stored documents (of ``story``). A claim is
     contradicted when a contradiction reaches ``min_confidence`` (default: the judge's calibrated
     bar, :attr:`verify.judge.Calibration.contradiction_confidence`). ``deliver(result)``, when
@@ -54,8 +63,9 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
     _read_in_full(store, stored, {c["document_id"] for c in stored if c["assertion"] is None})
     if min_confidence is None:
         min_confidence = load_calibration().contradiction_confidence
-    run = start_run(store, "check", chosen, thresholds.as_dict() | {"min_confidence": min_confidence}, story=story,
-                    argv=argv)  # fmt: skip
+    run = start_run(
+        store, "check", chosen, thresholds.as_dict() | {"min_confidence": min_confidence}, story=story, argv=argv
+    )
     with aborting(store, run):
         results, findings = _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, loading)
         models = [m.as_dict() for m in (embedder.info, load_nli_model().info, judge_model_info(), stance_model_info())]
@@ -68,7 +78,7 @@ def check_draft(store, text: str, story: str | None = None, thresholds: Threshol
             "results": results,
             "summary": counts,
             "min_confidence": min_confidence,
-        }  # fmt: skip
+        }
         if deliver:
             deliver(result)
         record_run(store, run, findings)
@@ -90,9 +100,12 @@ def judge_claims(
             lexical = tfidf_cosine(claim, stored[j])
             if verdict := judge_pair(claim, stored[j], float(similarity[i, j]), lexical, thresholds):
                 checked.append((i, int(j), verdict))
-    verdicts = judge_verdicts([(claims[i], stored[j], v["evidence"]) for i, j, v in checked],
-                              NLICache(nli_model or load_nli_model(), store), thresholds,
-                              premise="right_to_left")  # fmt: skip
+    verdicts = judge_verdicts(
+        [(claims[i], stored[j], v["evidence"]) for i, j, v in checked],
+        NLICache(nli_model or load_nli_model(), store),
+        thresholds,
+        premise="right_to_left",
+    )
     return [(i, j, verdict) for (i, j, _), verdict in zip(checked, verdicts, strict=True) if verdict is not None]
 
 
@@ -113,12 +126,22 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, lo
         for j, verdict in by_claim.get(i, []):
             finding = pair_finding(verdict, claim, stored[j], thresholds)
             findings.append(finding)
-            evidence.append({"finding": finding["id"], "kind": verdict["kind"], "claim": stored[j]["id"],
-                             "source": stored[j]["source"], "source_name": stored[j]["source_name"],
-                             "text": stored[j]["text"], "confidence": verdict["confidence"],
-                             "reason": finding["reason"], "clashes": verdict["evidence"].get("clashes", {})})  # fmt: skip
-        against = sorted({e["source"] for e in evidence
-                          if e["kind"] == "contradiction" and e["confidence"] >= min_confidence})  # fmt: skip
+            evidence.append(
+                {
+                    "finding": finding["id"],
+                    "kind": verdict["kind"],
+                    "claim": stored[j]["id"],
+                    "source": stored[j]["source"],
+                    "source_name": stored[j]["source_name"],
+                    "text": stored[j]["text"],
+                    "confidence": verdict["confidence"],
+                    "reason": finding["reason"],
+                    "clashes": verdict["evidence"].get("clashes", {}),
+                }
+            )
+        against = sorted(
+            {e["source"] for e in evidence if e["kind"] == "contradiction" and e["confidence"] >= min_confidence}
+        )
         behind = sorted({e["source"] for e in evidence if e["kind"] != "contradiction"} - set(against))
         status = (
             "contradicted"
@@ -129,9 +152,16 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, lo
             if behind
             else "unsupported"
         )
-        results.append({"claim": {k: claim[k] for k in ("id", "text", "start", "end")}, "status": status,
-                        "supported_by": behind, "contradicted_by": against, "evidence": evidence,
-                        "documents": []})  # fmt: skip
+        results.append(
+            {
+                "claim": {k: claim[k] for k in ("id", "text", "start", "end")},
+                "status": status,
+                "supported_by": behind,
+                "contradicted_by": against,
+                "evidence": evidence,
+                "documents": [],
+            }
+        )
     _document_stances(results, draft_claims, draft_vectors, similarity, stored, stored_vectors, thresholds.top_k)
     return results, findings
 
@@ -168,8 +198,14 @@ def _document_stances(results, claims, vectors, similarity, stored, stored_vecto
             x.append(voice_features(claim, vectors[i], voices[document_id]))
     probabilities = model.probabilities(np.array(x)) if x else np.zeros((0, len(model.labels)))
     for (i, document_id, outlet), p in zip(asked, probabilities, strict=True):
-        results[i]["documents"].append({"document": document_id, "outlet": outlet, "stance": model.labels[int(p.argmax())],
-                                        "probabilities": dict(zip(model.labels, np.round(p, 4).tolist(), strict=True))})  # fmt: skip
+        results[i]["documents"].append(
+            {
+                "document": document_id,
+                "outlet": outlet,
+                "stance": model.labels[int(p.argmax())],
+                "probabilities": dict(zip(model.labels, np.round(p, 4).tolist(), strict=True)),
+            }
+        )
 
 
 def exit_code(result: dict, strict: bool = False) -> int:
@@ -180,19 +216,29 @@ def exit_code(result: dict, strict: bool = False) -> int:
 
 # -- views -----------------------------------------------------------------------------------
 
-STATUS_WORDS = {"contradicted": "CONTRADICTED", "unsupported": "unsupported", "single-source": "single source",
-                "supported": "supported"}  # fmt: skip
+STATUS_WORDS = {
+    "contradicted": "CONTRADICTED",
+    "unsupported": "unsupported",
+    "single-source": "single source",
+    "supported": "supported",
+}
 
 
 def _line(result: dict) -> str:
     s = result["summary"]
-    return (f"{result['draft']['claims']} claim(s): {s['supported']} supported, {s['single-source']} single-source, "
-            f"{s['unsupported']} unsupported, {s['contradicted']} contradicted")  # fmt: skip
+    return (
+        f"{result['draft']['claims']} claim(s): {s['supported']} supported, {s['single-source']} single-source, "
+        f"{s['unsupported']} unsupported, {s['contradicted']} contradicted"
+    )
 
 
 def check_markdown(result: dict) -> str:
-    lines = [f"# verify check: {markdown_text(result['draft']['name'])}", "",
-             f"Run `{result['run']['id']}` · {_line(result)}", ""]  # fmt: skip
+    lines = [
+        f"# verify check: {markdown_text(result['draft']['name'])}",
+        "",
+        f"Run `{result['run']['id']}` · {_line(result)}",
+        "",
+    ]
     for r in result["results"]:
         lines.append(f"- **{STATUS_WORDS[r['status']]}**: {markdown_text(r['claim']['text'])}")
         for e in r["evidence"]:
@@ -204,23 +250,39 @@ CHECK_CSV_COLUMNS = ("claim_id", "status", "text", "supported_by", "contradicted
 
 
 def check_csv(result: dict) -> str:
-    return csv_text(CHECK_CSV_COLUMNS, ([r["claim"]["id"], r["status"], r["claim"]["text"], ";".join(r["supported_by"]),
-                                         ";".join(r["contradicted_by"]), result["run"]["id"]]
-                                        for r in result["results"]))  # fmt: skip
+    return csv_text(
+        CHECK_CSV_COLUMNS,
+        (
+            [
+                r["claim"]["id"],
+                r["status"],
+                r["claim"]["text"],
+                ";".join(r["supported_by"]),
+                ";".join(r["contradicted_by"]),
+                result["run"]["id"],
+            ]
+            for r in result["results"]
+        ),
+    )
 
 
 def check_html(result: dict) -> str:
     rows = []
     for r in result["results"]:
-        evidence = "".join(f"<li>{escape(e['kind'])} ({e['confidence']:.2f}): {escape(e['reason'])}</li>"
-                           for e in r["evidence"])  # fmt: skip
+        evidence = "".join(
+            f"<li>{escape(e['kind'])} ({e['confidence']:.2f}): {escape(e['reason'])}</li>" for e in r["evidence"]
+        )
         kind = {"contradicted": "contradiction", "supported": "agreement", "single-source": "partial"}.get(
             r["status"], "omission"
         )
-        rows.append(f'<section class="finding {kind}"><span class="kind">{escape(STATUS_WORDS[r["status"]])}</span>'
-                    f"<p>{escape(r['claim']['text'])}</p><ul>{evidence}</ul></section>")  # fmt: skip
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>verify check</title>'
-            f"<style>{STYLE}</style></head><body><header><h1>verify check: {escape(result['draft']['name'])}</h1>"
-            f"<div class=meta>Run <code>{escape(result['run']['id'])}</code> · {escape(_line(result))}</div></header>"
-            f"<main>{''.join(rows)}</main></body></html>\n")  # fmt: skip
+        rows.append(
+            f'<section class="finding {kind}"><span class="kind">{escape(STATUS_WORDS[r["status"]])}</span>'
+            f"<p>{escape(r['claim']['text'])}</p><ul>{evidence}</ul></section>"
+        )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>verify check</title>'
+        f"<style>{STYLE}</style></head><body><header><h1>verify check: {escape(result['draft']['name'])}</h1>"
+        f"<div class=meta>Run <code>{escape(result['run']['id'])}</code> · {escape(_line(result))}</div></header>"
+        f"<main>{''.join(rows)}</main></body></html>\n"
+    )

@@ -52,8 +52,11 @@ def _organisation(store, source_id: str) -> dict:
 
 def _claim_review(store, decision: dict, claim: dict, document: dict, organisation: str) -> dict:
     appearance = {"@type": "CreativeWork", "publisher": _organisation(store, document["outlet"])}
-    appearance |= {key: document[field] for key, field in (("url", "url"), ("headline", "title"),
-                                                           ("datePublished", "published")) if document[field]}  # fmt: skip
+    appearance |= {
+        key: document[field]
+        for key, field in (("url", "url"), ("headline", "title"), ("datePublished", "published"))
+        if document[field]
+    }
     item = {"@type": "Claim", "author": _organisation(store, claim["source"]), "appearance": appearance}
     if document["published"]:
         item["datePublished"] = document["published"]

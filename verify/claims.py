@@ -197,8 +197,11 @@ def clauses(text: str, start: int, end: int, index: SourceIndex) -> list[tuple[i
     """Split a sentence where a second statement begins: another speaker's ('SANA said X, while
     the NLF said Y') or the same speaker's ('SANA did not report X, but mentioned Y')."""
     sentence = text[start:end]
-    splits = sorted([(m, True) for m in CLAUSE_SPLIT_RE.finditer(sentence)]
-                    + [(m, False) for m in SAME_SPEAKER_SPLIT_RE.finditer(sentence)], key=lambda s: s[0].start())  # fmt: skip
+    splits = sorted(
+        [(m, True) for m in CLAUSE_SPLIT_RE.finditer(sentence)]
+        + [(m, False) for m in SAME_SPEAKER_SPLIT_RE.finditer(sentence)],
+        key=lambda s: s[0].start(),
+    )
     spans, cursor = [], 0
     for match, needs_speaker in splits:
         if match.start() < cursor:
@@ -252,8 +255,15 @@ def iter_claims(document: dict, index: SourceIndex, new_sources: dict[str, dict]
                 discourse.named(who.source, who.name, _derived_kind(who.name), start + at, start + at + len(who.name))
             for source_id, name, side in unregistered:
                 if source_id not in index.sources:
-                    new_sources[source_id] = {"id": source_id, "name": name, "kind": _derived_kind(name),
-                                              "aliases": [name], "registered": 0, "origin": "derived", "side": side}  # fmt: skip
+                    new_sources[source_id] = {
+                        "id": source_id,
+                        "name": name,
+                        "kind": _derived_kind(name),
+                        "aliases": [name],
+                        "registered": 0,
+                        "origin": "derived",
+                        "side": side,
+                    }
             if who.source:
                 discourse.speaker(who.source, start, end)
             claim = prepare(
@@ -290,10 +300,16 @@ def sentence_claim(text: str, index: SourceIndex, published: str | None = None, 
     """A claim built from a bare sentence (a draft's line, a benchmark pair), attributed as in a document."""
     who = attribute(text, index)
     claim = {
-        "id": claim_id, "document_id": None, "text": text, "source": who.source or "text",
-        "source_name": who.name or "the text", "outlet": "text", "cue": who.cue, "negative": int(who.negative),
+        "id": claim_id,
+        "document_id": None,
+        "text": text,
+        "source": who.source or "text",
+        "source_name": who.name or "the text",
+        "outlet": "text",
+        "cue": who.cue,
+        "negative": int(who.negative),
         **claim_facts(text, published),
-    }  # fmt: skip
+    }
     return prepare(claim)
 
 

@@ -81,8 +81,15 @@ def number_clashes(a: dict, b: dict) -> list[dict]:
         for qb in b["numbers"]:
             comparable = facts.same_unit(qa, qb) or single and (not qa["unit"] or not qb["unit"])
             if comparable and facts.quantities_clash(qa, qb):
-                out.append({"left": qa["text"], "right": qb["text"], "unit": qa["unit"] or qb["unit"],
-                            "left_span": [qa["start"], qa["end"]], "right_span": [qb["start"], qb["end"]]})  # fmt: skip
+                out.append(
+                    {
+                        "left": qa["text"],
+                        "right": qb["text"],
+                        "unit": qa["unit"] or qb["unit"],
+                        "left_span": [qa["start"], qa["end"]],
+                        "right_span": [qb["start"], qb["end"]],
+                    }
+                )
     return out
 
 
@@ -93,8 +100,16 @@ def date_clashes(a: dict, b: dict) -> list[dict]:
     if not da or not db or any(not facts.dates_clash(x, y) for x in da for y in db):
         return []
     x, y = da[0], db[0]
-    return [{"left": x["text"], "right": y["text"], "left_value": x["value"], "right_value": y["value"],
-             "left_span": [x["start"], x["end"]], "right_span": [y["start"], y["end"]]}]  # fmt: skip
+    return [
+        {
+            "left": x["text"],
+            "right": y["text"],
+            "left_value": x["value"],
+            "right_value": y["value"],
+            "left_span": [x["start"], x["end"]],
+            "right_span": [y["start"], y["end"]],
+        }
+    ]
 
 
 def place_clash(a: dict, b: dict) -> dict | None:
@@ -164,9 +179,14 @@ def control_clash(a: dict, b: dict) -> dict | None:
                 if conflict:
                     pair = (verb, other_verb) if not flip else (other_verb, verb)
                     actors = (actor, other_actor) if not flip else (other_actor, actor)
-                    return {"left": pair[0]["text"], "right": pair[1]["text"], "left_actor": actors[0],
-                            "right_actor": actors[1], "left_span": [pair[0]["start"], pair[0]["end"]],
-                            "right_span": [pair[1]["start"], pair[1]["end"]]}  # fmt: skip
+                    return {
+                        "left": pair[0]["text"],
+                        "right": pair[1]["text"],
+                        "left_actor": actors[0],
+                        "right_actor": actors[1],
+                        "left_span": [pair[0]["start"], pair[0]["end"]],
+                        "right_span": [pair[1]["start"], pair[1]["end"]],
+                    }
     return None
 
 
@@ -179,6 +199,9 @@ def same_outcome(a: dict, b: dict) -> bool:
 
 def differing_figures(a: dict, b: dict) -> list[dict]:
     """Quantities of the same thing that are compatible but not equal ('at least 19' / 'more than 40')."""
-    return [{"left": qa["text"], "right": qb["text"], "unit": qa["unit"]}
-            for qa in a["numbers"] for qb in b["numbers"]
-            if facts.same_unit(qa, qb) and (qa["low"], qa["high"]) != (qb["low"], qb["high"])]  # fmt: skip
+    return [
+        {"left": qa["text"], "right": qb["text"], "unit": qa["unit"]}
+        for qa in a["numbers"]
+        for qb in b["numbers"]
+        if facts.same_unit(qa, qb) and (qa["low"], qa["high"]) != (qb["low"], qb["high"])
+    ]

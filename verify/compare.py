@@ -43,8 +43,14 @@ class Comparison:
 
     def as_json(self) -> dict:
         """`verify compare --json`: what produced the findings, then the findings and groups."""
-        return {"thresholds": self.thresholds.as_dict(), "models": [m.as_dict() for m in self.models],
-                "checks": self.checks, "stats": self.stats, "findings": self.findings, "groups": self.groups}  # fmt: skip
+        return {
+            "thresholds": self.thresholds.as_dict(),
+            "models": [m.as_dict() for m in self.models],
+            "checks": self.checks,
+            "stats": self.stats,
+            "findings": self.findings,
+            "groups": self.groups,
+        }
 
 
 class Stopwatch:
@@ -121,7 +127,7 @@ def compare(
             thresholds.top_k,
             thresholds.match_floor,
             thresholds.name_boost,
-        )  # fmt: skip
+        )
     ]
     clock.lap("checks")
     tfidf = [tfidf_cosine(claims[c.left], claims[c.right]) for c in candidates]
@@ -129,8 +135,9 @@ def compare(
     checked = [(n, v) for n, v in enumerate(runner.judge(claims, pairs, thresholds)) if v is not None]
     clock.lap("nli")
     nli = NLICache(nli_model or load_nli_model(), store)
-    settled = judge_verdicts([(claims[pairs[n][0]], claims[pairs[n][1]], v["evidence"]) for n, v in checked],
-                             nli, thresholds)  # fmt: skip
+    settled = judge_verdicts(
+        [(claims[pairs[n][0]], claims[pairs[n][1]], v["evidence"]) for n, v in checked], nli, thresholds
+    )
     kept = [(candidates[n], v) for (n, _), v in zip(checked, settled, strict=True) if v is not None]
     clock.lap("findings")
     findings, edges = [], []
@@ -148,10 +155,17 @@ def compare(
     findings.sort(key=lambda f: (FINDING_KINDS.index(f["kind"]), -f["confidence"], f["id"]))
     clock.lap(None)
     models = [runner.info, nli.model.info, judge_model_info()]
-    stats = {"claims": len(claims), "candidates": len(candidates), "embedded": n_embedded,
-             "nli_pairs": len(checked), "nli_computed": nli.computed, "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
-             "engine": runner.name, "seconds": round(time.perf_counter() - started, 3),
-             "stage_seconds": clock.seconds}  # fmt: skip
+    stats = {
+        "claims": len(claims),
+        "candidates": len(candidates),
+        "embedded": n_embedded,
+        "nli_pairs": len(checked),
+        "nli_computed": nli.computed,
+        "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
+        "engine": runner.name,
+        "seconds": round(time.perf_counter() - started, 3),
+        "stage_seconds": clock.seconds,
+    }
     return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)
 
 
@@ -182,10 +196,17 @@ def _groups(claims: list[dict], vectors: np.ndarray, edges, findings: list[dict]
                 if other not in side:
                     side[other] = side[current] != flip
                     queue.append(other)
-        groups.append({"id": group_id(ids), "label": central["text"], "label_claim": label, "claims": ids,
-                       "against": [c for c in ids if not side.get(c, True)],
-                       "sources": sorted({claims[i]["source"] for i in members}),
-                       "outlets": sorted({claims[i]["outlet"] for i in members})})  # fmt: skip
+        groups.append(
+            {
+                "id": group_id(ids),
+                "label": central["text"],
+                "label_claim": label,
+                "claims": ids,
+                "against": [c for c in ids if not side.get(c, True)],
+                "sources": sorted({claims[i]["source"] for i in members}),
+                "outlets": sorted({claims[i]["outlet"] for i in members}),
+            }
+        )
     groups.sort(key=lambda g: (-len(g["sources"]), g["id"]))
     return groups
 
@@ -247,30 +268,46 @@ def _omissions(claims, vectors, negative_vectors, groups, findings, thresholds: 
         label = claims[by_id[group["label_claim"]]]
         for source in sorted(omitters):
             negative = reports.get(source)
-            confidence = min(thresholds.omission_max_confidence,
-                             thresholds.omission_confidence + thresholds.omission_per_source * len(sources_stating))  # fmt: skip
-            evidence = {"stated_by": sources_stating, "group": group["id"],
-                        "similarity": None, "negative_report": None}  # fmt: skip
+            confidence = min(
+                thresholds.omission_max_confidence,
+                thresholds.omission_confidence + thresholds.omission_per_source * len(sources_stating),
+            )
+            evidence = {"stated_by": sources_stating, "group": group["id"], "similarity": None, "negative_report": None}
             citation = ""
             if negative:
                 report = claims[negative[0]]
                 proof = min(1.0, negative[1] / thresholds.negative_report_full)
-                confidence = max(confidence, round(thresholds.negative_report_confidence
-                                                   + thresholds.negative_report_bonus * proof, 3))  # fmt: skip
-                evidence["negative_report"] = {"claim": report["id"], "text": report["text"],
-                                               "outlet": report["outlet"], "similarity": round(negative[1], 4)}  # fmt: skip
+                confidence = max(
+                    confidence,
+                    round(thresholds.negative_report_confidence + thresholds.negative_report_bonus * proof, 3),
+                )
+                evidence["negative_report"] = {
+                    "claim": report["id"],
+                    "text": report["text"],
+                    "outlet": report["outlet"],
+                    "similarity": round(negative[1], 4),
+                }
                 citation = f"; {report['outlet']} notes: {quote(report['text'])}"
             name = names.get(source, source)
             others = [s for s in sources_stating if s != source]
             summary = f"{name} does not report what {', '.join(others) or 'others'} state"
             if negative:
                 summary += f" ({claims[negative[0]]['outlet']} says so)"
-            out.append({"id": finding_id("omission", group["claims"], [source]), "kind": "omission",
-                        "claims": told, "sources": others, "omitted_by": [source],
-                        "confidence": round(confidence, 3), "evidence": evidence,
-                        "reason": f"{name} does not report what {', '.join(others) or 'others'} state: "
-                                  f"{quote(label['text'])}{citation}",
-                        "summary": summary, "thresholds": thresholds.as_dict()})  # fmt: skip
+            out.append(
+                {
+                    "id": finding_id("omission", group["claims"], [source]),
+                    "kind": "omission",
+                    "claims": told,
+                    "sources": others,
+                    "omitted_by": [source],
+                    "confidence": round(confidence, 3),
+                    "evidence": evidence,
+                    "reason": f"{name} does not report what {', '.join(others) or 'others'} state: "
+                    f"{quote(label['text'])}{citation}",
+                    "summary": summary,
+                    "thresholds": thresholds.as_dict(),
+                }
+            )
     return out
 
 
@@ -293,8 +330,10 @@ def text_pairs_evidence(
     as one claim: what the judge is calibrated on."""
     thresholds = thresholds or Thresholds()
     index = index or bundled_index()
-    claims = [(sentence_claim(h, index, None, f"h{n}"), sentence_claim(p, index, None, f"p{n}"))
-              for n, (p, h) in enumerate(items)]  # fmt: skip
+    claims = [
+        (sentence_claim(h, index, None, f"h{n}"), sentence_claim(p, index, None, f"p{n}"))
+        for n, (p, h) in enumerate(items)
+    ]
     vectors = (embedder or load_embedder()).encode([c["assertion"] for pair in claims for c in pair])
     out = []
     for n, (hypothesis, premise) in enumerate(claims):
@@ -358,8 +397,9 @@ def judge_texts(
                 evidence = pair_evidence(claim, premise, similarity, tfidf_cosine(claim, premise), thresholds)
                 pairs.append((claim, premise, evidence))
                 slots.append((n, h))
-    verdicts = judge_verdicts(pairs, NLICache(nli_model or load_nli_model(), store), thresholds,
-                              premise="right_to_left")  # fmt: skip
+    verdicts = judge_verdicts(
+        pairs, NLICache(nli_model or load_nli_model(), store), thresholds, premise="right_to_left"
+    )
     judged: dict[tuple[int, int], list[tuple]] = {}
     for slot, pair, verdict in zip(slots, pairs, verdicts, strict=True):
         judged.setdefault(slot, []).append((pair, verdict))
@@ -402,5 +442,10 @@ def _item_verdict(decided: list[tuple]) -> dict:
         reason = f"the premise neither states nor contradicts it; {model_reading(evidence)}"
     else:
         reason = reason_for(kind, claim, premise, evidence)
-    return {"kind": kind, "confidence": confidence, "scores": evidence["nli"]["right_to_left"], "reason": reason,
-            "claims": [{"text": pair[0]["text"], "kind": k} for (pair, _), k in zip(decided, kinds, strict=True)]}  # fmt: skip
+    return {
+        "kind": kind,
+        "confidence": confidence,
+        "scores": evidence["nli"]["right_to_left"],
+        "reason": reason,
+        "claims": [{"text": pair[0]["text"], "kind": k} for (pair, _), k in zip(decided, kinds, strict=True)],
+    }

@@ -83,8 +83,12 @@ class RayEngine:
                 if address:
                     ray.init(address=address, log_to_driver=False)
                 else:
-                    ray.init(num_cpus=num_cpus or os.cpu_count(), include_dashboard=False, log_to_driver=False,
-                             object_store_memory=256 * 1024 * 1024)  # fmt: skip
+                    ray.init(
+                        num_cpus=num_cpus or os.cpu_count(),
+                        include_dashboard=False,
+                        log_to_driver=False,
+                        object_store_memory=256 * 1024 * 1024,
+                    )
             except Exception as exc:  # Ray raises many kinds; all mean the same thing here
                 raise VerifyError(f"cannot start or reach a Ray cluster: {str(exc).splitlines()[0]}") from exc
         ray.data.DataContext.get_current().enable_progress_bars = False
@@ -93,8 +97,9 @@ class RayEngine:
         if not texts:
             return np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32)
         data = self.ray.data.from_items([{"row": n, "text": t} for n, t in enumerate(texts)])
-        out = data.map_batches(_RayEmbed, fn_constructor_kwargs={"batch_size": self.batch_size},
-                               batch_size=RAY_BATCH, concurrency=2).take_all()  # fmt: skip
+        out = data.map_batches(
+            _RayEmbed, fn_constructor_kwargs={"batch_size": self.batch_size}, batch_size=RAY_BATCH, concurrency=2
+        ).take_all()
         vectors = np.zeros((len(texts), len(out[0]["vector"])), dtype=np.float32)
         for row in out:
             vectors[row["row"]] = row["vector"]
@@ -104,10 +109,13 @@ class RayEngine:
         if not pairs:
             return []
         items = [{"row": n, "left": a, "right": b, "similarity": s, "tfidf": t} for n, (a, b, s, t) in enumerate(pairs)]
-        out = (self.ray.data.from_items(items)
-               .map_batches(_ray_judge, fn_kwargs={"claims": claims, "thresholds": thresholds.as_dict()},
-                            batch_size=RAY_BATCH)
-               .take_all())  # fmt: skip
+        out = (
+            self.ray.data.from_items(items)
+            .map_batches(
+                _ray_judge, fn_kwargs={"claims": claims, "thresholds": thresholds.as_dict()}, batch_size=RAY_BATCH
+            )
+            .take_all()
+        )
         verdicts: list = [None] * len(pairs)
         for row in out:
             verdicts[row["row"]] = json.loads(row["verdict"])

@@ -59,7 +59,8 @@ def to_html(report: dict, documents_text: dict[str, str]) -> str:
     claims = {c["id"]: c for c in report["claims"]}
     title = f"verify report{': ' + run['story'] if run['story'] else ''}"
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
@@ -67,9 +68,10 @@ def to_html(report: dict, documents_text: dict[str, str]) -> str:
         f"{escape(run['started_at'])} · verify {escape(run['tool_version'])} · {len(report['documents'])} documents · "
         f"{len(report['claims'])} claims · models: "
         + escape("; ".join(f"{m['name']} (sha256 {m['sha256'][:12]})" for m in run["models"]))
-        + "<br>thresholds: " + escape(", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
+        + "<br>thresholds: "
+        + escape(", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
         + "</div></header><main>",
-    ]  # fmt: skip
+    ]
     parts += _matrix(report)
     parts += _disputes(report)
     parts += _filters(report)
@@ -103,24 +105,32 @@ def _disputes(report: dict) -> list[str]:
     listed = [d for d in report["disputes"] if shown & set(d["findings"])]
     if not listed:
         return []
-    out = ["<h2>Disputes</h2>", '<div class="scroll"><table class="matrix"><thead><tr><th>claim group</th>'
-           "<th>stated by</th><th>contradicted by</th><th>findings</th></tr></thead><tbody>"]  # fmt: skip
+    out = [
+        "<h2>Disputes</h2>",
+        '<div class="scroll"><table class="matrix"><thead><tr><th>claim group</th>'
+        "<th>stated by</th><th>contradicted by</th><th>findings</th></tr></thead><tbody>",
+    ]
     for d in listed:
         links = " ".join(f'<a href="#{escape(f)}">{escape(f)}</a>' for f in d["findings"])
-        out.append(f"<tr><td>{escape(d['label'])}</td><td>{escape(', '.join(d['stated_by']))}</td>"
-                   f"<td>{escape(', '.join(d['contradicted_by']))}</td><td>{links}</td></tr>")  # fmt: skip
+        out.append(
+            f"<tr><td>{escape(d['label'])}</td><td>{escape(', '.join(d['stated_by']))}</td>"
+            f"<td>{escape(', '.join(d['contradicted_by']))}</td><td>{links}</td></tr>"
+        )
     out.append("</tbody></table></div>")
     return out
 
 
 def _filters(report: dict) -> list[str]:
     counts = {k: sum(f["kind"] == k for f in report["findings"]) for k in KIND_ORDER}
-    boxes = "".join(f'<label><input type=checkbox name=kind value="{k}" checked> {k} ({counts[k]})</label>'
-                    for k in KIND_ORDER)  # fmt: skip
+    boxes = "".join(
+        f'<label><input type=checkbox name=kind value="{k}" checked> {k} ({counts[k]})</label>' for k in KIND_ORDER
+    )
     options = "".join(f'<option value="{escape(s["id"])}">{escape(s["name"])}</option>' for s in report["sources"])
-    return [f"<h2>Findings (<span id=shown>{len(report['findings'])}</span> shown)</h2>",
-            f'<div class="filters">{boxes}<label>source <select id="source"><option value="">all</option>'
-            f"{options}</select></label></div>"]  # fmt: skip
+    return [
+        f"<h2>Findings (<span id=shown>{len(report['findings'])}</span> shown)</h2>",
+        f'<div class="filters">{boxes}<label>source <select id="source"><option value="">all</option>'
+        f"{options}</select></label></div>",
+    ]
 
 
 def _marked(text: str, spans: list[list[int]]) -> str:
@@ -135,16 +145,22 @@ def _in_paragraph(claim: dict, spans: list[list[int]], documents_text: dict[str,
     para_start = text.rfind("\n", 0, claim["start"]) + 1
     para_end = text.find("\n", claim["end"])
     para_end = len(text) if para_end < 0 else para_end
-    return (f'<span class="para">{escape(text[para_start:claim["start"]])}<mark class="claim-text">'
-            f"{_marked(claim['text'], spans)}</mark>{escape(text[claim['end']:para_end])}</span>")  # fmt: skip
+    return (
+        f'<span class="para">{escape(text[para_start : claim["start"]])}<mark class="claim-text">'
+        f"{_marked(claim['text'], spans)}</mark>{escape(text[claim['end'] : para_end])}</span>"
+    )
 
 
 def _claim(claim: dict, spans, names: dict, documents_text: dict) -> str:
     who = escape(names.get(claim["source"], claim["source"]))
-    trace = (f"{escape(relay_chain(claim, names))} · document {escape(claim['document_id'])} · chars "
-             f"{claim['start']}–{claim['end']} · {escape(claim['id'])}")  # fmt: skip
-    return (f'<div class="claim"><strong>{who}</strong><div>{_in_paragraph(claim, spans, documents_text)}</div>'
-            f'<div class="trace">{trace}</div></div>')  # fmt: skip
+    trace = (
+        f"{escape(relay_chain(claim, names))} · document {escape(claim['document_id'])} · chars "
+        f"{claim['start']}–{claim['end']} · {escape(claim['id'])}"
+    )
+    return (
+        f'<div class="claim"><strong>{who}</strong><div>{_in_paragraph(claim, spans, documents_text)}</div>'
+        f'<div class="trace">{trace}</div></div>'
+    )
 
 
 def _finding(f: dict, claims: dict, names: dict, documents_text: dict) -> str:
@@ -152,8 +168,10 @@ def _finding(f: dict, claims: dict, names: dict, documents_text: dict) -> str:
     decision = ""
     if f["decision"]:
         d = f["decision"]
-        decision = (f'<div class="decision">Reviewer {escape(d["reviewer"])}: {escape(d["decision"])} — '
-                    f"{escape(d['note'])}</div>")  # fmt: skip
+        decision = (
+            f'<div class="decision">Reviewer {escape(d["reviewer"])}: {escape(d["decision"])} — '
+            f"{escape(d['note'])}</div>"
+        )
     cited = f["claims"][:2] if f["kind"] != "omission" else f["claims"][:3]
     body = "".join(_claim(claims[c], f["spans"].get(c, []), names, documents_text) for c in cited)
     layout = "claims" if f["kind"] != "omission" else ""
@@ -164,8 +182,10 @@ def _finding(f: dict, claims: dict, names: dict, documents_text: dict) -> str:
         if report:
             omitted += f" — negative report cited: “{escape(report['text'])}”"
         omitted += "</div>"
-    return (f'<section class="finding {f["kind"]}" data-kind="{f["kind"]}" data-sources="{escape(involved)}" '
-            f'id="{escape(f["id"])}"><div><span class="kind">{f["kind"]}</span> · confidence '
-            f"{f['confidence']:.2f} · <code>{escape(f['id'])}</code></div><p><strong>{escape(f.get('summary') or f['reason'])}</strong></p>"
-            f'<div class="basis">{escape(confidence_basis(f))}</div>{omitted}'
-            f'<div class="{layout}">{body}</div>{decision}</section>')  # fmt: skip
+    return (
+        f'<section class="finding {f["kind"]}" data-kind="{f["kind"]}" data-sources="{escape(involved)}" '
+        f'id="{escape(f["id"])}"><div><span class="kind">{f["kind"]}</span> · confidence '
+        f"{f['confidence']:.2f} · <code>{escape(f['id'])}</code></div><p><strong>{escape(f.get('summary') or f['reason'])}</strong></p>"
+        f'<div class="basis">{escape(confidence_basis(f))}</div>{omitted}'
+        f'<div class="{layout}">{body}</div>{decision}</section>'
+    )

@@ -52,18 +52,25 @@ class IngestResult:
 
     def as_json(self) -> dict:
         """`verify ingest --json`."""
-        return {"added": [{"id": d["id"], "path": d["path"], "outlet": d["outlet"]} for d in self.added],
-                "duplicates": self.duplicates, "skipped": self.skipped, "claims": self.claims,
-                "warnings": self.warnings, "failed": [{"url": u, "why": why} for u, why in self.failed]}  # fmt: skip
+        return {
+            "added": [{"id": d["id"], "path": d["path"], "outlet": d["outlet"]} for d in self.added],
+            "duplicates": self.duplicates,
+            "skipped": self.skipped,
+            "claims": self.claims,
+            "warnings": self.warnings,
+            "failed": [{"url": u, "why": why} for u, why in self.failed],
+        }
 
     def lines(self) -> list[str]:
         """What `verify ingest` tells the user, one line each, the totals last."""
-        return ([f"stored {d['path']} as document {d['id']} ({d['outlet']})" for d in self.added]
-                + [f"already stored: {d['path']} (document {d['id']}), nothing added" for d in self.duplicates]
-                + [f"skipped {path}: not a supported file type" for path in self.skipped]
-                + [f"warning: {warning}" for warning in self.warnings]
-                + [f"failed: {url}: {why}" for url, why in self.failed]
-                + [f"{len(self.added)} document(s) and {self.claims} claim(s) added"])  # fmt: skip
+        return (
+            [f"stored {d['path']} as document {d['id']} ({d['outlet']})" for d in self.added]
+            + [f"already stored: {d['path']} (document {d['id']}), nothing added" for d in self.duplicates]
+            + [f"skipped {path}: not a supported file type" for path in self.skipped]
+            + [f"warning: {warning}" for warning in self.warnings]
+            + [f"failed: {url}: {why}" for url, why in self.failed]
+            + [f"{len(self.added)} document(s) and {self.claims} claim(s) added"]
+        )
 
 
 def sha256_text(text: str) -> str:
@@ -93,8 +100,13 @@ def expand_paths(paths: list[str | Path]) -> tuple[list[Path], list[str]]:
     return files, [str(s) for s in skipped]
 
 
-BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def read_text(path: Path) -> str:
@@ -122,8 +134,10 @@ def decode_text(data: bytes, where: str) -> str:
 
             best = from_bytes(data).best()
             if best is None:
-                raise VerifyError(f"{where}: not text in any encoding verify recognises; convert it to UTF-8 first "
-                                  "(e.g. iconv -f WINDOWS-1256 -t UTF-8)") from None  # fmt: skip
+                raise VerifyError(
+                    f"{where}: not text in any encoding verify recognises; convert it to UTF-8 first "
+                    "(e.g. iconv -f WINDOWS-1256 -t UTF-8)"
+                ) from None
             text = str(best)
     else:
         try:
@@ -270,8 +284,11 @@ def ingest(
         for page_url, html in pages:
             try:
                 text, found = html_to_text(html, page_url)
-                documents.append(_document(text, "html", page_url, defaults, found | {"url": page_url},
-                                           outlet_hint=index.for_url(page_url)))  # fmt: skip
+                documents.append(
+                    _document(
+                        text, "html", page_url, defaults, found | {"url": page_url}, outlet_hint=index.for_url(page_url)
+                    )
+                )
             except VerifyError as exc:
                 result.failed.append((page_url, str(exc).removeprefix(f"{page_url}: ")))
     seen = set()
@@ -302,15 +319,20 @@ def ingest(
     for d in result.added:
         if d["language"] not in (None, "en"):
             found = f"{counts[d['id']]} claim(s) found" if counts[d["id"]] else "no claims found"
-            result.warnings.append(f"{d['path']}: written in {language_name(d['language'])}; verify reads English "
-                                   f"for now, so {found}")  # fmt: skip
+            result.warnings.append(
+                f"{d['path']}: written in {language_name(d['language'])}; verify reads English for now, so {found}"
+            )
         elif not counts[d["id"]]:
-            result.warnings.append(f"{d['path']}: no claims found: no sentence of {MIN_CLAIM_WORDS} words or more "
-                                   "outside headings, bylines and boilerplate (share prompts, credits)")  # fmt: skip
+            result.warnings.append(
+                f"{d['path']}: no claims found: no sentence of {MIN_CLAIM_WORDS} words or more "
+                "outside headings, bylines and boilerplate (share prompts, credits)"
+            )
     for d in result.added:
         if long := sum(len(m.group()) > MAX_SENTENCE_CHARS for m in UNBROKEN_RE.finditer(d["text"])):
-            result.warnings.append(f"{d['path']}: {long} stretch(es) of over {MAX_SENTENCE_CHARS:,} characters "
-                                   "without a sentence end, cut into claims at white space")  # fmt: skip
+            result.warnings.append(
+                f"{d['path']}: {long} stretch(es) of over {MAX_SENTENCE_CHARS:,} characters "
+                "without a sentence end, cut into claims at white space"
+            )
     return result
 
 
@@ -386,18 +408,48 @@ class StagedClaims:
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS staged_documents (id TEXT PRIMARY KEY)")
         self.conn.execute("DELETE FROM temp.staged_documents")
         self.conn.executemany("INSERT INTO temp.staged_documents VALUES (?)", [(d,) for d in document_ids])
-        self.conn.execute("INSERT INTO main.claims SELECT * FROM temp.staged_claims "
-                          "WHERE document_id IN (SELECT id FROM temp.staged_documents)")  # fmt: skip
+        self.conn.execute(
+            "INSERT INTO main.claims SELECT * FROM temp.staged_claims "
+            "WHERE document_id IN (SELECT id FROM temp.staged_documents)"
+        )
 
 
-DOCUMENT_COLUMNS = ("id", "sha256", "outlet", "story", "title", "url", "published", "path", "format", "text",
-                    "ingested_at", "language")  # fmt: skip
+DOCUMENT_COLUMNS = (
+    "id",
+    "sha256",
+    "outlet",
+    "story",
+    "title",
+    "url",
+    "published",
+    "path",
+    "format",
+    "text",
+    "ingested_at",
+    "language",
+)
 
 
-LANGUAGE_NAMES = {"ar": "Arabic", "fa": "Persian", "tr": "Turkish", "fr": "French", "de": "German", "es": "Spanish",
-                  "it": "Italian", "pt": "Portuguese", "ru": "Russian", "uk": "Ukrainian", "he": "Hebrew",
-                  "nl": "Dutch", "zh-cn": "Chinese", "zh-tw": "Chinese", "ja": "Japanese", "ko": "Korean",
-                  "ur": "Urdu", "hi": "Hindi"}  # fmt: skip
+LANGUAGE_NAMES = {
+    "ar": "Arabic",
+    "fa": "Persian",
+    "tr": "Turkish",
+    "fr": "French",
+    "de": "German",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "he": "Hebrew",
+    "nl": "Dutch",
+    "zh-cn": "Chinese",
+    "zh-tw": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ur": "Urdu",
+    "hi": "Hindi",
+}
 
 
 def language_name(code: str) -> str:

@@ -93,9 +93,15 @@ class Calibration:
         data = json.loads(raw)
         if tuple(data["features"]) != FEATURES or tuple(data["verdicts"]) != VERDICTS:
             raise VerifyError(f"{path} was fitted for other features: run bench/train_nli.py --calibrate")
-        return cls(np.array(data["coefficients"]), np.array(data["intercepts"]), np.array(data["mean"]),
-                   np.array(data["scale"]), data["contradiction_confidence"], hashlib.sha256(raw).hexdigest(),
-                   data.get("meta", {}))  # fmt: skip
+        return cls(
+            np.array(data["coefficients"]),
+            np.array(data["intercepts"]),
+            np.array(data["mean"]),
+            np.array(data["scale"]),
+            data["contradiction_confidence"],
+            hashlib.sha256(raw).hexdigest(),
+            data.get("meta", {}),
+        )
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         """(pairs, verdicts) probabilities for rows of :func:`feature_rows`."""
@@ -210,8 +216,9 @@ def both_ways(pairs: list[tuple[dict, dict, dict]], cache: NLICache) -> tuple[np
     return scores[: len(pairs)], scores[len(pairs) :]
 
 
-def judge_verdicts(pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresholds: Thresholds,
-                   premise: str = "both") -> list[dict | None]:  # fmt: skip
+def judge_verdicts(
+    pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresholds: Thresholds, premise: str = "both"
+) -> list[dict | None]:
     """Settle each (left claim, right claim, evidence) pair: NLI in both directions, then the
     calibrated decision. ``premise`` says which claim is the evidence: "both" for two sources'
     claims (both orderings' probabilities are averaged), "right_to_left" when the right claim is
@@ -237,8 +244,9 @@ def judge_verdicts(pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresh
         evidence["nli"] = nli_evidence(f, b)
         evidence["judge"] = dict(zip(VERDICTS, np.round(p, 4).tolist(), strict=True))
         decided = decide(p, evidence, thresholds)
-        out.append(None if decided is None else
-                   {"kind": decided[0], "confidence": round(decided[1], 3), "evidence": evidence})  # fmt: skip
+        out.append(
+            None if decided is None else {"kind": decided[0], "confidence": round(decided[1], 3), "evidence": evidence}
+        )
     return out
 
 
@@ -246,6 +254,12 @@ def judge_verdicts(pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresh
 def judge_model_info() -> ModelInfo:
     """The calibrated decision, as a run records it (role "judge")."""
     calibration = load_calibration()
-    return ModelInfo("judge", "verify claim-pair judge (logistic regression over NLI and checks)", "verify",
-                     calibration.meta.get("version"), str(CALIBRATION_FILE), calibration.sha256,
-                     {CALIBRATION_FILE.name: calibration.sha256})  # fmt: skip
+    return ModelInfo(
+        "judge",
+        "verify claim-pair judge (logistic regression over NLI and checks)",
+        "verify",
+        calibration.meta.get("version"),
+        str(CALIBRATION_FILE),
+        calibration.sha256,
+        {CALIBRATION_FILE.name: calibration.sha256},
+    )

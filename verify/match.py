@@ -122,8 +122,10 @@ def candidate_pairs(
     keys, first = np.unique(np.concatenate(pairs), return_index=True)  # pair keys i * n + j, sorted, once each
     sims, scores = np.concatenate(sims)[first].tolist(), np.concatenate(scores)[first].tolist()
     lefts, rights = (keys // n).tolist(), (keys % n).tolist()
-    return [Candidate(i, j, sims[m], scores[m], tuple(sorted(names[i] & names[j])))
-            for m, (i, j) in enumerate(zip(lefts, rights, strict=True))]  # fmt: skip
+    return [
+        Candidate(i, j, sims[m], scores[m], tuple(sorted(names[i] & names[j])))
+        for m, (i, j) in enumerate(zip(lefts, rights, strict=True))
+    ]
 
 
 def _incidence(names: list[set[str]]):

@@ -170,11 +170,20 @@ class Embedder:
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         ordered = [texts[i] for i in order]
         if self.runtime == "onnx":
-            vectors = np.concatenate([self._encode_onnx(ordered[start : start + self.batch_size])
-                                      for start in range(0, len(ordered), self.batch_size)])  # fmt: skip
+            vectors = np.concatenate(
+                [
+                    self._encode_onnx(ordered[start : start + self.batch_size])
+                    for start in range(0, len(ordered), self.batch_size)
+                ]
+            )
         else:
-            vectors = self.model.encode(ordered, batch_size=self.batch_size, normalize_embeddings=True,
-                                        convert_to_numpy=True, show_progress_bar=False).astype(np.float32)  # fmt: skip
+            vectors = self.model.encode(
+                ordered,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            ).astype(np.float32)
         out = np.empty_like(vectors)
         out[order] = vectors
         return out
@@ -211,8 +220,11 @@ FROZEN_KEYS = ("bert.embeddings.word_embeddings.weight",)  # taken from the inst
 def shipped_nli_state(state_dict: dict) -> dict:
     """The tensors the bundled NLI model ships: every trained one, in fp16 (the frozen word
     embeddings and buffers come from the installed embedding package)."""
-    return {k: v.detach().to("cpu").half().contiguous() for k, v in state_dict.items()
-            if k not in FROZEN_KEYS and not k.endswith("position_ids")}  # fmt: skip
+    return {
+        k: v.detach().to("cpu").half().contiguous()
+        for k, v in state_dict.items()
+        if k not in FROZEN_KEYS and not k.endswith("position_ids")
+    }
 
 
 @cache
@@ -315,8 +327,9 @@ class NLIModel:
         import torch
 
         first, second = zip(*pairs, strict=True)
-        batch = tokenizer(list(first), list(second), padding=True, truncation=True, max_length=self.max_tokens,
-                          return_tensors="pt")  # fmt: skip
+        batch = tokenizer(
+            list(first), list(second), padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt"
+        )
         with torch.inference_mode():
             return model(**batch).logits.float().softmax(-1).numpy()
 
@@ -337,9 +350,12 @@ def _build_bundled():
     _quiet_transformers()
     base = Path(embedding_model_info().path)
     meta = json.loads((NLI_DIR / "model.json").read_text())
-    config = BertConfig.from_pretrained(str(base), num_labels=len(meta["labels"]),
-                                        id2label=dict(enumerate(meta["labels"])),
-                                        label2id={label: i for i, label in enumerate(meta["labels"])})  # fmt: skip
+    config = BertConfig.from_pretrained(
+        str(base),
+        num_labels=len(meta["labels"]),
+        id2label=dict(enumerate(meta["labels"])),
+        label2id={label: i for i, label in enumerate(meta["labels"])},
+    )
     model = BertForSequenceClassification(config)
     state = {f"bert.{k}": v for k, v in load_file(str(base / "model.safetensors")).items()}
     state.update({k: v.to(torch.float32) for k, v in load_file(str(NLI_DIR / "weights.safetensors")).items()})

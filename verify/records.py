@@ -26,8 +26,9 @@ DECISIONS: tuple[str, ...] = get_args(Decision)
 # "unproven" has no place on it).
 Rating = Literal["false", "mostly-false", "misleading", "half-true", "mostly-true", "true", "unproven"]
 RATINGS: tuple[str, ...] = get_args(Rating)
-SourceKind = Literal["agency", "outlet", "channel", "group", "government", "military", "body", "unnamed", "person",
-                     "other"]  # fmt: skip
+SourceKind = Literal[
+    "agency", "outlet", "channel", "group", "government", "military", "body", "unnamed", "person", "other"
+]
 SOURCE_KINDS: tuple[str, ...] = get_args(SourceKind)
 Engine = Literal["local", "ray"]
 ENGINES: tuple[str, ...] = get_args(Engine)

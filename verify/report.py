@@ -19,11 +19,20 @@ from .verdict import shorten
 
 SCHEMA = "verify.report/1"
 KIND_ORDER = FINDING_KINDS
-KIND_TITLES = {"contradiction": "Contradictions", "omission": "Omissions", "partial": "Partial agreements",
-               "agreement": "Agreements"}  # fmt: skip
+KIND_TITLES = {
+    "contradiction": "Contradictions",
+    "omission": "Omissions",
+    "partial": "Partial agreements",
+    "agreement": "Agreements",
+}
 CELL_SYMBOLS = {"states": "✓", "contradicts": "✗", "partial": "~", "omits": "·", "none": " "}
-CELL_WORDS = {"states": "states it", "contradicts": "contradicts it", "partial": "in part or hedged",
-              "omits": "omits it", "none": "no claim"}  # fmt: skip
+CELL_WORDS = {
+    "states": "states it",
+    "contradicts": "contradicts it",
+    "partial": "in part or hedged",
+    "omits": "omits it",
+    "none": "no claim",
+}
 
 
 def build_report(
@@ -39,21 +48,25 @@ def build_report(
     findings = []
     for f in comparison.findings:
         decision = decisions.get(f["id"])
-        findings.append({**f, "spans": highlight_spans(f, claims),
-                         "decision": _decision_view(decision) if decision else None})  # fmt: skip
+        findings.append(
+            {**f, "spans": highlight_spans(f, claims), "decision": _decision_view(decision) if decision else None}
+        )
     return {
         "schema": SCHEMA,
         "run": run_summary(run, story=story, checks=comparison.checks, stats=comparison.stats),
-        "sources": [{"id": s["id"], "name": s["name"], "kind": s["kind"], "registered": bool(s["registered"])}
-                    for s in sources],
-        "documents": [{k: d[k] for k in ("id", "sha256", "outlet", "story", "title", "url", "published", "path")}
-                      for d in documents],
+        "sources": [
+            {"id": s["id"], "name": s["name"], "kind": s["kind"], "registered": bool(s["registered"])} for s in sources
+        ],
+        "documents": [
+            {k: d[k] for k in ("id", "sha256", "outlet", "story", "title", "url", "published", "path")}
+            for d in documents
+        ],
         "claims": [claim_json(c) for c in comparison.claims],
         "groups": comparison.groups,
         "matrix": coverage_matrix(comparison),
         "disputes": disputes(comparison),
         "findings": findings,
-    }  # fmt: skip
+    }
 
 
 def relay_chain(claim: dict, names: dict) -> str:
@@ -94,8 +107,9 @@ def coverage_matrix(comparison) -> dict:
     side (the group's ``against``)."""
     claims = {c["id"]: c for c in comparison.claims}
     agreeing = {c for f in comparison.findings if f["kind"] == "agreement" for c in f["claims"]}
-    omitted = {(f["evidence"]["group"], s) for f in comparison.findings if f["kind"] == "omission"
-               for s in f["omitted_by"]}  # fmt: skip
+    omitted = {
+        (f["evidence"]["group"], s) for f in comparison.findings if f["kind"] == "omission" for s in f["omitted_by"]
+    }
     speakers = sorted({c["source"] for c in comparison.claims if not c["negative"]} | {s for _, s in omitted})
     rows = []
     for group in comparison.groups:
@@ -139,14 +153,21 @@ def disputes(comparison) -> list[dict]:
         if group["id"] not in found:
             continue
         against = set(group["against"])
-        out.append({"group": group["id"], "label": group["label"],
-                    "stated_by": sorted({source_of[c] for c in set(group["claims"]) - against}),
-                    "contradicted_by": sorted({source_of[c] for c in against}), "findings": found[group["id"]]})  # fmt: skip
+        out.append(
+            {
+                "group": group["id"],
+                "label": group["label"],
+                "stated_by": sorted({source_of[c] for c in set(group["claims"]) - against}),
+                "contradicted_by": sorted({source_of[c] for c in against}),
+                "findings": found[group["id"]],
+            }
+        )
     return out
 
 
-def filter_findings(report: dict, kinds=None, source=None, min_confidence=None, hide_dismissed=False,
-                    limit=None) -> dict:  # fmt: skip
+def filter_findings(
+    report: dict, kinds=None, source=None, min_confidence=None, hide_dismissed=False, limit=None
+) -> dict:
     """A view of the report with only the findings asked for (the run keeps them all)."""
     kept = []
     for f in report["findings"]:
@@ -171,18 +192,40 @@ def to_json(report: dict) -> str:
     return json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-CSV_COLUMNS = ("id", "kind", "confidence", "sources", "omitted_by", "reason", "claims", "claim_texts", "decision",
-               "run_id")  # fmt: skip
+CSV_COLUMNS = (
+    "id",
+    "kind",
+    "confidence",
+    "sources",
+    "omitted_by",
+    "reason",
+    "claims",
+    "claim_texts",
+    "decision",
+    "run_id",
+)
 
 
 def to_csv(report: dict) -> str:
     texts = {c["id"]: c["text"] for c in report["claims"]}
-    return csv_text(CSV_COLUMNS, ([
-        f["id"], f["kind"], f"{f['confidence']:.3f}", ";".join(f["sources"]), ";".join(f["omitted_by"]),
-        f["reason"], ";".join(f["claims"]),
-        " || ".join(texts[c] for c in f["claims"][:2] if f["kind"] != "omission") or texts[f["claims"][0]],
-        f["decision"]["decision"] if f["decision"] else "", report["run"]["id"],
-    ] for f in report["findings"]))  # fmt: skip
+    return csv_text(
+        CSV_COLUMNS,
+        (
+            [
+                f["id"],
+                f["kind"],
+                f"{f['confidence']:.3f}",
+                ";".join(f["sources"]),
+                ";".join(f["omitted_by"]),
+                f["reason"],
+                ";".join(f["claims"]),
+                " || ".join(texts[c] for c in f["claims"][:2] if f["kind"] != "omission") or texts[f["claims"][0]],
+                f["decision"]["decision"] if f["decision"] else "",
+                report["run"]["id"],
+            ]
+            for f in report["findings"]
+        ),
+    )
 
 
 def mark_spans(text: str, spans: list[list[int]], before: str, after: str, escape=lambda s: s) -> str:
@@ -200,13 +243,21 @@ def to_markdown(report: dict) -> str:
     run = report["run"]
     claims = {c["id"]: c for c in report["claims"]}
     names = {s["id"]: s["name"] for s in report["sources"]}
-    lines = [f"# verify report{': ' + markdown_text(run['story']) if run['story'] else ''}", "",
-             f"Run `{run['id']}` · {run['started_at']} · verify {run['tool_version']} · "
-             f"{len(report['documents'])} documents · {len(report['sources'])} sources", ""]  # fmt: skip
+    lines = [
+        f"# verify report{': ' + markdown_text(run['story']) if run['story'] else ''}",
+        "",
+        f"Run `{run['id']}` · {run['started_at']} · verify {run['tool_version']} · "
+        f"{len(report['documents'])} documents · {len(report['sources'])} sources",
+        "",
+    ]
     matrix = report["matrix"]
     if matrix["rows"]:
-        lines += ["## Coverage", "", "| claim group | " + " | ".join(map(markdown_text, matrix["sources"])) + " |",
-                  "|---|" + "---|" * len(matrix["sources"])]  # fmt: skip
+        lines += [
+            "## Coverage",
+            "",
+            "| claim group | " + " | ".join(map(markdown_text, matrix["sources"])) + " |",
+            "|---|" + "---|" * len(matrix["sources"]),
+        ]
         for row in matrix["rows"]:
             cells = " | ".join(CELL_SYMBOLS[row["cells"][s]] for s in matrix["sources"])
             lines.append(f"| {markdown_text(shorten(row['label'], 70))} | {cells} |")
@@ -217,11 +268,17 @@ def to_markdown(report: dict) -> str:
         ]
     shown = {f["id"] for f in report["findings"]}
     if listed := [d for d in report["disputes"] if shown & set(d["findings"])]:
-        lines += [f"## Disputes ({len(listed)})", "", "| claim group | stated by | contradicted by | findings |",
-                  "|---|---|---|---:|"]  # fmt: skip
+        lines += [
+            f"## Disputes ({len(listed)})",
+            "",
+            "| claim group | stated by | contradicted by | findings |",
+            "|---|---|---|---:|",
+        ]
         for d in listed:
-            lines.append(f"| {markdown_text(shorten(d['label'], 70))} | {markdown_text(', '.join(d['stated_by']))} | "
-                         f"{markdown_text(', '.join(d['contradicted_by']))} | {len(d['findings'])} |")  # fmt: skip
+            lines.append(
+                f"| {markdown_text(shorten(d['label'], 70))} | {markdown_text(', '.join(d['stated_by']))} | "
+                f"{markdown_text(', '.join(d['contradicted_by']))} | {len(d['findings'])} |"
+            )
         lines.append("")
     for kind in KIND_ORDER:
         group = [f for f in report["findings"] if f["kind"] == kind]
@@ -229,16 +286,27 @@ def to_markdown(report: dict) -> str:
             continue
         lines += [f"## {KIND_TITLES[kind]} ({len(group)})", ""]
         for f in group:
-            decided = (f" — reviewer: **{f['decision']['decision']}** ({markdown_text(f['decision']['note'])})"
-                       if f["decision"] else "")  # fmt: skip
-            lines += [f"### `{f['id']}` · confidence {f['confidence']:.2f}{decided}", "", markdown_text(f["reason"]),
-                      "", f"*{confidence_basis(f)}*", ""]  # fmt: skip
+            decided = (
+                f" — reviewer: **{f['decision']['decision']}** ({markdown_text(f['decision']['note'])})"
+                if f["decision"]
+                else ""
+            )
+            lines += [
+                f"### `{f['id']}` · confidence {f['confidence']:.2f}{decided}",
+                "",
+                markdown_text(f["reason"]),
+                "",
+                f"*{confidence_basis(f)}*",
+                "",
+            ]
             cited = f["claims"][:2] if kind != "omission" else f["claims"][:3]
             for cid in cited:
                 c = claims[cid]
                 text = mark_spans(c["text"], f["spans"].get(cid, []), "**", "**", markdown_text)
-                lines.append(f"- **{markdown_text(names.get(c['source'], c['source']))}** (via {markdown_text(c['outlet'])}, "
-                             f"document `{c['document_id']}`, chars {c['start']}–{c['end']}): {text}")  # fmt: skip
+                lines.append(
+                    f"- **{markdown_text(names.get(c['source'], c['source']))}** (via {markdown_text(c['outlet'])}, "
+                    f"document `{c['document_id']}`, chars {c['start']}–{c['end']}): {text}"
+                )
             if kind == "omission":
                 lines.append(f"- omitted by: {markdown_text(', '.join(names.get(s, s) for s in f['omitted_by']))}")
             lines.append("")
@@ -250,21 +318,26 @@ def confidence_basis(finding: dict) -> str:
     evidence = finding["evidence"]
     if judged := evidence.get("judge"):
         nli = evidence["nli"]
-        return (f"calibrated judge (NLI + checks): states {judged['agree']:.2f} · compatible "
-                f"{judged['neutral']:.2f} · contradicts {judged['contradict']:.2f}; NLI entailment "
-                f"{nli['left_to_right']['entailment']:.2f}/{nli['right_to_left']['entailment']:.2f}, contradiction "
-                f"{nli['left_to_right']['contradiction']:.2f}/{nli['right_to_left']['contradiction']:.2f}")  # fmt: skip
+        return (
+            f"calibrated judge (NLI + checks): states {judged['agree']:.2f} · compatible "
+            f"{judged['neutral']:.2f} · contradicts {judged['contradict']:.2f}; NLI entailment "
+            f"{nli['left_to_right']['entailment']:.2f}/{nli['right_to_left']['entailment']:.2f}, contradiction "
+            f"{nli['left_to_right']['contradiction']:.2f}/{nli['right_to_left']['contradiction']:.2f}"
+        )
     if stance := evidence.get("stance"):  # findings recorded before the judge
-        return (f"learned stance (FNC-1): disputes {stance['disagree']:.2f} · states or reports "
-                f"{stance['agree'] + stance['discuss']:.2f} · unrelated {stance['unrelated']:.2f}")  # fmt: skip
+        return (
+            f"learned stance (FNC-1): disputes {stance['disagree']:.2f} · states or reports "
+            f"{stance['agree'] + stance['discuss']:.2f} · unrelated {stance['unrelated']:.2f}"
+        )
     return "confidence set by rule: how many sources state it, and any negative report (not calibrated)"
 
 
 # -- running a report ------------------------------------------------------------------------
 
 
-def select_documents(store, story: str | None = None, documents: list[str] | None = None,
-                     since: str | None = None) -> list[dict]:  # fmt: skip
+def select_documents(
+    store, story: str | None = None, documents: list[str] | None = None, since: str | None = None
+) -> list[dict]:
     """The stored documents a report compares: a story's, chosen ids, or those published or
     ingested on or after ``since`` (YYYY-MM-DD)."""
     chosen = store.documents(story)
@@ -285,8 +358,18 @@ def select_documents(store, story: str | None = None, documents: list[str] | Non
     return chosen
 
 
-def run_report(store, story=None, documents=None, since=None, thresholds=None, nli_model=None, embedder=None,
-               argv=None, engine: str = "local", deliver=None) -> dict:  # fmt: skip
+def run_report(
+    store,
+    story=None,
+    documents=None,
+    since=None,
+    thresholds=None,
+    nli_model=None,
+    embedder=None,
+    argv=None,
+    engine: str = "local",
+    deliver=None,
+) -> dict:
     """Compare the chosen documents, record the run and its findings, and return the report.
 
     ``deliver(report)``, when given, writes the report out; the run is recorded complete only

@@ -69,8 +69,10 @@ def exported(name: str, weights_sha256: str, build) -> tuple[Path, str]:
         os.replace(temporary, path)
         manifest.write_text(json.dumps({"sha256": digest, "weights_sha256": weights_sha256}) + "\n")
     except OSError as exc:
-        raise VerifyError(f"cannot write the ONNX export to {folder}: {exc.strerror or exc}; set VERIFY_CACHE to "
-                          "a writable folder, or VERIFY_RUNTIME=torch") from exc  # fmt: skip
+        raise VerifyError(
+            f"cannot write the ONNX export to {folder}: {exc.strerror or exc}; set VERIFY_CACHE to "
+            "a writable folder, or VERIFY_RUNTIME=torch"
+        ) from exc
     finally:
         if temporary and os.path.exists(temporary):
             os.unlink(temporary)
@@ -85,8 +87,16 @@ def _export(module, path: Path) -> None:
     axes = {name: {0: "batch", 1: "tokens"} for name in INPUTS} | {"output": {0: "batch"}}
     with warnings.catch_warnings(), torch.inference_mode():
         warnings.simplefilter("ignore")
-        torch.onnx.export(module.eval(), tuple(example.values()), str(path), input_names=list(INPUTS),
-                          output_names=["output"], dynamic_axes=axes, opset_version=17, dynamo=False)  # fmt: skip
+        torch.onnx.export(
+            module.eval(),
+            tuple(example.values()),
+            str(path),
+            input_names=list(INPUTS),
+            output_names=["output"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
 
 
 def positional(model, output: str):

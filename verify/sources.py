@@ -92,8 +92,15 @@ def add_source(store, source_id: str, name: str, kind: str, aliases: list[str], 
     sites = sorted(
         {d.lower().removeprefix("www.") for d in domains} | set(existing.get("domains") or [] if existing else [])
     )
-    source = {"id": source_id, "name": name, "kind": kind, "aliases": merged, "registered": 1, "origin": "user",
-              "domains": sites}  # fmt: skip
+    source = {
+        "id": source_id,
+        "name": name,
+        "kind": kind,
+        "aliases": merged,
+        "registered": 1,
+        "origin": "user",
+        "domains": sites,
+    }
     with store.transaction():
         store.upsert_sources([source])
     return source

@@ -40,17 +40,40 @@ DISCUSS_RE = re.compile(
     re.IGNORECASE,
 )
 FEATURES = (
-    "max_similarity", "top3_similarity", "lead_similarity", "mean_similarity", "share_above_040",
-    "share_above_055", "best_position", "log_sentences", "token_overlap", "best_token_overlap",
-    "bigram_overlap", "claim_refuting", "claim_hedging", "claim_question", "claim_negations",
-    "claim_numbers", "body_refuting_rate", "body_hedging_rate", "top3_refuting", "top3_hedging",
-    "top3_negations", "top3_attributed", "top3_negative_reports", "refuting_similarity",
-    "hedging_similarity", "number_clashes", "date_clashes", "control_clashes", "polarity_clash",
+    "max_similarity",
+    "top3_similarity",
+    "lead_similarity",
+    "mean_similarity",
+    "share_above_040",
+    "share_above_055",
+    "best_position",
+    "log_sentences",
+    "token_overlap",
+    "best_token_overlap",
+    "bigram_overlap",
+    "claim_refuting",
+    "claim_hedging",
+    "claim_question",
+    "claim_negations",
+    "claim_numbers",
+    "body_refuting_rate",
+    "body_hedging_rate",
+    "top3_refuting",
+    "top3_hedging",
+    "top3_negations",
+    "top3_attributed",
+    "top3_negative_reports",
+    "refuting_similarity",
+    "hedging_similarity",
+    "number_clashes",
+    "date_clashes",
+    "control_clashes",
+    "polarity_clash",
     "claim_hedged_signal",
     "body_tfidf",
     "top3_plain_agreeing",
     "claim_words",
-)  # fmt: skip
+)
 MODEL_FILE = "data/stance_model.json"
 
 
@@ -61,8 +84,11 @@ def _bigrams(words: list[str]) -> set[tuple[str, str]]:
 def cues(claim: dict) -> dict:
     """The claim's words and refuting and hedging cue counts, computed once and kept on the claim."""
     if "stance_cues" not in claim:
-        claim["stance_cues"] = {"words": words(claim["assertion"]), "refuting": len(REFUTING_RE.findall(claim["text"])),
-                                "hedging": len(DISCUSS_RE.findall(claim["text"]))}  # fmt: skip
+        claim["stance_cues"] = {
+            "words": words(claim["assertion"]),
+            "refuting": len(REFUTING_RE.findall(claim["text"])),
+            "hedging": len(DISCUSS_RE.findall(claim["text"])),
+        }
     return claim["stance_cues"]
 
 
@@ -84,9 +110,16 @@ class Voice:
     def of(cls, claims: list[dict], vectors: np.ndarray) -> Voice:
         claim_cues = [cues(c) for c in claims]
         body_words = [w for c in claim_cues for w in c["words"]]
-        return cls(claims, vectors, body_words, set(body_words), _bigrams(body_words), term_weights(body_words),
-                   np.array([c["refuting"] for c in claim_cues], dtype=float),
-                   np.array([c["hedging"] for c in claim_cues], dtype=float))  # fmt: skip
+        return cls(
+            claims,
+            vectors,
+            body_words,
+            set(body_words),
+            _bigrams(body_words),
+            term_weights(body_words),
+            np.array([c["refuting"] for c in claim_cues], dtype=float),
+            np.array([c["hedging"] for c in claim_cues], dtype=float),
+        )
 
 
 def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, evidence_vectors: np.ndarray) -> np.ndarray:
@@ -163,8 +196,14 @@ class StanceModel:
         text = Path(path).read_text() if path else files("verify").joinpath(MODEL_FILE).read_text()
         data = json.loads(text)
         trees = [[{k: np.asarray(v) for k, v in tree.items()} for tree in step] for step in data["trees"]]
-        return cls(tuple(data["features"]), tuple(data["labels"]), np.asarray(data["baseline"], dtype=np.float64),
-                   trees, float(data["temperature"]), data.get("meta", {}))  # fmt: skip
+        return cls(
+            tuple(data["features"]),
+            tuple(data["labels"]),
+            np.asarray(data["baseline"], dtype=np.float64),
+            trees,
+            float(data["temperature"]),
+            data.get("meta", {}),
+        )
 
     def __post_init__(self):
         self._walks = [[_walk(tree) for tree in step] for step in self.trees]
@@ -196,12 +235,15 @@ def _walk(tree: dict) -> dict:
         depth = max(depth, level)
         if not leaf[node]:
             stack += [(int(tree["left"][node]), level + 1), (int(tree["right"][node]), level + 1)]
-    return {"feature": np.where(leaf, 0, tree["feature"]).astype(np.intp),
-            "threshold": np.where(leaf, np.inf, tree["threshold"]).astype(np.float64),
-            "left": np.where(leaf, nodes, tree["left"]).astype(np.intp),
-            "right": np.where(leaf, nodes, tree["right"]).astype(np.intp),
-            "nan_left": tree["nan_left"].astype(bool), "value": np.asarray(tree["value"], dtype=np.float64),
-            "depth": depth}  # fmt: skip
+    return {
+        "feature": np.where(leaf, 0, tree["feature"]).astype(np.intp),
+        "threshold": np.where(leaf, np.inf, tree["threshold"]).astype(np.float64),
+        "left": np.where(leaf, nodes, tree["left"]).astype(np.intp),
+        "right": np.where(leaf, nodes, tree["right"]).astype(np.intp),
+        "nan_left": tree["nan_left"].astype(bool),
+        "value": np.asarray(tree["value"], dtype=np.float64),
+        "depth": depth,
+    }
 
 
 def _tree_values(walk: dict, flat: np.ndarray, n: int, missing: bool) -> np.ndarray:
@@ -227,8 +269,15 @@ def stance_model_info() -> ModelInfo:
     """What a run records about the shipped stance model."""
     path = Path(str(files("verify").joinpath(MODEL_FILE)))
     digest = file_sha256(path)
-    return ModelInfo("stance", "verify stance trees (FNC-1)", "verify", __version__, str(path),
-                     combined_sha256({path.name: digest}), {path.name: digest})  # fmt: skip
+    return ModelInfo(
+        "stance",
+        "verify stance trees (FNC-1)",
+        "verify",
+        __version__,
+        str(path),
+        combined_sha256({path.name: digest}),
+        {path.name: digest},
+    )
 
 
 def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float]:
@@ -247,5 +296,9 @@ def decide(probabilities: np.ndarray) -> list[str]:
 
 # What a verdict asserts about the other claim's source, in FNC-1's labels: a contradiction that the
 # source disputes the claim, an agreement or partial agreement that it states or reports it.
-FINDING_STANCES = {"contradiction": ("disagree",), "agreement": ("agree", "discuss"), "partial": ("agree", "discuss"),
-                   "unrelated": ("unrelated",)}  # fmt: skip
+FINDING_STANCES = {
+    "contradiction": ("disagree",),
+    "agreement": ("agree", "discuss"),
+    "partial": ("agree", "discuss"),
+    "unrelated": ("unrelated",),
+}

@@ -66,8 +66,10 @@ def store_findings(conn: sqlite3.Connection, run_id: str, rows: list[dict]) -> N
         f"INSERT OR IGNORE INTO finding_contents (sha256, {columns}) VALUES (?, {', '.join('?' * len(FINDING_CONTENT))})",
         [[key, *(row[k] for k in FINDING_CONTENT)] for key, row in zip(keys, rows, strict=True)],
     )
-    conn.executemany("INSERT OR IGNORE INTO finding_lists (list_sha256, position, finding_sha256) VALUES (?, ?, ?)",
-                     [(list_key, n, key) for n, key in enumerate(keys)])  # fmt: skip
+    conn.executemany(
+        "INSERT OR IGNORE INTO finding_lists (list_sha256, position, finding_sha256) VALUES (?, ?, ?)",
+        [(list_key, n, key) for n, key in enumerate(keys)],
+    )
     conn.execute("INSERT INTO run_findings (run_id, list_sha256) VALUES (?, ?)", [run_id, list_key])
 
 
@@ -81,8 +83,11 @@ def _findings_once(conn: sqlite3.Connection) -> None:
 
 def _append_only(table: str, ops: tuple[str, ...] = ("UPDATE", "DELETE")) -> str:
     """Triggers that refuse ``ops`` on an audit table."""
-    return "".join(f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}\n"
-                   "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;\n" for op in ops)  # fmt: skip
+    return "".join(
+        f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table}\n"
+        "BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;\n"
+        for op in ops
+    )
 
 
 # Each entry upgrades the schema from version i to i + 1. Never edit a shipped entry: append.
@@ -346,9 +351,11 @@ def default_path() -> str:
 
 
 # A claim as commands read it: its row, who its source is, and its document's story and date.
-CLAIM_COLUMNS = ("claims.*, sources.name AS source_name, sources.registered AS source_registered, "
-                 "sources.side AS source_side, documents.story AS story, documents.published AS published, "
-                 "documents.language AS language")  # fmt: skip
+CLAIM_COLUMNS = (
+    "claims.*, sources.name AS source_name, sources.registered AS source_registered, "
+    "sources.side AS source_side, documents.story AS story, documents.published AS published, "
+    "documents.language AS language"
+)
 
 
 class Store:
@@ -369,8 +376,9 @@ class Store:
         write lock up front (BEGIN IMMEDIATE), so a concurrent writer waits for the busy timeout
         instead of failing with 'database is locked' when its read would turn into a write."""
         if self.read_only:
-            raise VerifyError(f"{self.path} is read-only: this command writes to the store (copy it somewhere "
-                              "writable to run it)")  # fmt: skip
+            raise VerifyError(
+                f"{self.path} is read-only: this command writes to the store (copy it somewhere writable to run it)"
+            )
         with self.errors():
             if self.conn.in_transaction:
                 with self.db.atomic():
@@ -483,8 +491,10 @@ class Store:
         """The documents (of ``story``) as `verify documents` lists them: every column but the
         text, plus how many claims each holds and how long its text is."""
         counts = dict(self.conn.execute("SELECT document_id, count(*) FROM claims GROUP BY document_id").fetchall())
-        return [{k: v for k, v in d.items() if k != "text"} | {"claims": counts.get(d["id"], 0), "chars": len(d["text"])}
-                for d in self.documents(story)]  # fmt: skip
+        return [
+            {k: v for k, v in d.items() if k != "text"} | {"claims": counts.get(d["id"], 0), "chars": len(d["text"])}
+            for d in self.documents(story)
+        ]
 
     def search_claims(self, query: str, source: str | None = None, limit: int = 50) -> list[dict]:
         """Claims matching a full-text query (SQLite FTS5 syntax; plain words are matched as words),
@@ -493,9 +503,8 @@ class Store:
             f"SELECT {CLAIM_COLUMNS}, snippet(claims_fts, 0, '[', ']', '…', 12) AS snippet"
             " FROM claims_fts JOIN claims ON claims.rowid = claims_fts.rowid"
             " JOIN sources ON sources.id = claims.source JOIN documents ON documents.id = claims.document_id"
-            " WHERE claims_fts MATCH ?"
-            + (" AND claims.source = ?" if source else "") + " ORDER BY rank LIMIT ?"
-        )  # fmt: skip
+            " WHERE claims_fts MATCH ?" + (" AND claims.source = ?" if source else "") + " ORDER BY rank LIMIT ?"
+        )
         params = [*([source] if source else []), limit]
         try:
             return self.rows(sql, [query, *params])
@@ -537,8 +546,9 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True) ->
         uri = f"file:{quote(str(target.resolve()))}?mode=ro" + (
             "" if os.access(target.parent, os.W_OK) else "&immutable=1"
         )
-        conn = sqlite3.connect(uri if read_only else path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                               uri=read_only)  # fmt: skip
+        conn = sqlite3.connect(
+            uri if read_only else path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=read_only
+        )
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         conn.execute("PRAGMA foreign_keys = ON")
@@ -548,8 +558,10 @@ def open_store(path: str | os.PathLike | None = None, *, create: bool = True) ->
             )
         if read_only:
             if version < SCHEMA_VERSION:
-                raise VerifyError(f"{path} is read-only and needs upgrading to schema {SCHEMA_VERSION}: open it once "
-                                  "where it can be written")  # fmt: skip
+                raise VerifyError(
+                    f"{path} is read-only and needs upgrading to schema {SCHEMA_VERSION}: open it once "
+                    "where it can be written"
+                )
             return Store(sqlite_utils.Database(conn), path, read_only=True)
         if version < SCHEMA_VERSION:
             conn.execute("PRAGMA journal_mode = WAL")

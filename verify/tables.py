@@ -22,8 +22,15 @@ def documents(rows: list[dict]) -> Table:
     """Documents with their claim counts (``claims`` in each row)."""
     table = Table("id", "outlet", "story", "published", "title", "claims", "path", title="Documents")
     for r in rows:
-        table.add_row(r["id"], r["outlet"], r["story"] or "", r["published"] or "", r["title"] or "",
-                      str(r["claims"]), r["path"] or "")  # fmt: skip
+        table.add_row(
+            r["id"],
+            r["outlet"],
+            r["story"] or "",
+            r["published"] or "",
+            r["title"] or "",
+            str(r["claims"]),
+            r["path"] or "",
+        )
     return table
 
 
@@ -58,16 +65,33 @@ def runs(rows: list[dict]) -> Table:
     for name in ("started", "story", "inputs", "claims", "findings"):
         table.add_column(name)
     for r in rows:
-        table.add_row(r["id"], r["command"], r["status"], r["started_at"], r["story"] or "", str(len(r["inputs"])),
-                      str(r["n_claims"] or ""), str(r["n_findings"] if r["n_findings"] is not None else ""))  # fmt: skip
+        table.add_row(
+            r["id"],
+            r["command"],
+            r["status"],
+            r["started_at"],
+            r["story"] or "",
+            str(len(r["inputs"])),
+            str(r["n_claims"] or ""),
+            str(r["n_findings"] if r["n_findings"] is not None else ""),
+        )
     return table
 
 
 def run_record(record: dict, findings: list[dict], decisions: list[dict]) -> Group:
     """What went into a run, what came out, and every reviewer decision on it."""
     head = Table.grid(padding=(0, 2))
-    for key in ("id", "command", "status", "started_at", "finished_at", "tool_version", "story", "n_claims",
-                "n_findings"):  # fmt: skip
+    for key in (
+        "id",
+        "command",
+        "status",
+        "started_at",
+        "finished_at",
+        "tool_version",
+        "story",
+        "n_claims",
+        "n_findings",
+    ):
         head.add_row(key, str(record[key]))
     head.add_row("argv", " ".join(record["argv"]))
     head.add_row(
@@ -82,8 +106,13 @@ def run_record(record: dict, findings: list[dict], decisions: list[dict]) -> Gro
     for f in findings:
         d = latest.get(f["id"])
         who = ", ".join(f["sources"]) + (f" / omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
-        out.add_row(f["id"], f["kind"], f"{f['confidence']:.2f}", who,
-                    f"{d['decision']} by {d['reviewer']}: {d['note']}" if d else "")  # fmt: skip
+        out.add_row(
+            f["id"],
+            f["kind"],
+            f"{f['confidence']:.2f}",
+            who,
+            f"{d['decision']} by {d['reviewer']}: {d['note']}" if d else "",
+        )
     parts = [head, inputs, out]
     if decisions:
         log = Table("decided at", "finding", "decision", "reviewer", "note", title="Decisions (all, oldest first)")
@@ -104,6 +133,11 @@ def run_diff(result: dict) -> Group:
         lines.append(Text(f"{len(rows)} {title}", style=style))
         lines += [Text(f"  {f['id']} {f['kind']} {f['confidence']:.2f}  {f['reason']}") for f in rows]
     lines.append(Text(f"{len(result['changed'])} changed", style="yellow"))
-    lines += [Text(f"  {f['id']} {f['kind']}: {', '.join(f['fields'])} (confidence {f['confidence'][0]} -> "
-                   f"{f['confidence'][1]})") for f in result["changed"]]  # fmt: skip
+    lines += [
+        Text(
+            f"  {f['id']} {f['kind']}: {', '.join(f['fields'])} (confidence {f['confidence'][0]} -> "
+            f"{f['confidence'][1]})"
+        )
+        for f in result["changed"]
+    ]
     return Group(*lines)

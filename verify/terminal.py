@@ -30,8 +30,11 @@ def render(report: dict, console: Console, per_kind: int | None = PER_KIND) -> N
     header = Table.grid(padding=(0, 2))
     header.add_row("story", run["story"] or "(all stored documents)")
     header.add_row("run", f"{run['id']}  {run['started_at']}  verify {run['tool_version']}")
-    header.add_row("compared", f"{len(report['documents'])} documents, {run['stats']['claims']} claims, "
-                   f"{len(report['sources'])} sources: {', '.join(s['id'] for s in report['sources'])}")  # fmt: skip
+    header.add_row(
+        "compared",
+        f"{len(report['documents'])} documents, {run['stats']['claims']} claims, "
+        f"{len(report['sources'])} sources: {', '.join(s['id'] for s in report['sources'])}",
+    )
     header.add_row("models", "; ".join(f"{m['name']} ({m['role']}, sha256 {m['sha256'][:12]})" for m in run["models"]))
     header.add_row("checks", ", ".join(run["checks"]))
     header.add_row("thresholds", ", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
@@ -47,8 +50,13 @@ def render(report: dict, console: Console, per_kind: int | None = PER_KIND) -> N
         for f in found[:per_kind]:
             console.print(_finding(f, claims, names))
         if per_kind is not None and len(found) > per_kind:
-            console.print(Text(f"… {len(found) - per_kind} more {KIND_TITLES[kind].lower()}: --per-kind 0 shows "
-                               f"them all, --kind {kind} --format json lists them for scripts", style="dim"))  # fmt: skip
+            console.print(
+                Text(
+                    f"… {len(found) - per_kind} more {KIND_TITLES[kind].lower()}: --per-kind 0 shows "
+                    f"them all, --kind {kind} --format json lists them for scripts",
+                    style="dim",
+                )
+            )
     if not report["findings"]:
         console.print("No findings match.")
 
@@ -65,8 +73,12 @@ def _disputes(report: dict, console: Console) -> None:
     table.add_column("contradicted by", style="red", ratio=2)
     table.add_column("findings", justify="right")
     for d in listed[:MATRIX_ROWS]:
-        table.add_row(shorten(d["label"], 100), ", ".join(d["stated_by"]), ", ".join(d["contradicted_by"]),
-                      str(len(d["findings"])))  # fmt: skip
+        table.add_row(
+            shorten(d["label"], 100),
+            ", ".join(d["stated_by"]),
+            ", ".join(d["contradicted_by"]),
+            str(len(d["findings"])),
+        )
     console.print(table)
     _more(console, len(listed), "disputes")
 
@@ -85,8 +97,9 @@ def _matrix(report: dict, console: Console) -> None:
         table.add_row(shorten(row["label"], 90), *cells)
     console.print(table)
     _more(console, len(matrix["rows"]), "claim groups, with fewer sources")
-    console.print(Text("Sources: " + "  ".join(f"{n} {s}" for n, s in enumerate(matrix["sources"], start=1)),
-                       style="dim"))  # fmt: skip
+    console.print(
+        Text("Sources: " + "  ".join(f"{n} {s}" for n, s in enumerate(matrix["sources"], start=1)), style="dim")
+    )
     legend = "  ".join(f"{CELL_SYMBOLS[k]} {v}" for k, v in CELL_WORDS.items() if k != "none")
     console.print(Text("Legend: " + legend, style="dim"))
 
@@ -104,13 +117,17 @@ def _claim_text(claim: dict, spans: list[list[int]]) -> Text:
 
 
 def _trace(claim: dict, names: dict) -> Text:
-    return Text(f"{relay_chain(claim, names)} · document {claim['document_id']} · chars "
-                f"{claim['start']}–{claim['end']} · {claim['id']}", style="dim")  # fmt: skip
+    return Text(
+        f"{relay_chain(claim, names)} · document {claim['document_id']} · chars "
+        f"{claim['start']}–{claim['end']} · {claim['id']}",
+        style="dim",
+    )
 
 
 def _finding(f: dict, claims: dict, names: dict) -> Panel:
-    title = Text.assemble((f["kind"].upper(), KIND_STYLES[f["kind"]]), f"  confidence {f['confidence']:.2f}  ",
-                          (f["id"], "dim"))  # fmt: skip
+    title = Text.assemble(
+        (f["kind"].upper(), KIND_STYLES[f["kind"]]), f"  confidence {f['confidence']:.2f}  ", (f["id"], "dim")
+    )
     if f["decision"]:
         d = f["decision"]
         title.append(f"  [{d['decision']} by {d['reviewer']}]", style=DECISION_STYLES[d["decision"]])
@@ -145,10 +162,17 @@ def render_check(result: dict, console: Console) -> None:
     """The terminal view of `verify check`: each draft claim with its status and evidence."""
     result = printable(result)
     s = result["summary"]
-    console.print(Panel(Text(f"{result['draft']['claims']} claim(s): {s['supported']} supported, "
-                             f"{s['single-source']} single-source, {s['unsupported']} unsupported, "
-                             f"{s['contradicted']} contradicted   run {result['run']['id']}"),
-                        title=Text(f"verify check: {result['draft']['name']}"), title_align="left"))  # fmt: skip
+    console.print(
+        Panel(
+            Text(
+                f"{result['draft']['claims']} claim(s): {s['supported']} supported, "
+                f"{s['single-source']} single-source, {s['unsupported']} unsupported, "
+                f"{s['contradicted']} contradicted   run {result['run']['id']}"
+            ),
+            title=Text(f"verify check: {result['draft']['name']}"),
+            title_align="left",
+        )
+    )
     for r in result["results"]:
         line = Text.assemble((f"{r['status'].upper():<14}", STATUS_STYLES[r["status"]]), r["claim"]["text"])
         console.print(line)
@@ -174,18 +198,29 @@ def render_verdicts(verdicts: list[dict], console: Console) -> None:
         table.add_column(column, overflow="fold")
     for v in verdicts:
         scores = v["scores"]
-        table.add_row(Text(str(v["id"])), Text(v["kind"], style=VERDICT_STYLES[v["kind"]]), f"{v['confidence']:.2f}",
-                      f"{scores['entailment']:.2f} / {scores['neutral']:.2f} / {scores['contradiction']:.2f}",
-                      Text(v["reason"]))  # fmt: skip
+        table.add_row(
+            Text(str(v["id"])),
+            Text(v["kind"], style=VERDICT_STYLES[v["kind"]]),
+            f"{v['confidence']:.2f}",
+            f"{scores['entailment']:.2f} / {scores['neutral']:.2f} / {scores['contradiction']:.2f}",
+            Text(v["reason"]),
+        )
     console.print(table)
 
 
 def render_comparison(result, console: Console) -> None:
     """`verify compare`: one line per finding, with its reason beneath."""
-    console.print(Text.assemble((f"{len(result.findings)} finding(s)", "bold"),
-                                f" over {result.stats['claims']} claims ({result.stats['candidates']} pairs compared)"))  # fmt: skip
+    console.print(
+        Text.assemble(
+            (f"{len(result.findings)} finding(s)", "bold"),
+            f" over {result.stats['claims']} claims ({result.stats['candidates']} pairs compared)",
+        )
+    )
     for f in printable(result.findings):
         who = ", ".join(f["sources"]) + (f"; omitted by {', '.join(f['omitted_by'])}" if f["omitted_by"] else "")
-        console.print(Text.assemble((f["kind"].upper(), KIND_STYLES[f["kind"]]),
-                                    f" {f['confidence']:.2f}  {who}  ", (f["id"], "dim")))  # fmt: skip
+        console.print(
+            Text.assemble(
+                (f["kind"].upper(), KIND_STYLES[f["kind"]]), f" {f['confidence']:.2f}  {who}  ", (f["id"], "dim")
+            )
+        )
         console.print(f"  {f['reason']}")

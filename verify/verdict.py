@@ -58,9 +58,14 @@ def pair_evidence(a: dict, b: dict, similarity: float, tfidf: float, thresholds:
             clashes["places"] = found
         if found := actor_clash(a, b):
             clashes["actors"] = found
-    return {"similarity": round(similarity, 4), "tfidf": round(tfidf, 4), "clashes": clashes,
-            "hedges": {"left": a["signals"]["hedges"], "right": b["signals"]["hedges"]},
-            "differing_figures": differing_figures(a, b), "same_outcome": same_outcome(a, b)}  # fmt: skip
+    return {
+        "similarity": round(similarity, 4),
+        "tfidf": round(tfidf, 4),
+        "clashes": clashes,
+        "hedges": {"left": a["signals"]["hedges"], "right": b["signals"]["hedges"]},
+        "differing_figures": differing_figures(a, b),
+        "same_outcome": same_outcome(a, b),
+    }
 
 
 def checks_kind(evidence: dict, thresholds: Thresholds) -> str | None:
@@ -169,8 +174,10 @@ def model_reading(evidence: dict) -> str:
 def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
     """One readable sentence: the summary, what the model read, then both claims quoted."""
     reading = model_reading(evidence)
-    return (f"{summary_for(kind, a, b, evidence)}{'; ' + reading if reading else ''} — "
-            f"{a['source_name']}: {quote(a['text'])} vs {b['source_name']}: {quote(b['text'])}")  # fmt: skip
+    return (
+        f"{summary_for(kind, a, b, evidence)}{'; ' + reading if reading else ''} — "
+        f"{a['source_name']}: {quote(a['text'])} vs {b['source_name']}: {quote(b['text'])}"
+    )
 
 
 def finding_id(kind: str, claims: list[str], omitted_by: list[str] | None = None) -> str:

@@ -58,8 +58,11 @@ class VerifyGroup(click.Group):
         except Exception as exc:
             if ctx.params.get("debug"):
                 raise
-            click.echo(f"verify: unexpected error: {type(exc).__name__}: {one_line(str(exc))} (run again with "
-                       "--debug for the traceback, and please report it)", err=True)  # fmt: skip
+            click.echo(
+                f"verify: unexpected error: {type(exc).__name__}: {one_line(str(exc))} (run again with "
+                "--debug for the traceback, and please report it)",
+                err=True,
+            )
             ctx.exit(1)
 
 
@@ -109,8 +112,11 @@ pass_state = click.make_pass_decorator(State)
     show_default="./verify.db or $VERIFY_DB",
     help="SQLite database to use.",
 )
-@click.option("--no-color", is_flag=True, help="No colours anywhere, progress bars included (NO_COLOR is respected "
-              "too). Accepted anywhere on the line.")  # fmt: skip
+@click.option(
+    "--no-color",
+    is_flag=True,
+    help="No colours anywhere, progress bars included (NO_COLOR is respected too). Accepted anywhere on the line.",
+)
 @click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error. Accepted anywhere on the line.")
 @click.version_option(__version__, prog_name="verify")
 @click.pass_context

@@ -64,8 +64,11 @@ def audit_show(state: State, run_id, as_json) -> None:
     record = audit.run(store, run_id)
     findings = audit.run_findings(store, run_id)
     decisions = audit.decisions(store, [f["id"] for f in findings])
-    state.show(as_json, {"run": record, "findings": findings, "decisions": decisions},
-               lambda: tables.run_record(record, findings, decisions))  # fmt: skip
+    state.show(
+        as_json,
+        {"run": record, "findings": findings, "decisions": decisions},
+        lambda: tables.run_record(record, findings, decisions),
+    )
 
 
 @audit_group.command("diff")
@@ -107,12 +110,16 @@ def audit_replay(ctx: click.Context, run_id, as_json) -> None:
         print_json(result)
     else:
         verdict = "the same findings" if result["same"] else "DIFFERENT findings"
-        click.echo(f"replay of {run_id}: {verdict} ({result['findings']} now; {len(result['appeared'])} appeared, "
-                   f"{len(result['disappeared'])} disappeared, {len(result['changed'])} changed)")  # fmt: skip
+        click.echo(
+            f"replay of {run_id}: {verdict} ({result['findings']} now; {len(result['appeared'])} appeared, "
+            f"{len(result['disappeared'])} disappeared, {len(result['changed'])} changed)"
+        )
         for model in result["models_changed"]:
             recorded = f"recorded sha256 {model['recorded'][:12]}" if model["recorded"] else "not used by the run"
-            click.echo(f"model changed since the run: {model['role']} {model['name']} "
-                       f"({recorded}, now {str(model['current'])[:12]})")  # fmt: skip
+            click.echo(
+                f"model changed since the run: {model['role']} {model['name']} "
+                f"({recorded}, now {str(model['current'])[:12]})"
+            )
         for item in result["inputs_changed"]:
             click.echo(f"input changed since the run: document {item['id']} ({item['change']})")
     ctx.exit(0 if result["same"] and not result["inputs_changed"] else 1)

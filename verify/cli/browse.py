@@ -43,8 +43,9 @@ def sources(ctx: click.Context, as_json: bool) -> None:
 @click.option("--name", required=True, help="Display name.")
 @click.option("--kind", required=True, type=click.Choice(SOURCE_KINDS), help="What kind of source it is.")
 @click.option("--alias", "aliases", multiple=True, help="Another name texts use for it (repeatable).")
-@click.option("--domain", "domains", multiple=True, help="A web domain it publishes on, for `verify ingest URL` "
-              "(repeatable).")  # fmt: skip
+@click.option(
+    "--domain", "domains", multiple=True, help="A web domain it publishes on, for `verify ingest URL` (repeatable)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the saved source as JSON.")
 @pass_state
 def sources_add(state: State, source_id, name, kind, aliases, domains, as_json) -> None:

@@ -28,24 +28,45 @@ from .options import (
 @click.option(
     "--feed", "feeds", metavar="URL", multiple=True, help="Fetch every article an RSS/Atom feed links to (repeatable)."
 )
-@click.option("--manifest", type=click.Path(dir_okay=False), help="A JSON manifest listing documents with their "
-              'outlet and date: {"story": ..., "documents": [{"path", "outlet", "published", "url", "title"}]}.')  # fmt: skip
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False),
+    help="A JSON manifest listing documents with their "
+    'outlet and date: {"story": ..., "documents": [{"path", "outlet", "published", "url", "title"}]}.',
+)
 @click.option("--timeout", type=click.FloatRange(1, 300), default=20, show_default=True, help="Seconds per request.")
 @click.option(
     "--allow-private-addresses",
     is_flag=True,
     help="Fetch from loopback and private addresses too (an intranet CMS); refused by default.",
 )
-@click.option("--outlet", metavar="ID", help="Source id of the publishing outlet (see `verify sources`); for a URL, "
-              "the registry's source for its domain when not given.")  # fmt: skip
+@click.option(
+    "--outlet",
+    metavar="ID",
+    help="Source id of the publishing outlet (see `verify sources`); for a URL, "
+    "the registry's source for its domain when not given.",
+)
 @click.option("--story", metavar="NAME", help="Story the documents belong to.")
 @click.option("--published", metavar="DATE", help="Publication date, YYYY-MM-DD.")
 @click.option("--url", metavar="URL", help="Where the document was published.")
 @click.option("--title", metavar="TITLE", help="The document's title.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was stored as JSON.")
 @pass_state
-def ingest(state: State, paths, url_list, feeds, manifest, timeout, allow_private_addresses, outlet, story, published,
-           url, title, as_json) -> None:  # fmt: skip
+def ingest(
+    state: State,
+    paths,
+    url_list,
+    feeds,
+    manifest,
+    timeout,
+    allow_private_addresses,
+    outlet,
+    story,
+    published,
+    url,
+    title,
+    as_json,
+) -> None:
     """Store documents and extract their claims.
 
     PATHS are .txt, .md, saved .html pages or .jsonl files, folders of them, http(s) URLs of
@@ -88,8 +109,17 @@ def ingest(state: State, paths, url_list, feeds, manifest, timeout, allow_privat
     if not paths:
         raise click.UsageError("give files, folders, URLs or - , or --urls FILE or --feed URL")
     stdin = read_stdin() if "-" in paths and url_list != "-" else None
-    result = ingest_paths(state.store(), paths, outlet=outlet, story=story, published=published, url=url, title=title,
-                          stdin=stdin, fetch=options)  # fmt: skip
+    result = ingest_paths(
+        state.store(),
+        paths,
+        outlet=outlet,
+        story=story,
+        published=published,
+        url=url,
+        title=title,
+        stdin=stdin,
+        fetch=options,
+    )
     report_ingest(state, result, as_json)
 
 

@@ -48,9 +48,12 @@ def thresholds_option(func):
     """--threshold NAME=VALUE, repeatable, for every field of Thresholds."""
     names = ", ".join(f.name for f in fields(Thresholds))
     return click.option(
-        "--threshold", "threshold_values", multiple=True, metavar="NAME=VALUE",
+        "--threshold",
+        "threshold_values",
+        multiple=True,
+        metavar="NAME=VALUE",
         help=f"Override a threshold (repeatable). Names: {names}.",
-    )(func)  # fmt: skip
+    )(func)
 
 
 def parse_thresholds(values: tuple[str, ...]) -> Thresholds:

@@ -24,14 +24,18 @@ from .options import (
 @click.option("--escalate", is_flag=True, help="Needs a senior editor or more reporting.")
 @click.option("--note", required=True, help="Why: what the reviewer checked.")
 @click.option("--reviewer", metavar="NAME", help="Who decides (default: the OS user).")
-@click.option("--rating", type=RatingChoice(RATINGS),
-              help="The desk's rating of the claim, for a published fact-check (see `verify export claimreview`).")  # fmt: skip
+@click.option(
+    "--rating",
+    type=RatingChoice(RATINGS),
+    help="The desk's rating of the claim, for a published fact-check (see `verify export claimreview`).",
+)
 @click.option("--url", metavar="URL", help="Where the fact-check is published (with --rating).")
 @click.option("--claim", metavar="CLAIM", help="Which of the finding's claims is rated (default: its first).")
 @click.option("--json", "as_json", is_flag=True, help="Print the recorded decision as JSON.")
 @pass_state
-def review_command(state: State, finding, confirm, dismiss, escalate, note, reviewer, rating, url, claim,
-                   as_json) -> None:  # fmt: skip
+def review_command(
+    state: State, finding, confirm, dismiss, escalate, note, reviewer, rating, url, claim, as_json
+) -> None:
     """Record a reviewer's decision on a finding (see the ids in `verify report`).
 
     A later decision on the same finding supersedes the earlier one in reports; both stay in
@@ -50,8 +54,9 @@ def review_command(state: State, finding, confirm, dismiss, escalate, note, revi
     if len(chosen) != 1:
         raise click.UsageError("choose exactly one of --confirm, --dismiss or --escalate")
     decision = chosen[0]
-    row = audit.record_decision(state.store(create=False), finding, decision, note, reviewer, rating=rating, url=url,
-                                claim=claim)  # fmt: skip
+    row = audit.record_decision(
+        state.store(create=False), finding, decision, note, reviewer, rating=rating, url=url, claim=claim
+    )
     if as_json:
         print_json(row)
     else:
@@ -71,8 +76,14 @@ def export_group() -> None:
 @export_group.command("claimreview")
 @click.option("--story", metavar="NAME", help="Only claims of this story.")
 @click.option("--run", "run_id", metavar="RUN", help="Only findings of this run.")
-@click.option("--organisation", envvar="VERIFY_ORGANISATION", metavar="NAME", default="", show_envvar=True,
-              help="The fact-checking organisation that publishes the reviews.")  # fmt: skip
+@click.option(
+    "--organisation",
+    envvar="VERIFY_ORGANISATION",
+    metavar="NAME",
+    default="",
+    show_envvar=True,
+    help="The fact-checking organisation that publishes the reviews.",
+)
 @click.option("-o", "--output", metavar="FILE", default="-", show_default=True, help="JSON-LD file to write.")
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @pass_state

@@ -47,8 +47,9 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
 
     thresholds = parse_thresholds(threshold_values)
     store = state.store(create=False)
-    result = compare(store, story=story, documents=list(documents) or None, thresholds=thresholds,
-                     nli_model=load_nli(nli_model))  # fmt: skip
+    result = compare(
+        store, story=story, documents=list(documents) or None, thresholds=thresholds, nli_model=load_nli(nli_model)
+    )
     if result.stats["truncated"]:
         click.echo(f"verify: warning: {result.stats['truncated']} very long claim(s) truncated for the model", err=True)
     if as_json:
@@ -68,8 +69,14 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
 @click.option("--source", metavar="ID", help="Only findings involving this source.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only findings at least this confident.")
 @click.option("--limit", type=click.IntRange(1), help="At most this many findings.")
-@click.option("--per-kind", type=click.IntRange(0), default=PER_KIND, show_default=True, metavar="N",
-              help="Terminal view: show the N most confident findings of each kind and count the rest (0: all).")  # fmt: skip
+@click.option(
+    "--per-kind",
+    type=click.IntRange(0),
+    default=PER_KIND,
+    show_default=True,
+    metavar="N",
+    help="Terminal view: show the N most confident findings of each kind and count the rest (0: all).",
+)
 @click.option("--hide-dismissed", is_flag=True, help="Leave out findings a reviewer dismissed.")
 @click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
 @click.option(
@@ -81,8 +88,24 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
 )
 @thresholds_option
 @pass_state
-def report_command(state: State, story, documents, since, fmt, output, force, kinds, source, min_confidence, limit,
-                   per_kind, hide_dismissed, nli_model, engine, threshold_values) -> None:  # fmt: skip
+def report_command(
+    state: State,
+    story,
+    documents,
+    since,
+    fmt,
+    output,
+    force,
+    kinds,
+    source,
+    min_confidence,
+    limit,
+    per_kind,
+    hide_dismissed,
+    nli_model,
+    engine,
+    threshold_values,
+) -> None:
     """Compare the stored documents, record the run in the audit log and show the findings.
 
     The terminal view has a header, a coverage matrix (claim groups by source: ✓ states,
@@ -114,8 +137,14 @@ def report_command(state: State, story, documents, since, fmt, output, force, ki
     target = output_path(state, output, force)
 
     def deliver(full: dict) -> None:
-        view = filter_findings(full, kinds=set(kinds) or None, source=source, min_confidence=min_confidence,
-                               hide_dismissed=hide_dismissed, limit=limit)  # fmt: skip
+        view = filter_findings(
+            full,
+            kinds=set(kinds) or None,
+            source=source,
+            min_confidence=min_confidence,
+            hide_dismissed=hide_dismissed,
+            limit=limit,
+        )
         if fmt == "terminal":
             text = render_terminal(state, partial(terminal.render, per_kind=per_kind or None), view, target)
         else:
@@ -123,9 +152,17 @@ def report_command(state: State, story, documents, since, fmt, output, force, ki
         if text is not None:
             write_output(text, target)
 
-    full = run_report(store, story=story, documents=list(documents) or None, since=since, thresholds=thresholds,
-                      nli_model=load_nli(nli_model), argv=click.get_current_context().meta["verify.argv"], engine=engine,
-                      deliver=deliver)  # fmt: skip
+    full = run_report(
+        store,
+        story=story,
+        documents=list(documents) or None,
+        since=since,
+        thresholds=thresholds,
+        nli_model=load_nli(nli_model),
+        argv=click.get_current_context().meta["verify.argv"],
+        engine=engine,
+        deliver=deliver,
+    )
     click.echo(f"run {full['run']['id']}: {len(full['findings'])} finding(s) recorded", err=True)
 
 
@@ -136,12 +173,17 @@ def report_command(state: State, story, documents, since, fmt, output, force, ki
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
 @click.option("-o", "--output", metavar="FILE", help="Write the result to FILE instead of stdout.")
 @click.option("--force", is_flag=True, help=FORCE_HELP)
-@click.option("--min-confidence", type=click.FloatRange(0, 1), metavar="P",
-              help="Confidence a contradiction needs to count (default: the judge's calibrated bar, 0.5).")  # fmt: skip
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    metavar="P",
+    help="Confidence a contradiction needs to count (default: the judge's calibrated bar, 0.5).",
+)
 @thresholds_option
 @click.pass_context
-def check_command(ctx: click.Context, draft, story, strict, fmt, output, force, min_confidence,
-                  threshold_values) -> None:  # fmt: skip
+def check_command(
+    ctx: click.Context, draft, story, strict, fmt, output, force, min_confidence, threshold_values
+) -> None:
     """Check a draft's claims against the stored sources before publication.
 
     Each claim of DRAFT (a file, or - for stdin) is supported (by two or more sources),
@@ -181,8 +223,16 @@ def check_command(ctx: click.Context, draft, story, strict, fmt, output, force, 
             if rendered is not None:
                 write_output(rendered, target)
 
-        result = check_draft(store, text, story=story, thresholds=thresholds, name=name, argv=ctx.meta["verify.argv"],
-                             min_confidence=min_confidence, deliver=deliver)  # fmt: skip
+        result = check_draft(
+            store,
+            text,
+            story=story,
+            thresholds=thresholds,
+            name=name,
+            argv=ctx.meta["verify.argv"],
+            min_confidence=min_confidence,
+            deliver=deliver,
+        )
     except (VerifyError, click.BadParameter) as exc:
         click.echo(f"verify: error: {exc}", err=True)
         ctx.exit(2)
@@ -213,8 +263,9 @@ def read_pairs(path: str) -> list[dict]:
 @click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
 @thresholds_option
 @pass_state
-def judge_command(state: State, pairs_file, premise, hypothesis, published, as_json, nli_model,
-                  threshold_values) -> None:  # fmt: skip
+def judge_command(
+    state: State, pairs_file, premise, hypothesis, published, as_json, nli_model, threshold_values
+) -> None:
     """Judge whether a premise states, leaves open or contradicts a hypothesis. No store needed.
 
     PAIRS is a JSON Lines file (- for stdin) of {"id", "premise", "hypothesis"}. The premise is
@@ -250,8 +301,12 @@ def judge_command(state: State, pairs_file, premise, hypothesis, published, as_j
     verdicts = []
     for start in range(0, len(pairs), JUDGE_BATCH):
         batch = pairs[start : start + JUDGE_BATCH]
-        judged = judge_texts([(p["premise"], p["hypothesis"]) for p in batch], published=published,
-                             thresholds=thresholds, nli_model=model)  # fmt: skip
+        judged = judge_texts(
+            [(p["premise"], p["hypothesis"]) for p in batch],
+            published=published,
+            thresholds=thresholds,
+            nli_model=model,
+        )
         for pair, verdict in zip(batch, judged, strict=True):
             line = {"id": pair["id"], **verdict}
             if as_json:
