@@ -49,6 +49,7 @@ def test_run_record_holds_every_field(run, story):
     assert record["n_claims"] == len(data["claims"]) and record["n_findings"] == len(data["findings"])
     shown = json.loads(run("--db", story, "audit", "show", record["id"], "--json").stdout)
     assert [f["id"] for f in shown["findings"]] == [f["id"] for f in data["findings"]]
+    assert [f["summary"] for f in shown["findings"]] == [f["summary"] for f in data["findings"]]
 
 
 def test_same_inputs_same_findings_and_replay_agrees(run, story):
@@ -175,6 +176,7 @@ def test_diff_shows_exactly_what_a_new_document_changed(run, story, tmp_path):
             ],
             "altered",
         ),
+        (["UPDATE finding_contents SET summary = 'they agree'"], "altered"),
         (["UPDATE runs SET thresholds = '{}'"], "altered"),
         (["DELETE FROM decisions"], "deleted"),
         (["DELETE FROM audit_log WHERE seq = 1"], "missing"),
@@ -194,7 +196,7 @@ def test_diff_shows_exactly_what_a_new_document_changed(run, story, tmp_path):
             "inserted",
         ),
     ],
-    ids=["edit-finding", "edit-run", "delete-decision", "delete-log", "reorder", "insert"],
+    ids=["edit-finding", "edit-summary", "edit-run", "delete-decision", "delete-log", "reorder", "insert"],
 )
 def test_tampering_by_hand_is_caught(run, story, statements, words):
     data = report(run, story)
@@ -238,7 +240,7 @@ def test_a_rerun_that_changes_nothing_stores_its_findings_by_reference(run, stor
 def test_a_store_with_findings_copied_per_run_migrates_intact(tmp_path):
     """A schema-8 store (every run's findings copied into one table) moves to the content-addressed
     tables: the same rows per run, and the audit chain still verifies."""
-    from verify.audit import verify_chain
+    from verify.audit import GENESIS, _digest, _link, verify_chain
     from verify.store import MIGRATIONS
 
     from .conftest import reported_story
@@ -252,11 +254,25 @@ def test_a_store_with_findings_copied_per_run_migrates_intact(tmp_path):
     conn.execute("PRAGMA user_version = 8")
     conn.execute("ATTACH ? AS current", [str(current)])
     conn.execute("DELETE FROM meta")
-    for table in ("meta", "sources", "documents", "claims", "runs", "decisions", "audit_log", "embeddings", "nli"):
+    for table in ("meta", "sources", "documents", "claims", "runs", "decisions", "embeddings", "nli"):
         conn.execute(f"INSERT INTO main.{table} SELECT * FROM current.{table}")
     columns = "run_id, id, position, kind, claims, sources, omitted_by, confidence, reason, evidence, thresholds"
     conn.execute(f"INSERT INTO main.findings ({columns}) SELECT {columns} FROM current.findings")
     expected = conn.execute(f"SELECT {columns} FROM main.findings ORDER BY run_id, position").fetchall()
+    # the chain as verify wrote it then: each run's digest over its rows, findings without summaries
+    prev = GENESIS
+    for seq, kind, ref, digest in conn.execute("SELECT seq, kind, ref, digest FROM current.audit_log ORDER BY seq"):
+        if kind == "run":
+            run = conn.execute("SELECT * FROM main.runs WHERE id = ?", [ref])
+            names = [c[0] for c in run.description]
+            found = conn.execute("SELECT * FROM main.findings WHERE run_id = ? ORDER BY position", [ref])
+            finding_names = [c[0] for c in found.description]
+            digest = _digest(
+                dict(zip(names, run.fetchone(), strict=True)), [dict(zip(finding_names, f, strict=True)) for f in found]
+            )
+        link = _link(seq, kind, ref, digest, prev)
+        conn.execute("INSERT INTO main.audit_log VALUES (?, ?, ?, ?, ?, ?)", [seq, kind, ref, digest, prev, link])
+        prev = link
     conn.close()
     store = open_store(old)
     assert store.conn.execute(f"SELECT {columns} FROM findings ORDER BY run_id, position").fetchall() == expected

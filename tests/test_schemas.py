@@ -70,3 +70,17 @@ def test_a_field_the_records_do_not_declare_fails(outputs):
     del claims[0]["source"]
     with pytest.raises(jsonschema.ValidationError, match="'source' is a required property"):
         validator("claims").validate(claims)
+
+
+def test_the_store_keeps_every_field_of_the_records(story_db):
+    """Each record's fields are columns of the store (a claim's with its source and document joined)."""
+    from verify.records import CLAIM_FIELDS, Finding, required_keys
+    from verify.store import open_store
+
+    store = open_store(story_db)
+    try:
+        stored = {c[1] for c in store.conn.execute("PRAGMA table_info(finding_contents)")}
+        assert set(required_keys(Finding)) <= stored
+        assert set(CLAIM_FIELDS) <= set(store.claims()[0])
+    finally:
+        store.close()

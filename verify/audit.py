@@ -27,7 +27,7 @@ from .judge import judge_model_info
 from .models import NLI_DIR, NLIModel, embedding_model_info, nli_model_info
 from .records import DECISIONS, RATINGS, RunSummary, Thresholds, required_keys
 from .stance import stance_model_info
-from .store import canonical, encode_row, sha256, store_findings
+from .store import FINDING_CONTENT, canonical, encode_row, sha256, store_findings
 
 # What each recorded model role is now, for replay to compare against.
 CURRENT_MODELS = {
@@ -171,8 +171,7 @@ def aborting(store, run: dict) -> Iterator[None]:
 
 
 def _finding_row(run_id: str, position: int, finding: dict) -> dict:
-    keys = ("id", "kind", "claims", "sources", "omitted_by", "confidence", "reason", "evidence", "thresholds")
-    return {"run_id": run_id, "position": position, **{k: finding[k] for k in keys}}
+    return {"run_id": run_id, "position": position, **{k: finding[k] for k in FINDING_CONTENT}}
 
 
 def _mark_dead_runs_aborted(store) -> None:
@@ -329,6 +328,8 @@ def _digest(run_row: dict, finding_rows: list[dict]) -> str:
     """SHA-256 over the run row and its finding rows, each as canonical JSON, in order."""
     digest = hashlib.sha256(canonical(run_row).encode("utf-8"))
     for row in finding_rows:
+        if row.get("summary") is None:  # runs recorded before summaries were kept (schema 11)
+            row = {k: v for k, v in row.items() if k != "summary"}
         digest.update(b"\n" + canonical(row).encode("utf-8"))
     return digest.hexdigest()
 

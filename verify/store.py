@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .errors import VerifyError
+from .records import Finding, required_keys
 
 
 def _import_sqlite_utils():
@@ -51,20 +52,20 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-FINDING_CONTENT = ("id", "kind", "claims", "sources", "omitted_by", "confidence", "reason", "evidence", "thresholds")
+FINDING_CONTENT = required_keys(Finding)  # what the store keeps of each finding
 
 
-def store_findings(conn: sqlite3.Connection, run_id: str, rows: list[dict]) -> None:
+def store_findings(conn: sqlite3.Connection, run_id: str, rows: list[dict], content=FINDING_CONTENT) -> None:
     """Store a run's finding rows (encoded, in order) once: each distinct finding in
-    ``finding_contents`` by the hash of its content, each distinct ordered list of them in
-    ``finding_lists``, and the run's reference to its list. A run whose findings an earlier run
-    already made adds one row. The ``findings`` view joins them back, one row per run and finding."""
-    keys = [sha256(canonical([row[k] for k in FINDING_CONTENT])) for row in rows]
+    ``finding_contents`` by the hash of its ``content`` columns, each distinct ordered list of
+    them in ``finding_lists``, and the run's reference to its list. A run whose findings an earlier
+    run already made adds one row. The ``findings`` view joins them back, one row per run and finding."""
+    keys = [sha256(canonical([row[k] for k in content])) for row in rows]
     list_key = sha256(canonical(keys))
-    columns = ", ".join(f'"{k}"' for k in FINDING_CONTENT)
+    columns = ", ".join(f'"{k}"' for k in content)
     conn.executemany(
-        f"INSERT OR IGNORE INTO finding_contents (sha256, {columns}) VALUES (?, {', '.join('?' * len(FINDING_CONTENT))})",
-        [[key, *(row[k] for k in FINDING_CONTENT)] for key, row in zip(keys, rows, strict=True)],
+        f"INSERT OR IGNORE INTO finding_contents (sha256, {columns}) VALUES (?, {', '.join('?' * len(content))})",
+        [[key, *(row[k] for k in content)] for key, row in zip(keys, rows, strict=True)],
     )
     conn.executemany(
         "INSERT OR IGNORE INTO finding_lists (list_sha256, position, finding_sha256) VALUES (?, ?, ?)",
@@ -78,7 +79,8 @@ def _findings_once(conn: sqlite3.Connection) -> None:
     for (run_id,) in conn.execute("SELECT DISTINCT run_id FROM findings ORDER BY run_id").fetchall():
         found = conn.execute("SELECT * FROM findings WHERE run_id = ? ORDER BY position", [run_id])
         names = [c[0] for c in found.description]
-        store_findings(conn, run_id, [dict(zip(names, row, strict=True)) for row in found.fetchall()])
+        rows = [dict(zip(names, row, strict=True)) for row in found.fetchall()]
+        store_findings(conn, run_id, rows, tuple(k for k in FINDING_CONTENT if k != "summary"))  # not kept until 11
 
 
 def _append_only(table: str, ops: tuple[str, ...] = ("UPDATE", "DELETE")) -> str:
@@ -321,6 +323,17 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
                 ORDER BY w.confidence DESC LIMIT 1) AS strongest_reason
         FROM latest_findings f WHERE kind = 'contradiction'
         GROUP BY sources ORDER BY contradictions DESC, strongest DESC;
+    """,
+    # A finding's summary is kept with it (runs made before this keep theirs without one).
+    """
+    ALTER TABLE finding_contents ADD COLUMN summary TEXT;
+    DROP VIEW findings;
+    CREATE VIEW findings AS
+        SELECT r.run_id, c.id, l.position, c.kind, c.claims, c.sources, c.omitted_by, c.confidence, c.reason,
+               c.evidence, c.thresholds, c.summary
+        FROM run_findings r
+        JOIN finding_lists l ON l.list_sha256 = r.list_sha256
+        JOIN finding_contents c ON c.sha256 = l.finding_sha256;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
