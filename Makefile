@@ -38,8 +38,8 @@ test: setup browser
 lint: setup
 	$(BIN)/ruff check verify tests bench
 	$(BIN)/ruff format --check verify tests bench
-	$(BIN)/cog --check docs/cli-reference.md
+	$(BIN)/cog --check docs/cli-reference.md README.md
 
 # Regenerate the command reference from the commands' --help.
 docs: setup
-	$(BIN)/cog -r docs/cli-reference.md
+	$(BIN)/cog -r docs/cli-reference.md README.md

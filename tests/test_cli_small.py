@@ -125,7 +125,7 @@ def test_every_threshold_is_documented_with_its_default():
 
     readme = (ROOT / "README.md").read_text()
     for f in fields(Thresholds):
-        assert f"`{f.name}` {f.default}" in readme, f.name
+        assert f"| `{f.name}` | {f.default} |" in readme, f.name
 
 
 def test_every_format_the_options_offer_has_a_renderer():

@@ -19,10 +19,11 @@ def all_commands(group: click.Group, path: tuple[str, ...] = ()):
             yield from all_commands(command, (*path, name))
 
 
-def test_command_reference_is_generated_from_the_code():
-    """docs/cli-reference.md is what `cog -r` makes of the current --help texts."""
+def test_command_reference_and_thresholds_table_are_generated_from_the_code():
+    """docs/cli-reference.md and the README's thresholds table are what `cog -r` makes of the
+    current --help texts and of Thresholds."""
     done = subprocess.run(
-        [sys.executable, "-m", "cogapp", "--check", "--diff", "docs/cli-reference.md"],
+        [sys.executable, "-m", "cogapp", "--check", "--diff", "docs/cli-reference.md", "README.md"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -37,3 +38,15 @@ def test_every_command_is_in_the_reference_and_the_readme():
         name = "verify " + " ".join(path)
         assert f"## {name}\n" in reference, name
         assert name in readme, f"{name} is not in the README"
+
+
+def test_the_readme_python_example_runs(tmp_path):
+    """The README's Python block, run as written from the repository's root (its store in a temp folder)."""
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    code = code.replace('"python-example.db"', repr(str(tmp_path / "example.db")))
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert len(lines) == 5 and lines[3].startswith("{'contradicted'")
+    assert lines[4].split()[0] in ("agreement", "partial", "contradiction", "unrelated")

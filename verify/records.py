@@ -418,17 +418,17 @@ class Thresholds:
     agreement: float = 0.68  # similarity from which two claims agree
     partial: float = 0.6  # similarity from which one claim partly supports the other
     nli_similarity: float = 0.5  # similarity from which the NLI model reads a pair the checks leave
-    polarity_similarity: float = 0.62  # one negates what the other asserts
-    place_similarity: float = 0.75  # the same event placed in two towns
+    polarity_similarity: float = 0.62  # similarity from which one negating what the other asserts is a clash
+    place_similarity: float = 0.75  # similarity from which the same event placed in two towns is a clash
     omission_min_sources: int = 3  # sources that must state a group before silence is an omission
     negative_report_similarity: float = 0.3  # a negative report cites a group at this similarity
     contradiction_floor: float = 0.5  # the judge's "contradicts" probability a contradiction needs
-    omission_confidence: float = 0.25  # an omission's confidence with no source stating the group ...
-    omission_per_source: float = 0.12  # ... plus this for each source that states it ...
-    omission_max_confidence: float = 0.9  # ... up to this
-    negative_report_confidence: float = 0.8  # an omission a negative report proves, at the least ...
-    negative_report_bonus: float = 0.15  # ... plus up to this, as the report's similarity nears ...
-    negative_report_full: float = 0.6  # ... this similarity to the group
+    omission_confidence: float = 0.25  # an omission's confidence before the sources that state the group
+    omission_per_source: float = 0.12  # added to it for each source that states the group
+    omission_max_confidence: float = 0.9  # an omission's highest confidence
+    negative_report_confidence: float = 0.8  # the least confidence of an omission a negative report proves
+    negative_report_bonus: float = 0.15  # added to it as the report's similarity to the group nears ...
+    negative_report_full: float = 0.6  # ... this similarity
 
     def __post_init__(self) -> None:
         """Refuse values no run should record: similarities and confidences are finite and in
@@ -443,6 +443,16 @@ class Thresholds:
 
     def as_dict(self) -> dict:
         return dict(_threshold_items(self))
+
+    @classmethod
+    def described(cls) -> list[tuple[str, int | float, str]]:
+        """(name, default, what it decides) for each threshold: the comment beside each field
+        above, read from this module's source (the README's table is generated from it)."""
+        import inspect
+        import re
+
+        comments = dict(re.findall(r"^\s+(\w+): \w+ = [\d.]+  # (.+)$", inspect.getsource(cls), re.MULTILINE))
+        return [(f.name, f.default, comments[f.name]) for f in fields(cls)]
 
 
 @cache
