@@ -95,7 +95,11 @@ def candidate_pairs(
     floor: float,
     name_boost: float,
 ) -> list[Candidate]:
-    """Top-k neighbours per claim from other sources whose boosted score reaches ``floor``."""
+    """Top-k neighbours per claim from other sources whose boosted score reaches ``floor``.
+
+    Each chunk of rows is scored against every claim in one matrix product; only the entries
+    that reach the floor are ranked (a few per row, where ranking whole rows costs as much
+    as the product itself)."""
     n = len(sources)
     if n < 2:
         return []
@@ -106,20 +110,25 @@ def candidate_pairs(
     for start in progress(range(0, n, CHUNK_ROWS), "Matching claims", total=-(-n // CHUNK_ROWS)):
         chunk = np.arange(start, min(n, start + CHUNK_ROWS))
         similarity = vectors[chunk] @ vectors.T
-        shared = (incidence[chunk] @ incidence.T).toarray()
-        score = similarity + name_boost * np.minimum(shared, 2)
-        score[source_ids[chunk][:, None] == source_ids[None, :]] = -np.inf  # same source: never compared
-        top = np.argpartition(-score, k - 1, axis=1)[:, :k]
-        top_score = np.take_along_axis(score, top, axis=1)
-        keep = top_score >= floor
-        left = np.broadcast_to(chunk[:, None], top.shape)[keep]
-        right = top[keep]
+        score = similarity.copy()
+        shared = (incidence[chunk] @ incidence.T).tocoo()
+        score[shared.row, shared.col] += name_boost * np.minimum(shared.data, 2)
+        rows, cols = np.nonzero(score >= floor)
+        other = source_ids[chunk][rows] != source_ids[cols]  # same source: never compared
+        rows, cols = rows[other], cols[other]
+        values = score[rows, cols]
+        order = np.lexsort((cols, -values, rows))  # each row's best first; ties by column
+        rows, cols, values = rows[order], cols[order], values[order]
+        first = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]  # where each row's entries begin
+        rank = np.arange(len(rows)) - np.repeat(first, np.diff(np.r_[first, len(rows)]))
+        top = rank < k
+        left, right = chunk[rows[top]], cols[top]
         pairs.append(np.minimum(left, right).astype(np.int64) * n + np.maximum(left, right))
-        sims.append(np.take_along_axis(similarity, top, axis=1)[keep])
-        scores.append(top_score[keep])
-    if not pairs:
-        return []
+        sims.append(similarity[rows[top], cols[top]])
+        scores.append(values[top])
     keys, first = np.unique(np.concatenate(pairs), return_index=True)  # pair keys i * n + j, sorted, once each
+    if not len(keys):
+        return []
     sims, scores = np.concatenate(sims)[first].tolist(), np.concatenate(scores)[first].tolist()
     lefts, rights = (keys // n).tolist(), (keys % n).tolist()
     return [
