@@ -1,6 +1,6 @@
 """Speed and memory at scale, on real news text: FNC-1 article bodies spread over 20 pseudo-outlets.
 
-    python bench/scale.py [--sizes 1000 3000 10000] [--out bench/results/scale.json]
+    python bench/scale.py [--sizes 1000 3000 10000] [--out bench/results/scale.json] [--keep DIR]
 
 For each size (claims, approximately) it measures, each in a fresh process so that peak resident
 memory is the phase's own:
@@ -250,6 +250,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="Keep each size's store and inputs in DIR/SIZE.")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -260,8 +261,8 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for size in sorted(args.sizes):
-            work = Path(folder) / str(size)
-            work.mkdir()
+            work = (args.keep or Path(folder)) / str(size)
+            work.mkdir(parents=True)
             row = {
                 "size": size,
                 "embed": run_phase("embed", size, work),

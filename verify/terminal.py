@@ -24,35 +24,34 @@ MATRIX_ROWS = 40  # claim groups shown in the coverage matrix and the disputes t
 def render(report: dict, console: Console, per_kind: int | None = PER_KIND) -> None:
     """The whole report; at most ``per_kind`` findings of each kind (None: all of them), the most
     confident first, and a line saying how many more there are and how to see them."""
-    report = printable(report)
-    run = report["run"]
-    names = {s["id"]: s["name"] for s in report["sources"]}
+    view, totals = _visible(report, per_kind)
+    run = view["run"]
+    names = {s["id"]: s["name"] for s in view["sources"]}
     header = Table.grid(padding=(0, 2))
     header.add_row("story", run["story"] or "(all stored documents)")
     header.add_row("run", f"{run['id']}  {run['started_at']}  verify {run['tool_version']}")
     header.add_row(
         "compared",
-        f"{len(report['documents'])} documents, {run['stats']['claims']} claims, "
-        f"{len(report['sources'])} sources: {', '.join(s['id'] for s in report['sources'])}",
+        f"{len(view['documents'])} documents, {run['stats']['claims']} claims, "
+        f"{len(view['sources'])} sources: {', '.join(s['id'] for s in view['sources'])}",
     )
     header.add_row("models", "; ".join(f"{m['name']} ({m['role']}, sha256 {m['sha256'][:12]})" for m in run["models"]))
     header.add_row("checks", ", ".join(run["checks"]))
     header.add_row("thresholds", ", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
     console.print(Panel(header, title="verify report", title_align="left"))
-    _matrix(report, console)
-    _disputes(report, console)
-    claims = {c["id"]: c for c in report["claims"]}
+    _matrix(view["matrix"], totals["groups"], console)
+    _disputes(view["disputes"], totals["disputes"], console)
+    claims = {c["id"]: c for c in view["claims"]}
     for kind in KIND_ORDER:
-        found = [f for f in report["findings"] if f["kind"] == kind]
-        if not found:
+        if not totals[kind]:
             continue
-        console.rule(Text(f"{KIND_TITLES[kind]} ({len(found)})", style=KIND_STYLES[kind]))
-        for f in found[:per_kind]:
+        console.rule(Text(f"{KIND_TITLES[kind]} ({totals[kind]})", style=KIND_STYLES[kind]))
+        for f in (f for f in view["findings"] if f["kind"] == kind):
             console.print(_finding(f, claims, names))
-        if per_kind is not None and len(found) > per_kind:
+        if (hidden := totals[kind] - sum(f["kind"] == kind for f in view["findings"])) > 0:
             console.print(
                 Text(
-                    f"… {len(found) - per_kind} more {KIND_TITLES[kind].lower()}: --per-kind 0 shows "
+                    f"… {hidden} more {KIND_TITLES[kind].lower()}: --per-kind 0 shows "
                     f"them all, --kind {kind} --format json lists them for scripts",
                     style="dim",
                 )
@@ -61,10 +60,27 @@ def render(report: dict, console: Console, per_kind: int | None = PER_KIND) -> N
         console.print("No findings match.")
 
 
-def _disputes(report: dict, console: Console) -> None:
+def _visible(report: dict, per_kind: int | None) -> tuple[dict, dict]:
+    """(what the terminal shows of ``report``, made printable; how many of each part there are).
+    A store of thousands of claims has thousands of findings: only the shown ones are prepared."""
+    shown_ids = {f["id"] for f in report["findings"]}
+    disputes = [d for d in report["disputes"] if shown_ids & set(d["findings"])]
+    totals = {kind: sum(f["kind"] == kind for f in report["findings"]) for kind in KIND_ORDER}
+    totals |= {"groups": len(report["matrix"]["rows"]), "disputes": len(disputes)}
+    findings = [f for kind in KIND_ORDER for f in [f for f in report["findings"] if f["kind"] == kind][:per_kind]]
+    cited = {c for f in findings for c in f["claims"]}
+    view = {
+        **report,
+        "findings": findings,
+        "claims": [c for c in report["claims"] if c["id"] in cited],
+        "disputes": disputes[:MATRIX_ROWS],
+        "matrix": {**report["matrix"], "rows": report["matrix"]["rows"][:MATRIX_ROWS]},
+    }
+    return printable(view), totals
+
+
+def _disputes(listed: list[dict], total: int, console: Console) -> None:
     """Who is on which side of each contradicted claim group, before the pair findings."""
-    shown = {f["id"] for f in report["findings"]}
-    listed = [d for d in report["disputes"] if shown & set(d["findings"])]
     if not listed:
         return
     table = Table(title="Disputes: who states a claim, who contradicts it", title_justify="left", expand=True)
@@ -72,7 +88,7 @@ def _disputes(report: dict, console: Console) -> None:
     table.add_column("stated by", style="green", ratio=2)
     table.add_column("contradicted by", style="red", ratio=2)
     table.add_column("findings", justify="right")
-    for d in listed[:MATRIX_ROWS]:
+    for d in listed:
         table.add_row(
             shorten(d["label"], 100),
             ", ".join(d["stated_by"]),
@@ -80,23 +96,22 @@ def _disputes(report: dict, console: Console) -> None:
             str(len(d["findings"])),
         )
     console.print(table)
-    _more(console, len(listed), "disputes")
+    _more(console, total, "disputes")
 
 
-def _matrix(report: dict, console: Console) -> None:
+def _matrix(matrix: dict, total: int, console: Console) -> None:
     """Claim groups down, sources across; sources are numbered so the table fits a terminal."""
-    matrix = report["matrix"]
     if not matrix["rows"]:
         return
     table = Table(title="Coverage: claim groups by source", title_justify="left", padding=(0, 1))
     table.add_column("claim group", overflow="fold", min_width=24, ratio=1)
     for n, _ in enumerate(matrix["sources"], start=1):
         table.add_column(str(n), justify="center", min_width=1, no_wrap=True)
-    for row in matrix["rows"][:MATRIX_ROWS]:
+    for row in matrix["rows"]:
         cells = [Text(CELL_SYMBOLS[row["cells"][s]], style=CELL_STYLES[row["cells"][s]]) for s in matrix["sources"]]
         table.add_row(shorten(row["label"], 90), *cells)
     console.print(table)
-    _more(console, len(matrix["rows"]), "claim groups, with fewer sources")
+    _more(console, total, "claim groups, with fewer sources")
     console.print(
         Text("Sources: " + "  ".join(f"{n} {s}" for n, s in enumerate(matrix["sources"], start=1)), style="dim")
     )
