@@ -63,15 +63,17 @@ def _check_features(evidence: dict) -> list[float]:
     ]
 
 
-def feature_rows(forward: np.ndarray, backward: np.ndarray, evidences: list[dict]) -> np.ndarray:
+def feature_rows(forward: np.ndarray, backward: np.ndarray, evidences: list[dict], checks=None) -> np.ndarray:
     """The judge's inputs, a row per pair (:data:`FEATURES`): NLI both ways (``forward``: premise to
-    hypothesis, ``backward``: the other way, each (pairs, 3)), similarity and what clashes."""
+    hypothesis, ``backward``: the other way, each (pairs, 3)), similarity and what clashes
+    (``checks``: those columns, when the caller has them already)."""
     if not evidences:
         return np.zeros((0, len(FEATURES)))
     forward = np.asarray(forward, dtype=float).reshape(-1, len(NLI_LABELS))
     backward = np.asarray(backward, dtype=float).reshape(-1, len(NLI_LABELS))
     weaker = np.minimum(forward, backward)[:, [0, 2]]  # entailment and contradiction both ways
-    checks = np.array([_check_features(e) for e in evidences], dtype=float)
+    if checks is None:
+        checks = np.array([_check_features(e) for e in evidences], dtype=float)
     return np.hstack([_logits(np.hstack([forward, backward, weaker])), checks])
 
 
@@ -198,12 +200,15 @@ class NLICache:
             )
 
 
-def nli_evidence(forward: np.ndarray, backward: np.ndarray) -> dict:
-    """The NLI reading as stored in a finding's evidence."""
-    return {
-        "left_to_right": dict(zip(NLI_LABELS, np.round(forward.astype(float), 4).tolist(), strict=True)),
-        "right_to_left": dict(zip(NLI_LABELS, np.round(backward.astype(float), 4).tolist(), strict=True)),
-    }
+def nli_evidence(forward: np.ndarray, backward: np.ndarray) -> list[dict]:
+    """The NLI reading of each pair (rows of ``forward`` and ``backward``) as a finding's evidence keeps it."""
+    there, back = (
+        np.round(np.asarray(p, dtype=float).reshape(-1, len(NLI_LABELS)), 4).tolist() for p in (forward, backward)
+    )
+    return [
+        {"left_to_right": dict(zip(NLI_LABELS, f, strict=True)), "right_to_left": dict(zip(NLI_LABELS, b, strict=True))}
+        for f, b in zip(there, back, strict=True)
+    ]
 
 
 DIRECTIONS = ("both", "left_to_right", "right_to_left")
@@ -230,19 +235,21 @@ def judge_verdicts(
     calibration = load_calibration()
 
     evidences = [e for _, _, e in pairs]
+    checks = np.array([_check_features(e) for e in evidences], dtype=float)
 
     def probabilities(reverse: bool) -> np.ndarray:
-        rows = feature_rows(backward, forward, evidences) if reverse else feature_rows(forward, backward, evidences)
-        return calibration.probabilities(rows)
+        first, second = (backward, forward) if reverse else (forward, backward)
+        return calibration.probabilities(feature_rows(first, second, evidences, checks))
 
     if premise == "both":
         verdict_probabilities = (probabilities(False) + probabilities(True)) / 2
     else:
         verdict_probabilities = probabilities(premise == "right_to_left")
     out = []
-    for (_, _, evidence), f, b, p in zip(pairs, forward, backward, verdict_probabilities, strict=True):
-        evidence["nli"] = nli_evidence(f, b)
-        evidence["judge"] = dict(zip(VERDICTS, np.round(p, 4).tolist(), strict=True))
+    readings, judged = nli_evidence(forward, backward), np.round(verdict_probabilities, 4).tolist()
+    for evidence, reading, p, rounded in zip(evidences, readings, verdict_probabilities, judged, strict=True):
+        evidence["nli"] = reading
+        evidence["judge"] = dict(zip(VERDICTS, rounded, strict=True))
         decided = decide(p, evidence, thresholds)
         out.append(
             None if decided is None else {"kind": decided[0], "confidence": round(decided[1], 3), "evidence": evidence}

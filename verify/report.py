@@ -107,34 +107,29 @@ def coverage_matrix(comparison) -> dict:
     side (the group's ``against``)."""
     claims = {c["id"]: c for c in comparison.claims}
     agreeing = {c for f in comparison.findings if f["kind"] == "agreement" for c in f["claims"]}
-    omitted = {
-        (f["evidence"]["group"], s) for f in comparison.findings if f["kind"] == "omission" for s in f["omitted_by"]
-    }
-    speakers = sorted({c["source"] for c in comparison.claims if not c["negative"]} | {s for _, s in omitted})
+    omitting: dict[str, set[str]] = {}
+    for f in comparison.findings:
+        if f["kind"] == "omission":
+            omitting.setdefault(f["evidence"]["group"], set()).update(f["omitted_by"])
     rows = []
-    for group in comparison.groups:
+    for group in comparison.groups:  # each group's own sources, and those that omit it; the rest: none
         against = set(group["against"])
         by_source: dict[str, list[str]] = {}
         for c in group["claims"]:
             by_source.setdefault(claims[c]["source"], []).append(c)
-        cells = {}
-        for source in speakers:
-            own = by_source.get(source, [])
+        cells = dict.fromkeys(omitting.get(group["id"], ()), "omits")
+        for source, own in by_source.items():
             with_label = [c for c in own if c not in against]
             if with_label:
                 full = any(c in agreeing for c in with_label)
                 hedged = all(claims[c].get("hedged") for c in with_label)
                 cells[source] = "states" if full or (group["label_claim"] in with_label and not hedged) else "partial"
-            elif own:
-                cells[source] = "contradicts"
-            elif (group["id"], source) in omitted:
-                cells[source] = "omits"
             else:
-                cells[source] = "none"
+                cells[source] = "contradicts"
         rows.append({"group": group["id"], "label": group["label"], "cells": cells})
-    columns = sorted({s for row in rows for s, state in row["cells"].items() if state != "none"})
+    columns = sorted({s for row in rows for s in row["cells"]})
     for row in rows:
-        row["cells"] = {s: row["cells"][s] for s in columns}
+        row["cells"] = {s: row["cells"].get(s, "none") for s in columns}
     return {"sources": columns, "rows": rows, "legend": CELL_WORDS}
 
 
