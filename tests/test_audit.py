@@ -63,6 +63,25 @@ def test_same_inputs_same_findings_and_replay_agrees(run, story):
     assert result["same"] and result["models_changed"] == []
 
 
+def test_a_report_of_unchanged_inputs_repeats_the_last_comparison(run, story, tmp_path):
+    """Same documents, thresholds, models and version: the findings, groups and matrix of the last
+    report are reused (and say so); a changed threshold or a new document compares again."""
+    first = report(run, story)
+    assert "repeats" not in first["run"]["stats"]
+    second = report(run, story)
+    assert second["run"]["stats"]["repeats"] == first["run"]["id"] and second["run"]["stats"]["nli_computed"] == 0
+    for part in ("findings", "groups", "matrix", "disputes", "claims"):
+        assert second[part] == first[part], part
+    assert run("--db", story, "audit", "verify").exit_code == 0
+    replay = json.loads(run("--db", story, "audit", "replay", second["run"]["id"], "--json").stdout)
+    assert replay["same"], "a repeated run's findings are what comparing again finds"
+    stricter = report(run, story, "--threshold", "agreement=0.7")
+    assert "repeats" not in stricter["run"]["stats"]
+    (tmp_path / "new.txt").write_text("State media said government forces entered Saraqeb on Friday.\n")
+    assert run("--db", story, "ingest", tmp_path / "new.txt", "--outlet", "sana", "--story", "saraqeb").exit_code == 0
+    assert "repeats" not in report(run, story)["run"]["stats"]
+
+
 def test_replay_names_a_changed_model(run, story, monkeypatch):
     data = report(run, story)
     db = sqlite3.connect(story)

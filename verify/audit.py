@@ -148,13 +148,16 @@ def run_summary(run: dict, **more) -> RunSummary:
     return summary | more
 
 
-def record_run(store, run: dict, findings: list[dict]) -> dict:
-    """Store a completed run's findings, mark it complete and chain it, all in one transaction."""
+def record_run(store, run: dict, findings: list[dict], stats: dict | None = None) -> dict:
+    """Store a completed run's findings (and a report's stats), mark it complete and chain it,
+    all in one transaction."""
     rows = [encode_row(_finding_row(run["id"], n, f)) for n, f in enumerate(findings)]
     stored = encode_row(run)
     with store.transaction():
         store_findings(store.conn, run["id"], rows)
         store.db["runs"].update(run["id"], {k: v for k, v in stored.items() if k != "id"})
+        if stats is not None:
+            store.conn.execute("INSERT INTO run_stats (run_id, stats) VALUES (?, ?)", [run["id"], canonical(stats)])
         _append(store, "run", run["id"], _digest(stored, rows))  # the rows as stored: what verify re-reads
     return run
 

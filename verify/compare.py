@@ -140,13 +140,12 @@ def compare(
     )
     kept = [(candidates[n], v) for (n, _), v in zip(checked, settled, strict=True) if v is not None]
     clock.lap("findings")
-    findings, edges = [], []
+    findings = []
     for cand, verdict in kept:
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
-        edges.append((cand.left, cand.right))
         findings.append(pair_finding(verdict, claims[cand.left], claims[cand.right], thresholds))
     clock.lap("groups and omissions")
-    groups = _groups(claims, vectors, edges, findings)
+    groups = claim_groups(claims, vectors, findings)
     negative_texts = negative_report_texts(claims)
     negative_matrix, n_more = claim_vectors(store, list(negative_texts.values()), runner)
     n_embedded += n_more
@@ -174,10 +173,13 @@ def _in_id_order(claims: list[dict], i: int, j: int) -> tuple[int, int]:
     return (i, j) if claims[i]["id"] <= claims[j]["id"] else (j, i)
 
 
-def _groups(claims: list[dict], vectors: np.ndarray, edges, findings: list[dict]) -> list[dict]:
-    """Claims joined by findings, labelled by their most central claim. ``against`` lists the
-    group's claims on the other side of the label: agreement and partial findings keep a side,
-    contradictions flip it (breadth-first from the label)."""
+def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[dict]) -> list[dict]:
+    """Claims joined by pair findings (omissions are left out), labelled by their most central
+    claim. ``against`` lists the group's claims on the other side of the label: agreement and
+    partial findings keep a side, contradictions flip it (breadth-first from the label)."""
+    findings = [f for f in findings if f["kind"] != "omission"]
+    index = {c["id"]: n for n, c in enumerate(claims)}
+    edges = [(index[f["claims"][0]], index[f["claims"][1]]) for f in findings]
     links: dict[str, list[tuple[str, bool]]] = {}
     for f in sorted(findings, key=lambda f: f["id"]):  # sides never depend on the engine's finding order
         a, b = f["claims"]

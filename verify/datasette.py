@@ -49,6 +49,12 @@ TABLES = {
         {},
     ),
     "runs": ("Runs", "Every report and check: inputs with their SHA-256, models, thresholds, status.", {}),
+    "run_stats": (
+        "Run stats",
+        "What each report run did and how long it took: pairs compared, NLI readings, seconds per stage, "
+        "and which earlier run it repeats when nothing changed.",
+        {"stats": "JSON"},
+    ),
     "decisions": (
         "Reviewer decisions",
         "Confirm, dismiss or escalate, with a note, and an optional rating for ClaimReview. Append-only.",

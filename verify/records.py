@@ -290,6 +290,7 @@ class Stats(TypedDict):
     engine: Engine
     seconds: float
     stage_seconds: dict[str, float]
+    repeats: NotRequired[str]  # the run whose comparison this one repeats: same inputs, thresholds and models
 
 
 class RunSummary(TypedDict):

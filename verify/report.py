@@ -8,14 +8,20 @@ it); every other format renders from it, so all formats say the same thing.
 from __future__ import annotations
 
 import json
+import time
 
-from .audit import aborting, completed_run, latest_decisions, record_run, run_summary, start_run
-from .compare import compare
+from .audit import aborting, completed_run, latest_decisions, record_run, run_findings, run_summary, start_run
+from .claims import prepare
+from .compare import Comparison, claim_groups, compare
 from .errors import VerifyError
 from .ingest import check_date
+from .judge import judge_model_info
+from .match import claim_vectors
+from .models import load_embedder, load_nli_model
 from .output import csv_text, markdown_text
-from .records import FINDING_KINDS, Thresholds, claim_json
-from .verdict import shorten
+from .records import FINDING_KINDS, ModelInfo, Thresholds, claim_json
+from .store import FINDING_CONTENT, canonical
+from .verdict import CHECKS, shorten
 
 SCHEMA = "verify.report/1"
 KIND_ORDER = FINDING_KINDS
@@ -376,12 +382,63 @@ def run_report(
         raise VerifyError("the chosen documents hold no claims to compare")
     run = start_run(store, "report", chosen, thresholds.as_dict(), story=story, argv=argv)
     with aborting(store, run):
-        comparison = compare(
-            store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims, engine=engine
-        )
+        comparison = None if nli_model or embedder else repeated_comparison(store, run, claims, thresholds)
+        if comparison is None:
+            comparison = compare(
+                store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims, engine=engine
+            )
         run = completed_run(run, comparison.findings, [m.as_dict() for m in comparison.models], len(claims))
         report = build_report(store, comparison, run, latest_decisions(store), story)
         if deliver:
             deliver(report)
-        record_run(store, run, comparison.findings)
+        record_run(store, run, comparison.findings, comparison.stats)
     return report
+
+
+def repeated_comparison(store, run: dict, claims: list[dict], thresholds: Thresholds):
+    """The comparison an earlier report run made of exactly these inputs (each document's text
+    and claims, by SHA-256), with the same thresholds, models and verify version, rebuilt from
+    what that run stored: its findings, and the groups they make. None when there is none.
+
+    Comparing is deterministic, so it would find the same again; the new run records the same
+    findings (by reference) and says which run it repeats in ``stats.repeats``."""
+    started = time.perf_counter()
+    models = [load_embedder().info, load_nli_model().info, judge_model_info()]
+    wanted = {
+        "inputs": sorted(canonical(i) for i in run["inputs"]),
+        "thresholds": run["thresholds"],
+        "tool_version": run["tool_version"],
+        "models": sorted((m.role, m.sha256, m.runtime) for m in models),
+    }
+    found = store.rows(
+        "SELECT runs.*, run_stats.stats FROM runs JOIN run_stats ON run_stats.run_id = runs.id"
+        " WHERE command = 'report' AND status = 'complete' AND n_claims = ? ORDER BY started_at DESC, id DESC",
+        [len(claims)],
+    )
+    for previous in found:
+        if wanted == {
+            "inputs": sorted(canonical(i) for i in previous["inputs"]),
+            "thresholds": previous["thresholds"],
+            "tool_version": previous["tool_version"],
+            "models": sorted((m["role"], m["sha256"], m["runtime"]) for m in previous["models"]),
+        }:
+            break
+    else:
+        return None
+    findings = [{k: row[k] for k in FINDING_CONTENT} for row in run_findings(store, previous["id"])]
+    if any(f["summary"] is None for f in findings):  # recorded before summaries were kept
+        return None
+    for claim in claims:
+        prepare(claim)
+    vectors, embedded = claim_vectors(store, [c["assertion"] for c in claims], load_embedder())
+    groups = claim_groups(claims, vectors, findings)
+    seconds = round(time.perf_counter() - started, 3)
+    stats = previous["stats"] | {
+        "embedded": embedded,
+        "nli_computed": 0,
+        "seconds": seconds,
+        "stage_seconds": {"repeat": seconds},
+        "repeats": previous["id"],
+    }
+    models = [ModelInfo(**m) for m in previous["models"]]
+    return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)

@@ -335,10 +335,19 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         JOIN finding_lists l ON l.list_sha256 = r.list_sha256
         JOIN finding_contents c ON c.sha256 = l.finding_sha256;
     """,
+    # What a report run did and how long it took (what it found is in the audit tables).
+    """
+    CREATE TABLE run_stats (
+        run_id TEXT PRIMARY KEY REFERENCES runs(id),
+        stats TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """
+    + _append_only("run_stats"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
     "aliases",
+    "stats",
     "numbers",
     "dates",
     "places",
