@@ -89,16 +89,7 @@ def export(clf: HistGradientBoostingClassifier) -> dict:
     return {"baseline": np.ravel(clf._baseline_prediction).tolist(), "trees": trees}
 
 
-SIMILARITY = (
-    "max_similarity",
-    "top3_similarity",
-    "lead_similarity",
-    "mean_similarity",
-    "share_above_040",
-    "share_above_055",
-    "best_position",
-    "log_sentences",
-)
+SIMILARITY = FEATURES[: FEATURES.index("token_overlap")]  # the embedding-similarity features come first
 STRUCTURED = ("number_clashes", "date_clashes", "control_clashes", "polarity_clash")
 DEV_CACHE = ROOT / "bench" / "results" / "fnc1-dev-features.npz"
 
