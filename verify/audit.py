@@ -141,6 +141,16 @@ def completed_run(run: dict, findings: list[dict], models: list[dict], n_claims:
     return dict(run, status="complete", finished_at=now(), models=models, n_claims=n_claims, n_findings=len(findings))
 
 
+def source_names(store, documents: list[str]) -> str:
+    """SHA-256 of the id and name of every source the claims of ``documents`` quote."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT sources.id, sources.name FROM claims JOIN sources ON sources.id = claims.source"
+        f" WHERE claims.document_id IN ({','.join('?' * len(documents))}) ORDER BY sources.id",
+        documents,
+    ).fetchall()
+    return sha256(canonical(rows))
+
+
 def run_summary(run: dict, **more) -> RunSummary:
     """A run as a report or a check shows it (``more``: what only one of them adds)."""
     summary = {k: run.get(k) for k in required_keys(RunSummary)}
@@ -148,16 +158,20 @@ def run_summary(run: dict, **more) -> RunSummary:
     return summary | more
 
 
-def record_run(store, run: dict, findings: list[dict], stats: dict | None = None) -> dict:
-    """Store a completed run's findings (and a report's stats), mark it complete and chain it,
-    all in one transaction."""
+def record_run(store, run: dict, findings: list[dict], stats: dict | None = None, key: str | None = None) -> dict:
+    """Store a completed run's findings (and a report's stats, with the key of what its findings
+    rest on besides its inputs: see :func:`verify.report.comparison_key`), mark it complete and
+    chain it, all in one transaction."""
     rows = [encode_row(_finding_row(run["id"], n, f)) for n, f in enumerate(findings)]
     stored = encode_row(run)
     with store.transaction():
         store_findings(store.conn, run["id"], rows)
         store.db["runs"].update(run["id"], {k: v for k, v in stored.items() if k != "id"})
         if stats is not None:
-            store.conn.execute("INSERT INTO run_stats (run_id, stats) VALUES (?, ?)", [run["id"], canonical(stats)])
+            store.conn.execute(
+                "INSERT INTO run_stats (run_id, stats, comparison_key, source_names) VALUES (?, ?, ?, ?)",
+                [run["id"], canonical(stats), key, source_names(store, [i["id"] for i in run["inputs"]])],
+            )
         _append(store, "run", run["id"], _digest(stored, rows))  # the rows as stored: what verify re-reads
     return run
 

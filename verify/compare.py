@@ -98,10 +98,13 @@ def compare(
     nli_model: NLIModel | None = None,
     claims: list[dict] | None = None,
     engine: str = "local",
+    earlier: Earlier | None = None,
 ) -> Comparison:
     """Compare the stored claims (of a story, or of chosen documents) across sources.
 
-    ``engine`` is where embedding and pair judging run: "local" (this process) or "ray"."""
+    ``engine`` is where embedding and pair judging run: "local" (this process) or "ray".
+    ``earlier``: what a comparison of some of these claims (same thresholds, models and source
+    names) settled; pairs of its claims are taken from it, only pairs with a new claim are judged."""
     started = time.perf_counter()
     clock = Stopwatch()
     thresholds = thresholds or Thresholds()
@@ -130,20 +133,28 @@ def compare(
         )
     ]
     clock.lap("checks")
-    tfidf = [tfidf_cosine(claims[c.left], claims[c.right]) for c in candidates]
-    pairs = [(c.left, c.right, c.similarity, tfidf[n]) for n, c in enumerate(candidates)]
-    checked = [(n, v) for n, v in enumerate(runner.judge(claims, pairs, thresholds)) if v is not None]
+    settled = earlier.settle(claims, candidates) if earlier else {}
+    todo = [n for n in range(len(candidates)) if n not in settled]
+    pairs = {
+        n: (c.left, c.right, c.similarity, tfidf_cosine(claims[c.left], claims[c.right]))
+        for n, c in ((n, candidates[n]) for n in todo)
+    }
+    judged = runner.judge(claims, list(pairs.values()), thresholds)
+    checked = [(n, v) for n, v in zip(pairs, judged, strict=True) if v is not None]
     clock.lap("nli")
     nli = NLICache(nli_model or load_nli_model(), store)
-    settled = judge_verdicts(
+    verdicts = judge_verdicts(
         [(claims[pairs[n][0]], claims[pairs[n][1]], v["evidence"]) for n, v in checked], nli, thresholds
     )
-    kept = [(candidates[n], v) for (n, _), v in zip(checked, settled, strict=True) if v is not None]
+    kept = [(candidates[n], v) for (n, _), v in zip(checked, verdicts, strict=True) if v is not None]
     clock.lap("findings")
     findings = []
     for cand, verdict in kept:
-        verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
+        verdict["evidence"]["shared_names"] = shared_names(cand)
         findings.append(pair_finding(verdict, claims[cand.left], claims[cand.right], thresholds))
+    for n, finding in settled.items():
+        if finding is not None:  # the names shared are read again: a new claim may add a spelling
+            findings.append(finding | {"evidence": finding["evidence"] | {"shared_names": shared_names(candidates[n])}})
     clock.lap("groups and omissions")
     groups = claim_groups(claims, vectors, findings)
     negative_texts = negative_report_texts(claims)
@@ -160,12 +171,39 @@ def compare(
         "embedded": n_embedded,
         "nli_pairs": len(checked),
         "nli_computed": nli.computed,
+        **({"builds_on": earlier.run_id, "settled_earlier": len(settled)} if earlier else {}),
         "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
         "engine": runner.name,
         "seconds": round(time.perf_counter() - started, 3),
         "stage_seconds": clock.seconds,
     }
     return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)
+
+
+def shared_names(candidate: Candidate) -> list[str]:
+    """The names both claims of a candidate pair mention, as a finding's evidence lists them."""
+    return [x.split(":", 1)[1] for x in candidate.shared_names]
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What an earlier comparison of some of the same claims settled: its run, its claims, and its
+    pair findings by (claim, claim). A pair of its claims that is a candidate now was a candidate
+    then (new claims can only push old neighbours out of a top-k list, never bring one in), and
+    its verdict depends on the two claims alone: the finding the earlier run made, or none."""
+
+    run_id: str
+    claim_ids: frozenset[str]
+    findings: dict[tuple[str, str], dict]
+
+    def settle(self, claims: list[dict], candidates: list[Candidate]) -> dict[int, dict | None]:
+        """Candidate index -> the earlier finding (None: unrelated), for pairs of earlier claims."""
+        out = {}
+        for n, c in enumerate(candidates):
+            pair = (claims[c.left]["id"], claims[c.right]["id"])
+            if pair[0] in self.claim_ids and pair[1] in self.claim_ids:
+                out[n] = self.findings.get(pair)
+        return out
 
 
 def _in_id_order(claims: list[dict], i: int, j: int) -> tuple[int, int]:

@@ -10,9 +10,18 @@ from __future__ import annotations
 import json
 import time
 
-from .audit import aborting, completed_run, latest_decisions, record_run, run_findings, run_summary, start_run
+from .audit import (
+    aborting,
+    completed_run,
+    latest_decisions,
+    record_run,
+    run_findings,
+    run_summary,
+    source_names,
+    start_run,
+)
 from .claims import prepare
-from .compare import Comparison, claim_groups, compare
+from .compare import Comparison, Earlier, claim_groups, compare
 from .errors import VerifyError
 from .ingest import check_date
 from .judge import judge_model_info
@@ -20,7 +29,7 @@ from .match import claim_vectors
 from .models import load_embedder, load_nli_model
 from .output import csv_text, markdown_text
 from .records import FINDING_KINDS, ModelInfo, Thresholds, claim_json
-from .store import FINDING_CONTENT, canonical
+from .store import FINDING_CONTENT, canonical, sha256
 from .verdict import CHECKS, shorten
 
 SCHEMA = "verify.report/1"
@@ -382,52 +391,79 @@ def run_report(
         raise VerifyError("the chosen documents hold no claims to compare")
     run = start_run(store, "report", chosen, thresholds.as_dict(), story=story, argv=argv)
     with aborting(store, run):
-        comparison = None if nli_model or embedder else repeated_comparison(store, run, claims, thresholds)
-        if comparison is None:
+        key = comparison_key(run) if not (nli_model or embedder) else None
+        earlier = earlier_run(store, run, key) if key else None
+        if earlier and earlier["same_inputs"]:
+            comparison = repeated_comparison(store, earlier, claims, thresholds)
+        else:
             comparison = compare(
-                store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims, engine=engine
+                store,
+                thresholds=thresholds,
+                embedder=embedder,
+                nli_model=nli_model,
+                claims=claims,
+                engine=engine,
+                earlier=earlier and _earlier(store, earlier),
             )
         run = completed_run(run, comparison.findings, [m.as_dict() for m in comparison.models], len(claims))
         report = build_report(store, comparison, run, latest_decisions(store), story)
         if deliver:
             deliver(report)
-        record_run(store, run, comparison.findings, comparison.stats)
+        record_run(store, run, comparison.findings, comparison.stats, key)
     return report
 
 
-def repeated_comparison(store, run: dict, claims: list[dict], thresholds: Thresholds):
-    """The comparison an earlier report run made of exactly these inputs (each document's text
-    and claims, by SHA-256), with the same thresholds, models and verify version, rebuilt from
-    what that run stored: its findings, and the groups they make. None when there is none.
-
-    Comparing is deterministic, so it would find the same again; the new run records the same
-    findings (by reference) and says which run it repeats in ``stats.repeats``."""
-    started = time.perf_counter()
+def comparison_key(run: dict) -> str:
+    """What a report's findings rest on besides its inputs and its sources' names: thresholds,
+    models (role, SHA-256, runtime) and verify's version."""
     models = [load_embedder().info, load_nli_model().info, judge_model_info()]
-    wanted = {
-        "inputs": sorted(canonical(i) for i in run["inputs"]),
-        "thresholds": run["thresholds"],
-        "tool_version": run["tool_version"],
-        "models": sorted((m.role, m.sha256, m.runtime) for m in models),
-    }
+    return sha256(
+        canonical(
+            {
+                "thresholds": run["thresholds"],
+                "models": sorted([m.role, m.sha256, m.runtime] for m in models),
+                "tool_version": run["tool_version"],
+            }
+        )
+    )
+
+
+def earlier_run(store, run: dict, key: str) -> dict | None:
+    """The latest complete report run with the same ``key`` whose inputs are all among ``run``'s
+    (``same_inputs``: all of them) and whose sources still have the names its reasons quote, or None."""
+    inputs = {canonical(i) for i in run["inputs"]}
     found = store.rows(
-        "SELECT runs.*, run_stats.stats FROM runs JOIN run_stats ON run_stats.run_id = runs.id"
-        " WHERE command = 'report' AND status = 'complete' AND n_claims = ? ORDER BY started_at DESC, id DESC",
-        [len(claims)],
+        "SELECT runs.id, runs.inputs, runs.models, run_stats.stats, run_stats.source_names FROM runs"
+        " JOIN run_stats ON run_stats.run_id = runs.id"
+        " WHERE run_stats.comparison_key = ? AND runs.command = 'report' AND runs.status = 'complete'"
+        " ORDER BY runs.started_at DESC, runs.id DESC",
+        [key],
     )
     for previous in found:
-        if wanted == {
-            "inputs": sorted(canonical(i) for i in previous["inputs"]),
-            "thresholds": previous["thresholds"],
-            "tool_version": previous["tool_version"],
-            "models": sorted((m["role"], m["sha256"], m["runtime"]) for m in previous["models"]),
-        }:
-            break
-    else:
-        return None
+        earlier_inputs = {canonical(i) for i in previous["inputs"]}
+        documents = [i["id"] for i in previous["inputs"]]
+        if earlier_inputs <= inputs and source_names(store, documents) == previous["source_names"]:
+            return previous | {"same_inputs": earlier_inputs == inputs}
+    return None
+
+
+def _earlier(store, previous: dict) -> Earlier:
     findings = [{k: row[k] for k in FINDING_CONTENT} for row in run_findings(store, previous["id"])]
-    if any(f["summary"] is None for f in findings):  # recorded before summaries were kept
-        return None
+    documents = [i["id"] for i in previous["inputs"]]
+    return Earlier(
+        previous["id"],
+        frozenset(c["id"] for c in store.claim_assertions(documents)),
+        {tuple(f["claims"]): f for f in findings if f["kind"] != "omission"},
+    )
+
+
+def repeated_comparison(store, previous: dict, claims: list[dict], thresholds: Thresholds) -> Comparison:
+    """The comparison ``previous`` made of exactly these inputs, rebuilt from what it stored:
+    its findings, and the groups they make. Comparing is deterministic, so it would find the same
+    again; the new run records the same findings (by reference) and names the run it repeats in
+    ``stats.repeats``."""
+    started = time.perf_counter()
+    findings = [{k: row[k] for k in FINDING_CONTENT} for row in run_findings(store, previous["id"])]
     for claim in claims:
         prepare(claim)
     vectors, embedded = claim_vectors(store, [c["assertion"] for c in claims], load_embedder())

@@ -335,12 +335,17 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         JOIN finding_lists l ON l.list_sha256 = r.list_sha256
         JOIN finding_contents c ON c.sha256 = l.finding_sha256;
     """,
-    # What a report run did and how long it took (what it found is in the audit tables).
+    # What a report run did and how long it took (what it found is in the audit tables), and what
+    # its findings rest on besides its inputs: a key of its thresholds, models and version, and a
+    # digest of the names of its claims' sources (reasons quote them).
     """
     CREATE TABLE run_stats (
         run_id TEXT PRIMARY KEY REFERENCES runs(id),
-        stats TEXT NOT NULL
+        stats TEXT NOT NULL,
+        comparison_key TEXT NOT NULL,
+        source_names TEXT NOT NULL
     ) WITHOUT ROWID;
+    CREATE INDEX run_stats_key ON run_stats(comparison_key);
     """
     + _append_only("run_stats"),
 ]
