@@ -82,8 +82,8 @@ def test_a_report_of_unchanged_inputs_repeats_the_last_comparison(run, story, tm
     assert "repeats" not in report(run, story)["run"]["stats"]
 
 
-def test_a_report_after_a_new_document_judges_only_its_pairs_and_finds_what_comparing_all_finds(run, story, tmp_path):
-    """Pairs of claims an earlier report compared are taken from it; the result is what a full
+def test_a_report_after_a_new_document_takes_the_last_findings_and_finds_what_comparing_all_finds(run, story, tmp_path):
+    """Pair findings an earlier report made are taken from it unjudged; the result is what a full
     comparison finds. A renamed source (its name is quoted in reasons) makes it compare again."""
     from verify.compare import compare
 

@@ -103,8 +103,8 @@ def compare(
     """Compare the stored claims (of a story, or of chosen documents) across sources.
 
     ``engine`` is where embedding and pair judging run: "local" (this process) or "ray".
-    ``earlier``: what a comparison of some of these claims (same thresholds, models and source
-    names) settled; pairs of its claims are taken from it, only pairs with a new claim are judged."""
+    ``earlier``: the findings a comparison of some of these claims made (same thresholds, models
+    and source names); a candidate pair it holds a finding for takes it unjudged (:class:`Earlier`)."""
     started = time.perf_counter()
     clock = Stopwatch()
     thresholds = thresholds or Thresholds()
@@ -152,9 +152,8 @@ def compare(
     for cand, verdict in kept:
         verdict["evidence"]["shared_names"] = shared_names(cand)
         findings.append(pair_finding(verdict, claims[cand.left], claims[cand.right], thresholds))
-    for n, finding in settled.items():
-        if finding is not None:  # the names shared are read again: a new claim may add a spelling
-            findings.append(finding | {"evidence": finding["evidence"] | {"shared_names": shared_names(candidates[n])}})
+    for n, finding in settled.items():  # the names shared are read again: a new claim may add a spelling
+        findings.append(finding | {"evidence": finding["evidence"] | {"shared_names": shared_names(candidates[n])}})
     clock.lap("groups and omissions")
     groups = claim_groups(claims, vectors, findings)
     negative_texts = negative_report_texts(claims)
@@ -187,23 +186,19 @@ def shared_names(candidate: Candidate) -> list[str]:
 
 @dataclass(frozen=True)
 class Earlier:
-    """What an earlier comparison of some of the same claims settled: its run, its claims, and its
-    pair findings by (claim, claim). A pair of its claims that is a candidate now was a candidate
-    then (new claims can only push old neighbours out of a top-k list, never bring one in), and
-    its verdict depends on the two claims alone: the finding the earlier run made, or none."""
+    """The pair findings of an earlier comparison of some of the same claims (same thresholds,
+    models and source names), by (claim, claim). A finding depends on its two claims alone, so a
+    candidate pair it holds takes that finding without being judged again. Every other pair is
+    judged (its NLI readings mostly come from the cache): whether an old pair is a candidate, and
+    an old unrelated pair with it, can change when new claims change how names cluster."""
 
     run_id: str
-    claim_ids: frozenset[str]
     findings: dict[tuple[str, str], dict]
 
-    def settle(self, claims: list[dict], candidates: list[Candidate]) -> dict[int, dict | None]:
-        """Candidate index -> the earlier finding (None: unrelated), for pairs of earlier claims."""
-        out = {}
-        for n, c in enumerate(candidates):
-            pair = (claims[c.left]["id"], claims[c.right]["id"])
-            if pair[0] in self.claim_ids and pair[1] in self.claim_ids:
-                out[n] = self.findings.get(pair)
-        return out
+    def settle(self, claims: list[dict], candidates: list[Candidate]) -> dict[int, dict]:
+        """Candidate index -> the earlier finding, for the candidate pairs it holds."""
+        pairs = ((n, (claims[c.left]["id"], claims[c.right]["id"])) for n, c in enumerate(candidates))
+        return {n: self.findings[pair] for n, pair in pairs if pair in self.findings}
 
 
 def _in_id_order(claims: list[dict], i: int, j: int) -> tuple[int, int]:

@@ -449,12 +449,7 @@ def earlier_run(store, run: dict, key: str) -> dict | None:
 
 def _earlier(store, previous: dict) -> Earlier:
     findings = [{k: row[k] for k in FINDING_CONTENT} for row in run_findings(store, previous["id"])]
-    documents = [i["id"] for i in previous["inputs"]]
-    return Earlier(
-        previous["id"],
-        frozenset(c["id"] for c in store.claim_assertions(documents)),
-        {tuple(f["claims"]): f for f in findings if f["kind"] != "omission"},
-    )
+    return Earlier(previous["id"], {tuple(f["claims"]): f for f in findings if f["kind"] != "omission"})
 
 
 def repeated_comparison(store, previous: dict, claims: list[dict], thresholds: Thresholds) -> Comparison:
