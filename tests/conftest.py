@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,16 @@ from verify.store import open_store
 ROOT = Path(__file__).resolve().parent.parent
 STORY_DIR = ROOT / "fixtures" / "saraqeb"
 EXPECTED = json.loads((STORY_DIR / "expected.json").read_text())
+
+
+def verify_process(*args) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run `python -X importtime -m verify ARGS` as a fresh process, as a user runs it: its result,
+    and the names of the modules it imported."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "verify", *map(str, args)], capture_output=True, text=True
+    )
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    return done, imported
 
 
 def ingest_story(db_path: Path) -> None:

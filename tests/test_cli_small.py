@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from verify.cli import cli
 
-from .conftest import ROOT
+from .conftest import ROOT, verify_process
 
 
 def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()):
@@ -87,16 +87,8 @@ HEAVY = ("sklearn", "torch", "transformers", "sentence_transformers", "pandas")
 )
 def test_light_commands_import_nothing_heavy(story_db, args):
     """What answers at once must not load the model libraries (seconds each on this machine)."""
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "verify", "--db", str(story_db), *args],
-        capture_output=True,
-        text=True,
-    )
+    done, imported = verify_process("--db", story_db, *args)
     assert done.returncode == 0, done.stderr[-500:]
-    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "verify.cli" in imported
     assert not {name for name in imported if name.split(".")[0] in HEAVY}
 
@@ -105,12 +97,8 @@ def test_light_commands_import_nothing_heavy(story_db, args):
 def test_help_loads_only_the_command_line(args):
     """Help answers before any pipeline stage, the store or numpy is imported: each command
     imports what it runs when it runs."""
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "verify", *args], capture_output=True, text=True)
+    done, imported = verify_process(*args)
     assert done.returncode == 0, done.stderr[-500:]
-    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "verify.cli" in imported
     loaded = {name for name in imported if name.split(".")[0] in ("numpy", "sqlite_utils", "rapidfuzz")}
     loaded |= imported & {"verify.store", "verify.compare", "verify.audit", "verify.ingest", "verify.report"}

@@ -17,7 +17,7 @@ import pytest
 
 from verify.schema import load
 
-from .conftest import EXPECTED, copy_store, ingest_story, matches
+from .conftest import EXPECTED, copy_store, ingest_story, matches, verify_process
 
 
 def validate(report: dict) -> None:
@@ -118,26 +118,8 @@ def test_disputes_gather_the_contradictions_by_claim_group(report_json, run, rep
 
 def test_a_report_on_cached_embeddings_never_loads_the_model(report_json, report_db):
     """Every claim of the story is embedded already, so torch is never imported (seconds saved)."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-X",
-            "importtime",
-            "-m",
-            "verify",
-            "--db",
-            str(report_db),
-            "report",
-            "--story",
-            "saraqeb",
-            "--format",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    done, imported = verify_process("--db", report_db, "report", "--story", "saraqeb", "--format", "json")
     assert done.returncode == 0 and len(json.loads(done.stdout)["findings"]) == len(report_json["findings"])
-    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "verify.compare" in imported
     assert not {
         name for name in imported if name.split(".")[0] in ("torch", "sentence_transformers", "sklearn", "transformers")

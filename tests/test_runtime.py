@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -15,7 +13,7 @@ import pytest
 from verify import runtime
 from verify.models import Embedder, NLIModel, embedding_model_info, file_sha256
 
-from .conftest import ROOT, reported_story
+from .conftest import ROOT, reported_story, verify_process
 
 PAIRS = [json.loads(line) for line in (ROOT / "fixtures" / "pairs.jsonl").read_text().splitlines() if line.strip()]
 TEXTS = sorted({p[key] for p in PAIRS for key in ("claim", "evidence")})
@@ -78,28 +76,12 @@ def test_a_new_draft_is_checked_without_torch(tmp_path):
     """Once the exports exist, checking new text loads ONNX Runtime and the tokenizer only."""
     report_db, _ = reported_story(tmp_path)
     draft = tmp_path / "draft.txt"
-    command = [
-        sys.executable,
-        "-X",
-        "importtime",
-        "-m",
-        "verify",
-        "--db",
-        str(report_db),
-        "check",
-        str(draft),
-        "--story",
-        "saraqeb",
-        "--format",
-        "json",
-    ]
     for n, figure in enumerate((7, 11)):  # the first may export; the second meets only new text
         draft.write_text(f"Rebels said {figure} soldiers were captured near Saraqeb on Thursday, run {n}.\n")
-        done = subprocess.run(command, capture_output=True, text=True)
+        done, imported = verify_process("--db", report_db, "check", draft, "--story", "saraqeb", "--format", "json")
         assert done.returncode in (0, 1), done.stderr[-500:]
     result = json.loads(done.stdout)
     assert {m["role"]: m.get("runtime") for m in result["run"]["models"]}["nli"] == "onnx"
-    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert "onnxruntime" in imported
     assert not {name for name in imported if name.split(".")[0] in ("torch", "transformers", "sentence_transformers")}
 
