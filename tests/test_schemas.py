@@ -84,3 +84,14 @@ def test_the_store_keeps_every_field_of_the_records(story_db):
         assert set(CLAIM_FIELDS) <= set(store.claims()[0])
     finally:
         store.close()
+
+
+def test_the_views_name_every_value_of_the_enums():
+    """The terminal's and the HTML page's words and symbols for matrix cells and finding kinds
+    cover exactly the values the records allow."""
+    from verify.records import CELLS, FINDING_KINDS
+    from verify.report import CELL_SYMBOLS, CELL_WORDS, KIND_TITLES
+    from verify.terminal import CELL_STYLES, KIND_STYLES
+
+    assert tuple(CELL_WORDS) == tuple(CELL_SYMBOLS) == tuple(CELL_STYLES) == CELLS
+    assert set(KIND_TITLES) == set(KIND_STYLES) == set(FINDING_KINDS)

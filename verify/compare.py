@@ -98,13 +98,10 @@ def compare(
     nli_model: NLIModel | None = None,
     claims: list[dict] | None = None,
     engine: str = "local",
-    earlier: Earlier | None = None,
 ) -> Comparison:
     """Compare the stored claims (of a story, or of chosen documents) across sources.
 
-    ``engine`` is where embedding and pair judging run: "local" (this process) or "ray".
-    ``earlier``: the findings a comparison of some of these claims made (same thresholds, models
-    and source names); a candidate pair it holds a finding for takes it unjudged (:class:`Earlier`)."""
+    ``engine`` is where embedding and pair judging run: "local" (this process) or "ray"."""
     started = time.perf_counter()
     clock = Stopwatch()
     thresholds = thresholds or Thresholds()
@@ -133,14 +130,9 @@ def compare(
         )
     ]
     clock.lap("checks")
-    settled = earlier.settle(claims, candidates) if earlier else {}
-    todo = [n for n in range(len(candidates)) if n not in settled]
-    pairs = {
-        n: (c.left, c.right, c.similarity, tfidf_cosine(claims[c.left], claims[c.right]))
-        for n, c in ((n, candidates[n]) for n in todo)
-    }
-    judged = runner.judge(claims, list(pairs.values()), thresholds)
-    checked = [(n, v) for n, v in zip(pairs, judged, strict=True) if v is not None]
+    tfidf = [tfidf_cosine(claims[c.left], claims[c.right]) for c in candidates]
+    pairs = [(c.left, c.right, c.similarity, tfidf[n]) for n, c in enumerate(candidates)]
+    checked = [(n, v) for n, v in enumerate(runner.judge(claims, pairs, thresholds)) if v is not None]
     clock.lap("nli")
     nli = NLICache(nli_model or load_nli_model(), store)
     verdicts = judge_verdicts(
@@ -150,10 +142,8 @@ def compare(
     clock.lap("findings")
     findings = []
     for cand, verdict in kept:
-        verdict["evidence"]["shared_names"] = shared_names(cand)
+        verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
         findings.append(pair_finding(verdict, claims[cand.left], claims[cand.right], thresholds))
-    for n, finding in settled.items():  # the names shared are read again: a new claim may add a spelling
-        findings.append(finding | {"evidence": finding["evidence"] | {"shared_names": shared_names(candidates[n])}})
     clock.lap("groups and omissions")
     groups = claim_groups(claims, vectors, findings)
     negative_texts = negative_report_texts(claims)
@@ -170,35 +160,12 @@ def compare(
         "embedded": n_embedded,
         "nli_pairs": len(checked),
         "nli_computed": nli.computed,
-        **({"builds_on": earlier.run_id, "settled_earlier": len(settled)} if earlier else {}),
         "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
         "engine": runner.name,
         "seconds": round(time.perf_counter() - started, 3),
         "stage_seconds": clock.seconds,
     }
     return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)
-
-
-def shared_names(candidate: Candidate) -> list[str]:
-    """The names both claims of a candidate pair mention, as a finding's evidence lists them."""
-    return [x.split(":", 1)[1] for x in candidate.shared_names]
-
-
-@dataclass(frozen=True)
-class Earlier:
-    """The pair findings of an earlier comparison of some of the same claims (same thresholds,
-    models and source names), by (claim, claim). A finding depends on its two claims alone, so a
-    candidate pair it holds takes that finding without being judged again. Every other pair is
-    judged (its NLI readings mostly come from the cache): whether an old pair is a candidate, and
-    an old unrelated pair with it, can change when new claims change how names cluster."""
-
-    run_id: str
-    findings: dict[tuple[str, str], dict]
-
-    def settle(self, claims: list[dict], candidates: list[Candidate]) -> dict[int, dict]:
-        """Candidate index -> the earlier finding, for the candidate pairs it holds."""
-        pairs = ((n, (claims[c.left]["id"], claims[c.right]["id"])) for n, c in enumerate(candidates))
-        return {n: self.findings[pair] for n, pair in pairs if pair in self.findings}
 
 
 def _in_id_order(claims: list[dict], i: int, j: int) -> tuple[int, int]:

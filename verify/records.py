@@ -291,8 +291,6 @@ class Stats(TypedDict):
     seconds: float
     stage_seconds: dict[str, float]
     repeats: NotRequired[str]  # the run whose comparison this one repeats: same inputs, thresholds and models
-    builds_on: NotRequired[str]  # the earlier run whose findings this one takes for the same pairs
-    settled_earlier: NotRequired[int]  # candidate pairs whose finding was taken from it, not judged again
 
 
 class RunSummary(TypedDict):

@@ -21,7 +21,7 @@ from .audit import (
     start_run,
 )
 from .claims import prepare
-from .compare import Comparison, Earlier, claim_groups, compare
+from .compare import Comparison, claim_groups, compare
 from .errors import VerifyError
 from .ingest import check_date
 from .judge import judge_model_info
@@ -392,18 +392,12 @@ def run_report(
     run = start_run(store, "report", chosen, thresholds.as_dict(), story=story, argv=argv)
     with aborting(store, run):
         key = comparison_key(run) if not (nli_model or embedder) else None
-        earlier = earlier_run(store, run, key) if key else None
-        if earlier and earlier["same_inputs"]:
+        earlier = repeatable_run(store, run, key) if key else None
+        if earlier:
             comparison = repeated_comparison(store, earlier, claims, thresholds)
         else:
             comparison = compare(
-                store,
-                thresholds=thresholds,
-                embedder=embedder,
-                nli_model=nli_model,
-                claims=claims,
-                engine=engine,
-                earlier=earlier and _earlier(store, earlier),
+                store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims, engine=engine
             )
         run = completed_run(run, comparison.findings, [m.as_dict() for m in comparison.models], len(claims))
         report = build_report(store, comparison, run, latest_decisions(store), story)
@@ -428,28 +422,22 @@ def comparison_key(run: dict) -> str:
     )
 
 
-def earlier_run(store, run: dict, key: str) -> dict | None:
-    """The latest complete report run with the same ``key`` whose inputs are all among ``run``'s
-    (``same_inputs``: all of them) and whose sources still have the names its reasons quote, or None."""
+def repeatable_run(store, run: dict, key: str) -> dict | None:
+    """The latest complete report run with the same ``key`` and the same inputs as ``run`` (as a
+    set), whose sources still have the names its reasons quote, or None."""
     inputs = {canonical(i) for i in run["inputs"]}
-    found = store.rows(
+    found = store.iter_rows(  # newest first; the first that fits is taken, older runs are not decoded
         "SELECT runs.id, runs.inputs, runs.models, run_stats.stats, run_stats.source_names FROM runs"
         " JOIN run_stats ON run_stats.run_id = runs.id"
         " WHERE run_stats.comparison_key = ? AND runs.command = 'report' AND runs.status = 'complete'"
         " ORDER BY runs.started_at DESC, runs.id DESC",
         [key],
     )
+    names = source_names(store, [i["id"] for i in run["inputs"]])
     for previous in found:
-        earlier_inputs = {canonical(i) for i in previous["inputs"]}
-        documents = [i["id"] for i in previous["inputs"]]
-        if earlier_inputs <= inputs and source_names(store, documents) == previous["source_names"]:
-            return previous | {"same_inputs": earlier_inputs == inputs}
+        if {canonical(i) for i in previous["inputs"]} == inputs and previous["source_names"] == names:
+            return previous
     return None
-
-
-def _earlier(store, previous: dict) -> Earlier:
-    findings = [{k: row[k] for k in FINDING_CONTENT} for row in run_findings(store, previous["id"])]
-    return Earlier(previous["id"], {tuple(f["claims"]): f for f in findings if f["kind"] != "omission"})
 
 
 def repeated_comparison(store, previous: dict, claims: list[dict], thresholds: Thresholds) -> Comparison:

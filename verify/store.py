@@ -430,7 +430,11 @@ class Store:
 
     def rows(self, sql: str, params: Iterable | dict = ()) -> list[dict]:
         """Rows of a query as dicts, with JSON columns decoded."""
-        return [decode_row(row) for row in self.db.query(sql, params)]
+        return list(self.iter_rows(sql, params))
+
+    def iter_rows(self, sql: str, params: Iterable | dict = ()) -> Iterator[dict]:
+        """:meth:`rows`, one at a time: a caller that stops early decodes no more."""
+        return (decode_row(row) for row in self.db.query(sql, params))
 
     def close(self) -> None:
         self.conn.close()
@@ -500,7 +504,7 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY documents.rowid, claims.position"
-        return (decode_row(row) for row in self.db.query(sql, params))
+        return self.iter_rows(sql, params)
 
     def claim_assertions(self, documents: list[str]) -> list[dict]:
         """The claims of ``documents`` as (id, document_id, assertion, negative) only, in the order
