@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from importlib.metadata import version
 
 import pytest
 from click.testing import CliRunner
@@ -40,7 +41,7 @@ def test_run_record_holds_every_field(run, story):
     data = report(run, story)
     (record,) = runs(run, story)
     assert record["id"] == data["run"]["id"] and record["status"] == "complete" and record["command"] == "report"
-    assert record["started_at"] <= record["finished_at"] and record["tool_version"] == "0.1.0"
+    assert record["started_at"] <= record["finished_at"] and record["tool_version"] == version("verify")
     assert record["argv"] == ["verify", "--db", str(story), "report", "--story", "saraqeb", "--format", "json"]
     assert record["models"][0]["sha256"] == data["run"]["models"][0]["sha256"]
     assert record["models"][0]["files"]["model.safetensors"].startswith("53aa5117")

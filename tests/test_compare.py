@@ -16,7 +16,7 @@ from verify.records import Thresholds
 from verify.store import open_store
 from verify.verdict import judge_pair
 
-from .conftest import EXPECTED, matches
+from .conftest import EXPECTED, STORY_DIR, copy_store, matches
 
 
 def claim(text: str, published: str | None = None, cue: str | None = None, **extra) -> dict:
@@ -107,6 +107,59 @@ def test_batch_size_does_not_change_findings(story_copy, tmp_path):
     ingest_story(fresh)
     large = compare(open_store(fresh), embedder=Embedder(embedding_model_info(), batch_size=128))
     assert [(f["id"], f["confidence"]) for f in small.findings] == [(f["id"], f["confidence"]) for f in large.findings]
+
+
+def _ingest_entries(store, entries: list[dict]) -> None:
+    for entry in entries:
+        options = {k: entry.get(k) for k in ("outlet", "published")}
+        ingest(store, [STORY_DIR / entry["path"]], story=EXPECTED["story"], **options)
+
+
+def test_a_report_after_a_new_document_searches_only_its_claims(story_db, tmp_path):
+    """The neighbour lists kept from the last comparison: with a document added, only its claims
+    are searched, and the findings are exactly those of a comparison from scratch."""
+    *first, last = EXPECTED["documents"]
+    store = open_store(tmp_path / "grown.db")
+    _ingest_entries(store, first)
+    earlier = compare(store, story="saraqeb")
+    _ingest_entries(store, [last])
+    grown = compare(store, story="saraqeb")
+    scratch = compare(open_store(copy_store(story_db, tmp_path / "scratch.db")), story="saraqeb")
+    pool = [c for c in earlier.claims if not c["negative"]]
+    assert earlier.stats["neighbours_known"] == 0 and scratch.stats["neighbours_known"] == 0
+    assert grown.stats["neighbours_known"] == len(pool) > 0
+    assert grown.stats["candidates"] == scratch.stats["candidates"]
+    assert [(f["id"], f["kind"], f["confidence"], f["evidence"]) for f in grown.findings] == [
+        (f["id"], f["kind"], f["confidence"], f["evidence"]) for f in scratch.findings
+    ]
+    # other search thresholds, or claims that are not the earlier pool's followed by new ones: searched anew
+    assert compare(store, story="saraqeb", thresholds=Thresholds(top_k=6)).stats["neighbours_known"] == 0
+    later = [d["id"] for d in store.documents()][1:]
+    assert compare(store, documents=later).stats["neighbours_known"] == 0
+    store.close()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_neighbour_lists_grown_equal_lists_searched_at_once(seed, monkeypatch):
+    """Random claims in three arrivals, the search in small chunks: lists grown from the earlier
+    ones give the same pairs, with the same similarities, as one search over all the claims."""
+    import numpy as np
+
+    from verify import match
+
+    monkeypatch.setattr(match, "CHUNK_ROWS", 64)
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(400, 24)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    sources = [f"s{rng.integers(6)}" for _ in range(400)]
+    names = [{f"name:{rng.integers(30)}"} if rng.random() < 0.4 else set() for _ in range(400)]
+    searched = (5, 0.25, 0.1)  # top_k, floor, name boost
+    at_once, lists = match.candidate_pairs(vectors, sources, names, *searched)
+    known = None
+    for size in (250, 330, 400):
+        grown, known = match.candidate_pairs(vectors[:size], sources[:size], names[:size], *searched, known)
+    assert len(at_once) > 400 and grown == at_once
+    assert np.array_equal(known.columns, lists.columns)
 
 
 def test_nli_results_are_cached_by_model_and_pair(story_copy):

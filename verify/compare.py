@@ -19,7 +19,15 @@ from .clashes import tfidf_cosine
 from .engines import make_engine
 from .errors import VerifyError
 from .judge import NLICache, judge_model_info, judge_verdicts
-from .match import Candidate, candidate_pairs, claim_names, claim_vectors, connected_groups, most_central
+from .match import (
+    Candidate,
+    NeighbourCache,
+    candidate_pairs,
+    claim_names,
+    claim_vectors,
+    connected_groups,
+    most_central,
+)
 from .models import Embedder, NLIModel, load_embedder, load_nli_model
 from .records import FINDING_KINDS, ModelInfo, Thresholds
 from .sources import SourceIndex, bundled_index
@@ -118,16 +126,21 @@ def compare(
     names = claim_names(claims, SourceIndex(store.sources()))
     # Negative reports are not assertions to match; they serve as omission evidence below.
     pool = [i for i, c in enumerate(claims) if not c["negative"]]
+    cache = NeighbourCache(store, runner.info.sha256, thresholds, [claims[i] for i in pool], [names[i] for i in pool])
+    known = cache.known()
+    found, neighbours = candidate_pairs(
+        vectors[pool],
+        [claims[i]["source"] for i in pool],
+        [names[i] for i in pool],
+        thresholds.top_k,
+        thresholds.match_floor,
+        thresholds.name_boost,
+        known,
+    )
+    cache.keep(neighbours)
     candidates = [
         Candidate(*_in_id_order(claims, pool[c.left], pool[c.right]), c.similarity, c.score, c.shared_names)
-        for c in candidate_pairs(
-            vectors[pool],
-            [claims[i]["source"] for i in pool],
-            [names[i] for i in pool],
-            thresholds.top_k,
-            thresholds.match_floor,
-            thresholds.name_boost,
-        )
+        for c in found
     ]
     clock.lap("checks")
     tfidf = [tfidf_cosine(claims[c.left], claims[c.right]) for c in candidates]
@@ -157,6 +170,7 @@ def compare(
     stats = {
         "claims": len(claims),
         "candidates": len(candidates),
+        "neighbours_known": 0 if known is None else len(known.columns),
         "embedded": n_embedded,
         "nli_pairs": len(checked),
         "nli_computed": nli.computed,

@@ -18,8 +18,10 @@ from .claims import names_in
 from .models import EMBEDDING_DIMENSION
 from .progress import progress
 from .sources import SourceIndex
+from .store import canonical, sha256
 
 CHUNK_ROWS = 1024
+CHUNK_PAIRS = 4096  # pairs whose similarity is computed at once
 EMBED_CHUNK = 512  # texts per progress-bar step
 NAME_CLUSTER_CUTOFF = 85
 
@@ -87,6 +89,15 @@ class Candidate:
     shared_names: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """Each claim's nearest claims from other sources, best first: one row per claim of a pool,
+    ``columns`` their positions in the pool (-1 past the last), ``scores`` their boosted scores."""
+
+    columns: np.ndarray  # (claims, top_k) int32
+    scores: np.ndarray  # (claims, top_k) float32
+
+
 def candidate_pairs(
     vectors: np.ndarray,
     sources: list[str],
@@ -94,47 +105,139 @@ def candidate_pairs(
     top_k: int,
     floor: float,
     name_boost: float,
-) -> list[Candidate]:
-    """Top-k neighbours per claim from other sources whose boosted score reaches ``floor``.
+    known: Neighbours | None = None,
+) -> tuple[list[Candidate], Neighbours]:
+    """Top-k neighbours per claim from other sources whose boosted score reaches ``floor``, and
+    the pairs they make (each once, in pair order).
 
-    Each chunk of rows is scored against every claim in one matrix product; only the entries
-    that reach the floor are ranked (a few per row, where ranking whole rows costs as much
-    as the product itself)."""
+    ``known`` holds the lists of the pool's first claims, from an earlier search over just those
+    claims: then only the new claims are searched, and the old claims' lists take in the new
+    claims that beat their entries. This is exact: an entry that left a list stays out. Each chunk
+    of rows is scored in one matrix product; only the entries that reach the floor are ranked.
+    The pairs' similarities are computed again one pair at a time, in double precision, so they
+    do not depend on how the search was chunked."""
     n = len(sources)
+    columns = np.full((n, top_k), -1, dtype=np.int32)
+    scores = np.zeros((n, top_k), dtype=np.float32)
+    old = len(known.columns) if known is not None else 0
+    if old:
+        columns[:old], scores[:old] = known.columns, known.scores
     if n < 2:
-        return []
+        return [], Neighbours(columns, scores)
     source_ids = np.unique(np.array(sources), return_inverse=True)[1]
     incidence = _incidence(names)
-    k = min(top_k, n - 1)
-    pairs, sims, scores = [], [], []
-    for start in progress(range(0, n, CHUNK_ROWS), "Matching claims", total=-(-n // CHUNK_ROWS)):
-        chunk = np.arange(start, min(n, start + CHUNK_ROWS))
-        similarity = vectors[chunk] @ vectors.T
-        score = similarity.copy()
-        shared = (incidence[chunk] @ incidence.T).tocoo()
+    everyone, newcomers = np.arange(n), np.arange(old, n)
+    steps = [(np.arange(a, min(n, a + CHUNK_ROWS)), everyone) for a in range(old, n, CHUNK_ROWS)]
+    if old and n > old:
+        steps += [(np.arange(a, min(old, a + CHUNK_ROWS)), newcomers) for a in range(0, old, CHUNK_ROWS)]
+    for rows, targets in progress(steps, "Matching claims"):
+        score = vectors[rows] @ vectors[targets].T
+        shared = (incidence[rows] @ incidence[targets].T).tocoo()
         score[shared.row, shared.col] += name_boost * np.minimum(shared.data, 2)
-        rows, cols = np.nonzero(score >= floor)
-        other = source_ids[chunk][rows] != source_ids[cols]  # same source: never compared
-        rows, cols = rows[other], cols[other]
-        values = score[rows, cols]
-        order = np.lexsort((cols, -values, rows))  # each row's best first; ties by column
-        rows, cols, values = rows[order], cols[order], values[order]
-        first = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]  # where each row's entries begin
-        rank = np.arange(len(rows)) - np.repeat(first, np.diff(np.r_[first, len(rows)]))
-        top = rank < k
-        left, right = chunk[rows[top]], cols[top]
-        pairs.append(np.minimum(left, right).astype(np.int64) * n + np.maximum(left, right))
-        sims.append(similarity[rows[top], cols[top]])
-        scores.append(values[top])
-    keys, first = np.unique(np.concatenate(pairs), return_index=True)  # pair keys i * n + j, sorted, once each
-    if not len(keys):
-        return []
-    sims, scores = np.concatenate(sims)[first].tolist(), np.concatenate(scores)[first].tolist()
-    lefts, rights = (keys // n).tolist(), (keys % n).tolist()
-    return [
-        Candidate(i, j, sims[m], scores[m], tuple(sorted(names[i] & names[j])))
-        for m, (i, j) in enumerate(zip(lefts, rights, strict=True))
-    ]
+        at, to = np.nonzero(score >= floor)
+        values, to = score[at, to], targets[to]
+        other = source_ids[rows][at] != source_ids[to]  # same source: never compared
+        listed = columns[rows] >= 0  # what the rows' lists hold already compete with the new entries
+        held_at = np.nonzero(listed)[0]
+        at = np.r_[at[other], held_at]
+        to = np.r_[to[other], columns[rows][listed]]
+        values = np.r_[values[other], scores[rows][listed]]
+        order = np.lexsort((to, -values, at))  # each row's best first; ties by column
+        at, to, values = at[order], to[order], values[order]
+        first = np.r_[0, np.flatnonzero(np.diff(at)) + 1]  # where each row's entries begin
+        rank = np.arange(len(at)) - np.repeat(first, np.diff(np.r_[first, len(at)]))
+        top = rank < top_k
+        columns[rows] = -1
+        columns[rows[at[top]], rank[top]] = to[top]
+        scores[rows[at[top]], rank[top]] = values[top]
+    return _pairs(vectors, names, columns, name_boost), Neighbours(columns, scores)
+
+
+class NeighbourCache:
+    """The neighbour lists of a store's last few report pools, by match key (embedding model and
+    search thresholds). A pool whose first claims (ids, sources and names, in order) are an
+    earlier pool's reuses that pool's lists: only its new claims are searched."""
+
+    KEPT = 4  # pools kept per match key
+
+    def __init__(self, store, model_sha256: str, thresholds, claims: list[dict], names: list[set[str]]):
+        self.store = store
+        self.key = sha256(
+            canonical(["neighbours", model_sha256, thresholds.top_k, thresholds.match_floor, thresholds.name_boost])
+        )
+        stored = store.conn.execute(
+            "SELECT claims, pool_sha256 FROM neighbours WHERE match_key = ? AND claims <= ?", [self.key, len(claims)]
+        ).fetchall()
+        digests = _prefix_digests(claims, names, {size for size, _ in stored} | {len(claims)})
+        self.pool_sha256 = digests[len(claims)]
+        self.found = max(((size, sha) for size, sha in stored if digests.get(size) == sha), default=None)
+
+    def known(self) -> Neighbours | None:
+        """The lists of the longest earlier pool this one begins with, or None."""
+        if self.found is None:
+            return None
+        size, pool = self.found
+        columns, scores = self.store.conn.execute(
+            "SELECT columns, scores FROM neighbours WHERE match_key = ? AND pool_sha256 = ?", [self.key, pool]
+        ).fetchone()
+        return Neighbours(
+            np.frombuffer(columns, dtype=np.int32).reshape(size, -1).copy(),
+            np.frombuffer(scores, dtype=np.float32).reshape(size, -1).copy(),
+        )
+
+    def keep(self, neighbours: Neighbours) -> None:
+        """Store this pool's lists (unless they are the ones found), keeping the newest few pools."""
+        if self.found and self.found[1] == self.pool_sha256:
+            return
+        with self.store.transaction():
+            self.store.conn.execute(
+                "INSERT OR REPLACE INTO neighbours (match_key, pool_sha256, claims, columns, scores) VALUES (?, ?, ?, ?, ?)",
+                [
+                    self.key,
+                    self.pool_sha256,
+                    len(neighbours.columns),
+                    neighbours.columns.astype(np.int32).tobytes(),
+                    neighbours.scores.astype(np.float32).tobytes(),
+                ],
+            )
+            self.store.conn.execute(
+                "DELETE FROM neighbours WHERE match_key = ? AND rowid NOT IN "
+                "(SELECT rowid FROM neighbours WHERE match_key = ? ORDER BY rowid DESC LIMIT ?)",
+                [self.key, self.key, self.KEPT],
+            )
+
+
+def _prefix_digests(claims: list[dict], names: list[set[str]], sizes: set[int]) -> dict[int, str]:
+    """SHA-256 of the first ``size`` claims of a pool (id, source and names of each), per size."""
+    digest, out = hashlib.sha256(), {}
+    for n, (claim, found) in enumerate(zip(claims, names, strict=True), 1):
+        digest.update(canonical([claim["id"], claim["source"], sorted(found)]).encode("utf-8") + b"\n")
+        if n in sizes:
+            out[n] = digest.copy().hexdigest()
+    return out
+
+
+def _pairs(vectors: np.ndarray, names: list[set[str]], columns: np.ndarray, name_boost: float) -> list[Candidate]:
+    """The pairs the neighbour lists make, each once, in (left, right) order."""
+    n = len(columns)
+    rows, ranks = np.nonzero(columns >= 0)
+    left, right = rows, columns[rows, ranks].astype(np.int64)
+    keys = np.unique(np.minimum(left, right) * n + np.maximum(left, right))
+    lefts, rights = keys // n, keys % n
+    wide = vectors.astype(np.float64)
+    sims = np.concatenate(
+        [np.zeros(0)]
+        + [
+            np.einsum("ij,ij->i", wide[lefts[a : a + CHUNK_PAIRS]], wide[rights[a : a + CHUNK_PAIRS]])
+            for a in range(0, len(keys), CHUNK_PAIRS)
+        ]
+    )
+    sims = sims.astype(np.float32).tolist()
+    out = []
+    for i, j, similarity in zip(lefts.tolist(), rights.tolist(), sims, strict=True):
+        shared = tuple(sorted(names[i] & names[j]))
+        out.append(Candidate(i, j, similarity, similarity + name_boost * min(len(shared), 2), shared))
+    return out
 
 
 def _incidence(names: list[set[str]]):

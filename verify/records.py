@@ -283,6 +283,7 @@ class Stats(TypedDict):
 
     claims: int
     candidates: int  # pairs of claims compared
+    neighbours_known: int  # claims whose nearest neighbours an earlier report had found (the rest searched now)
     embedded: int  # claims embedded now (the rest came from the cache)
     nli_pairs: int  # pairs the NLI model read ...
     nli_computed: int  # ... and readings computed now (both directions)

@@ -348,6 +348,18 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
     CREATE INDEX run_stats_key ON run_stats(comparison_key);
     """
     + _append_only("run_stats"),
+    # Each claim's nearest neighbours from the last reports (a cache, like embeddings and nli):
+    # a report whose claims extend an earlier one's searches only from and to the new claims.
+    """
+    CREATE TABLE neighbours (
+        match_key TEXT NOT NULL,
+        pool_sha256 TEXT NOT NULL,
+        claims INTEGER NOT NULL,
+        columns BLOB NOT NULL,
+        scores BLOB NOT NULL,
+        PRIMARY KEY (match_key, pool_sha256)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
