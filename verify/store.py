@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import orjson
+
 from .errors import VerifyError
 from .records import Finding, required_keys
 
@@ -46,6 +48,12 @@ BUSY_TIMEOUT_MS = 30_000
 def canonical(data) -> str:
     """JSON with sorted keys and no spaces: the form verify hashes."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def json_text(data) -> str:
+    """Compact JSON, by orjson (several times faster than the standard library): how the store
+    keeps its JSON columns and how reports are written. What verify hashes is :func:`canonical`."""
+    return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def sha256(text: str) -> str:
@@ -560,7 +568,7 @@ class Store:
 
 
 def encode_row(row: dict) -> dict:
-    return {k: json.dumps(v) if k in JSON_COLUMNS and not isinstance(v, str) else v for k, v in row.items()}
+    return {k: json_text(v) if k in JSON_COLUMNS and not isinstance(v, str) else v for k, v in row.items()}
 
 
 def decode_row(row: dict) -> dict:
