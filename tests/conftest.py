@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from verify.cli import cli
-from verify.ingest import ingest_manifest
+from verify.ingest import ingest, ingest_manifest
 from verify.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +38,13 @@ def ingest_story(db_path: Path) -> None:
         ingest_manifest(store, STORY_DIR / "expected.json")
     finally:
         store.close()
+
+
+def ingest_entries(store, entries: list[dict]) -> None:
+    """Ingest some of the story's documents (entries of its manifest), with their outlets and dates."""
+    for entry in entries:
+        options = {k: entry.get(k) for k in ("outlet", "published")}
+        ingest(store, [STORY_DIR / entry["path"]], story=EXPECTED["story"], **options)
 
 
 def matches(expected: dict, finding: dict, texts: dict) -> bool:

@@ -126,6 +126,37 @@ def test_replay_of_a_run_recorded_before_the_judge_names_its_models(run, story):
     assert "model changed since the run: nli" in text and "not used by the run" in text
 
 
+def test_replay_judges_every_pair_again_so_an_edited_verdict_shows(run, tmp_path):
+    """A pair verdict edited in the cache reaches the next report, which takes it as judged;
+    replaying that report judges every pair again and names the finding that changed."""
+    import zlib
+
+    from .conftest import EXPECTED, ingest_entries
+
+    db = tmp_path / "story.db"
+    *first, last = EXPECTED["documents"]
+    store = open_store(db)
+    ingest_entries(store, first)
+    store.close()
+    report(run, db)
+    conn = sqlite3.connect(db)
+    judged = conn.execute("SELECT pair, verdict FROM verdicts WHERE verdict IS NOT NULL ORDER BY pair").fetchall()
+    pair, verdict = next((p, v) for p, v in ((p, json.loads(zlib.decompress(b))) for p, b in judged) if v)
+    verdict["confidence"] = 0.123
+    conn.execute("UPDATE verdicts SET verdict = ? WHERE pair = ?", [zlib.compress(json.dumps(verdict).encode()), pair])
+    conn.commit()
+    conn.close()
+    store = open_store(db)
+    ingest_entries(store, [last])
+    store.close()
+    data = report(run, db)
+    edited = [f["id"] for f in data["findings"] if f["claims"] == pair.split() and f["confidence"] == 0.123]
+    assert len(edited) == 1 and data["run"]["stats"]["verdicts_known"] > 0
+    replay = run("--db", db, "audit", "replay", data["run"]["id"], "--json")
+    result = json.loads(replay.stdout)
+    assert replay.exit_code == 1 and not result["same"] and result["changed"] == edited
+
+
 def test_replay_names_a_changed_judge(run, story):
     data = report(run, story)
     db = sqlite3.connect(story)

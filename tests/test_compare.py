@@ -16,7 +16,7 @@ from verify.records import Thresholds
 from verify.store import open_store
 from verify.verdict import judge_pair
 
-from .conftest import EXPECTED, STORY_DIR, copy_store, matches
+from .conftest import EXPECTED, copy_store, ingest_entries, matches
 
 
 def claim(text: str, published: str | None = None, cue: str | None = None, **extra) -> dict:
@@ -109,31 +109,30 @@ def test_batch_size_does_not_change_findings(story_copy, tmp_path):
     assert [(f["id"], f["confidence"]) for f in small.findings] == [(f["id"], f["confidence"]) for f in large.findings]
 
 
-def _ingest_entries(store, entries: list[dict]) -> None:
-    for entry in entries:
-        options = {k: entry.get(k) for k in ("outlet", "published")}
-        ingest(store, [STORY_DIR / entry["path"]], story=EXPECTED["story"], **options)
-
-
 def test_a_report_after_a_new_document_searches_only_its_claims(story_db, tmp_path):
     """The neighbour lists kept from the last comparison: with a document added, only its claims
     are searched, and the findings are exactly those of a comparison from scratch."""
     *first, last = EXPECTED["documents"]
     store = open_store(tmp_path / "grown.db")
-    _ingest_entries(store, first)
+    ingest_entries(store, first)
     earlier = compare(store, story="saraqeb")
-    _ingest_entries(store, [last])
+    ingest_entries(store, [last])
     grown = compare(store, story="saraqeb")
     scratch = compare(open_store(copy_store(story_db, tmp_path / "scratch.db")), story="saraqeb")
     pool = [c for c in earlier.claims if not c["negative"]]
     assert earlier.stats["neighbours_known"] == 0 and scratch.stats["neighbours_known"] == 0
     assert grown.stats["neighbours_known"] == len(pool) > 0
     assert grown.stats["candidates"] == scratch.stats["candidates"]
+    # the pairs judged before are not judged again: every candidate of the earlier comparison
+    assert earlier.stats["verdicts_known"] == 0 and scratch.stats["verdicts_known"] == 0
+    assert 0 < grown.stats["verdicts_known"] <= earlier.stats["candidates"] < grown.stats["candidates"]
+    assert grown.stats["nli_pairs"] == scratch.stats["nli_pairs"]
     assert [(f["id"], f["kind"], f["confidence"], f["evidence"]) for f in grown.findings] == [
         (f["id"], f["kind"], f["confidence"], f["evidence"]) for f in scratch.findings
     ]
     # other search thresholds, or claims that are not the earlier pool's followed by new ones: searched anew
-    assert compare(store, story="saraqeb", thresholds=Thresholds(top_k=6)).stats["neighbours_known"] == 0
+    other = compare(store, story="saraqeb", thresholds=Thresholds(top_k=6))
+    assert other.stats["neighbours_known"] == 0 and other.stats["verdicts_known"] == 0
     later = [d["id"] for d in store.documents()][1:]
     assert compare(store, documents=later).stats["neighbours_known"] == 0
     store.close()
@@ -168,8 +167,10 @@ def test_nli_results_are_cached_by_model_and_pair(story_copy):
     cached = store.conn.execute("SELECT count(*) FROM nli").fetchone()[0]
     assert cached == first.stats["nli_computed"] > 0
     pairs = [f for f in first.findings if f["kind"] != "omission"]
-    # a re-run reads every NLI result from the cache: zeroed rows come back as zero probabilities
+    # a re-run that must judge the pairs again (their verdicts dropped) reads every NLI result
+    # from the cache: zeroed rows come back as zero probabilities
     store.conn.execute("UPDATE nli SET probabilities = zeroblob(12)")
+    store.conn.execute("DELETE FROM verdicts")
     zeroed = compare(store, story="saraqeb")
     assert zeroed.stats["nli_computed"] == 0
     for finding in (f for f in zeroed.findings if f["kind"] != "omission"):
@@ -177,6 +178,7 @@ def test_nli_results_are_cached_by_model_and_pair(story_copy):
     assert store.conn.execute("SELECT count(*) FROM nli").fetchone()[0] == cached
     # and computing them afresh gives what the first run found
     store.conn.execute("DELETE FROM nli")
+    store.conn.execute("DELETE FROM verdicts")
     again = compare(store, story="saraqeb")
     assert again.stats["nli_computed"] == cached
     assert [(f["id"], f["confidence"], f["evidence"]["nli"]) for f in again.findings if f["kind"] != "omission"] == [

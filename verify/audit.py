@@ -479,8 +479,8 @@ def export_run(store, run_id: str) -> list[dict]:
 
 
 def replay(store, run_id: str, embedder=None) -> dict:
-    """Re-run a report with its recorded thresholds on its recorded inputs; say whether the
-    findings come out the same and which models changed since."""
+    """Re-run a report with its recorded thresholds on its recorded inputs, every pair judged
+    again; say whether the findings come out the same and which models changed since."""
     record = run(store, run_id)
     if record["status"] != "complete":
         raise VerifyError(f"run {run_id} is {record['status']}, not complete: there is nothing to replay")
@@ -508,7 +508,7 @@ def replay(store, run_id: str, embedder=None) -> dict:
     claims = store.claims(documents=[i["id"] for i in record["inputs"]])
     if not claims:
         raise VerifyError(f"no input of run {run_id} is stored any more: nothing to replay")
-    result = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims)
+    result = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims, reuse=False)
     before = {f["id"]: f for f in run_findings(store, run_id)}
     after = {f["id"]: f for f in result.findings}
     changed = sorted(

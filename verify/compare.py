@@ -18,15 +18,17 @@ from .claims import extract_claims, prepare, sentence_claim
 from .clashes import tfidf_cosine
 from .engines import make_engine
 from .errors import VerifyError
-from .judge import NLICache, judge_model_info, judge_verdicts
+from .judge import NLICache, VerdictCache, judge_model_info, judge_verdicts
 from .match import (
     Candidate,
     NeighbourCache,
     candidate_pairs,
-    claim_names,
     claim_vectors,
     connected_groups,
+    labelled,
     most_central,
+    name_labels,
+    raw_names,
 )
 from .models import Embedder, NLIModel, load_embedder, load_nli_model
 from .records import FINDING_KINDS, ModelInfo, Thresholds
@@ -106,10 +108,13 @@ def compare(
     nli_model: NLIModel | None = None,
     claims: list[dict] | None = None,
     engine: str = "local",
+    reuse: bool = True,
 ) -> Comparison:
     """Compare the stored claims (of a story, or of chosen documents) across sources.
 
-    ``engine`` is where embedding and pair judging run: "local" (this process) or "ray"."""
+    ``engine`` is where embedding and pair judging run: "local" (this process) or "ray".
+    ``reuse=False`` searches every claim's neighbours and judges every pair again, instead of
+    taking what earlier comparisons found (embeddings and NLI readings still come from the caches)."""
     started = time.perf_counter()
     clock = Stopwatch()
     thresholds = thresholds or Thresholds()
@@ -123,11 +128,15 @@ def compare(
     clock.lap("embed")
     vectors, n_embedded = claim_vectors(store, [c["assertion"] for c in claims], runner)
     clock.lap("match")
-    names = claim_names(claims, SourceIndex(store.sources()))
+    raw = raw_names(claims, SourceIndex(store.sources()))
+    labels = name_labels(raw)
+    names = labelled(raw, labels)
     # Negative reports are not assertions to match; they serve as omission evidence below.
     pool = [i for i, c in enumerate(claims) if not c["negative"]]
-    cache = NeighbourCache(store, runner.info.sha256, thresholds, [claims[i] for i in pool], [names[i] for i in pool])
-    known = cache.known()
+    cache = NeighbourCache(
+        store, runner.info.sha256, thresholds, [claims[i] for i in pool], [raw[i] for i in pool], labels
+    )
+    known_lists = cache.known() if reuse else None
     found, neighbours = candidate_pairs(
         vectors[pool],
         [claims[i]["source"] for i in pool],
@@ -135,7 +144,7 @@ def compare(
         thresholds.top_k,
         thresholds.match_floor,
         thresholds.name_boost,
-        known,
+        known_lists,
     )
     cache.keep(neighbours)
     candidates = [
@@ -143,15 +152,24 @@ def compare(
         for c in found
     ]
     clock.lap("checks")
-    tfidf = [tfidf_cosine(claims[c.left], claims[c.right]) for c in candidates]
-    pairs = [(c.left, c.right, c.similarity, tfidf[n]) for n, c in enumerate(candidates)]
-    checked = [(n, v) for n, v in enumerate(runner.judge(claims, pairs, thresholds)) if v is not None]
-    clock.lap("nli")
     nli = NLICache(nli_model or load_nli_model(), store)
+    verdict_cache = VerdictCache(store, [runner.info, nli.model.info, judge_model_info()], thresholds)
+    keys = [verdict_cache.pair(claims[c.left], claims[c.right]) for c in candidates]
+    judged_before = verdict_cache.known(keys) if reuse else {}
+    todo = [n for n, key in enumerate(keys) if key not in judged_before]
+    pairs = [
+        (c.left, c.right, c.similarity, tfidf_cosine(claims[c.left], claims[c.right]))
+        for c in map(candidates.__getitem__, todo)
+    ]
+    checked = [(n, v) for n, v in zip(todo, runner.judge(claims, pairs, thresholds), strict=True) if v is not None]
+    clock.lap("nli")
     verdicts = judge_verdicts(
-        [(claims[pairs[n][0]], claims[pairs[n][1]], v["evidence"]) for n, v in checked], nli, thresholds
+        [(claims[candidates[n].left], claims[candidates[n].right], v["evidence"]) for n, v in checked], nli, thresholds
     )
-    kept = [(candidates[n], v) for (n, _), v in zip(checked, verdicts, strict=True) if v is not None]
+    outcomes = {n: (False, None) for n in todo} | {n: (True, v) for (n, _), v in zip(checked, verdicts, strict=True)}
+    verdict_cache.keep([(keys[n], read, verdict) for n, (read, verdict) in outcomes.items()])
+    outcomes |= {n: judged_before[key] for n, key in enumerate(keys) if key in judged_before}
+    kept = [(c, outcomes[n][1]) for n, c in enumerate(candidates) if outcomes[n][1] is not None]
     clock.lap("findings")
     findings = []
     for cand, verdict in kept:
@@ -170,9 +188,10 @@ def compare(
     stats = {
         "claims": len(claims),
         "candidates": len(candidates),
-        "neighbours_known": 0 if known is None else len(known.columns),
+        "neighbours_known": 0 if known_lists is None else len(known_lists.columns),
         "embedded": n_embedded,
-        "nli_pairs": len(checked),
+        "verdicts_known": len(judged_before),
+        "nli_pairs": sum(read for read, _ in outcomes.values()),
         "nli_computed": nli.computed,
         "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
         "engine": runner.name,

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from .errors import VerifyError
 from .models import NLI_LABELS, NLIModel
 from .records import JudgeScores, ModelInfo, Thresholds, required_keys
+from .store import canonical, sha256
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "judge.json"
 VERDICTS = required_keys(JudgeScores)  # the premise states, is compatible with, contradicts
@@ -196,6 +199,54 @@ class NLICache:
                 [
                     (model, key, np.asarray(p, dtype=np.float32).tobytes())
                     for key, p in zip(keys, probabilities, strict=True)
+                ],
+            )
+
+
+class VerdictCache:
+    """Each candidate pair's outcome, kept in the store by the pair's claim ids and by everything
+    else it rests on (verify's version, the thresholds, the three models): left unread by the
+    checks, read and unrelated, or a verdict (compressed JSON). A verdict reads the two claims'
+    stored text, cue and facts, never who the sources are (reasons, which name them, are written
+    afterwards), and claims never change under their ids, so a comparison judges only the pairs
+    that no earlier one has."""
+
+    def __init__(self, store, models: list[ModelInfo], thresholds: Thresholds):
+        from . import __version__
+
+        self.store = store
+        rests_on = [__version__, thresholds.as_dict(), sorted([m.role, m.sha256] for m in models)]
+        self.key = sha256(canonical(rests_on))[:16]
+
+    @staticmethod
+    def pair(left: dict, right: dict) -> str:
+        return f"{left['id']} {right['id']}"
+
+    def known(self, pairs: list[str]) -> dict[str, tuple[bool, dict | None]]:
+        """{pair: (read by the NLI model, verdict or None)} for the pairs judged before."""
+        out = {}
+        for start in range(0, len(pairs), 900):
+            chunk = pairs[start : start + 900]
+            rows = self.store.conn.execute(
+                f"SELECT pair, verdict FROM verdicts WHERE key = ? AND pair IN ({','.join('?' * len(chunk))})",
+                [self.key, *chunk],
+            )
+            out.update(
+                {
+                    pair: (verdict is not None, verdict and orjson.loads(zlib.decompress(verdict)))
+                    for pair, verdict in rows
+                }
+            )
+        return out
+
+    def keep(self, outcomes: list[tuple[str, bool, dict | None]]) -> None:
+        """Store (pair, read, verdict) outcomes; call before a verdict's evidence is extended."""
+        with self.store.transaction():
+            self.store.conn.executemany(
+                "INSERT OR IGNORE INTO verdicts (key, pair, verdict) VALUES (?, ?, ?)",
+                [
+                    (self.key, pair, zlib.compress(orjson.dumps(verdict), 1) if read else None)
+                    for pair, read, verdict in outcomes
                 ],
             )
 

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 from rapidfuzz import fuzz, process
 
 from .claims import names_in
@@ -62,22 +63,37 @@ def claim_vectors(store, texts: list[str], embedder) -> tuple[np.ndarray, int]:
     return matrix.astype(np.float32), len(missing)
 
 
-def claim_names(claims: list[dict], index: SourceIndex) -> list[set[str]]:
-    """The names each claim mentions (kept with the claim since ingest, or found now), merged
-    across spelling variants: capitalised names are clustered fuzzily."""
-    raw = [set(c["names"]) if c.get("names") is not None else set(names_in(c, index)) for c in claims]
+def raw_names(claims: list[dict], index: SourceIndex) -> list[set[str]]:
+    """The names each claim mentions, as written (kept with the claim since ingest, or found now)."""
+    return [set(c["names"]) if c.get("names") is not None else set(names_in(c, index)) for c in claims]
+
+
+def name_labels(raw: list[set[str]]) -> dict[str, str]:
+    """Each capitalised name's cluster label: spelling variants are clustered fuzzily, each name
+    labelled by the first name in sorted order that it matches (other names are their own label)."""
     plain = sorted({n for names in raw for n in names if n.startswith("name:")})
     # Spelling variants share their first letters (Saraqeb/Saraqib, Idlib/Idleb): compare names
     # within blocks of the same two-letter prefix only, which keeps this far below all-pairs.
     blocks: dict[str, list[str]] = {}
     for name in plain:
         blocks.setdefault(name[5:7], []).append(name)
-    canonical = {}
+    labels = {}
     for block in blocks.values():
         scores = process.cdist(block, block, scorer=fuzz.ratio, score_cutoff=NAME_CLUSTER_CUTOFF)
         for i, name in enumerate(block):
-            canonical[name] = block[int(np.flatnonzero(scores[i])[0])]  # first of its cluster, in sorted order
-    return [{canonical.get(n, n) for n in names} for names in raw]
+            labels[name] = block[int(np.flatnonzero(scores[i])[0])]
+    return labels
+
+
+def labelled(raw: list[set[str]], labels: dict[str, str]) -> list[set[str]]:
+    """Each claim's names as cluster labels: what matching compares."""
+    return [{labels.get(n, n) for n in names} for names in raw]
+
+
+def claim_names(claims: list[dict], index: SourceIndex) -> list[set[str]]:
+    """The names each claim mentions, merged across spelling variants."""
+    raw = raw_names(claims, index)
+    return labelled(raw, name_labels(raw))
 
 
 @dataclass(frozen=True)
@@ -155,12 +171,12 @@ def candidate_pairs(
 
 class NeighbourCache:
     """The neighbour lists of a store's last few report pools, by match key (embedding model and
-    search thresholds). A pool whose first claims (ids, sources and names, in order) are an
-    earlier pool's reuses that pool's lists: only its new claims are searched."""
+    search thresholds). A pool whose first claims are an earlier pool's, with the same names
+    shared between them, reuses that pool's lists: only its new claims are searched."""
 
     KEPT = 4  # pools kept per match key
 
-    def __init__(self, store, model_sha256: str, thresholds, claims: list[dict], names: list[set[str]]):
+    def __init__(self, store, model_sha256: str, thresholds, claims: list[dict], raw: list[set[str]], labels):
         self.store = store
         self.key = sha256(
             canonical(["neighbours", model_sha256, thresholds.top_k, thresholds.match_floor, thresholds.name_boost])
@@ -168,9 +184,9 @@ class NeighbourCache:
         stored = store.conn.execute(
             "SELECT claims, pool_sha256 FROM neighbours WHERE match_key = ? AND claims <= ?", [self.key, len(claims)]
         ).fetchall()
-        digests = _prefix_digests(claims, names, {size for size, _ in stored} | {len(claims)})
-        self.pool_sha256 = digests[len(claims)]
-        self.found = max(((size, sha) for size, sha in stored if digests.get(size) == sha), default=None)
+        digests = {size: _pool_digest(claims[:size], raw[:size], labels) for size in {s for s, _ in stored}}
+        self.pool_sha256 = _pool_digest(claims, raw, labels)
+        self.found = max(((size, sha) for size, sha in stored if digests[size] == sha), default=None)
 
     def known(self) -> Neighbours | None:
         """The lists of the longest earlier pool this one begins with, or None."""
@@ -207,14 +223,20 @@ class NeighbourCache:
             )
 
 
-def _prefix_digests(claims: list[dict], names: list[set[str]], sizes: set[int]) -> dict[int, str]:
-    """SHA-256 of the first ``size`` claims of a pool (id, source and names of each), per size."""
-    digest, out = hashlib.sha256(), {}
-    for n, (claim, found) in enumerate(zip(claims, names, strict=True), 1):
-        digest.update(canonical([claim["id"], claim["source"], sorted(found)]).encode("utf-8") + b"\n")
-        if n in sizes:
-            out[n] = digest.copy().hexdigest()
-    return out
+def _pool_digest(claims: list[dict], raw: list[set[str]], labels: dict[str, str]) -> str:
+    """SHA-256 of a pool: each claim's id and source, and which names it shares with which other
+    claims of the pool (each cluster named by its first name found in the pool, so new names that
+    join a cluster leave the digest alone unless they merge clusters of the pool)."""
+    first: dict[str, str] = {}
+    for names in raw:
+        for name in names:
+            label = labels.get(name, name)
+            first[label] = min(first.get(label, name), name)
+    digest = hashlib.sha256()
+    for claim, names in zip(claims, raw, strict=True):
+        shared = sorted({first[labels.get(n, n)] for n in names})
+        digest.update(orjson.dumps([claim["id"], claim["source"], shared]) + b"\n")
+    return digest.hexdigest()
 
 
 def _pairs(vectors: np.ndarray, names: list[set[str]], columns: np.ndarray, name_boost: float) -> list[Candidate]:

@@ -285,6 +285,7 @@ class Stats(TypedDict):
     candidates: int  # pairs of claims compared
     neighbours_known: int  # claims whose nearest neighbours an earlier report had found (the rest searched now)
     embedded: int  # claims embedded now (the rest came from the cache)
+    verdicts_known: int  # candidate pairs an earlier comparison had judged (the rest judged now)
     nli_pairs: int  # pairs the NLI model read ...
     nli_computed: int  # ... and readings computed now (both directions)
     truncated: int  # claims longer than the models read

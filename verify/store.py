@@ -368,6 +368,15 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         PRIMARY KEY (match_key, pool_sha256)
     );
     """,
+    # Each candidate pair's outcome (a cache): a comparison judges only pairs none judged before.
+    """
+    CREATE TABLE verdicts (
+        key TEXT NOT NULL,
+        pair TEXT NOT NULL,
+        verdict BLOB,
+        PRIMARY KEY (key, pair)
+    ) WITHOUT ROWID;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
