@@ -53,9 +53,11 @@ def corpus(size: int) -> tuple[list[dict], dict]:
 
 
 def unseen(size: int) -> dict:
-    """A document no phase ingests: the new document of the fresh processes' ingest and report."""
-    rows = bodies()
-    return {"outlet": "outlet-03", "text": rows[max(2, round(size / CLAIMS_PER_BODY)) + 1][1], "story": "scale"}
+    """A document no phase ingests, of a typical length (the first after the corpus with at least
+    2,000 characters, about 15 claims): the new document of the fresh processes' ingest and report."""
+    rows = bodies()[max(2, round(size / CLAIMS_PER_BODY)) + 1 :]
+    text = next(text for _, text in rows if len(text) >= 2000)
+    return {"outlet": "outlet-03", "text": text, "story": "scale"}
 
 
 def write_jsonl(path: Path, docs: list[dict]) -> None:
