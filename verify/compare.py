@@ -133,10 +133,10 @@ def compare(
     names = labelled(raw, labels)
     # Negative reports are not assertions to match; they serve as omission evidence below.
     pool = [i for i, c in enumerate(claims) if not c["negative"]]
-    cache = NeighbourCache(
+    neighbour_cache = NeighbourCache(
         store, runner.info.sha256, thresholds, [claims[i] for i in pool], [raw[i] for i in pool], labels
     )
-    known_lists = cache.known() if reuse else None
+    known_lists = neighbour_cache.known() if reuse else None
     found, neighbours = candidate_pairs(
         vectors[pool],
         [claims[i]["source"] for i in pool],
@@ -146,7 +146,7 @@ def compare(
         thresholds.name_boost,
         known_lists,
     )
-    cache.keep(neighbours)
+    neighbour_cache.keep(neighbours)
     candidates = [
         Candidate(*_in_id_order(claims, pool[c.left], pool[c.right]), c.similarity, c.score, c.shared_names)
         for c in found
@@ -154,22 +154,8 @@ def compare(
     clock.lap("checks")
     nli = NLICache(nli_model or load_nli_model(), store)
     verdict_cache = VerdictCache(store, [runner.info, nli.model.info, judge_model_info()], thresholds)
-    keys = [verdict_cache.pair(claims[c.left], claims[c.right]) for c in candidates]
-    judged_before = verdict_cache.known(keys) if reuse else {}
-    todo = [n for n, key in enumerate(keys) if key not in judged_before]
-    pairs = [
-        (c.left, c.right, c.similarity, tfidf_cosine(claims[c.left], claims[c.right]))
-        for c in map(candidates.__getitem__, todo)
-    ]
-    checked = [(n, v) for n, v in zip(todo, runner.judge(claims, pairs, thresholds), strict=True) if v is not None]
-    clock.lap("nli")
-    verdicts = judge_verdicts(
-        [(claims[candidates[n].left], claims[candidates[n].right], v["evidence"]) for n, v in checked], nli, thresholds
-    )
-    outcomes = {n: (False, None) for n in todo} | {n: (True, v) for (n, _), v in zip(checked, verdicts, strict=True)}
-    verdict_cache.keep([(keys[n], read, verdict) for n, (read, verdict) in outcomes.items()])
-    outcomes |= {n: judged_before[key] for n, key in enumerate(keys) if key in judged_before}
-    kept = [(c, outcomes[n][1]) for n, c in enumerate(candidates) if outcomes[n][1] is not None]
+    outcomes, n_known = _judge_candidates(claims, candidates, runner, nli, thresholds, verdict_cache, reuse, clock)
+    kept = [(c, verdict) for c, (_, verdict) in zip(candidates, outcomes, strict=True) if verdict is not None]
     clock.lap("findings")
     findings = []
     for cand, verdict in kept:
@@ -190,8 +176,8 @@ def compare(
         "candidates": len(candidates),
         "neighbours_known": 0 if known_lists is None else len(known_lists.columns),
         "embedded": n_embedded,
-        "verdicts_known": len(judged_before),
-        "nli_pairs": sum(read for read, _ in outcomes.values()),
+        "verdicts_known": n_known,
+        "nli_pairs": sum(read for read, _ in outcomes),
         "nli_computed": nli.computed,
         "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
         "engine": runner.name,
@@ -199,6 +185,29 @@ def compare(
         "stage_seconds": clock.seconds,
     }
     return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)
+
+
+def _judge_candidates(
+    claims, candidates, runner, nli: NLICache, thresholds, cache: VerdictCache, reuse: bool, clock: Stopwatch
+) -> tuple[list[tuple[bool, dict | None]], int]:
+    """Each candidate's outcome, (read by the NLI model, verdict or None), and how many came from
+    ``cache``: the others are checked, the pairs worth it read by the NLI model, and kept."""
+    keys = [cache.pair(claims[c.left], claims[c.right]) for c in candidates]
+    judged_before = cache.known(keys) if reuse else {}
+    todo = [n for n, key in enumerate(keys) if key not in judged_before]
+    pairs = [
+        (c.left, c.right, c.similarity, tfidf_cosine(claims[c.left], claims[c.right]))
+        for c in (candidates[n] for n in todo)
+    ]
+    checked = [(n, v) for n, v in zip(todo, runner.judge(claims, pairs, thresholds), strict=True) if v is not None]
+    clock.lap("nli")
+    verdicts = judge_verdicts(
+        [(claims[candidates[n].left], claims[candidates[n].right], v["evidence"]) for n, v in checked], nli, thresholds
+    )
+    outcomes = {n: (False, None) for n in todo} | {n: (True, v) for (n, _), v in zip(checked, verdicts, strict=True)}
+    cache.keep([(keys[n], read, verdict) for n, (read, verdict) in outcomes.items()])
+    outcomes |= {n: judged_before[key] for n, key in enumerate(keys) if key in judged_before}
+    return [outcomes[n] for n in range(len(candidates))], len(judged_before)
 
 
 def _in_id_order(claims: list[dict], i: int, j: int) -> tuple[int, int]:
