@@ -6,7 +6,7 @@ import sys
 
 # A report holds hundreds of thousands of small objects (claims, candidate pairs, findings) and
 # makes few reference cycles. At Python's default thresholds the collector walks them all again
-# and again as they are made: a third of a warm report's time at 10,000 claims. Collect rarely.
+# and again as they are made: up to a third of a warm report's time at 10,000 claims. Collect rarely.
 GC_THRESHOLDS = (50_000, 50, 1_000)
 
 

@@ -27,7 +27,7 @@ import orjson
 from .errors import VerifyError
 from .models import NLI_LABELS, NLIModel
 from .records import JudgeScores, ModelInfo, Thresholds, required_keys
-from .store import canonical, sha256
+from .store import canonical, json_text, sha256
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "judge.json"
 VERDICTS = required_keys(JudgeScores)  # the premise states, is compatible with, contradicts
@@ -245,7 +245,7 @@ class VerdictCache:
             self.store.conn.executemany(
                 "INSERT OR IGNORE INTO verdicts (key, pair, verdict) VALUES (?, ?, ?)",
                 [
-                    (self.key, pair, zlib.compress(orjson.dumps(verdict), 1) if read else None)
+                    (self.key, pair, zlib.compress(json_text(verdict).encode(), 1) if read else None)
                     for pair, read, verdict in outcomes
                 ],
             )

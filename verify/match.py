@@ -245,11 +245,12 @@ def _pairs(vectors: np.ndarray, names: list[set[str]], columns: np.ndarray, name
     rows, ranks = np.nonzero(columns >= 0)
     left, right = rows, columns[rows, ranks].astype(np.int64)
     keys = np.unique(np.minimum(left, right) * n + np.maximum(left, right))
+    if not len(keys):
+        return []
     lefts, rights = keys // n, keys % n
     wide = vectors.astype(np.float64)
     sims = np.concatenate(
-        [np.zeros(0)]
-        + [
+        [
             np.einsum("ij,ij->i", wide[lefts[a : a + CHUNK_PAIRS]], wide[rights[a : a + CHUNK_PAIRS]])
             for a in range(0, len(keys), CHUNK_PAIRS)
         ]
