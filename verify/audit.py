@@ -160,7 +160,7 @@ def run_summary(run: dict, **more) -> RunSummary:
 
 def record_run(store, run: dict, findings: list[dict], stats: dict | None = None, key: str | None = None) -> dict:
     """Store a completed run's findings (and a report's stats, with the key of what its findings
-    rest on besides its inputs: see :func:`verify.report.comparison_key`), mark it complete and
+    rest on besides its inputs: see :func:`verify.judge.comparison_key`), mark it complete and
     chain it, all in one transaction."""
     rows = [encode_row(_finding_row(run["id"], n, f)) for n, f in enumerate(findings)]
     stored = encode_row(run)

@@ -203,20 +203,32 @@ class NLICache:
             )
 
 
+def comparison_key(thresholds: dict, models: list[ModelInfo]) -> str:
+    """What a comparison's verdicts rest on besides the claims: verify's version, the thresholds,
+    and the models (role, SHA-256 and runtime of each)."""
+    from . import __version__
+
+    return sha256(
+        canonical(
+            {
+                "thresholds": thresholds,
+                "models": sorted([m.role, m.sha256, m.runtime] for m in models),
+                "tool_version": __version__,
+            }
+        )
+    )
+
+
 class VerdictCache:
     """Each candidate pair's outcome, kept in the store by the pair's claim ids and by everything
-    else it rests on (verify's version, the thresholds, the three models): left unread by the
-    checks, read and unrelated, or a verdict (compressed JSON). A verdict reads the two claims'
-    stored text, cue and facts, never who the sources are (reasons, which name them, are written
-    afterwards), and claims never change under their ids, so a comparison judges only the pairs
-    that no earlier one has."""
+    else it rests on (:func:`comparison_key`): left unread by the checks, read and unrelated, or a
+    verdict (compressed JSON). A verdict reads the two claims' stored text, cue and facts, never
+    who the sources are (reasons, which name them, are written afterwards), and claims never
+    change under their ids, so a comparison judges only the pairs that no earlier one has."""
 
     def __init__(self, store, models: list[ModelInfo], thresholds: Thresholds):
-        from . import __version__
-
         self.store = store
-        rests_on = [__version__, thresholds.as_dict(), sorted([m.role, m.sha256] for m in models)]
-        self.key = sha256(canonical(rests_on))[:16]
+        self.key = comparison_key(thresholds.as_dict(), models)[:16]
 
     @staticmethod
     def pair(left: dict, right: dict) -> str:

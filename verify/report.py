@@ -23,12 +23,12 @@ from .claims import prepare
 from .compare import Comparison, claim_groups, compare
 from .errors import VerifyError
 from .ingest import check_date
-from .judge import judge_model_info
+from .judge import comparison_key, judge_model_info
 from .match import claim_vectors
 from .models import load_embedder, load_nli_model
 from .output import csv_text, markdown_text
 from .records import FINDING_KINDS, ModelInfo, Thresholds, claim_json
-from .store import FINDING_CONTENT, canonical, json_text, sha256
+from .store import FINDING_CONTENT, canonical, json_text
 from .verdict import CHECKS, shorten
 
 SCHEMA = "verify.report/1"
@@ -390,7 +390,9 @@ def run_report(
         raise VerifyError("the chosen documents hold no claims to compare")
     run = start_run(store, "report", chosen, thresholds.as_dict(), story=story, argv=argv)
     with aborting(store, run):
-        key = comparison_key(run) if not (nli_model or embedder) else None
+        key = None
+        if not (nli_model or embedder):  # the bundled models: an earlier run with them may be repeated
+            key = comparison_key(run["thresholds"], [load_embedder().info, load_nli_model().info, judge_model_info()])
         earlier = repeatable_run(store, run, key) if key else None
         if earlier:
             comparison = repeated_comparison(store, earlier, claims, thresholds)
@@ -404,21 +406,6 @@ def run_report(
             deliver(report)
         record_run(store, run, comparison.findings, comparison.stats, key)
     return report
-
-
-def comparison_key(run: dict) -> str:
-    """What a report's findings rest on besides its inputs and its sources' names: thresholds,
-    models (role, SHA-256, runtime) and verify's version."""
-    models = [load_embedder().info, load_nli_model().info, judge_model_info()]
-    return sha256(
-        canonical(
-            {
-                "thresholds": run["thresholds"],
-                "models": sorted([m.role, m.sha256, m.runtime] for m in models),
-                "tool_version": run["tool_version"],
-            }
-        )
-    )
 
 
 def repeatable_run(store, run: dict, key: str) -> dict | None:
