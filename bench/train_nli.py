@@ -44,7 +44,9 @@ PHASES = {
     "base": {"epochs": 3, "lr": 6e-5, "work": WORK},
     "edits": {"epochs": 1, "lr": 2e-5, "work": WORK.with_name("nli-training-edits")},
     "news": {"epochs": 2, "lr": 2e-5, "work": WORK.with_name("nli-training-news")},
+    "headlines": {"epochs": 1, "lr": 2e-5, "work": WORK.with_name("nli-training-headlines")},
 }
+SELECTED_ON_RTE2_DEV = ("news", "headlines")  # phases that select their weights on real news
 NEWS_REPEATS = 2  # the news phase reads each RTE-1 dev pair this many times per pass
 NEWS_BASE_PAIRS = 2800  # and this many base pairs, drawn with the seed, so it forgets little
 LABELS = ("entailment", "neutral", "contradiction")
@@ -77,8 +79,9 @@ def split_training_set(seed: int = SEED) -> tuple[list[dict], list[dict]]:
 def training_examples(seed: int = SEED, phase: str = "base") -> list[tuple[str, str, int]]:
     """The base phase's pairs; the edits phase's: factual-edit pairs from FNC-1 training bodies
     (bench/factual_edits.py) and as many base pairs again, drawn with the seed, so the model
-    learns news passages and changed facts without forgetting the rest. The edits phase starts
-    from the shipped weights."""
+    learns news passages and changed facts without forgetting the rest; the headlines phase's:
+    FNC-1 headlines against the body sentences that state, dispute or discuss them
+    (bench/headline_pairs.py) and as many base pairs. Later phases start from the shipped weights."""
     train, _ = split_training_set(seed)
     examples = [(r["premise"], r["hypothesis"], LABELS.index(r["label"])) for r in train]
     news = [
@@ -87,6 +90,11 @@ def training_examples(seed: int = SEED, phase: str = "base") -> list[tuple[str, 
     ]
     if phase == "news":
         return news * NEWS_REPEATS + random.Random(seed).sample(examples, NEWS_BASE_PAIRS)
+    if phase == "headlines":
+        from headline_pairs import headline_pairs
+
+        made = [(r["premise"], r["hypothesis"], LABELS.index(r["label"])) for r in headline_pairs("training")]
+        return made + random.Random(seed).sample(examples, len(made))
     examples += news
     if phase == "edits":
         from factual_edits import factual_edit_pairs
@@ -335,6 +343,48 @@ def export(state_dict: dict, meta: dict) -> None:
     source.write_text(text)
 
 
+def phase_held_out_pairs(phase: str) -> list[dict]:
+    """The held-out pairs a later phase reports beside the base slice (none for base and news)."""
+    if phase == "edits":
+        from factual_edits import factual_edit_pairs
+
+        return factual_edit_pairs("hold_out", per_body=2)
+    if phase == "headlines":
+        from headline_pairs import headline_pairs
+
+        return headline_pairs("hold_out")
+    return []
+
+
+def score_phase(model, tokenizer, args) -> None:
+    """The NLI model alone (two-way on RTE, three-way on the phase's held-out pairs) with the
+    shipped weights, the phase's best weights and its last checkpoint."""
+    import torch
+
+    from verify.models import _build_bundled
+
+    sets = {name: read_jsonl(RTE / f"{name}.jsonl") for name in ("rte1_dev", "rte1_test", "rte2_dev", "rte2_test")}
+    if held_out := phase_held_out_pairs(args.phase):
+        sets[f"{args.phase}_held_out"] = held_out
+    weights = {
+        "shipped": _build_bundled()[1].state_dict(),
+        "best": torch.load(args.work / "best.pt", map_location="cpu", weights_only=False)["model"],
+        "last": torch.load(args.work / "checkpoint.pt", map_location="cpu", weights_only=False)["model"],
+    }
+    scores = {}
+    for name, state in weights.items():
+        model.load_state_dict(state)
+        scores[name] = {
+            rows: round(evaluate(model, tokenizer, pairs, args.max_length)["accuracy"], 4)
+            for rows, pairs in sets.items()
+        }
+        print(name, json.dumps(scores[name]), flush=True)
+    out = ROOT / "bench" / "results" / f"nli-{args.phase}-phase-scores.json"
+    out.write_text(
+        json.dumps({"phase": args.phase, "log": read_jsonl(args.work / "log.jsonl"), "scores": scores}, indent=2) + "\n"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
@@ -343,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
         default="base",
         help="base: the NLI pairs (3 passes at 6e-5); edits: then one pass over factual-edit "
         "news pairs mixed with base pairs, from the base phase's best weights, at 2e-5; news: RTE-1 dev "
-        "pairs mixed with base pairs, from the shipped weights, selected on RTE-2 dev",
+        "pairs mixed with base pairs, from the shipped weights, selected on RTE-2 dev; headlines: FNC-1 "
+        "training-split headlines against the body sentences that state, dispute or discuss them, mixed "
+        "with base pairs, from the shipped weights, selected on RTE-2 dev",
     )
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--batch-size", type=int, default=32)
@@ -357,6 +409,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="checkpoint folder (default: one per phase)")
     parser.add_argument("--export", action="store_true", help="write verify/data/nli/ from the best weights")
     parser.add_argument("--calibrate", action="store_true", help="fit the judge's decision: verify/data/judge.json")
+    parser.add_argument(
+        "--score",
+        action="store_true",
+        help="the NLI model alone (argmax) on RTE and the phase's held-out pairs: the shipped weights, "
+        "the phase's best and its last; written to bench/results/nli-<phase>-phase-scores.json",
+    )
     args = parser.parse_args(argv)
     phase = PHASES[args.phase]
     args.epochs = args.epochs or phase["epochs"]
@@ -393,6 +451,9 @@ def main(argv: list[str] | None = None) -> int:
         base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id={k: i for i, k in enumerate(LABELS)}
     )
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    if args.score:
+        score_phase(model, tokenizer, args)
+        return 0
     if args.phase != "base" and not checkpoint_path.exists():
         from verify.models import NLI_DIR, _build_bundled
 
@@ -400,12 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"starting from the shipped weights ({NLI_DIR})", flush=True)
     examples = training_examples(phase=args.phase)
     _, held_out = split_training_set()
-    edits_held_out = []
-    if args.phase == "edits":
-        from factual_edits import factual_edit_pairs
-
-        edits_held_out = factual_edit_pairs("hold_out", per_body=2)
-    rte2_dev = read_jsonl(RTE / "rte2_dev.jsonl") if args.phase == "news" else []
+    phase_held_out = phase_held_out_pairs(args.phase)
+    rte2_dev = read_jsonl(RTE / "rte2_dev.jsonl") if args.phase in SELECTED_ON_RTE2_DEV else []
     lengths = [len(p) + len(h) for p, h, _ in examples]
     steps_per_epoch = math.ceil(len(examples) / args.batch_size)
     total_steps = steps_per_epoch * args.epochs
@@ -435,9 +492,9 @@ def main(argv: list[str] | None = None) -> int:
         """Score the held-out slice, keep the weights if they are the best so far, save a checkpoint."""
         scores = evaluate(model, tokenizer, held_out, args.max_length)
         record = {"step": step, "epoch": step / steps_per_epoch, "loss": running / max(seen, 1), **scores}
-        if edits_held_out:  # reported beside the base slice; the base slice still selects
-            record["edits_accuracy"] = evaluate(model, tokenizer, edits_held_out, args.max_length)["accuracy"]
-        if rte2_dev:  # the news phase selects on RTE-2 dev, two-way (the tests stay unseen)
+        if phase_held_out:  # reported beside the base slice, which selects unless RTE-2 dev does
+            record[f"{args.phase}_accuracy"] = evaluate(model, tokenizer, phase_held_out, args.max_length)["accuracy"]
+        if rte2_dev:  # the news and headlines phases select on RTE-2 dev, two-way (the tests stay unseen)
             record["rte2_dev_accuracy"] = evaluate(model, tokenizer, rte2_dev, args.max_length)["accuracy"]
             scores = {**scores, "base_accuracy": scores["accuracy"], "accuracy": record["rte2_dev_accuracy"]}
         with log_path.open("a") as handle:
