@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import random
-import sys
 
 from factual_edits import FNC1, SEED, _words, body_sentences
 
@@ -75,4 +74,3 @@ if __name__ == "__main__":
     for stance in LABELS:
         pair = next(p for p in made if p["stance"] == stance)
         print(f"\n[{stance}] P: {pair['premise'][:300]}\n   H: {pair['hypothesis']}")
-    sys.exit(0)

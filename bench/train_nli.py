@@ -3,7 +3,8 @@
     python bench/train_nli.py                      # train (resumes from the checkpoint if there is one)
     python bench/train_nli.py --export             # write the shipped weights from the best checkpoint
     python bench/train_nli.py --calibrate          # fit the judge's decision (verify/data/judge.json)
-    python bench/train_nli.py --phase edits|news   # a second phase from the shipped weights (see --help)
+    python bench/train_nli.py --phase edits|news|headlines   # a later phase from the shipped weights (see --help)
+    python bench/train_nli.py --phase PHASE --score          # its weights against the shipped ones, NLI alone
 
 Data: every pair of ../shared/train/nli/ except a seeded held-out slice (3% of each source, for
 model selection), plus RTE-1 dev (real news, two-way: "not_entailment" is trained as "neutral or
