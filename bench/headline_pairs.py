@@ -45,7 +45,11 @@ def headline_pairs(split: str = "training", seed: int = SEED) -> list[dict]:
     """{premise, hypothesis, label, stance} pairs from FNC-1's ``split`` ("training" or "hold_out")."""
     ids = set((FNC1 / "splits" / f"{split}_ids.txt").read_text().split())
     with (FNC1 / "train_bodies.csv").open(encoding="utf-8") as handle:
-        bodies = {row["Body ID"]: body_sentences(row["articleBody"]) for row in csv.DictReader(handle)}
+        bodies = {
+            row["Body ID"]: body_sentences(row["articleBody"])
+            for row in csv.DictReader(handle)
+            if row["Body ID"] in ids
+        }
     by_stance: dict[str, list[dict]] = {stance: [] for stance in LABELS}
     with (FNC1 / "train_stances.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
