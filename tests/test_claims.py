@@ -281,3 +281,22 @@ def test_anonymous_sources_stay_apart_from_their_side(sentence, source, side):
     claims, new = extract_claims({"id": "d", "text": sentence, "outlet": "new-arab"}, bundled_index())
     assert claims[0]["source"] == source
     assert {s["id"]: (s["kind"], s["side"]) for s in new}[source] == ("unnamed", side)
+
+
+def test_names_are_never_cut_into_sources(index):
+    """Our wording of real misreadings: a name holding a cue word, a cue word read as a noun."""
+    who = attribute("The United States cannot yet confirm whether he was hurt, a White House spokesman said.", index)
+    assert (who.name, who.cue) == ("a White House spokesman", "said")
+    assert attribute("The reports say the commander was wounded in the strike.", index).source is None
+    assert attribute("Earlier reports, including one in a wire, said he had six sons.", index).source is None
+
+
+def test_a_person_with_a_title_speaks_for_the_body_the_title_names(index):
+    who = attribute("Lina Haddad, head of communications at Cedar Air, said there were no such plans.", index)
+    assert (who.source, who.cue, who.registered, who.side) == ("lina-haddad", "said", False, "cedar-air")
+    assert who.name == "Lina Haddad, head of communications at Cedar Air"
+
+
+def test_a_country_speaks_through_its_government(index):
+    assert attribute("Turkey said two of its soldiers were killed.", index).source == "turkey-gov"
+    assert attribute("Russia said its jets hit a depot.", index).source == "russia-gov"

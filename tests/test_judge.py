@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -71,6 +72,24 @@ def test_a_hypothesis_of_several_claims_is_contradicted_by_any_and_agreed_only_b
     assert [c["kind"] for c in mixed["claims"]] == ["agreement", "contradiction"]
 
 
+def test_a_hypothesis_whose_claims_agree_or_are_unsupported_is_partial_and_says_which():
+    """One claim stated, one the premise never mentions (none partial): the case that used to crash."""
+    premise = "The quake measured 7.8, the geological survey said. Rescuers pulled 40 people from the rubble."
+    hypothesis = "The earthquake had a magnitude of 7.8. The city council will vote on a new budget in May."
+    (verdict,) = judge_texts([(premise, hypothesis)])
+    assert verdict["kind"] == "partial"
+    assert [c["support"] for c in verdict["claims"]] == ["supported", "unsupported"]
+    assert verdict["claims"][0]["premise"].startswith("The quake measured 7.8")
+    assert "1 of 2 claims unsupported" in verdict["reason"]
+
+
+def test_a_fact_told_over_two_sentences_is_read_in_a_window():
+    premise = "The ministry named the new envoy on Monday. She is Amina Diallo, a former trade minister."
+    (verdict,) = judge_texts([(premise, "Amina Diallo was named envoy on Monday.")])
+    assert verdict["kind"] == "agreement", verdict
+    assert verdict["claims"][0]["premise"] == premise
+
+
 def test_calibration_matches_the_features_and_sets_the_check_bar():
     calibration = load_calibration()
     assert calibration.coefficients.shape[0] == len(VERDICTS)
@@ -125,6 +144,51 @@ def test_judge_names_a_bad_line_and_refuses_empty_input(run, tmp_path):
     assert result.exit_code == 1 and "stdin holds no pairs" in result.stderr
     usage = run("judge", empty, "--premise", "x")
     assert usage.exit_code == 2
+
+
+SUMMARIES = Path(__file__).resolve().parent.parent / "fixtures" / "judge" / "summaries.jsonl"
+
+
+def test_judge_reads_fifty_documents_against_their_summaries(run):
+    """50 document/summary pairs (our own texts): every line judged, each summary claim given its
+    support and the premise text that decided it; the faithful ones mostly agree."""
+    rows = [json.loads(line) for line in SUMMARIES.read_text().splitlines()]
+    result = run("judge", SUMMARIES, "--json")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == [row["id"] for row in rows]
+    for line, row in zip(lines, rows, strict=True):
+        assert all(c["premise"] in row["premise"] for c in line["claims"])
+    kinds = {
+        label: [line["kind"] for line, row in zip(lines, rows, strict=True) if row["label"] == label]
+        for label in ("consistent", "inconsistent", "mixed")
+    }
+    assert sum(k == "agreement" for k in kinds["consistent"]) >= len(kinds["consistent"]) // 2
+    assert sum(k == "contradiction" for k in kinds["inconsistent"]) >= len(kinds["inconsistent"]) // 2
+    assert sum(k in ("partial", "unrelated") for k in kinds["mixed"]) >= len(kinds["mixed"]) // 2
+
+
+def test_judge_writes_every_verdict_before_a_failing_pair_and_names_it(run, tmp_path, monkeypatch):
+    from verify import compare
+
+    pairs = tmp_path / "pairs.jsonl"
+    rows = [CONTRADICTION, AGREEMENT, ("The dam burst on Tuesday.", "The dam held."), AGREEMENT]
+    pairs.write_text(
+        "\n".join(json.dumps({"id": f"p{n}", "premise": p, "hypothesis": h}) for n, (p, h) in enumerate(rows)) + "\n"
+    )
+    real = compare.judge_texts
+
+    def failing(items, **options):
+        if any("dam" in premise for premise, _ in items):
+            raise RuntimeError("model ran out of memory")
+        return real(items, **options)
+
+    monkeypatch.setattr(compare, "judge_texts", failing)
+    result = run("judge", pairs, "--json")
+    assert result.exit_code == 1
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["p0", "p1"]
+    assert "pairs.jsonl line 3 (id 'p2'): could not judge this pair: model ran out of memory" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 # -- verify check rests on the judge -----------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .sources import Mention, SourceIndex, slug
+from .sources import Mention, SourceIndex, country_voices, slug
 
 NEGATIVE_CUES = (
     r"did not (?:report|mention|acknowledge|confirm|say|refer to)|didn't (?:report|mention|acknowledge)"
@@ -124,6 +124,8 @@ INSTITUTIONS = {
     "government",
     "police",
 }
+# Capitalised words that open a sentence without naming anyone.
+NOT_A_NAME = {"earlier", "later", "but", "and", "however", "meanwhile", "then", "still", "also", "now", "it", "this"}
 # How far (in characters) a subject may stand before its cue: "SANA, citing a military source, said".
 SUBJECT_WINDOW = 60
 MAX_SUBJECT_WORDS = 7
@@ -239,7 +241,11 @@ def _speaker(sentence: str, mentions: list[Mention], index: SourceIndex, discour
             return _named(name, according.group("cue"), False, index)
     for cue in CUE_RE.finditer(sentence):
         cue_text = cue.group("cue")
+        if not is_reporting_verb(sentence, cue):
+            continue
         negative = bool(NEGATIVE_RE.match(cue_text))
+        if appositive := _appositive_speaker(sentence, cue.start(), index):
+            return replace(appositive, cue=cue_text, negative=negative)
         if cue_text.lower() in ("quoted", "cited"):  # "SANA quoted a military source as saying"
             quoted = _quoted(sentence[cue.end() :], cue.end(), mentions, index, cue_text)
             if quoted:
@@ -272,6 +278,47 @@ def _speaker(sentence: str, mentions: list[Mention], index: SourceIndex, discour
         cue_text = opening.group("cue")
         return Attribution(None, cue_text, bool(NEGATIVE_RE.match(cue_text)))
     return _correspondent(sentence, mentions, index) or Attribution(None, None, False)
+
+
+# "The reports say", "Earlier reports": a cue word read as a noun after these is no reporting verb.
+NOUN_CUE_BEFORE_RE = re.compile(
+    r"\b(?:the|a|an|these|those|such|earlier|previous|initial|recent|other|some|media|news|press|unconfirmed"
+    r"|local|first|his|her|its|their|our|official|conflicting)\s+$",
+    re.IGNORECASE,
+)
+
+
+NOUN_CUES = {"reports", "claims", "states", "shows", "counts", "records", "notes", "warns", "says"}
+
+
+def is_reporting_verb(sentence: str, cue: re.Match) -> bool:
+    """Whether a cue match is a reporting verb: not a capitalised word inside a name ("the United
+    States"), nor a noun ("the reports", "earlier claims")."""
+    text = cue.group("cue")
+    if text[0].isupper() and cue.start() > 0:
+        return False
+    return text.lower() not in NOUN_CUES or not NOUN_CUE_BEFORE_RE.search(
+        sentence[max(0, cue.start() - 25) : cue.start()]
+    )
+
+
+# "Abdul Rahman Al Fahd, vice president for marketing at Saudia, said": a named person, their title
+# and the body they speak for.
+APPOSITIVE_RE = re.compile(
+    r"(?:^|[,;]\s*|\b(?:but|and|while)\s+)(?P<person>[A-Z][\w'.-]+(?:\s+(?:[A-Z][\w'.-]+|al|bin|ibn|de|van|von)){1,4}),\s+"
+    r"(?P<title>(?:an?\s+|the\s+)?[a-z][^,;]{2,80}?(?:\s+(?:at|of|for|with|from)\s+(?P<body>(?:the\s+)?[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4})))\s*,\s*$"
+)
+
+
+def _appositive_speaker(sentence: str, cue_start: int, index: SourceIndex) -> Attribution | None:
+    """The person named before a title in commas, just before the cue, as a source of their own,
+    speaking for the body their title names."""
+    match = APPOSITIVE_RE.search(sentence[:cue_start])
+    if not match:
+        return None
+    person, title, body = match.group("person"), match.group("title").strip(), match.group("body")
+    side = index.resolve(body) or slug(body)
+    return Attribution(slug(person), None, False, f"{person}, {title}", registered=False, side=side)
 
 
 def _quoted(after: str, offset: int, mentions: list[Mention], index: SourceIndex, cue: str) -> Attribution | None:
@@ -326,10 +373,13 @@ def _subject_before(sentence: str, cue_start: int, mentions: list[Mention]) -> M
 
 
 def _is_named_subject(phrase: str) -> bool:
-    """A phrase that names a speaker: capitalised words, or 'a military source'-like phrases."""
+    """A phrase that names a speaker: capitalised words, or 'a military source'-like phrases; never a
+    lone article or adverb ("The", "Earlier")."""
     if UNNAMED_RE.fullmatch(phrase):
         return True
-    words = re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.IGNORECASE).split()
+    words = re.sub(r"^(?:the|a|an)\b\s*", "", phrase, flags=re.IGNORECASE).split()
+    if not words or all(w.lower() in NOT_A_NAME for w in words):
+        return False
     if words and words[-1].lower() in INSTITUTIONS and words[0][0].isupper():  # "the Syrian health ministry"
         return True
     return bool(words) and all(w[0].isupper() or w.lower() in ("of", "for", "al", "and", "the") for w in words)
@@ -346,7 +396,7 @@ def _leading_name(text: str) -> str | None:
 def _named(name: str, cue: str, negative: bool, index: SourceIndex) -> Attribution:
     """A speaker by name: the registry's id if it resolves, else a new, unregistered id (with the
     side an anonymous one speaks for, when its words say: "a regime security official")."""
-    source = index.resolve(name)
+    source = index.resolve(name) or country_voices().get(name.lower().removeprefix("the "))
     if source and not ANONYMOUS_OF_RE.search(name):
         return Attribution(source, cue, negative, name)
     side = next((side for words, side in SIDES if re.search(words, name, re.IGNORECASE)), None)

@@ -173,10 +173,12 @@ def cue_end(claim: dict) -> int:
 
 
 def signals(claim: dict) -> dict:
-    """What the comparison reads from a claim's assertion: negations, actors, hedges, outcome verbs."""
+    """What the comparison reads from a claim's assertion: negations, non-committal phrases,
+    actors, hedges, outcome verbs."""
     text = claim["assertion"]
     return {
         "negations": facts.negations(text),
+        "noncommittal": [n["text"] for n in facts.noncommittals(text)],
         "actors": facts.actors(text),
         "hedges": [h["text"] for h in facts.hedges(text)],
         "control": [list(c) for c in facts.control_claims(claim["text"], cue_end(claim))],

@@ -76,11 +76,9 @@ def tfidf_cosine(a: dict, b: dict) -> float:
 def number_clashes(a: dict, b: dict) -> list[dict]:
     """Quantities of the same thing with values that cannot both be true."""
     out = []
-    single = len(a["numbers"]) == 1 and len(b["numbers"]) == 1
     for qa in a["numbers"]:
         for qb in b["numbers"]:
-            comparable = facts.same_unit(qa, qb) or single and (not qa["unit"] or not qb["unit"])
-            if comparable and facts.quantities_clash(qa, qb):
+            if facts.same_unit(qa, qb) and facts.quantities_clash(qa, qb):
                 out.append(
                     {
                         "left": qa["text"],
@@ -136,6 +134,11 @@ PREDICATE_NEGATORS = {"false", "untrue", "baseless", "fabricated", "fake", "hoax
 NEGATION_REACH = 6  # content words
 
 
+def stem(word: str) -> str:
+    """A crude stem, enough for a negation to reach a word's other forms ('separate', 'separately')."""
+    return word[:6] if len(word) > 6 else word
+
+
 def negated_words(claim: dict) -> set[str]:
     """Content words in the reach of the claim's negations: up to six words after each, within its
     clause ('no one was hurt' negates 'one', 'hurt'), and before it for 'false', 'hoax' and the like."""
@@ -144,9 +147,9 @@ def negated_words(claim: dict) -> set[str]:
     for negation in claim["signals"]["negations"]:
         start = max((m.end() for m in CLAUSE_BREAK_RE.finditer(text, 0, negation["start"])), default=0)
         end = next((m.start() for m in CLAUSE_BREAK_RE.finditer(text, negation["end"])), len(text))
-        out.update(words(text[negation["end"] : end])[:NEGATION_REACH])
+        out.update(map(stem, words(text[negation["end"] : end])[:NEGATION_REACH]))
         if negation["text"].lower() in PREDICATE_NEGATORS:
-            out.update(words(text[start : negation["start"]])[-NEGATION_REACH:])
+            out.update(map(stem, words(text[start : negation["start"]])[-NEGATION_REACH:]))
     return out
 
 
@@ -160,7 +163,7 @@ def polarity_clash(a: dict, b: dict) -> dict | None:
         found[side] = []
         if (claim.get("cue") or "").lower() in DENIAL_CUES:
             found[side].append(claim["cue"])
-        if negated_words(claim) & set(words(other["assertion"])):
+        if negated_words(claim) & set(map(stem, words(other["assertion"]))):
             found[side] += [n["text"] for n in claim["signals"]["negations"]]
     if bool(found["left"]) != bool(found["right"]):
         return found

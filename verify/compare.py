@@ -388,7 +388,7 @@ def text_pairs_evidence(
 
 
 def parse_pairs(text: str, where: str) -> list[dict]:
-    """{id, premise, hypothesis} of each JSON Lines line of ``text`` (`verify judge`'s input),
+    """{id, line, premise, hypothesis} of each JSON Lines line of ``text`` (`verify judge`'s input),
     each checked; errors name ``where`` and the line. A line without an id gets its number."""
     from .ingest import json_object, jsonl_lines
 
@@ -398,10 +398,28 @@ def parse_pairs(text: str, where: str) -> list[dict]:
         for name in ("premise", "hypothesis"):
             if not isinstance(row.get(name), str) or not row[name].strip():
                 raise VerifyError(f"{where} line {number}: {name!r} must be a non-empty string")
-        pairs.append({"id": row.get("id", number), "premise": row["premise"], "hypothesis": row["hypothesis"]})
+        pairs.append(
+            {"id": row.get("id", number), "line": number, "premise": row["premise"], "hypothesis": row["hypothesis"]}
+        )
     if not pairs:
         raise VerifyError(f"{where} holds no pairs to judge")
     return pairs
+
+
+PASSAGE_WINDOW = 2  # premise sentences read together as one unit, beside each sentence alone
+PASSAGE_UNITS = 6  # premise units read against each hypothesis claim: the most similar ones
+SUPPORT = {"agreement": "supported", "partial": "partial", "contradiction": "contradicted", "unrelated": "unsupported"}
+
+
+def premise_units(premise: str, index: SourceIndex, published: str | None, prefix: str) -> list[dict]:
+    """A premise as the judge reads it: each claim, and windows of PASSAGE_WINDOW consecutive
+    claims (a fact told over two sentences), as claims of "the premise"."""
+    claims = passage_claims(premise, index, published, prefix)
+    windows = [
+        sentence_claim(" ".join(c["text"] for c in claims[i : i + PASSAGE_WINDOW]), index, published, f"{prefix}.w{i}")
+        for i in range(len(claims) - PASSAGE_WINDOW + 1)
+    ]
+    return claims + [w | {"source_name": "the premise"} for w in windows]
 
 
 def judge_texts(
@@ -416,28 +434,28 @@ def judge_texts(
     """Judge each (premise, hypothesis): does the premise (a sentence or a passage) state, leave
     open or contradict the hypothesis (one claim or several)?
 
-    The premise is split into claims (plus the whole passage when it holds several); each claim of
-    the hypothesis is judged against them as `verify check` judges a draft claim. The hypothesis is
-    a contradiction if any of its claims is contradicted, an agreement only if all agree. Returns
-    per item {kind: agreement|partial|contradiction|unrelated, confidence, scores, reason, claims}."""
+    The premise is read sentence by sentence and in short windows (:func:`premise_units`); each
+    claim of the hypothesis is judged against the units most similar to it, as `verify check`
+    judges a draft claim, and takes its strongest support and its strongest contradiction
+    (SummaC-style). A claim nothing supports is unsupported, not contradicted. The hypothesis is a
+    contradiction if any claim is contradicted, an agreement only if every claim is supported.
+    Returns per item {kind: agreement|partial|contradiction|unrelated, confidence, scores, reason,
+    claims}, ``claims`` giving each claim's support and the premise text that decided it."""
     thresholds = thresholds or Thresholds()
     embedder = embedder or load_embedder()
     index = index or bundled_index()
-    units, wanted = [], []  # (premise units, hypothesis claims) per item
-    for n, (premise, hypothesis) in enumerate(items):
-        premises = passage_claims(premise, index, published, f"p{n}")
-        if len(premises) > 1:
-            whole = sentence_claim(premise, index, published, f"p{n}.all")
-            premises.append(whole | {"source_name": "the passage"})
-        units.append(premises)
-        wanted.append(passage_claims(hypothesis, index, published, f"h{n}"))
-    texts = [c["assertion"] for group in (*units, *wanted) for c in group]
-    vectors = dict(zip(map(id, (c for group in (*units, *wanted) for c in group)), embedder.encode(texts), strict=True))
+    units = [premise_units(premise, index, published, f"p{n}") for n, (premise, _) in enumerate(items)]
+    wanted = [passage_claims(hypothesis, index, published, f"h{n}") for n, (_, hypothesis) in enumerate(items)]
+    every = [c for group in (*units, *wanted) for c in group]
+    vectors = dict(zip(map(id, every), embedder.encode([c["assertion"] for c in every]), strict=True))
     pairs, slots = [], []
     for n in range(len(items)):
+        premise_vectors = np.array([vectors[id(u)] for u in units[n]])
         for h, claim in enumerate(wanted[n]):
-            for premise in units[n]:
-                similarity = float(vectors[id(claim)] @ vectors[id(premise)])
+            similarities = premise_vectors @ vectors[id(claim)]
+            for u in np.argsort(-similarities, kind="stable")[:PASSAGE_UNITS]:
+                premise = units[n][u]
+                similarity = float(similarities[u])
                 evidence = pair_evidence(claim, premise, similarity, tfidf_cosine(claim, premise), thresholds)
                 pairs.append((claim, premise, evidence))
                 slots.append((n, h))
@@ -451,8 +469,8 @@ def judge_texts(
 
 
 def _claim_verdict(judged: list[tuple]) -> tuple:
-    """A hypothesis claim against every premise unit: the strongest support decides, unless a
-    contradiction is more probable than that support. Returns (pair, verdict or None)."""
+    """A hypothesis claim against the premise units it was read with: the strongest support
+    decides, unless a contradiction is more probable than that support. Returns (pair, verdict or None)."""
     support = max(judged, key=lambda j: j[0][2]["judge"]["agree"])
     clash = max(judged, key=lambda j: j[0][2]["judge"]["contradict"])
     if (
@@ -465,31 +483,43 @@ def _claim_verdict(judged: list[tuple]) -> tuple:
 
 
 def _item_verdict(decided: list[tuple]) -> dict:
-    """One verdict for a hypothesis from its claims' (pair, verdict): any contradiction, or all agreeing."""
+    """One verdict for a hypothesis from its claims' (pair, verdict): a contradiction if any claim
+    is contradicted, an agreement if every claim is supported, partial if some are."""
     kinds = [verdict["kind"] if verdict else "unrelated" for _, verdict in decided]
     if "contradiction" in kinds:
-        kind = "contradiction"
+        kind, deciding_kinds = "contradiction", {"contradiction"}
     elif all(k == "agreement" for k in kinds):
-        kind = "agreement"
+        kind, deciding_kinds = "agreement", {"agreement"}
     elif any(k in ("agreement", "partial") for k in kinds):
-        kind = "partial"
+        kind, deciding_kinds = "partial", {"agreement", "partial"}
     else:
-        kind = "unrelated"
-    deciding = [d for d, k in zip(decided, kinds, strict=True) if k == kind]
+        kind, deciding_kinds = "unrelated", {"unrelated"}
+    deciding = [d for d, k in zip(decided, kinds, strict=True) if k in deciding_kinds]
     if kind == "contradiction":
         (claim, premise, evidence), verdict = max(deciding, key=lambda d: d[1]["confidence"])
     else:  # the claim with the weakest support decides how sure the whole is
         (claim, premise, evidence), verdict = min(deciding, key=lambda d: d[0][2]["judge"]["agree"])
     confidence = verdict["confidence"] if verdict else round(evidence["judge"]["neutral"], 3)
-    claim["source_name"], premise["source_name"] = "the hypothesis", "the premise"
+    if kind == "partial" and len(decided) > 1:  # the share of claims left unsupported lowers it
+        confidence = round(confidence * sum(k != "unrelated" for k in kinds) / len(kinds), 3)
+    hypothesis_claim, premise_claim = (
+        dict(claim, source_name="the hypothesis"),
+        dict(premise, source_name="the premise"),
+    )
     if kind == "unrelated":
         reason = f"the premise neither states nor contradicts it; {model_reading(evidence)}"
     else:
-        reason = reason_for(kind, claim, premise, evidence)
+        reason = reason_for(kind, hypothesis_claim, premise_claim, evidence)
+    if kind == "partial":
+        unsupported = kinds.count("unrelated")
+        reason += f" ({unsupported} of {len(kinds)} claims unsupported)" if unsupported else ""
     return {
         "kind": kind,
         "confidence": confidence,
         "scores": evidence["nli"]["right_to_left"],
         "reason": reason,
-        "claims": [{"text": pair[0]["text"], "kind": k} for (pair, _), k in zip(decided, kinds, strict=True)],
+        "claims": [
+            {"text": c["text"], "kind": k, "support": SUPPORT[k], "premise": p["text"]}
+            for ((c, p, _), _), k in zip(decided, kinds, strict=True)
+        ],
     }

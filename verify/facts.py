@@ -137,6 +137,10 @@ UNIT_STOP = {
     "would",
     "could",
     "but",
+    "according",
+    "than",
+    "more",
+    "another",
 }
 UNIT_SYNONYMS = {
     "troop": "soldier",
@@ -156,6 +160,58 @@ UNIT_SYNONYMS = {
     "kilometer": "kilometre",
     "mile": "kilometre",
 }
+# What a figure is, besides a count: never compared with a count, nor with another kind.
+DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
+MONEY_UNITS = {"dollar", "euro", "pound", "riyal", "lira", "rouble", "ruble", "yuan", "yen", "rupee", "dinar", "cent"}
+PERCENT_UNITS = {"percent", "per", "%", "percentage", "point"}
+AGE_RE = re.compile(r"^[\s-]*(?:years?[\s-]old|year-old|-year-old|yo\b)", re.IGNORECASE)
+AGED_RE = re.compile(r"\b(?:aged|age)\s*$", re.IGNORECASE)
+MONEY_BEFORE_RE = re.compile(r"[$\u00a3\u20ac]\s*$|\b(?:usd|eur|gbp|us\$)\s*$", re.IGNORECASE)
+# The event a count belongs to: the outcome verbs of news counts, by lemma.
+EVENTS = {
+    "kill": r"kill\w*|dead|died|dies|deaths?|lives|toll|slain|massacred|executed",
+    "wound": r"wound\w*|injur\w*|hurt|maimed|casualt\w*",
+    "displace": r"displac\w*|fled|flee\w*|evacuat\w*|homeless|refugees?",
+    "detain": r"detain\w*|arrest\w*|held|jailed|imprison\w*|captured|kidnapp\w*|abduct\w*|hostages?",
+    "release": r"releas\w*|freed",
+    "missing": r"missing",
+    "rescue": r"rescu\w*|survivors?|pulled",
+    "attack": r"attack\w*|strikes?|raids?|bomb\w*|shell\w*",
+}
+EVENT_RE = {event: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for event, pattern in EVENTS.items()}
+# A count that adds up more than one event: not the same quantity as one event's count.
+TOTAL_RE = re.compile(r"\b(?:total|totall\w*|so far|in all|altogether|overall|cumulative|since the start)\b", re.I)
+RANGE_RE = re.compile(r"^\s*(?:-|\u2013|to|or)\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])", re.IGNORECASE)
+
+
+def quantity_kind(sentence: str, start: int, end: int, unit: str) -> str:
+    """count, age, duration, money or percent, from the words around a figure."""
+    after, before = sentence[end : end + 14], sentence[max(0, start - 8) : start]
+    if AGE_RE.match(after) or AGED_RE.search(before):
+        return "age"
+    if MONEY_BEFORE_RE.search(before) or unit in MONEY_UNITS:
+        return "money"
+    if unit in PERCENT_UNITS or re.match(r"\s*(?:%|percent|per cent|percentage)", after, re.IGNORECASE):
+        return "percent"
+    if unit in DURATION_UNITS:
+        return "duration"
+    return "count"
+
+
+def quantity_event(sentence: str, start: int, end: int) -> str:
+    """The event a figure counts: the nearest outcome word in its clause (killed, wounded, ...)."""
+    clause_start = max((m.end() for m in re.finditer(r"[;:]|, (?:and|but|while)\b", sentence[:start])), default=0)
+    following = re.search(r"[;:]|, (?:and|but|while)\b", sentence[end:])
+    clause_end = end + following.start() if following else len(sentence)
+    best = None
+    for event, pattern in EVENT_RE.items():
+        for m in pattern.finditer(sentence, clause_start, clause_end):
+            distance = m.start() - end if m.start() >= end else start - m.end()
+            if best is None or distance < best[0]:
+                best = (distance, event)
+    return best[1] if best else ""
+
+
 NUMBER_WORD = "|".join(sorted([*UNITS, *SCALES], key=len, reverse=True))
 NUMBER_RE = re.compile(
     r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:million|billion|thousand))?(?![\w])"
@@ -176,6 +232,9 @@ class Quantity:
     qualifier: str  # words before the unit's head: "turkish" in "two Turkish soldiers"
     start: int
     end: int
+    kind: str = "count"  # count, age, duration, money or percent
+    event: str = ""  # what the count counts: kill, wound, displace, detain, ... ("" if none)
+    total: bool = False  # a running total ("the total ... to 19"), not one event's count
 
     def as_dict(self) -> dict:
         value = self.value
@@ -192,6 +251,9 @@ class Quantity:
             "qualifier": self.qualifier,
             "start": self.start,
             "end": self.end,
+            "kind": self.kind,
+            "event": self.event,
+            "total": self.total,
         }
 
 
@@ -212,7 +274,7 @@ def words_to_number(text: str) -> float | None:
         if word in UNITS:
             current += UNITS[word]
         elif word == "a":
-            current += 1
+            current += 0  # "a hundred": the scale that follows makes it one
         elif word == "hundred":
             current = max(current, 1) * 100
         elif word in SCALES:
@@ -226,7 +288,7 @@ def words_to_number(text: str) -> float | None:
 def _unit_after(sentence: str, end: int) -> tuple[str, str]:
     """The head noun of the phrase after a number and the words before it:
     'two Turkish soldiers were' -> ('soldier', 'turkish')."""
-    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", sentence[end : end + 80])]
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", re.split(r"[.,;:!?()\"]", sentence[end : end + 80])[0])]
     if len(words) > 2 and words[0] in ("members", "member") and words[1] == "of":
         words = words[2:]  # "40 members of the regime forces" counts forces
     phrase = []
@@ -246,6 +308,23 @@ def _unit_after(sentence: str, end: int) -> tuple[str, str]:
     return UNIT_SYNONYMS.get(head, head), " ".join(phrase[:-1])
 
 
+UNIT_BEFORE_RE = re.compile(
+    r"\b(?:toll|number|tally|count|total)\s+(?:of|among|for)\s+(?:the\s+)?(?P<phrase>(?:[a-z-]+\s+){0,2}[a-z-]+)"
+    r"(?:\s+(?:killed|wounded|injured|dead|detained|displaced|who\s+\w+))?(?:\s+[a-z]+){0,4}?\s+(?:at|to|stood at|rose to|reached)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _unit_before(sentence: str, start: int) -> tuple[str, str]:
+    """The counted noun named before a figure: 'the death toll among government forces at 19'
+    -> ('soldier', 'government')."""
+    match = UNIT_BEFORE_RE.search(sentence[max(0, start - 90) : start])
+    if not match:
+        return "", ""
+    phrase = re.split(r"\b(?:rose|reached|stood|climbed|went|was|is|has|had)\b", match.group("phrase"))[0]
+    return _unit_after(phrase + " ", 0)
+
+
 def _is_year(text: str, sentence: str, start: int) -> bool:
     if not re.fullmatch(r"(1[89]|20)\d\d", text):
         return False
@@ -254,32 +333,55 @@ def _is_year(text: str, sentence: str, start: int) -> bool:
 
 
 def numbers(sentence: str) -> list[Quantity]:
-    """Quantities in a sentence, normalised, with the tolerance their qualifier implies."""
+    """Quantities in a sentence, normalised, with the tolerance their qualifier implies, the range
+    they give ("50-60", "between 50 and 60", "50 or 60"), their kind and the event they count."""
     found = []
     date_spans = [(d["start"], d["end"]) for d in dates(sentence)]
+    range_ends: set[int] = set()
     for match in NUMBER_RE.finditer(sentence):
         text = match.group(0)
         lower = text.lower()
         start, end = match.span()
-        if lower == "a":
-            continue  # the article "a", not a number
+        if lower == "a" or start in range_ends:
+            continue  # the article "a", or the upper end of a range already read
         in_date = any(s <= start and end <= e for s, e in date_spans)
         if in_date or _is_year(text, sentence, start):
             continue
-        if lower == "one" and re.match(r"\s+(of|another)\b", sentence[end:]):
+        if lower == "one" and re.match(r"\s+(of|another|in)\b", sentence[end:]):
             continue
-        unit, qualifier = _unit_after(sentence, end)
+        if re.match(r"[\s-]*(?:th|st|nd|rd)\b", sentence[end:]) or re.match(
+            r"\s*(?:am|pm|a\.m\.|p\.m\.)", sentence[end:]
+        ):
+            continue  # an ordinal ("7th") or a time of day
         before = sentence[max(0, start - 25) : start].lower().rstrip()
+        upper = RANGE_RE.match(sentence[end:])
+        if upper is None and before.endswith("between"):
+            upper = re.match(r"^\s*and\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])", sentence[end:])
+        if upper:
+            range_ends.add(end + upper.start(1))
+            text, end = sentence[start : end + upper.end()], end + upper.end()
+        unit, qualifier = _unit_after(sentence, end)
+        if not unit:
+            unit, qualifier = _unit_before(sentence, start)
+        kind = quantity_kind(sentence, start, end, unit)
+        context = {
+            "kind": kind,
+            "event": quantity_event(sentence, start, end),
+            "total": bool(TOTAL_RE.search(sentence[max(0, start - 60) : end + 40])),
+        }
         if lower in VAGUE:
             low, high = VAGUE[lower]
-            found.append(Quantity(text, None, low, high, True, unit, qualifier, start, end))
+            found.append(Quantity(text, None, low, high, True, unit, qualifier, start, end, **context))
             continue
-        value = words_to_number(text)
-        if value is None:
+        value = words_to_number(match.group(0))
+        if value is None or value == 0 and lower == "a":
             continue
         low = high = value
         approx = False
-        if before.endswith(AT_LEAST):
+        if upper:
+            high = words_to_number(upper.group(1)) or value
+            low, high, approx = min(value, high), max(value, high), True
+        elif before.endswith(AT_LEAST):
             high, approx = float("inf"), True
             if before.endswith(("more than", "over", "in excess of", "upwards of")):
                 low = value + (1 if value.is_integer() else 0)
@@ -287,7 +389,7 @@ def numbers(sentence: str) -> list[Quantity]:
             low, approx = 0, True
         elif before.endswith(ABOUT):
             low, high, approx = value * (1 - ABOUT_TOLERANCE), value * (1 + ABOUT_TOLERANCE), True
-        found.append(Quantity(text, value, low, high, approx, unit, qualifier, start, end))
+        found.append(Quantity(text, value, low, high, approx, unit, qualifier, start, end, **context))
     return found
 
 
@@ -299,12 +401,18 @@ def quantities_clash(a: dict, b: dict) -> bool:
 
 
 def same_unit(a: dict, b: dict) -> bool:
-    """The same kind of thing counted: same head noun, and no clash of sides ('Turkish soldiers'
-    are not 'government soldiers')."""
-    if not a["unit"] or not b["unit"]:
+    """The same kind of thing counted in the same event: the same kind of figure, head noun and
+    event (when both name one), no clash of sides ('Turkish soldiers' are not 'government
+    soldiers'), and not a running total against one event's count."""
+    if not a["unit"] or not b["unit"] or a.get("kind", "count") != b.get("kind", "count"):
         return False
     if a["unit"] != b["unit"] and fuzz.ratio(a["unit"], b["unit"]) < 85:
         return False
+    events = a.get("event", ""), b.get("event", "")
+    if all(events) and events[0] != events[1] or a.get("total", False) != b.get("total", False):
+        return False
+    if a.get("kind", "count") != "count" and not (all(events) and a.get("qualifier") == b.get("qualifier")):
+        return False  # a percentage, sum or duration of what? Only the same event's, of the same thing
     sides_a, sides_b = set(actors(a.get("qualifier", ""))), set(actors(b.get("qualifier", "")))
     return not (sides_a and sides_b and not sides_a & sides_b)
 
@@ -532,7 +640,7 @@ ACTORS = {
 ACTOR_RES = {actor: re.compile(rf"\b(?:{pattern})", re.IGNORECASE) for actor, pattern in ACTORS.items()}
 
 NEGATION_RE = re.compile(
-    r"\b(?:not|no|never|none|nor|neither|without|denied|denies|deny|denial|false|fabricated"
+    r"\b(?:not|no|never|none|nor|neither|denied|denies|deny|denial|false|fabricated"
     r"|baseless|untrue|rejected|rejects|refuted|refutes|dismissed|fake|hoax|n't)\b|n't\b",
     re.IGNORECASE,
 )
@@ -568,8 +676,27 @@ def spans(pattern: re.Pattern, sentence: str) -> list[dict]:
     return [{"text": m.group(0), "start": m.start(), "end": m.end()} for m in pattern.finditer(sentence)]
 
 
+# Not committing is not denying: "could not confirm", "has not yet confirmed", "declined to comment".
+NONCOMMITTAL_RE = re.compile(
+    r"\b(?:(?:could|can|did|does|do|has|have|had|was|were|is|are|would)(?:\s+not|n't)|cannot)\s+(?:yet\s+)?(?:be\s+)?"
+    r"(?:immediately\s+|independently\s+)?(?:confirm\w*|verif\w*|elaborat\w*|comment\w*|say|said|report\w*"
+    r"|mention\w*|specify|specified|disclose\w*|respond\w*|reached|clear|known|identif\w*|provide\w*|give|gave)\b"
+    r"|\b(?:declined|refused|unable|not able)\s+to\s+(?:comment|confirm|elaborate|verify|say|give|provide|disclose)\b"
+    r"|\bno(?:t)?\s+(?:immediate(?:ly)?\s+)?(?:comment|confirmation|details)\b|\bnot\s+immediately\s+\w+",
+    re.IGNORECASE,
+)
+
+
+def noncommittals(sentence: str) -> list[dict]:
+    """Where a party withholds commitment ('could not confirm', 'declined to comment'): a signal
+    of its own, never a negation of what the other claim states."""
+    return spans(NONCOMMITTAL_RE, sentence)
+
+
 def negations(sentence: str) -> list[dict]:
-    return spans(NEGATION_RE, sentence)
+    """Negations and denials, leaving out those inside a non-committal phrase."""
+    withheld = [(m.start(), m.end()) for m in NONCOMMITTAL_RE.finditer(sentence)]
+    return [n for n in spans(NEGATION_RE, sentence) if not any(a <= n["start"] < b for a, b in withheld)]
 
 
 def hedges(sentence: str) -> list[dict]:

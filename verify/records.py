@@ -58,6 +58,9 @@ class Quantity(TypedDict):
     approx: bool
     unit: str
     qualifier: str  # words before the unit's head: "turkish" in "two Turkish soldiers"
+    kind: NotRequired[Literal["count", "age", "duration", "money", "percent"]]  # only counts meet counts
+    event: NotRequired[str]  # the event it counts: kill, wound, displace, detain, ... ("" if none)
+    total: NotRequired[bool]  # a running total, not one event's count
     start: int  # offsets in the claim's text
     end: int
 
@@ -396,6 +399,8 @@ class Check(TypedDict):
 class HypothesisClaim(TypedDict):
     text: str
     kind: VerdictKind
+    support: Literal["supported", "partial", "contradicted", "unsupported"]  # what the premise does for it
+    premise: str  # the premise sentence (or window of sentences) that decided it
 
 
 class Verdict(TypedDict):

@@ -55,6 +55,14 @@ def load_registry(path: str | os.PathLike | None = None) -> list[dict]:
 
 
 @cache
+def country_voices() -> dict[str, str]:
+    """{country, lower-cased: source id} of the bundled registry's ``[voices]``: who speaks when a
+    text says "Turkey said" (the registry says Turkey speaks through its government)."""
+    text = files("verify").joinpath("data/sources.toml").read_text("utf-8")
+    return {country.lower(): source for country, source in tomllib.loads(text).get("voices", {}).items()}
+
+
+@cache
 def bundled_index() -> SourceIndex:
     """An index over the bundled registry alone, built once (for text outside any store)."""
     return SourceIndex(load_registry())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -239,7 +240,34 @@ def check_command(
     ctx.exit(exit_code(result, strict))
 
 
-JUDGE_BATCH = 256  # pairs judged (and written) at a time
+JUDGE_BATCH = 64  # pairs judged (and written) at a time
+
+
+def judged_in_order(pairs: list[dict], where: str, **options) -> Iterator[dict]:
+    """Each pair's verdict line, in input order, as soon as it and every earlier one is decided.
+    A batch that fails is judged again pair by pair, so every pair before the failing one is
+    still given; the error names that pair's line and id."""
+    from ..compare import judge_texts
+
+    for start in range(0, len(pairs), JUDGE_BATCH):
+        batch = pairs[start : start + JUDGE_BATCH]
+        try:
+            judged = judge_texts([(p["premise"], p["hypothesis"]) for p in batch], **options)
+        except VerifyError:
+            raise
+        except Exception:  # find the pair that fails: the ones before it are still written
+            judged = None
+        if judged is not None:
+            yield from ({"id": pair["id"], **verdict} for pair, verdict in zip(batch, judged, strict=True))
+            continue
+        for pair in batch:
+            try:
+                (verdict,) = judge_texts([(pair["premise"], pair["hypothesis"])], **options)
+            except Exception as exc:
+                raise VerifyError(
+                    f"{where} line {pair['line']} (id {pair['id']!r}): could not judge this pair: {exc}"
+                ) from exc
+            yield {"id": pair["id"], **verdict}
 
 
 def read_pairs(path: str) -> list[dict]:
@@ -286,32 +314,25 @@ def judge_command(
       jq -c '{id, premise: .text, hypothesis: .claim}' articles.jsonl | verify judge - --json
     """
     from .. import terminal
-    from ..compare import judge_texts
 
     if pairs_file and (premise or hypothesis):
         raise click.UsageError("give either a PAIRS file or --premise and --hypothesis, not both")
     if pairs_file:
         pairs = read_pairs(pairs_file)
     elif premise and hypothesis and premise.strip() and hypothesis.strip():
-        pairs = [{"id": 1, "premise": premise, "hypothesis": hypothesis}]
+        pairs = [{"id": 1, "line": 1, "premise": premise, "hypothesis": hypothesis}]
     else:
         raise click.UsageError("give a PAIRS file (- for stdin), or both --premise and --hypothesis")
     thresholds = parse_thresholds(threshold_values)
     model = load_nli(nli_model)
+    where = "stdin" if pairs_file == "-" else pairs_file or "--premise"
     verdicts = []
-    for start in range(0, len(pairs), JUDGE_BATCH):
-        batch = pairs[start : start + JUDGE_BATCH]
-        judged = judge_texts(
-            [(p["premise"], p["hypothesis"]) for p in batch],
-            published=published,
-            thresholds=thresholds,
-            nli_model=model,
-        )
-        for pair, verdict in zip(batch, judged, strict=True):
-            line = {"id": pair["id"], **verdict}
+    try:
+        for line in judged_in_order(pairs, where, published=published, thresholds=thresholds, nli_model=model):
             if as_json:
                 click.echo(json.dumps(line, ensure_ascii=False))
             else:
                 verdicts.append(line)
-    if not as_json:
-        terminal.render_verdicts(verdicts, state.console())
+    finally:  # what was judged before an error is shown too
+        if not as_json and verdicts:
+            terminal.render_verdicts(verdicts, state.console())
