@@ -225,24 +225,39 @@ def evaluate(model, tokenizer, rows: list[dict], max_length: int, batch_size: in
     return {"accuracy": correct / len(rows), "pairs": len(rows)}
 
 
-FIXTURE_PAIRS = (ROOT / "fixtures" / "pairs.jsonl", ROOT / "fixtures" / "calibration_pairs.jsonl")
 NLI_VERDICTS = {"entailment": "agree", "neutral": "neutral", "contradiction": "contradict"}
-# partial (hedged, or other but compatible figures), compatible (related, not stated) and unrelated pairs
-# all leave the claim open: neutral
-PAIR_VERDICTS = {
-    "agree": "agree",
-    "partial": "neutral",
-    "compatible": "neutral",
-    "unrelated": "neutral",
-    "contradict": "contradict",
-}
-NEWS_WEIGHT = 10.0  # a hand-labelled news pair counts as this many held-out NLI pairs (chosen by cross-fitting)
+EMERGENT = SHARED / "eval" / "emergent" / "url-versions-2015-06-14-clean-train.csv"
+EMERGENT_VERDICTS = {"for": "agree", "against": "contradict", "observing": "neutral"}
 CONTRADICTION_PRECISION = 0.8  # verify check's bar: the lowest confidence at which contradictions are this precise
 
 
+def emergent_rows() -> list[dict]:
+    """The Emergent training split as labelled pairs: the article headline the premise, the claim
+    the hypothesis; grouped by claim (rows of one claim are near-duplicates)."""
+    import csv
+
+    with EMERGENT.open(newline="", encoding="utf-8") as handle:
+        return [
+            {
+                "premise": r["articleHeadline"],
+                "hypothesis": r["claimHeadline"],
+                "verdict": EMERGENT_VERDICTS[r["articleHeadlineStance"]],
+                "label": r["articleHeadlineStance"],
+                "origin": "emergent",
+                "group": f"emergent-{r['claimId']}",
+            }
+            for r in csv.DictReader(handle)
+        ]
+
+
 def labelled_pairs() -> list[dict]:
-    """Held-in pairs for the judge: {premise, hypothesis, verdict, label, origin, weight}."""
-    _, held_out = split_training_set()
+    """Real labelled pairs for the judge's decision, {premise, hypothesis, verdict, label, origin,
+    group}: the held-out slices of train/nli/ and train/factual/ (never trained on), RTE-1 dev
+    (entailment -> agree, not entailment -> neutral) and the Emergent training split (for ->
+    agree, against -> contradict, observing -> neutral). Hand-written fixtures are tests of the
+    result, not weight in the fit."""
+    _, nli_held_out = split_training_set()
+    _, factual_held_out = split_factual_set()
     rows = [
         {
             "premise": r["premise"],
@@ -250,23 +265,22 @@ def labelled_pairs() -> list[dict]:
             "verdict": NLI_VERDICTS[r["label"]],
             "label": r["label"],
             "origin": r["source"],
-            "weight": 1.0,
+            "group": r["premise"],
         }
-        for r in held_out
+        for r in nli_held_out + factual_held_out
     ]
-    for path in FIXTURE_PAIRS:
-        rows += [
-            {
-                "premise": r["evidence"],
-                "hypothesis": r["claim"],
-                "verdict": PAIR_VERDICTS[r["label"]],
-                "label": r["label"],
-                "origin": path.name,
-                "weight": NEWS_WEIGHT,
-            }
-            for r in read_jsonl(path)
-        ]
-    return rows
+    rows += [
+        {
+            "premise": r["premise"],
+            "hypothesis": r["hypothesis"],
+            "verdict": "agree" if r["label"] == "entailment" else "neutral",
+            "label": r["label"],
+            "origin": "rte1_dev",
+            "group": r["premise"],
+        }
+        for r in read_jsonl(RTE / "rte1_dev.jsonl")
+    ]
+    return rows + emergent_rows()
 
 
 def pair_features(rows: list[dict], model=None) -> tuple[np.ndarray, list[dict]]:
@@ -286,11 +300,49 @@ def pair_features(rows: list[dict], model=None) -> tuple[np.ndarray, list[dict]]
     return feature_rows(premise_to_hypothesis, hypothesis_to_premise, evidences), evidences
 
 
+CHECK_COLUMNS = (
+    "numbers",
+    "dates",
+    "control",
+    "outcome",
+    "polarity",
+    "places",
+    "actors",
+    "differing_figures",
+    "dates_of_one_outcome",
+)
+
+
+def origin_weights(rows: list[dict]) -> np.ndarray:
+    """Each origin weighs the same in the fit, whatever its size (a few hundred Emergent or RTE
+    pairs count as much as two thousand held-out NLI pairs)."""
+    from collections import Counter
+
+    counts = Counter(r["origin"] for r in rows)
+    return np.array([len(rows) / (len(counts) * counts[r["origin"]]) for r in rows])
+
+
+def check_caps(x: np.ndarray, verdicts: list[str]) -> dict[str, float]:
+    """How far each check may move a pair toward "contradicts", in log-odds: the logit of its
+    measured precision on the real pairs (a check right 60% of the times it fires buys at most
+    0.4; one right half the time or less, nothing)."""
+    from verify.judge import FEATURES
+
+    gold = np.array([v == "contradict" for v in verdicts])
+    caps = {}
+    for name in CHECK_COLUMNS:
+        fires = x[:, FEATURES.index(name)] > 0.5
+        precision = (gold[fires].sum() + 1) / (fires.sum() + 2)  # smoothed: a check that never fires buys nothing
+        caps[name] = round(float(max(0.0, math.log(precision / (1 - precision)))), 4)
+    return caps
+
+
 def fit_decision(x: np.ndarray, verdicts: list[str], weights: np.ndarray) -> dict:
-    """Logistic-regression weights in the form verify.judge.Calibration reads."""
+    """Logistic-regression weights in the form verify.judge.Calibration reads, each check's pull
+    toward "contradicts" capped by its measured precision (:func:`check_caps`)."""
     from sklearn.linear_model import LogisticRegression
 
-    from verify.judge import VERDICTS
+    from verify.judge import FEATURES, VERDICTS
 
     mean, scale = x.mean(axis=0), x.std(axis=0)
     # Flags stay 0/1: standardising a rare flag would blow it up, and with it the confidence it buys.
@@ -298,12 +350,20 @@ def fit_decision(x: np.ndarray, verdicts: list[str], weights: np.ndarray) -> dic
     mean[flags], scale[flags] = 0.0, 1.0
     scale[scale == 0] = 1.0
     y = np.array([VERDICTS.index(v) for v in verdicts])
-    model = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y, sample_weight=weights)
+    model = LogisticRegression(C=1.0, max_iter=3000).fit((x - mean) / scale, y, sample_weight=weights)
+    coefficients = model.coef_.copy()
+    contradict = VERDICTS.index("contradict")
+    caps = check_caps(x, verdicts)
+    for name, cap in caps.items():
+        f = FEATURES.index(name)
+        others = max(coefficients[k, f] for k in range(len(VERDICTS)) if k != contradict)
+        coefficients[contradict, f] = min(coefficients[contradict, f], others + cap)
     return {
-        "coefficients": model.coef_.tolist(),
+        "coefficients": coefficients.tolist(),
         "intercepts": model.intercept_.tolist(),
         "mean": mean.tolist(),
         "scale": scale.tolist(),
+        "check_caps": caps,
     }
 
 
@@ -323,12 +383,13 @@ def contradiction_bar(probabilities: np.ndarray, verdicts: list[str]) -> tuple[f
 
 
 def cross_fitted(x: np.ndarray, rows: list[dict], folds: int = 5) -> np.ndarray:
-    """Verdict probabilities for each pair from a decision fitted without its fold (honest figures)."""
+    """Verdict probabilities for each pair from a decision fitted without its fold (honest
+    figures); folds by group, so rows of one Emergent claim or one premise never straddle two."""
     from verify.judge import Calibration
 
     out = np.zeros((len(rows), 3))
-    fold_of = np.array([random.Random(f"{SEED}-{r['premise']}").randrange(folds) for r in rows])
-    weights = np.array([r["weight"] for r in rows])
+    fold_of = np.array([random.Random(f"{SEED}-{r['group']}").randrange(folds) for r in rows])
+    weights = origin_weights(rows)
     for fold in range(folds):
         train = fold_of != fold
         fitted = fit_decision(x[train], [r["verdict"] for r, t in zip(rows, train, strict=True) if t], weights[train])
@@ -340,15 +401,18 @@ def cross_fitted(x: np.ndarray, rows: list[dict], folds: int = 5) -> np.ndarray:
 
 
 def calibrate() -> None:
-    """Fit the judge on the held-in pairs and write verify/data/judge.json."""
+    """Fit the judge on the real labelled pairs and write verify/data/judge.json."""
+    from collections import Counter
+
     from verify.judge import CALIBRATION_FILE, FEATURES, VERDICTS
     from verify.models import nli_model_info
 
     rows = labelled_pairs()
     x, _ = pair_features(rows)
     verdicts = [r["verdict"] for r in rows]
-    fitted = fit_decision(x, verdicts, np.array([r["weight"] for r in rows]))
+    fitted = fit_decision(x, verdicts, origin_weights(rows))
     bar, at_bar = contradiction_bar(cross_fitted(x, rows), verdicts)
+    caps = fitted.pop("check_caps")
     data = {
         "features": list(FEATURES),
         "verdicts": list(VERDICTS),
@@ -358,12 +422,13 @@ def calibrate() -> None:
             "version": time.strftime("%Y-%m-%d"),
             "nli_model": nli_model_info().sha256,
             "pairs": len(rows),
-            "news_pairs": sum(r["weight"] > 1 for r in rows),
+            "origins": dict(sorted(Counter(r["origin"] for r in rows).items())),
+            "check_caps": caps,
             "contradiction_bar": {"precision_at_least": CONTRADICTION_PRECISION, **at_bar},
         },
     }
     CALIBRATION_FILE.write_text(json.dumps(data, indent=1) + "\n")
-    print(f"wrote {CALIBRATION_FILE}: {len(rows)} pairs; contradiction bar {bar} {at_bar}")
+    print(f"wrote {CALIBRATION_FILE}: {len(rows)} pairs; check caps {caps}; contradiction bar {bar} {at_bar}")
 
 
 REFERENCE_PAIRS = (  # the shipped model's outputs on these are stored with it; a test reproduces them

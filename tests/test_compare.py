@@ -258,6 +258,20 @@ def test_a_negation_about_something_else_is_no_clash():
     assert polarity_clash(claim("Reports of a crater near the airport are false."), crash)
 
 
+def test_opposed_outcomes_of_one_event_clash():
+    """Our wording of real misses: wounded against killed, a hold against a capture."""
+    from verify.clashes import control_clash, outcome_clash
+
+    wounded = claim("Officials said the group's leader was wounded in the air strike.")
+    assert outcome_clash(wounded, claim("The group's leader was killed in the air strike."))
+    assert outcome_clash(wounded, claim("The group's leader was wounded in the strike.")) is None
+    assert outcome_clash(claim("The strike killed four guards and wounded two."), wounded) is None
+    assert outcome_clash(claim("Four guards were killed in the strike."), wounded) is None  # a count's event
+    held = claim("Government forces remain in full control of the town, the ministry said.")
+    taken = claim("The opposition took full control of the town on Thursday.")
+    assert control_clash(held, taken) and control_clash(taken, held)
+
+
 def test_not_committing_is_not_denying():
     """'Cannot yet confirm' against 'has not confirmed' say the same; 'did not elaborate' leaves the
     injury stated; a plan denied in other words is still a clash (our wording of real cases)."""

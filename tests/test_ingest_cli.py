@@ -184,7 +184,7 @@ def test_bad_input_gets_one_line_and_changes_nothing(run, story_copy, tmp_path, 
     [
         (["ingest", "missing.txt", "--outlet", "afp"], "no such file"),
         (
-            ["ingest", str(STORY_DIR / "sana.txt"), "--outlet", "sanaa"],
+            ["ingest", str(STORY_DIR / "sana.txt"), "--outlet", "sanaa", "--strict-sources"],
             "unknown outlet 'sanaa' (did you mean 'sana'?)",
         ),
         (["ingest", str(STORY_DIR / "sana.txt")], "no outlet"),
@@ -328,3 +328,29 @@ def test_documents_and_claims_list_in_the_order_they_were_ingested(run, tmp_path
     listed = [d["id"] for d in json.loads(run("--db", db, "documents", "--json").stdout)]
     claims = [c["document_id"] for c in json.loads(run("--db", db, "claims", "--json").stdout)]
     assert ids == sorted(ids, reverse=True) and listed == ids and list(dict.fromkeys(claims)) == ids
+
+
+def test_an_unknown_outlet_is_stored_unregistered_and_extra_fields_kept(run, tmp_path):
+    """A desk's own feed: an outlet the registry lacks, and fields verify does not read."""
+    db = tmp_path / "desk.db"
+    feed = tmp_path / "feed.jsonl"
+    line = {
+        "outlet": "Gulf Courier",
+        "text": "The airline said it had no plans to seat passengers apart.",
+        "byline": "Desk",
+        "section": "travel",
+    }
+    feed.write_text(json.dumps(line) + "\n")
+    result = run("--db", db, "ingest", feed)
+    assert result.exit_code == 0, result.output
+    assert "new outlet 'gulf-courier': not in the registry, stored as unregistered" in result.stderr
+    sources = {s["id"]: s for s in json.loads(run("--db", db, "sources", "--json").stdout)}
+    assert sources["gulf-courier"]["registered"] == 0 and sources["gulf-courier"]["name"] == "Gulf Courier"
+    (document,) = json.loads(run("--db", db, "documents", "--json").stdout)
+    assert document["outlet"] == "gulf-courier" and document["metadata"] == {"byline": "Desk", "section": "travel"}
+    again = tmp_path / "again.txt"
+    again.write_text("The airline later said the plan was under review.")
+    second = run("--db", db, "ingest", again, "--outlet", "Gulf Courier", "--json")
+    assert json.loads(second.stdout)["new_outlets"] == [] and second.exit_code == 0
+    refused = run("--db", db, "ingest", again, "--outlet", "another-paper", "--strict-sources")
+    assert refused.exit_code == 1 and "unknown outlet 'another-paper'" in refused.stderr

@@ -182,6 +182,7 @@ def signals(claim: dict) -> dict:
         "actors": facts.actors(text),
         "hedges": [h["text"] for h in facts.hedges(text)],
         "control": [list(c) for c in facts.control_claims(claim["text"], cue_end(claim))],
+        "outcomes": facts.casualty_outcomes(text),
     }
 
 

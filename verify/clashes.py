@@ -17,7 +17,7 @@ from . import facts
 
 DENIAL_CUES = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismissed"}
 # Places too large to tell two events apart.
-REGIONS = {"Syria", "Turkey", "Russia", "Idlib", "Aleppo", "Damascus", "Hama", "Latakia"}
+REGIONS = {"Syria", "Turkey", "Russia", "Idlib", "Aleppo", "Damascus", "Hama", "Latakia", "Iraq", "Anbar", "Nineveh"}
 
 WORD_RE = re.compile(r"[a-z0-9]+")
 
@@ -190,6 +190,23 @@ def control_clash(a: dict, b: dict) -> dict | None:
                         "left_span": [pair[0]["start"], pair[0]["end"]],
                         "right_span": [pair[1]["start"], pair[1]["end"]],
                     }
+    return None
+
+
+def outcome_clash(a: dict, b: dict) -> dict | None:
+    """What became of someone, told two ways: killed against wounded or unhurt, wounded against
+    unhurt. Each claim must tell one outcome only ('killed one and wounded two' tells both)."""
+    ta = {o["outcome"] for o in a["signals"].get("outcomes", [])}
+    tb = {o["outcome"] for o in b["signals"].get("outcomes", [])}
+    if len(ta) == 1 and len(tb) == 1 and ta != tb:
+        left = a["signals"]["outcomes"][0]
+        right = b["signals"]["outcomes"][0]
+        return {
+            "left": left["text"],
+            "right": right["text"],
+            "left_span": [left["start"], left["end"]],
+            "right_span": [right["start"], right["end"]],
+        }
     return None
 
 

@@ -661,10 +661,38 @@ GAIN_RE = re.compile(
 HOLD_RE = re.compile(
     r"\b(?:repell\w*|repuls\w*|thwart\w*|foil\w*|(?:still |firmly )?holds?|held|remain\w* under"
     r"|pushed back|drove back|driven back|fended off|beat back|beaten back|maintain\w* control"
-    r"|under (?:full )?(?:the )?control of the army|recovered|still in control|defended)\b",
+    r"|under (?:full )?(?:the )?control of the army|recovered|still in control|defended"
+    r"|remain\w* in (?:full |complete |firm )?control|retain\w* (?:full )?control|kept (?:full )?control)\b",
     re.IGNORECASE,
 )
 LOSS_RE = re.compile(r"\b(?:lost|los(?:e|ing) control|withdr[ae]w\w*|retreat\w*|pulled out|fell)\b", re.I)
+
+
+# What became of a person or group in one event: killed, or wounded, or unhurt. One claim telling
+# only one of these about whoever both claims name, the other only another, clash.
+CASUALTY_RES = {
+    "killed": re.compile(r"\b(?:killed|dead|died|dies|slain|death of|assassinated|executed)\b", re.I),
+    "wounded": re.compile(r"\b(?:wounded|injured|hurt|hospitali[sz]ed|critically ill)\b", re.I),
+    "unhurt": re.compile(r"\b(?:survived|unharmed|unhurt|alive|escaped|safe and well)\b", re.I),
+}
+
+
+COUNT_WORDS = r"(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|scores|several|many)"
+COUNT_BEFORE_RE = re.compile(rf"\b{COUNT_WORDS}\b[\w\s,-]{{0,30}}$", re.IGNORECASE)
+COUNT_AFTER_RE = re.compile(rf"^\s+(?:\w+\s+)?{COUNT_WORDS}\b", re.IGNORECASE)
+
+
+def casualty_outcomes(sentence: str) -> list[dict]:
+    """Outcome words for a person, not for a count ('four workers were killed' is a figure's
+    event): {outcome, text, start, end}, in order."""
+    out = []
+    for outcome, pattern in CASUALTY_RES.items():
+        for m in pattern.finditer(sentence):
+            before = sentence[max(0, m.start() - 40) : m.start()]
+            after = sentence[m.end() : m.end() + 25]
+            if not (COUNT_BEFORE_RE.search(before) or COUNT_AFTER_RE.match(after)):
+                out.append({"outcome": outcome, "text": m.group(0), "start": m.start(), "end": m.end()})
+    return sorted(out, key=lambda o: o["start"])
 
 
 def actors(sentence: str) -> list[str]:

@@ -26,7 +26,7 @@ from .clashes import stop_words
 from .errors import VerifyError
 from .fetch import FetchOptions, fetch_pages, is_url
 from .progress import progress
-from .sources import SourceIndex
+from .sources import SourceIndex, slug
 from .store import encode_row
 
 FORMATS = {
@@ -49,6 +49,7 @@ class IngestResult:
     claims: int = 0
     warnings: list[str] = field(default_factory=list)  # e.g. a document that yields no claims, and why
     failed: list[tuple[str, str]] = field(default_factory=list)  # (URL, why) of pages not fetched or read
+    new_outlets: list[str] = field(default_factory=list)  # outlets the registry lacked, stored as unregistered
 
     def as_json(self) -> dict:
         """`verify ingest --json`."""
@@ -59,6 +60,7 @@ class IngestResult:
             "claims": self.claims,
             "warnings": self.warnings,
             "failed": [{"url": u, "why": why} for u, why in self.failed],
+            "new_outlets": self.new_outlets,
         }
 
     def lines(self) -> list[str]:
@@ -69,6 +71,10 @@ class IngestResult:
             + [f"skipped {path}: not a supported file type" for path in self.skipped]
             + [f"warning: {warning}" for warning in self.warnings]
             + [f"failed: {url}: {why}" for url, why in self.failed]
+            + [
+                f"new outlet {o!r}: not in the registry, stored as unregistered (name it with `verify sources add {o} ...`)"
+                for o in self.new_outlets
+            ]
             + [f"{len(self.added)} document(s) and {self.claims} claim(s) added"]
         )
 
@@ -228,11 +234,7 @@ def _jsonl_document(line: str, number: int, path: Path, defaults: dict) -> dict:
     row = json_object(line, where)
     if not isinstance(row.get("text"), str) or not row["text"].strip():
         raise VerifyError(f'{where}: missing or empty "text"')
-    unknown = set(row) - JSONL_FIELDS
-    if unknown:
-        raise VerifyError(
-            f"{where}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(JSONL_FIELDS))}"
-        )
+    metadata = {k: row.pop(k) for k in sorted(set(row) - JSONL_FIELDS)}  # kept with the document, not read
     for name, value in row.items():
         if value is not None and not isinstance(value, str):
             raise VerifyError(f'{where}: "{name}" must be a string, not {JSON_TYPES.get(type(value), "that")}')
@@ -241,7 +243,7 @@ def _jsonl_document(line: str, number: int, path: Path, defaults: dict) -> dict:
     if not document.get("outlet"):
         raise VerifyError(f'{where}: no "outlet" and no --outlet default')
     document["published"] = check_date(document.get("published"), where)
-    document.update(format="jsonl", path=f"{path}:{number}")
+    document.update(format="jsonl", path=f"{path}:{number}", metadata=metadata or None)
     return document
 
 
@@ -256,10 +258,12 @@ def ingest(
     *,
     stdin: str | None = None,
     fetch: FetchOptions | None = None,
+    strict_sources: bool = False,
 ) -> IngestResult:
     """Store the documents at ``paths`` and their claims. A path is a file, a folder, an http(s)
     URL (fetched with ``fetch`` options; a page that fails is reported in ``failed`` and nothing of
-    it is stored) or ``-`` (the text given as ``stdin``)."""
+    it is stored) or ``-`` (the text given as ``stdin``). An outlet the registry lacks is stored as
+    an unregistered source and named in ``new_outlets``, unless ``strict_sources`` refuses it."""
     defaults = {
         "outlet": outlet,
         "story": story,
@@ -298,7 +302,9 @@ def ingest(
     with StagedClaims(store) as staged:
         for document in progress(documents, "Extracting claims"):
             if document["outlet"] not in index.sources:
-                raise VerifyError(_unknown_outlet(document["outlet"], index, document["path"]))
+                if strict_sources:
+                    raise VerifyError(_unknown_outlet(document["outlet"], index, document["path"]))
+                document["outlet"] = _new_outlet(document["outlet"], index, new_sources, result)
             sha = sha256_text(document["text"])
             if sha in seen or store.has_sha256(sha):
                 result.duplicates.append({"path": document["path"], "id": sha[:12]})
@@ -427,6 +433,7 @@ DOCUMENT_COLUMNS = (
     "text",
     "ingested_at",
     "language",
+    "metadata",
 )
 
 
@@ -478,6 +485,20 @@ def detect_language(text: str) -> str | None:
     except LangDetectException:
         return None
     return best.lang if best.prob >= 0.8 else None
+
+
+def _new_outlet(outlet: str, index: SourceIndex, new_sources: dict[str, dict], result: IngestResult) -> str:
+    """The id of an outlet the registry lacks: a registered source it names ("Reuters" is
+    reuters, exactly: a near miss is a new outlet, named in the summary), else a new unregistered one, created once and reported in ``result.new_outlets``."""
+    if known := index.resolve(outlet, fuzzy=False):
+        return known
+    source_id = slug(outlet)
+    if source_id not in index.sources:
+        source = {"id": source_id, "name": outlet, "kind": "outlet", "aliases": [outlet], "registered": 0}
+        new_sources[source_id] = source | {"origin": "derived", "side": None}
+        index.add(source)
+        result.new_outlets.append(source_id)
+    return source_id
 
 
 def _unknown_outlet(outlet: str, index: SourceIndex, where: str) -> str:

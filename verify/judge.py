@@ -31,7 +31,7 @@ from .store import canonical, json_text, sha256
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "judge.json"
 VERDICTS = required_keys(JudgeScores)  # the premise states, is compatible with, contradicts
-CLASH_CHECKS = ("numbers", "dates", "control", "polarity", "places", "actors")
+CLASH_CHECKS = ("numbers", "dates", "control", "outcome", "polarity", "places", "actors")
 FEATURES = (
     ("entailment", "neutral", "contradiction")  # NLI, premise -> hypothesis (log-odds)
     + ("entailment_back", "neutral_back", "contradiction_back")  # hypothesis -> premise

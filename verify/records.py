@@ -144,6 +144,7 @@ class Document(TypedDict):
     url: str | None
     published: str | None  # YYYY-MM-DD
     path: str | None
+    metadata: NotRequired[dict | None]  # a JSON Lines line's fields that verify does not read
 
 
 class ReviewDecision(TypedDict):

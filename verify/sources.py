@@ -154,6 +154,12 @@ class SourceIndex:
         self._case_re = _alternation(self.exact_case, flags=0)
         self._nocase_re = _alternation(self.any_case, flags=re.IGNORECASE)
 
+    def add(self, source: dict) -> None:
+        """Know one more source by its id, name and aliases (not searched for in text)."""
+        self.sources[source["id"]] = source
+        for name in [source["id"], source["name"], *source["aliases"]]:
+            self.by_key.setdefault(_key(name), source["id"])
+
     def for_url(self, url: str) -> str | None:
         """The source whose web domain serves ``url`` (``domains`` in the registry), or None."""
         host = (urlparse(url).hostname or "").lower().removeprefix("www.")
@@ -162,11 +168,12 @@ class SourceIndex:
                 return source
         return None
 
-    def resolve(self, name: str) -> str | None:
-        """The id of the source called ``name``, allowing spelling variants; None if unknown."""
+    def resolve(self, name: str, fuzzy: bool = True) -> str | None:
+        """The id of the source called ``name``, allowing spelling variants unless not ``fuzzy``;
+        None if unknown."""
         key = _key(name)
-        if key in self.by_key:
-            return self.by_key[key]
+        if key in self.by_key or not fuzzy:
+            return self.by_key.get(key)
         best = process.extractOne(key, self.by_key.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_ALIAS_CUTOFF)
         return self.by_key[best[0]] if best else None
 

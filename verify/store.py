@@ -377,10 +377,13 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         PRIMARY KEY (key, pair)
     ) WITHOUT ROWID;
     """,
+    # What a JSON Lines document carried besides the fields verify reads (JSON object, or NULL).
+    "ALTER TABLE documents ADD COLUMN metadata TEXT;",
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 JSON_COLUMNS = {
     "aliases",
+    "metadata",
     "stats",
     "numbers",
     "dates",

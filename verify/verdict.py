@@ -16,6 +16,7 @@ from .clashes import (
     date_clashes,
     differing_figures,
     number_clashes,
+    outcome_clash,
     place_clash,
     polarity_clash,
     same_outcome,
@@ -33,6 +34,7 @@ CHECKS = (
     "actors",
     "polarity",
     "control",
+    "outcome",
     "hedging",
     "nli",
 )
@@ -51,6 +53,8 @@ def pair_evidence(a: dict, b: dict, similarity: float, tfidf: float, thresholds:
             clashes["dates"] = found
     if similarity >= thresholds.same_event and (found := control_clash(a, b)):
         clashes["control"] = found
+    if similarity >= thresholds.same_event and (found := outcome_clash(a, b)):
+        clashes["outcome"] = found
     if similarity >= thresholds.polarity_similarity and (found := polarity_clash(a, b)):
         clashes["polarity"] = found
     if similarity >= thresholds.place_similarity:
@@ -120,6 +124,8 @@ def clash_words(kind_of_clash: str, found, na: str, nb: str) -> str:
     if kind_of_clash == "polarity":
         negating = na if found["left"] else nb
         return f"{negating} negates it ({', '.join(repr(w) for w in (found['left'] or found['right']))})"
+    if kind_of_clash == "outcome":
+        return f"{na} says '{found['left']}', {nb} says '{found['right']}'"
     if kind_of_clash == "places":
         return f"{na} places it in {', '.join(found['left'])}, {nb} in {', '.join(found['right'])}"
     return f"{na} credits {found['left']}, {nb} credits {found['right']}"

@@ -50,6 +50,11 @@ from .options import (
 @click.option("--published", metavar="DATE", help="Publication date, YYYY-MM-DD.")
 @click.option("--url", metavar="URL", help="Where the document was published.")
 @click.option("--title", metavar="TITLE", help="The document's title.")
+@click.option(
+    "--strict-sources",
+    is_flag=True,
+    help="Refuse an outlet the registry lacks (by default it is stored as an unregistered source and named).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was stored as JSON.")
 @pass_state
 def ingest(
@@ -65,6 +70,7 @@ def ingest(
     published,
     url,
     title,
+    strict_sources,
     as_json,
 ) -> None:
     """Store documents and extract their claims.
@@ -72,7 +78,9 @@ def ingest(
     PATHS are .txt, .md, saved .html pages or .jsonl files, folders of them, http(s) URLs of
     pages to fetch, or - for text on stdin. In a .jsonl file each line is a document:
     {"outlet": ..., "text": ..., "url", "title", "published", "story"}; --outlet and the other
-    options are then defaults for lines without them. A document already stored (same text) is
+    options are then defaults for lines without them, and other fields are kept as the
+    document's metadata (`verify documents --json`). An outlet the registry lacks is stored as an
+    unregistered source and named (--strict-sources refuses it). A document already stored (same text) is
     not stored again.
 
     Pages are fetched one at a time (a pause between two requests to one host), each with a
@@ -119,6 +127,7 @@ def ingest(
         title=title,
         stdin=stdin,
         fetch=options,
+        strict_sources=strict_sources,
     )
     report_ingest(state, result, as_json)
 
