@@ -1,27 +1,37 @@
-"""Evaluate verify's claim-pair judge: the NLI model and the calibrated decision over it.
+"""Evaluate verify's claim-pair judge on real development sets: the NLI model, and the calibrated
+decision over it and the checks.
 
-    python bench/nli.py [--json] [--rte-limit N] [--out bench/results/nli.json]
+    python bench/nli.py [--json] [--summedits-per-domain N] [--rte-limit N] [--compare-nli PATH]
 
-Prints, in order:
-1. the NLI model alone on the held-out slice of ../shared/train/nli/ (accuracy, per-class F1);
-2. RTE-1 and RTE-2, dev and test, through `verify judge` (agreement = entailment); RTE-1 dev was
-   trained on, so its figure is marked;
-3. fixtures/pairs.jsonl by kind, through `verify judge`;
-4. calibration of finding confidences (ECE), on the held-in pairs with the decision cross-fitted
-   (each pair judged by a decision fitted without it);
-5. an ablation on the held-in pairs: the structured checks only, the NLI model only, both.
+Prints, per development set, for the shipped judge (`verify judge`):
+1. RTE-1 and RTE-2, dev and test: accuracy (agreement = entailment); RTE-1 dev is in the
+   decision's fit (never in the model's), so its figure is marked;
+2. SummEdits dev (../shared/eval/summedits/), N documents' summaries a domain (default 60):
+   balanced accuracy (a summary is consistent when the judge agrees with every claim of it),
+   per domain and over the seven, and ROC-AUC of inconsistency (1 - the weakest claim's support);
+3. the real labelled pairs the decision is fitted on (held-out slices of train/nli/ and
+   train/factual/, RTE-1 dev, the Emergent training split), with the decision cross-fitted by
+   group (each pair judged by a decision fitted without its fold): three-way accuracy,
+   contradiction ROC-AUC and the ECE of finding confidences, per origin; the ablation (checks
+   only, NLI only, both);
+4. the NLI model alone (argmax, and contradiction ROC-AUC) on the same pairs, for the shipped
+   model and, with --compare-nli, another NLI folder (an earlier model, exported);
+5. fixtures/pairs.jsonl by kind (hand-written news pairs: a test of the result, not in the fit).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from metrics import accuracy, calibration, confusion, per_class_f1, print_scores
-from train_nli import RTE, cross_fitted, labelled_pairs, pair_features, read_jsonl
+from metrics import accuracy, calibration, per_class_f1
+from sklearn.metrics import roc_auc_score
+from train_nli import RTE, SHARED, cross_fitted, labelled_pairs, pair_features, read_jsonl
 
 from verify.compare import judge_texts
 from verify.judge import decide
@@ -31,9 +41,14 @@ from verify.verdict import checks_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "fixtures" / "pairs.jsonl"
+SUMMEDITS = SHARED / "eval" / "summedits" / "summedits_dev.jsonl"
 PAIR_KINDS = {"agree": "agreement", "contradict": "contradiction", "partial": "partial", "unrelated": "unrelated"}
 KINDS = ("agreement", "partial", "contradiction", "unrelated")
-NLI_KIND = {"entailment": "agreement", "contradiction": "contradiction"}
+VERDICTS = ("agree", "neutral", "contradict")
+
+
+def auc(gold: list[bool], score: list[float]) -> float | None:
+    return round(float(roc_auc_score(gold, score)), 4) if 0 < sum(gold) < len(gold) else None
 
 
 def is_right(kind: str, gold_verdict: str) -> bool:
@@ -55,8 +70,110 @@ def rte(limit: int | None) -> dict:
         out[name] = {
             "pairs": len(rows),
             "accuracy": accuracy([r["label"] for r in rows], predicted),
-            "trained_on": name == "rte1_dev",
+            "in_decision_fit": name == "rte1_dev",
             "seconds": round(time.perf_counter() - started, 1),
+        }
+    return out
+
+
+def summedits(per_domain: int) -> dict:
+    """Balanced accuracy and inconsistency ROC-AUC per domain, on the summaries of ``per_domain``
+    documents a domain drawn with a fixed seed."""
+    by_domain: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for row in read_jsonl(SUMMEDITS):
+        by_domain[row["domain"]][row["premise"]].append(row)
+    out = {}
+    for domain in sorted(by_domain):
+        documents = sorted(by_domain[domain])
+        chosen = random.Random(f"summedits-{domain}").sample(documents, min(per_domain, len(documents)))
+        rows = [r for d in chosen for r in by_domain[domain][d]]
+        started = time.perf_counter()
+        verdicts = judge_texts([(r["premise"], r["hypothesis"]) for r in rows])
+        consistent = [r["label"] == "consistent" for r in rows]
+        called = [v["kind"] == "agreement" for v in verdicts]
+        recalls = [
+            np.mean([c == g for c, g in zip(called, consistent, strict=True) if g == want]) for want in (True, False)
+        ]
+        weakest = [min(c["judge"]["agree"] for c in v["claims"]) for v in verdicts]
+        out[domain] = {
+            "pairs": len(rows),
+            "balanced_accuracy": round(float(np.mean(recalls)), 4),
+            "inconsistency_auc": auc([not g for g in consistent], [1 - w for w in weakest]),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    out["all"] = {
+        "pairs": sum(d["pairs"] for d in out.values()),
+        "balanced_accuracy": round(float(np.mean([d["balanced_accuracy"] for d in out.values()])), 4),
+    }
+    return out
+
+
+def by_origin(rows: list[dict]) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for n, row in enumerate(rows):
+        groups[row["origin"]].append(n)
+    return dict(sorted(groups.items()))
+
+
+def labelled(rows: list[dict], x: np.ndarray, evidence: list[dict]) -> dict:
+    """The decision cross-fitted on the real labelled pairs: per origin, accuracy, contradiction
+    AUC and ECE; the ablation."""
+    probabilities = cross_fitted(x, rows)
+    thresholds = Thresholds()
+    nli = np.exp(x[:, :3]) / (1 + np.exp(x[:, :3]))  # the features hold log-odds, premise -> hypothesis
+    out = {}
+    for origin, members in [("all", list(range(len(rows)))), *by_origin(rows).items()]:
+        gold = [rows[n]["verdict"] for n in members]
+        findings = []
+        for n in members:
+            if decided := decide(probabilities[n], evidence[n], thresholds):
+                findings.append((decided[1], is_right(decided[0], rows[n]["verdict"])))
+        confidence = np.array([f[0] for f in findings])
+        right = np.array([f[1] for f in findings])
+        ways = {
+            "checks only": [
+                {"agreement": "agree", "contradiction": "contradict"}.get(
+                    checks_kind(evidence[n], thresholds), "neutral"
+                )
+                for n in members
+            ],
+            "NLI only": [VERDICTS[int(nli[n].argmax())] for n in members],
+            "both (judge)": [VERDICTS[int(probabilities[n].argmax())] for n in members],
+        }
+        out[origin] = {
+            "pairs": len(members),
+            "accuracy": accuracy(gold, ways["both (judge)"]),
+            "contradiction_auc": auc([g == "contradict" for g in gold], [probabilities[n, 2] for n in members]),
+            "findings": len(findings),
+            "ece": calibration(confidence, right)[0] if findings else None,
+            "reliability": calibration(confidence, right)[1] if origin == "all" else None,
+            "ablation": {
+                name: {
+                    "accuracy": accuracy(gold, guess),
+                    "contradict_f1": per_class_f1(gold, guess, ("contradict",))["contradict"],
+                }
+                for name, guess in ways.items()
+            },
+        }
+    return out
+
+
+def nli_alone(rows: list[dict], model) -> dict:
+    """The NLI model's argmax accuracy and contradiction AUC per origin (premise -> hypothesis)."""
+    from verify.judge import NLICache
+    from verify.store import open_store
+
+    store = open_store(ROOT / "bench" / "results" / "judge-cache.db")
+    p = NLICache(model, store).probabilities([(r["premise"], r["hypothesis"]) for r in rows])
+    store.close()
+    out = {}
+    for origin, members in by_origin(rows).items():
+        gold = [rows[n]["verdict"] for n in members]
+        guess = [VERDICTS[int(p[n].argmax())] for n in members]
+        three_way = origin not in ("rte1_dev",)
+        out[origin] = {
+            "accuracy": accuracy(gold, guess) if three_way else None,
+            "contradiction_auc": auc([g == "contradict" for g in gold], [float(p[n, 2]) for n in members]),
         }
     return out
 
@@ -66,80 +183,15 @@ def fixture_pairs() -> dict:
     verdicts = judge_texts([(r["evidence"], r["claim"]) for r in rows])
     gold = [PAIR_KINDS[r["label"]] for r in rows]
     predicted = [v["kind"] for v in verdicts]
-    contradictions = [v["confidence"] for v, g in zip(verdicts, gold, strict=True) if g == v["kind"] == "contradiction"]
-    return {
-        "pairs": len(rows),
-        "accuracy": accuracy(gold, predicted),
-        "f1": per_class_f1(gold, predicted, KINDS),
-        "confusion": confusion(gold, predicted, KINDS),
-        "contradiction_confidences": sorted(round(c, 3) for c in contradictions),
-        "contradictions_above_half": sum(c > 0.5 for c in contradictions),
-    }
-
-
-def held_in(rows: list[dict], x: np.ndarray, evidence: list[dict]) -> dict:
-    """Held-out NLI accuracy, finding calibration and the ablation, on the held-in pairs."""
-    nli_forward = np.exp(x[:, :3]) / (1 + np.exp(x[:, :3]))  # the features hold log-odds
-    slice_rows = [n for n, r in enumerate(rows) if r["weight"] == 1.0]
-    labels = ("entailment", "neutral", "contradiction")
-    gold = [rows[n]["label"] for n in slice_rows]
-    predicted = [labels[int(nli_forward[n].argmax())] for n in slice_rows]
-    nli_alone = {
-        "pairs": len(slice_rows),
-        "accuracy": accuracy(gold, predicted),
-        "f1": per_class_f1(gold, predicted, labels),
-        "confusion": confusion(gold, predicted, labels),
-    }
-    probabilities = cross_fitted(x, rows)
-    thresholds = Thresholds()
-    findings = []
-    for n, row in enumerate(rows):
-        decided = decide(probabilities[n], evidence[n], thresholds)
-        if decided:
-            findings.append((decided[0], decided[1], is_right(decided[0], row["verdict"])))
-    confidence, right = np.array([f[1] for f in findings]), np.array([f[2] for f in findings])
-    scores = {"findings": len(findings), "ece": calibration(confidence, right)[0], "by_kind": {}}
-    for kind in ("contradiction", "partial", "agreement"):
-        chosen = np.array([f[0] == kind for f in findings])
-        if chosen.any():
-            scores["by_kind"][kind] = {
-                "findings": int(chosen.sum()),
-                "right": round(float(right[chosen].mean()), 4),
-                "mean_confidence": round(float(confidence[chosen].mean()), 4),
-                "ece": calibration(confidence[chosen], right[chosen])[0],
-            }
-    return {
-        "nli_alone": nli_alone,
-        "calibration": scores,
-        "ablation": ablation(rows, evidence, nli_forward, probabilities, thresholds),
-    }
-
-
-def ablation(rows, evidence, nli_forward, probabilities, thresholds: Thresholds) -> dict:
-    """Three-way accuracy (agree / neutral / contradict) of each way of deciding, on news and NLI pairs."""
-    as_verdict = {"agreement": "agree", "partial": "neutral", "contradiction": "contradict", None: "neutral"}
-    ways = {
-        "checks only": [as_verdict[checks_kind(e, thresholds)] for e in evidence],
-        "NLI only": [("agree", "neutral", "contradict")[int(p.argmax())] for p in nli_forward],
-        "both (judge)": [("agree", "neutral", "contradict")[int(p.argmax())] for p in probabilities],
-    }
-    out = {}
-    for name, predicted in ways.items():
-        for subset, keep in (("news pairs", lambda r: r["weight"] > 1), ("NLI held-out", lambda r: r["weight"] == 1)):
-            chosen = [n for n, r in enumerate(rows) if keep(r)]
-            gold = [rows[n]["verdict"] for n in chosen]
-            guess = [predicted[n] for n in chosen]
-            out.setdefault(name, {})[subset] = {
-                "accuracy": accuracy(gold, guess),
-                "contradict_f1": per_class_f1(gold, guess, ("contradict",))["contradict"],
-            }
-    return out
+    return {"pairs": len(rows), "accuracy": accuracy(gold, predicted), "f1": per_class_f1(gold, predicted, KINDS)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--rte-limit", type=int, help="only the first N pairs of each RTE file")
+    parser.add_argument("--summedits-per-domain", type=int, default=60, help="documents a domain (their summaries)")
+    parser.add_argument("--compare-nli", type=Path, help="another NLI folder, scored alone beside the shipped one")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "nli.json", help="figures as JSON")
     args = parser.parse_args(argv)
     load_embedder().load()
@@ -148,41 +200,46 @@ def main(argv: list[str] | None = None) -> int:
     x, evidence = pair_features(rows, model)
     result = {
         "model": model.info.sha256,
-        "held_in": held_in(rows, x, evidence),
         "rte": rte(args.rte_limit),
+        "summedits": summedits(args.summedits_per_domain),
+        "labelled": labelled(rows, x, evidence),
+        "nli_alone": {"shipped": nli_alone(rows, model)},
         "fixture_pairs": fixture_pairs(),
     }
+    if args.compare_nli:
+        result["nli_alone"][str(args.compare_nli)] = nli_alone(rows, load_nli_model(str(args.compare_nli)).load())
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    alone = result["held_in"]["nli_alone"]
-    print(f"NLI model alone, held-out slice ({alone['pairs']} pairs): accuracy {alone['accuracy']:.3f}")
-    print_scores(alone["f1"], alone["confusion"], ("entailment", "neutral", "contradiction"))
-    print("\nRTE through `verify judge` (agreement = entailment):")
-    for name, scores in result["rte"].items():
-        note = "  (trained on)" if scores["trained_on"] else ""
-        print(f"  {name:<10} {scores['accuracy']:.3f} on {scores['pairs']} pairs, {scores['seconds']} s{note}")
+    print("RTE through `verify judge` (agreement = entailment):")
+    for name, s in result["rte"].items():
+        note = "  (in the decision's fit)" if s["in_decision_fit"] else ""
+        print(f"  {name:<10} {s['accuracy']:.3f} on {s['pairs']} pairs, {s['seconds']} s{note}")
+    print("\nSummEdits dev through `verify judge`: balanced accuracy, inconsistency ROC-AUC")
+    for domain, s in result["summedits"].items():
+        extra = f"  AUC {s['inconsistency_auc']:.3f}  ({s['seconds']} s)" if "seconds" in s else ""
+        print(f"  {domain:<12} {s['balanced_accuracy']:.3f} on {s['pairs']} summaries{extra}")
+    print("\nreal labelled pairs, decision cross-fitted by group: accuracy, contradiction AUC, ECE")
+    for origin, s in result["labelled"].items():
+        contradiction = f"{s['contradiction_auc']:.3f}" if s["contradiction_auc"] is not None else "  -  "
+        ece = f"{s['ece']:.4f}" if s["ece"] is not None else "-"
+        print(f"  {origin:<18} {s['pairs']:>5} pairs  acc {s['accuracy']:.3f}  AUC {contradiction}  ECE {ece}")
+    print("\nablation (all labelled pairs): 3-way accuracy (contradict F1)")
+    for name, s in result["labelled"]["all"]["ablation"].items():
+        print(f"  {name:<14} {s['accuracy']:.3f} ({s['contradict_f1']:.3f})")
+    print("\nNLI model alone (argmax accuracy, contradiction AUC):")
+    for which, origins in result["nli_alone"].items():
+        print(f"  {which}")
+        for origin, s in origins.items():
+            acc = f"{s['accuracy']:.3f}" if s["accuracy"] is not None else "  -  "
+            contradiction = f"{s['contradiction_auc']:.3f}" if s["contradiction_auc"] is not None else "  -  "
+            print(f"    {origin:<18} acc {acc}  AUC {contradiction}")
     pairs = result["fixture_pairs"]
-    print(f"\nfixtures/pairs.jsonl through `verify judge` ({pairs['pairs']} pairs): accuracy {pairs['accuracy']:.3f}")
-    print_scores(pairs["f1"], pairs["confusion"], KINDS)
     print(
-        f"contradiction confidences (right ones): {pairs['contradiction_confidences']}; "
-        f"{pairs['contradictions_above_half']} above 0.5"
+        f"\nfixtures/pairs.jsonl (hand-written, not in the fit): accuracy {pairs['accuracy']:.3f} on {pairs['pairs']}"
     )
-    cal = result["held_in"]["calibration"]
-    print(f"\nfinding calibration, held-in pairs cross-fitted ({cal['findings']} findings): ECE {cal['ece']:.4f}")
-    for kind, scores in cal["by_kind"].items():
-        print(
-            f"  {kind:<14} {scores['findings']:>5} findings, right {scores['right']:.3f}, "
-            f"mean confidence {scores['mean_confidence']:.3f}, ECE {scores['ece']:.4f}"
-        )
-    print("\nablation, 3-way accuracy (contradict F1):")
-    for name, subsets in result["held_in"]["ablation"].items():
-        print(
-            f"  {name:<14}"
-            + "  ".join(f"{s}: {v['accuracy']:.3f} ({v['contradict_f1']:.3f})" for s, v in subsets.items())
-        )
+    print("  per-kind F1: " + "  ".join(f"{k} {v:.3f}" for k, v in pairs["f1"].items()))
     return 0
 
 

@@ -192,13 +192,21 @@ class Discourse:
 
 
 def attribute(
-    sentence: str, index: SourceIndex, discourse: Discourse | None = None, mentions: list[Mention] | None = None
+    sentence: str,
+    index: SourceIndex,
+    discourse: Discourse | None = None,
+    mentions: list[Mention] | None = None,
+    doc=None,
 ) -> Attribution:
     """Who makes the claim in ``sentence``, and through which relays. ``discourse`` holds what the
     document named before, which "It said", "The agency added" and "the correspondent saw" refer
-    back to; ``mentions`` are the sentence's registry mentions when the caller has them."""
+    back to; ``mentions`` are the sentence's registry mentions when the caller has them; ``doc``
+    its parse (:mod:`verify.parse`), which finds speakers the patterns miss: the subject of a
+    reporting verb ("U.S. officials said", "said the source") or whom a claim is "according to"."""
     mentions = index.mentions(sentence) if mentions is None else mentions
     found = _speaker(sentence, mentions, index, discourse)
+    if found.source is None and found.cue is None and doc is not None:
+        found = _parsed_speaker(doc, mentions, index) or found
     if found.source is None:
         return found
     relays, new = _relays(sentence, mentions, found.source)
@@ -319,6 +327,23 @@ def _appositive_speaker(sentence: str, cue_start: int, index: SourceIndex) -> At
     person, title, body = match.group("person"), match.group("title").strip(), match.group("body")
     side = index.resolve(body) or slug(body)
     return Attribution(slug(person), None, False, f"{person}, {title}", registered=False, side=side)
+
+
+def _parsed_speaker(doc, mentions: list[Mention], index: SourceIndex) -> Attribution | None:
+    """The speaker a parse finds: a registry source its words name, else a new one by those words."""
+    from .parse import speaker
+
+    found = speaker(doc)
+    if not found:
+        return None
+    words, cue, start, end = found
+    negative = bool(re.search(r"\b(?:not|never)\b|n't", cue))  # "have not yet confirmed": no claim of theirs
+    named = [m for m in mentions if start <= m.start and m.end <= end]
+    if named:
+        return Attribution(named[0].source, cue, negative, named[0].text)
+    if not re.search(r"[A-Za-z]{2}", words) or words.lower() in NOT_A_NAME:
+        return None
+    return _named(words, cue, negative, index)
 
 
 def _quoted(after: str, offset: int, mentions: list[Mention], index: SourceIndex, cue: str) -> Attribution | None:

@@ -16,6 +16,7 @@ import pysbd
 
 from . import facts
 from .attribution import ANONYMOUS_OF_RE, CUE_RE, Discourse, attribute
+from .parse import PARSE_BATCH
 from .sources import SourceIndex
 
 MIN_CLAIM_WORDS = 4
@@ -178,7 +179,7 @@ def signals(claim: dict) -> dict:
     text = claim["assertion"]
     return {
         "negations": facts.negations(text),
-        "noncommittal": [n["text"] for n in facts.noncommittals(text)],
+        "noncommittal": [n["text"] for n in facts.noncommittals(claim["text"])],  # the speaker's own words count
         "actors": facts.actors(text),
         "hedges": [h["text"] for h in facts.hedges(text)],
         "control": [list(c) for c in facts.control_claims(claim["text"], cue_end(claim))],
@@ -230,65 +231,116 @@ def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list
 
 
 def iter_claims(document: dict, index: SourceIndex, new_sources: dict[str, dict]) -> Iterator[dict]:
-    """:func:`extract_claims` one claim at a time, so a large document is never held as claims;
-    sources the registry lacks are added to ``new_sources`` (by id) as they are met."""
-    text, outlet, published = document["text"], document["outlet"], document.get("published")
-    discourse = Discourse()
-    position = 0
+    """:func:`extract_claims` a few claims at a time, so a large document is never held as claims:
+    each batch of claim texts is parsed together (the texts that give a figure or a reporting
+    word), then attributed in order. Sources the registry lacks are added to ``new_sources`` (by
+    id) as they are met."""
+    text = document["text"]
+    maker = ClaimMaker(document, index, new_sources)
+    batch: list[tuple[int, int, bool]] = []
+    for span in claim_spans(text, index):
+        batch.append(span)
+        if len(batch) == PARSE_BATCH:
+            yield from maker.make(batch)
+            batch = []
+    yield from maker.make(batch)
+
+
+def claim_spans(text: str, index: SourceIndex) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, opens its sentence) of each claim of a text: its sentences' clauses, without
+    boilerplate and headings."""
     for sent_start, sent_end in sentences(text):
         if is_boilerplate(text[sent_start:sent_end]) or is_heading(text, sent_start, sent_end):
             continue
-        head = None  # the attribution of the sentence's first clause, which later clauses may inherit
+        first = True
         for start, end in clauses(text, sent_start, sent_end, index):
-            claim_text = text[start:end]
-            if is_boilerplate(claim_text):
-                continue
-            mentions = index.mentions(claim_text)  # found once: attribution, memory and names share them
-            who = attribute(claim_text, index, discourse, mentions)
-            if head is not None and who.source is None and who.cue and head.source:
-                # "..., but mentioned X", "..., adding that X": the sentence's speaker says it
-                who = replace(head, cue=who.cue, negative=who.negative, resolved_from=None)
-            head = head or who
-            discourse.see(claim_text, mentions, index, start)
-            source = who.source or outlet
-            unregistered = [(relay, name, None) for relay, name in who.new_relays]
-            if who.source and not who.registered:
-                unregistered.append((who.source, who.name, who.side))
-                at = max(claim_text.find(who.name), 0)
-                discourse.named(who.source, who.name, _derived_kind(who.name), start + at, start + at + len(who.name))
-            for source_id, name, side in unregistered:
-                if source_id not in index.sources:
-                    new_sources[source_id] = {
-                        "id": source_id,
-                        "name": name,
-                        "kind": _derived_kind(name),
-                        "aliases": [name],
-                        "registered": 0,
-                        "origin": "derived",
-                        "side": side,
-                    }
-            if who.source:
-                discourse.speaker(who.source, start, end)
-            claim = prepare(
-                {
-                    "id": f"{document['id']}.{position}",
-                    "document_id": document["id"],
-                    "position": position,
-                    "start": start,
-                    "end": end,
-                    "text": claim_text,
-                    "source": source,
-                    "outlet": outlet,
-                    "cue": who.cue,
-                    "negative": int(who.negative),
-                    "resolved_from": list(who.resolved_from) if who.resolved_from else None,
-                    "via": [relay for relay in who.via if relay not in (source, outlet)],
-                    **claim_facts(claim_text, published),
+            if not is_boilerplate(text[start:end]):
+                yield start, end, first
+                first = False
+
+
+def needs_parse(text: str) -> bool:
+    """Whether a claim's text holds what the parser reads: a figure, or a reporting word."""
+    return bool(facts.NUMBER_RE.search(text) or CUE_RE.search(text) or "according" in text.lower())
+
+
+def parsed(texts: list[str]) -> list:
+    """The parse of each text that :func:`needs_parse`, None for the others."""
+    from .parse import parse
+
+    wanted = [t for t in texts if needs_parse(t)]
+    docs = iter(parse(wanted) if wanted else [])
+    return [next(docs) if needs_parse(t) else None for t in texts]
+
+
+class ClaimMaker:
+    """Claims of one document, made in order: what the document named so far resolves references."""
+
+    def __init__(self, document: dict, index: SourceIndex, new_sources: dict[str, dict]):
+        self.document, self.index, self.new_sources = document, index, new_sources
+        self.discourse = Discourse()
+        self.position = 0
+        self.head = None  # the attribution of the sentence's first clause, which later clauses may inherit
+
+    def make(self, spans: list[tuple[int, int, bool]]) -> Iterator[dict]:
+        text = self.document["text"]
+        docs = parsed([text[start:end] for start, end, _ in spans])
+        for (start, end, first), doc in zip(spans, docs, strict=True):
+            yield self.claim(start, end, first, doc)
+
+    def claim(self, start: int, end: int, first: bool, doc) -> dict:
+        document, index, discourse = self.document, self.index, self.discourse
+        outlet, published = document["outlet"], document.get("published")
+        claim_text = document["text"][start:end]
+        if first:
+            self.head = None
+        mentions = index.mentions(claim_text)  # found once: attribution, memory and names share them
+        who = attribute(claim_text, index, discourse, mentions, doc)
+        head = self.head
+        if head is not None and who.source is None and who.cue and head.source:
+            # "..., but mentioned X", "..., adding that X": the sentence's speaker says it
+            who = replace(head, cue=who.cue, negative=who.negative, resolved_from=None)
+        self.head = head or who
+        discourse.see(claim_text, mentions, index, start)
+        source = who.source or outlet
+        unregistered = [(relay, name, None) for relay, name in who.new_relays]
+        if who.source and not who.registered:
+            unregistered.append((who.source, who.name, who.side))
+            at = max(claim_text.find(who.name), 0)
+            discourse.named(who.source, who.name, _derived_kind(who.name), start + at, start + at + len(who.name))
+        for source_id, name, side in unregistered:
+            if source_id not in index.sources:
+                self.new_sources[source_id] = {
+                    "id": source_id,
+                    "name": name,
+                    "kind": _derived_kind(name),
+                    "aliases": [name],
+                    "registered": 0,
+                    "origin": "derived",
+                    "side": side,
                 }
-            )
-            claim["names"] = names_in(claim, index, mentions)
-            position += 1
-            yield claim
+        if who.source:
+            discourse.speaker(who.source, start, end)
+        claim = prepare(
+            {
+                "id": f"{document['id']}.{self.position}",
+                "document_id": document["id"],
+                "position": self.position,
+                "start": start,
+                "end": end,
+                "text": claim_text,
+                "source": source,
+                "outlet": outlet,
+                "cue": who.cue,
+                "negative": int(who.negative),
+                "resolved_from": list(who.resolved_from) if who.resolved_from else None,
+                "via": [relay for relay in who.via if relay not in (source, outlet)],
+                **claim_facts(claim_text, published, doc),
+            }
+        )
+        claim["names"] = names_in(claim, index, mentions)
+        self.position += 1
+        return claim
 
 
 def _derived_kind(name: str) -> str:
@@ -299,9 +351,12 @@ def _derived_kind(name: str) -> str:
     return "government" if re.search(r"\bministry\b", name, re.IGNORECASE) else "other"
 
 
-def sentence_claim(text: str, index: SourceIndex, published: str | None = None, claim_id: str = "text") -> dict:
-    """A claim built from a bare sentence (a draft's line, a benchmark pair), attributed as in a document."""
-    who = attribute(text, index)
+def sentence_claim(
+    text: str, index: SourceIndex, published: str | None = None, claim_id: str = "text", doc=None
+) -> dict:
+    """A claim built from a bare sentence (a draft's line, a benchmark pair), attributed as in a
+    document, with ``doc`` its parse (see :func:`sentence_claims`, which parses many at once)."""
+    who = attribute(text, index, doc=doc)
     claim = {
         "id": claim_id,
         "document_id": None,
@@ -311,16 +366,27 @@ def sentence_claim(text: str, index: SourceIndex, published: str | None = None, 
         "outlet": "text",
         "cue": who.cue,
         "negative": int(who.negative),
-        **claim_facts(text, published),
+        **claim_facts(text, published, doc),
     }
     return prepare(claim)
 
 
-def claim_facts(text: str, published: str | None) -> dict:
-    """The facts a claim stores: hedged flag, numbers, dates (resolved against ``published``), places."""
+def sentence_claims(texts: list[str], index: SourceIndex, published: str | None = None, ids=None) -> list[dict]:
+    """:func:`sentence_claim` of each text, the texts parsed together; ``ids`` default to their positions."""
+    ids = ids or [str(n) for n in range(len(texts))]
+    return [
+        sentence_claim(t, index, published, claim_id, doc)
+        for t, claim_id, doc in zip(texts, ids, parsed(texts), strict=True)
+    ]
+
+
+def claim_facts(text: str, published: str | None, doc=None) -> dict:
+    """The facts a claim stores: hedged flag, numbers (read again with ``doc``, the text's parse,
+    when there is one), dates (resolved against ``published``), places."""
+    numbers = [q.as_dict() for q in facts.numbers(text)]
     return {
         "hedged": int(bool(facts.hedges(text))),
-        "numbers": [q.as_dict() for q in facts.numbers(text)],
+        "numbers": facts.refine_numbers(numbers, doc) if doc is not None and numbers else numbers,
         "dates": facts.dates(text, published),
         "places": facts.places(text),
     }

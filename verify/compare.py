@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .claims import extract_claims, prepare, sentence_claim
+from .claims import extract_claims, prepare, sentence_claims
 from .clashes import tfidf_cosine
 from .engines import make_engine
 from .errors import VerifyError
@@ -358,7 +358,7 @@ def _omissions(claims, vectors, negative_vectors, groups, findings, thresholds: 
 def passage_claims(text: str, index: SourceIndex, published: str | None, prefix: str) -> list[dict]:
     """A passage split into claims as ingest splits a document; the whole text when it holds none."""
     document = {"id": prefix, "text": text, "outlet": "text", "published": published}
-    claims = extract_claims(document, index)[0] or [sentence_claim(text, index, published, f"{prefix}.0")]
+    claims = extract_claims(document, index)[0] or sentence_claims([text], index, published, [f"{prefix}.0"])
     for claim in claims:
         claim.setdefault("source_name", "the text")
     return claims
@@ -374,10 +374,9 @@ def text_pairs_evidence(
     as one claim: what the judge is calibrated on."""
     thresholds = thresholds or Thresholds()
     index = index or bundled_index()
-    claims = [
-        (sentence_claim(h, index, None, f"h{n}"), sentence_claim(p, index, None, f"p{n}"))
-        for n, (p, h) in enumerate(items)
-    ]
+    texts = [text for premise, hypothesis in items for text in (hypothesis, premise)]
+    made = sentence_claims(texts, index, None, [f"{side}{n}" for n in range(len(items)) for side in "hp"])
+    claims = list(zip(made[::2], made[1::2], strict=True))
     vectors = (embedder or load_embedder()).encode([c["assertion"] for pair in claims for c in pair])
     out = []
     for n, (hypothesis, premise) in enumerate(claims):
@@ -415,10 +414,13 @@ def premise_units(premise: str, index: SourceIndex, published: str | None, prefi
     """A premise as the judge reads it: each claim, and windows of PASSAGE_WINDOW consecutive
     claims (a fact told over two sentences), as claims of "the premise"."""
     claims = passage_claims(premise, index, published, prefix)
-    windows = [
-        sentence_claim(" ".join(c["text"] for c in claims[i : i + PASSAGE_WINDOW]), index, published, f"{prefix}.w{i}")
-        for i in range(len(claims) - PASSAGE_WINDOW + 1)
-    ]
+    starts = range(len(claims) - PASSAGE_WINDOW + 1)
+    windows = sentence_claims(
+        [" ".join(c["text"] for c in claims[i : i + PASSAGE_WINDOW]) for i in starts],
+        index,
+        published,
+        [f"{prefix}.w{i}" for i in starts],
+    )
     return claims + [w | {"source_name": "the premise"} for w in windows]
 
 
@@ -519,7 +521,7 @@ def _item_verdict(decided: list[tuple]) -> dict:
         "scores": evidence["nli"]["right_to_left"],
         "reason": reason,
         "claims": [
-            {"text": c["text"], "kind": k, "support": SUPPORT[k], "premise": p["text"]}
-            for ((c, p, _), _), k in zip(decided, kinds, strict=True)
+            {"text": c["text"], "kind": k, "support": SUPPORT[k], "premise": p["text"], "judge": e["judge"]}
+            for ((c, p, e), _), k in zip(decided, kinds, strict=True)
         ],
     }

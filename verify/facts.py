@@ -57,13 +57,17 @@ VAGUE = {
     "scores": (40, 99),
     "hundreds": (200, 999),
     "thousands": (2_000, 9_999),
+    "tens of thousands": (20_000, 99_999),
+    "hundreds of thousands": (200_000, 999_999),
+    "millions": (2_000_000, 9_999_999),
+    "tens of millions": (20_000_000, 99_999_999),
     "a few": (2, 5),
     "several": (3, 9),
     "a handful": (2, 6),
 }
 # Qualifiers that widen an exact value into a range.
 AT_LEAST = ("at least", "more than", "over", "upwards of", "no fewer than", "in excess of")
-AT_MOST = ("up to", "at most", "fewer than", "less than", "under", "no more than")
+AT_MOST = ("up to", "at most", "fewer than", "less than", "under", "no more than", "as many as")
 ABOUT = (
     "about",
     "around",
@@ -75,7 +79,6 @@ ABOUT = (
     "close to",
     "an estimated",
     "estimated",
-    "as many as",
 )
 ABOUT_TOLERANCE = 0.15
 # Words after a number that end its unit phrase.
@@ -162,20 +165,21 @@ UNIT_SYNONYMS = {
 }
 # What a figure is, besides a count: never compared with a count, nor with another kind.
 DURATION_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
-MONEY_UNITS = {"dollar", "euro", "pound", "riyal", "lira", "rouble", "ruble", "yuan", "yen", "rupee", "dinar", "cent"}
+MONEY_UNITS = {"dollar", "euro", "riyal", "lira", "rouble", "ruble", "yuan", "yen", "rupee", "dinar", "cent"}
 PERCENT_UNITS = {"percent", "per", "%", "percentage", "point"}
-AGE_RE = re.compile(r"^[\s-]*(?:years?[\s-]old|year-old|-year-old|yo\b)", re.IGNORECASE)
+AGE_RE = re.compile(r"^[\s-]*(?:years?[\s-]old|year-old|-year-old|yrs?[\s-]old|yo\b)", re.IGNORECASE)
+AGE_APPOSITION_RE = re.compile(r"[A-Z][\w'\u2019.-]+,\s*\d{1,3}\s*,$")  # "Jordan Matson, 28, a former soldier"
 AGED_RE = re.compile(r"\b(?:aged|age)\s*$", re.IGNORECASE)
 MONEY_BEFORE_RE = re.compile(r"[$\u00a3\u20ac]\s*$|\b(?:usd|eur|gbp|us\$)\s*$", re.IGNORECASE)
 # The event a count belongs to: the outcome verbs of news counts, by lemma.
 EVENTS = {
-    "kill": r"kill\w*|dead|died|dies|deaths?|lives|toll|slain|massacred|executed",
+    "kill": r"kill\w*|dead|die|died|dies|deaths?|lives|toll|slain|slay|massacred?|execut\w*",
     "wound": r"wound\w*|injur\w*|hurt|maimed|casualt\w*",
     "displace": r"displac\w*|fled|flee\w*|evacuat\w*|homeless|refugees?",
-    "detain": r"detain\w*|arrest\w*|held|jailed|imprison\w*|captured|kidnapp\w*|abduct\w*|hostages?",
-    "release": r"releas\w*|freed",
+    "detain": r"detain\w*|arrest\w*|held|hold|jail\w*|imprison\w*|captur\w*|kidnap\w*|abduct\w*|hostages?",
+    "release": r"releas\w*|freed?",
     "missing": r"missing",
-    "rescue": r"rescu\w*|survivors?|pulled",
+    "rescue": r"rescu\w*|survivors?|surviv\w*|pulled|pull",
     "attack": r"attack\w*|strikes?|raids?|bomb\w*|shell\w*",
 }
 EVENT_RE = {event: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for event, pattern in EVENTS.items()}
@@ -187,12 +191,16 @@ RANGE_RE = re.compile(r"^\s*(?:-|\u2013|to|or)\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+
 def quantity_kind(sentence: str, start: int, end: int, unit: str) -> str:
     """count, age, duration, money or percent, from the words around a figure."""
     after, before = sentence[end : end + 14], sentence[max(0, start - 8) : start]
-    if AGE_RE.match(after) or AGED_RE.search(before):
+    if (
+        AGE_RE.match(after)
+        or AGED_RE.search(before)
+        or AGE_APPOSITION_RE.search(sentence[max(0, start - 40) : end + 1])
+    ):
         return "age"
-    if MONEY_BEFORE_RE.search(before) or unit in MONEY_UNITS:
-        return "money"
     if unit in PERCENT_UNITS or re.match(r"\s*(?:%|percent|per cent|percentage)", after, re.IGNORECASE):
         return "percent"
+    if MONEY_BEFORE_RE.search(before) or unit in MONEY_UNITS:
+        return "money"
     if unit in DURATION_UNITS:
         return "duration"
     return "count"
@@ -216,7 +224,8 @@ NUMBER_WORD = "|".join(sorted([*UNITS, *SCALES], key=len, reverse=True))
 NUMBER_RE = re.compile(
     r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:million|billion|thousand))?(?![\w])"
     rf"|\b(?:{NUMBER_WORD}|a)(?:[\s-]+(?:and\s+)?(?:{NUMBER_WORD}))*\b"
-    r"|\b(?:a dozen|dozens(?: of)?|scores|hundreds|thousands|a few|several|a handful)\b",
+    r"|\b(?:a dozen|dozens(?: of)?|scores|tens of thousands|hundreds of thousands|tens of millions|hundreds|thousands"
+    r"|millions|a few|several|a handful)\b",
     re.IGNORECASE,
 )
 
@@ -300,12 +309,51 @@ def _unit_after(sentence: str, end: int) -> tuple[str, str]:
         phrase.append(word)
     if not phrase:
         return "", ""
-    head = phrase[-1]
+    return unit_of(phrase[-1]), " ".join(phrase[:-1])
+
+
+def unit_of(noun: str) -> str:
+    """A counted noun as a unit: singular, lower case, synonyms merged ('troops' -> 'soldier')."""
+    head = noun.lower()
     if head.endswith("ies"):
         head = head[:-3] + "y"
     elif head.endswith("s") and not head.endswith("ss"):
         head = head[:-1]
-    return UNIT_SYNONYMS.get(head, head), " ".join(phrase[:-1])
+    return UNIT_SYNONYMS.get(head, head)
+
+
+# Verbs that tell nothing of the event a figure counts: "said 19 were killed" counts the killing.
+LIGHT_VERBS = {"be", "have", "say", "tell", "report", "add", "state", "claim", "show", "put", "give", "include"}
+LIGHT_VERBS |= {"make", "get", "take", "see", "bring", "reach", "rise", "stand", "total", "number", "count"}
+
+
+def event_of(lemma: str) -> str:
+    """An event lemma from a parse in verify's terms: 'kill' for killed, dead, died...; '' for a
+    verb that tells no event (be, have, say); else the lemma itself."""
+    if lemma in LIGHT_VERBS:
+        return ""
+    return next((event for event, pattern in EVENT_RE.items() if pattern.fullmatch(lemma)), lemma)
+
+
+def refine_numbers(quantities: list[dict], doc) -> list[dict]:
+    """Figures read again with a parse of their sentence (:func:`verify.parse.counted`): the noun
+    each counts and the event it counts, where the parse ties the figure to a noun."""
+    from .parse import counted
+
+    out = []
+    for q in quantities:
+        found = counted(doc, q["start"], q["end"])
+        if found:
+            noun, qualifier, lemma = found
+            unit = unit_of(noun) if noun else q["unit"]
+            q = q | {
+                "unit": unit,
+                "qualifier": qualifier if noun else q["qualifier"],
+                "event": event_of(lemma),
+                "kind": quantity_kind(doc.text, q["start"], q["end"], unit),
+            }
+        out.append(q)
+    return out
 
 
 UNIT_BEFORE_RE = re.compile(
@@ -353,7 +401,7 @@ def numbers(sentence: str) -> list[Quantity]:
             r"\s*(?:am|pm|a\.m\.|p\.m\.)", sentence[end:]
         ):
             continue  # an ordinal ("7th") or a time of day
-        before = sentence[max(0, start - 25) : start].lower().rstrip()
+        before = sentence[max(0, start - 25) : start].lower().rstrip().rstrip("$\u00a3\u20ac").rstrip()
         upper = RANGE_RE.match(sentence[end:])
         if upper is None and before.endswith("between"):
             upper = re.match(r"^\s*and\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])", sentence[end:])

@@ -402,6 +402,7 @@ class HypothesisClaim(TypedDict):
     kind: VerdictKind
     support: Literal["supported", "partial", "contradicted", "unsupported"]  # what the premise does for it
     premise: str  # the premise sentence (or window of sentences) that decided it
+    judge: JudgeScores  # the judge's probabilities for that reading: agree, neutral, contradict
 
 
 class Verdict(TypedDict):
