@@ -1,6 +1,6 @@
 """How well verify reads the facts of real news sentences, and how precise its checks are on real pairs.
 
-    python bench/facts.py [--json] [--out bench/results/facts.json]
+    python bench/facts.py [--json] [--no-parse] [--out bench/results/facts.json]
 
 Labels (bench/labels/, see its README) are keyed by FNC-1 training body id and character
 offsets; the sentences are read from ../shared/eval/fnc1/train_bodies.csv at run time.
@@ -17,6 +17,8 @@ offsets; the sentences are read from ../shared/eval/fnc1/train_bodies.csv at run
 2. Checks, on labelled pairs of sentences from two bodies of one story
    (bench/labels/facts_pairs.jsonl): each check's clash precision and recall, with the gates
    verify applies (similarity thresholds), embedding the two sentences as verify does.
+
+--no-parse scores the patterns alone (the English parser switched off), for the comparison.
 """
 
 from __future__ import annotations
@@ -29,11 +31,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from verify import facts
+from verify import claims, facts
 from verify.claims import sentence_claims
-from verify.clashes import DENIAL_CUES, tfidf_cosine
+from verify.clashes import tfidf_cosine
 from verify.models import load_embedder
-from verify.parse import parse
 from verify.records import Thresholds
 from verify.sources import bundled_index
 from verify.verdict import pair_evidence
@@ -49,8 +50,6 @@ PAIR_CHECKS = {
     "places": ("places",),
     "dates": ("dates",),
 }
-DENIAL_WORDS = {"denied", "denies", "deny", "denial", "rejected", "rejects", "dismissed", "refuted", "refutes"}
-DENIAL_WORDS |= {"false", "fake", "baseless", "untrue", "fabricated", "hoax"}
 
 
 def bodies() -> dict[int, str]:
@@ -93,8 +92,8 @@ def quantity_scores(rows: list[dict], texts: dict[int, str]) -> dict:
     for row in rows:
         sentence = texts[row["body_id"]][row["start"] : row["end"]]
         found = [q.as_dict() for q in facts.numbers(sentence)]
-        if found:
-            found = facts.refine_numbers(found, parse([sentence])[0])
+        if found and (doc := claims.parsed([sentence])[0]) is not None:
+            found = facts.refine_numbers(found, doc)
         wanted = [q for q in row["quantities"] if q["kind"] not in ("year", "ordinal")]  # verify leaves these out
         extracted += len(found)
         labelled += len(wanted)
@@ -119,18 +118,6 @@ def quantity_scores(rows: list[dict], texts: dict[int, str]) -> dict:
     return {name: prf(tp, extracted, labelled) for name, tp in fields.items()}
 
 
-def negation_kind(claim: dict) -> str:
-    """verify's reading of a sentence: denial, non-commitment, another negation, or none."""
-    negations = [n["text"].lower() for n in facts.negations(claim["text"])]
-    if (claim.get("cue") or "").lower() in DENIAL_CUES or set(negations) & DENIAL_WORDS:
-        return "denial"
-    if "no plans" in claim["text"].lower():
-        return "denial"
-    if claim["signals"].get("noncommittal"):
-        return "non-commitment"
-    return "negation" if negations else "none"
-
-
 def sentence_scores(rows: list[dict], texts: dict[int, str]) -> dict:
     """Attribution (source, cue, both) and negation kind, sentence by sentence."""
     index = bundled_index()
@@ -152,7 +139,7 @@ def sentence_scores(rows: list[dict], texts: dict[int, str]) -> dict:
             counts[name][0] += bool(ok)
             counts[name][1] += bool(predicted)
             counts[name][2] += bool(gold)
-        got = negation_kind(claim)
+        got = facts.negation_kind(claim["text"])
         right_kind += got == row["negation"]
         negation[got][1] += 1
         negation[row["negation"]][2] += 1
@@ -192,8 +179,11 @@ def pair_scores(rows: list[dict], texts: dict[int, str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-parse", action="store_true", help="the patterns alone, without the English parser")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "facts.json")
     args = parser.parse_args(argv)
+    if args.no_parse:
+        claims.parsed = lambda texts: [None] * len(texts)  # what verify reads without the parse
     texts = bodies()
     sentences, pairs = read_labels("facts_sentences.jsonl"), read_labels("facts_pairs.jsonl")
     result = {

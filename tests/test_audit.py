@@ -318,7 +318,10 @@ def test_a_store_with_findings_copied_per_run_migrates_intact(tmp_path):
     conn.execute("ATTACH ? AS current", [str(current)])
     conn.execute("DELETE FROM meta")
     for table in ("meta", "sources", "documents", "claims", "runs", "decisions", "embeddings", "nli"):
-        conn.execute(f"INSERT INTO main.{table} SELECT * FROM current.{table}")
+        names = ", ".join(
+            row[1] for row in conn.execute(f"PRAGMA main.table_info({table})")
+        )  # columns added since stay out
+        conn.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM current.{table}")
     columns = "run_id, id, position, kind, claims, sources, omitted_by, confidence, reason, evidence, thresholds"
     conn.execute(f"INSERT INTO main.findings ({columns}) SELECT {columns} FROM current.findings")
     expected = conn.execute(f"SELECT {columns} FROM main.findings ORDER BY run_id, position").fetchall()

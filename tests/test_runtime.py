@@ -83,7 +83,10 @@ def test_a_new_draft_is_checked_without_torch(tmp_path):
     result = json.loads(done.stdout)
     assert {m["role"]: m.get("runtime") for m in result["run"]["models"]}["nli"] == "onnx"
     assert "onnxruntime" in imported
-    assert not {name for name in imported if name.split(".")[0] in ("torch", "transformers", "sentence_transformers")}
+    # spaCy's thinc probes `import torch`, which verify.parse answers with ImportError: -X importtime still
+    # lists the bare name (a 3 µs failed import), never a module of torch
+    loaded = {name for name in imported if name.split(".")[0] in ("torch", "transformers", "sentence_transformers")}
+    assert loaded <= {"torch"} and "torch._C" not in imported
 
 
 def test_file_digests_are_remembered_until_the_file_changes(tmp_path, monkeypatch):

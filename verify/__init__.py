@@ -18,7 +18,7 @@ From Python::
 
 from importlib import import_module
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 # The public API, imported on first use: `import verify` (and `verify --help`) stay light.
 # ingest() and compare() share their modules' names, so they are imported from those modules.

@@ -341,8 +341,8 @@ def _parsed_speaker(doc, mentions: list[Mention], index: SourceIndex) -> Attribu
     named = [m for m in mentions if start <= m.start and m.end <= end]
     if named:
         return Attribution(named[0].source, cue, negative, named[0].text)
-    if not re.search(r"[A-Za-z]{2}", words) or words.lower() in NOT_A_NAME:
-        return None
+    if not re.search(r"[A-Za-z]{2}", words) or words.lower() in NOT_A_NAME or not words.isprintable():
+        return None  # no name, or one carrying control characters (a hostile text's escapes)
     return _named(words, cue, negative, index)
 
 

@@ -170,6 +170,8 @@ def cue_end(claim: dict) -> int:
     """Where the attribution cue ends in the claim's text (0 without one)."""
     cue = claim.get("cue")
     at = claim["text"].find(cue) if cue else -1
+    if at > len(claim["text"]) / 2:  # a trailing attribution ("..., state television said."): the claim comes first
+        return 0
     return at + len(cue) if at >= 0 else 0
 
 

