@@ -131,8 +131,13 @@ def test_emergent_loader_and_predictions(tmp_path):
         writer.writerow(
             ["c1", "Two Turkish soldiers were killed in Idlib", "Two Turkish soldiers killed in Idlib strike", "for"]
         )
-        writer.writerow(
-            ["c2", "Two Turkish soldiers were killed in Idlib", "Nine Turkish soldiers were killed in Idlib", "against"]
+        writer.writerow(  # a denial; a changed figure alone the mapping reads as "for" (Emergent rarely has one)
+            [
+                "c2",
+                "Two Turkish soldiers were killed in Idlib",
+                "Turkey denies reports that its soldiers were killed in Idlib",
+                "against",
+            ]
         )
         writer.writerow(
             [

@@ -12,6 +12,7 @@ parse again.
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 from functools import cache
 from pathlib import Path
 
@@ -33,8 +34,6 @@ PARSE_BATCH = 64
 def parser_folder() -> Path:
     """The installed pipeline's data folder, found without importing the package (whose
     ``__init__`` imports spaCy before :func:`load_parser` can keep torch out)."""
-    import importlib.util
-
     spec = importlib.util.find_spec(PARSER_MODULE)
     if spec is None or not spec.submodule_search_locations:
         raise VerifyError(f"the English parser is not installed: pip install {PARSER_PACKAGE}=={PARSER_VERSION}")
