@@ -16,7 +16,10 @@ Prints, per development set, for the shipped judge (`verify judge`):
    only, NLI only, both);
 4. the NLI model alone (argmax, and contradiction ROC-AUC) on the same pairs, for the shipped
    model and, with --compare-nli, another NLI folder (an earlier model, exported);
-5. fixtures/pairs.jsonl by kind (hand-written news pairs: a test of the result, not in the fit).
+5. fixtures/pairs.jsonl by kind (hand-written news pairs).
+
+Sections 1, 2 and 5 judge with the shipped decision (verify/data/judge.json); 3 with the decision
+`bench/train_nli.py --calibrate` fits now, cross-fitted.
 """
 
 from __future__ import annotations
