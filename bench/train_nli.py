@@ -13,10 +13,13 @@ trained on. The word embeddings stay frozen at the installed base weights, so th
 holds only the transformer layers and the head (see verify/nli.py).
 
 The judge's decision (--calibrate) is a multinomial logistic regression over the shipped model's NLI
-probabilities (both directions), similarity and the structured checks, fitted on held-in labelled
-pairs: the held-out slice above (entailment -> agree, neutral, contradiction -> contradict) and the
+probabilities (both directions), similarity and the structured checks, fitted on labelled pairs:
+the held-out slices of train/nli/ and train/factual/ (entailment -> agree, neutral, contradiction
+-> contradict), RTE-1 dev, the Emergent training split (each origin weighed the same) and the
 hand-labelled news claim pairs of fixtures/pairs.jsonl and fixtures/calibration_pairs.jsonl
-(agree, contradict; partial, compatible and unrelated -> neutral), the news pairs weighted up.
+(agree, contradict; partial, compatible and unrelated -> neutral), weighted up; each check's pull
+toward "contradicts" capped by its precision on the real pairs. The shipped verify/data/judge.json
+is 0.2.0's fit; bench/README.md says why.
 
 Seeded and resumable: a checkpoint (model, optimiser, scheduler, position in the seeded data order)
 is written every --save-every steps and at the end of each --max-minutes slice, so training can
@@ -257,11 +260,6 @@ def emergent_rows() -> list[dict]:
         ]
 
 
-# Origins scored but never fitted on (none now: RTE-1 dev and Emergent are real news, and the fit
-# without them was measured worse on the hand-written passages: bench/README.md).
-EVALUATED_ONLY: tuple[str, ...] = ()
-
-
 def labelled_pairs() -> list[dict]:
     """Real labelled pairs for the judge's decision, {premise, hypothesis, verdict, label, origin,
     group}: the held-out slices of train/nli/ and train/factual/ (never trained on), RTE-1 dev
@@ -421,16 +419,14 @@ def contradiction_bar(probabilities: np.ndarray, verdicts: list[str]) -> tuple[f
 
 def cross_fitted(x: np.ndarray, rows: list[dict], folds: int = 5) -> np.ndarray:
     """Verdict probabilities for each pair from a decision fitted without its fold (honest
-    figures); folds by group, so rows of one Emergent claim or one premise never straddle two.
-    Rows of :data:`EVALUATED_ONLY` origins are judged, never fitted on."""
+    figures); folds by group, so rows of one Emergent claim or one premise never straddle two."""
     from verify.judge import Calibration
 
     out = np.zeros((len(rows), 3))
     fold_of = np.array([random.Random(f"{SEED}-{r['group']}").randrange(folds) for r in rows])
-    fitted_on = np.array([r["origin"] not in EVALUATED_ONLY for r in rows])
     weights = origin_weights(rows)
     for fold in range(folds):
-        train = (fold_of != fold) & fitted_on
+        train = fold_of != fold
         fitted = fit_decision(x[train], [r for r, t in zip(rows, train, strict=True) if t], weights[train])
         calibration = Calibration(
             *(np.array(fitted[k]) for k in ("coefficients", "intercepts", "mean", "scale")), 0.5, "", {}
@@ -440,13 +436,13 @@ def cross_fitted(x: np.ndarray, rows: list[dict], folds: int = 5) -> np.ndarray:
 
 
 def calibrate() -> None:
-    """Fit the judge on the real three-way labelled pairs and write verify/data/judge.json."""
+    """Fit the judge on the labelled pairs (:func:`labelled_pairs`) and write verify/data/judge.json."""
     from collections import Counter
 
     from verify.judge import CALIBRATION_FILE, FEATURES, VERDICTS
     from verify.models import nli_model_info
 
-    rows = [r for r in labelled_pairs() if r["origin"] not in EVALUATED_ONLY]
+    rows = labelled_pairs()
     x, _ = pair_features(rows)
     verdicts = [r["verdict"] for r in rows]
     fitted = fit_decision(x, rows, origin_weights(rows))
