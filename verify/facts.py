@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from rapidfuzz import fuzz, process
@@ -283,7 +283,7 @@ def words_to_number(text: str) -> float | None:
         if word in UNITS:
             current += UNITS[word]
         elif word == "a":
-            current += 0  # "a hundred": the scale that follows makes it one
+            continue  # "a hundred": the scale that follows makes it one
         elif word == "hundred":
             current = max(current, 1) * 100
         elif word in SCALES:
@@ -449,10 +449,12 @@ def _written(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
 
 
+@lru_cache(maxsize=1 << 16)
 def in_digits(text: str) -> str:
     """``text`` with its figures in words written in digits ("two hundred and ten million euros"
-    -> "210000000 euros", "Twelve civilians" -> "12 civilians"), so a reader that compares figures
-    (the NLI model) sees one form on both sides; vague amounts and ranges stay as written."""
+    -> "210 million euros", "Twelve civilians" -> "12 civilians"), so a reader that compares
+    figures (the NLI model) sees one form on both sides; vague amounts and ranges stay as written.
+    Remembered per text: a comparison reads each claim in many pairs."""
     out, last = [], 0
     for q in numbers(text):
         words = text[q.start : q.end]
