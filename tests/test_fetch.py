@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import http.server
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -75,7 +77,8 @@ def test_a_url_is_fetched_and_read_as_a_saved_page(run, site, tmp_path):
 def test_private_addresses_are_refused_by_default(run, site, tmp_path):
     db = tmp_path / "v.db"
     result = run("--db", db, "ingest", f"{site}/wire-relay.html", "--outlet", "reuters")
-    assert result.exit_code == 1 and f"failed: {site}/wire-relay.html: could not be fetched" in result.stderr
+    assert result.exit_code == 1
+    assert f"failed: {site}/wire-relay.html: a loopback or private address, refused (allow it with " in result.stderr
     assert "0 document(s)" in result.stderr and not documents(db)
 
 
@@ -137,3 +140,76 @@ def test_text_from_stdin(run, tmp_path):
     )
     assert result.exit_code == 0 and "stored stdin as document" in result.stderr
     assert run("--db", db, "ingest", "-", "--outlet", "sana", input="").exit_code == 1
+
+
+class Awkward(http.server.BaseHTTPRequestHandler):
+    """A server that misbehaves in the ways the web does: stalls, errors, oversized and bomb pages."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path == "/stall":  # headers at once, then a byte every half second
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(60):
+                self.wfile.write(b"<")
+                self.wfile.flush()
+                time.sleep(0.5)
+        elif self.path == "/huge":
+            self.send_response(200)
+            self.end_headers()
+            for _ in range(25):
+                self.wfile.write(b"a" * 1_000_000)
+        elif self.path == "/bomb":
+            body = gzip.compress(b" " * 100_000_000)
+            self.send_response(200)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.send_response(404)
+            self.end_headers()
+
+    def handle(self):
+        try:
+            super().handle()
+        except OSError:  # the client gave up, as it should
+            pass
+
+
+@pytest.fixture(scope="module")
+def awkward_site():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Awkward)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    "path, why",
+    [
+        ("/gone", "the server answered 404 Not Found"),
+        ("/huge", "the page is larger than the 20 MB a page may hold"),
+        ("/bomb", "the page is larger than the 20 MB a page may hold"),
+        ("/stall", "no complete answer within 2 s (--timeout)"),
+    ],
+)
+def test_each_failed_fetch_says_why(run, awkward_site, tmp_path, path, why):
+    started = time.monotonic()
+    result = run(
+        "--db", tmp_path / "v.db", "ingest", awkward_site + path, "--outlet", "reuters",
+        "--allow-private-addresses", "--timeout", "2",
+    )  # fmt: skip
+    assert result.exit_code == 1 and f"failed: {awkward_site}{path}: {why}\n" in result.stderr
+    assert time.monotonic() - started < 6  # --timeout bounds the whole fetch, not each attempt
+    assert not documents(tmp_path / "v.db")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_timeout_must_be_a_finite_number(run, tmp_path, value):
+    result = run("--db", tmp_path / "v.db", "ingest", "http://example.org/a", "--outlet", "reuters", "--timeout", value)
+    assert result.exit_code == 2 and "--timeout" in result.stderr and "Traceback" not in result.output

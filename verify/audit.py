@@ -285,6 +285,11 @@ def record_decision(
     with store.transaction():
         store.db["decisions"].insert(row)
         _append(store, "decision", row["id"], _decision_row_digest(row))
+    if not store.reads_back("decisions", row["id"]):
+        raise VerifyError(
+            f"decision {row['id']} was written but cannot be read back from {store.path}: the store's files "
+            "changed under this command (replaced, or its -wal file deleted); it is not recorded, review again"
+        )
     return row
 
 
@@ -441,8 +446,7 @@ def diff(store, run_a: str, run_b: str) -> dict:
     b = {f["id"]: f for f in run_findings(store, run(store, run_b)["id"])}
     changed = []
     for fid in sorted(a.keys() & b.keys()):
-        fields = [k for k in ("confidence", "reason", "sources", "omitted_by", "evidence") if a[fid][k] != b[fid][k]]
-        if fields:
+        if fields := changed_fields(a[fid], b[fid]):
             changed.append(
                 {
                     "id": fid,
@@ -457,7 +461,14 @@ def diff(store, run_a: str, run_b: str) -> dict:
         "appeared": [_brief(b[f]) for f in sorted(b.keys() - a.keys())],
         "disappeared": [_brief(a[f]) for f in sorted(a.keys() - b.keys())],
         "changed": changed,
+        "changed_fields": {f: fields[f] for f in changed},
     }
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    """The fields of a finding's stored content (kind, claims, sources, summary, reason,
+    confidence, evidence, ...) that differ between two versions of it."""
+    return [k for k in FINDING_CONTENT if canonical(before[k]) != canonical(after[k])]
 
 
 def _brief(finding: dict) -> dict:
@@ -511,11 +522,8 @@ def replay(store, run_id: str, embedder=None) -> dict:
     result = compare(store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims, reuse=False)
     before = {f["id"]: f for f in run_findings(store, run_id)}
     after = {f["id"]: f for f in result.findings}
-    changed = sorted(
-        f
-        for f in before.keys() & after.keys()
-        if before[f]["confidence"] != after[f]["confidence"] or before[f]["reason"] != after[f]["reason"]
-    )
+    fields = {f: changed_fields(before[f], after[f]) for f in sorted(before.keys() & after.keys())}
+    changed = [f for f, differ in fields.items() if differ]
     return {
         "run": run_id,
         "same": before.keys() == after.keys() and not changed,
@@ -525,4 +533,5 @@ def replay(store, run_id: str, embedder=None) -> dict:
         "appeared": [_brief(after[f]) for f in sorted(after.keys() - before.keys())],
         "disappeared": [_brief(before[f]) for f in sorted(before.keys() - after.keys())],
         "changed": changed,
+        "changed_fields": {f: fields[f] for f in changed},
     }

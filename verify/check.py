@@ -8,7 +8,6 @@ pair judgement :mod:`verify.compare` uses; the check is recorded as a run in the
 from __future__ import annotations
 
 import hashlib
-from html import escape
 
 import numpy as np
 
@@ -16,7 +15,7 @@ from .audit import aborting, completed_run, record_run, run_summary, start_run
 from .claims import extract_claims, prepare
 from .clashes import tfidf_cosine
 from .errors import VerifyError
-from .html import CSP, STYLE
+from .html import CSP, STYLE, escape
 from .judge import NLICache, judge_model_info, judge_verdicts, load_calibration
 from .match import claim_vectors
 from .models import load_embedder, load_in_background, load_nli_model

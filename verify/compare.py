@@ -87,8 +87,7 @@ def group_id(claim_ids: list[str]) -> str:
 
 
 def select_claims(store, story=None, documents=None) -> list[dict]:
-    if story is not None and story not in store.stories():
-        raise VerifyError(f"unknown story {story!r}; stories in this store: {', '.join(store.stories()) or 'none'}")
+    store.check_known(story=story)
     if documents:
         unknown = [d for d in documents if not store.document(d)]
         if unknown:
@@ -397,6 +396,8 @@ def parse_pairs(text: str, where: str) -> list[dict]:
         for name in ("premise", "hypothesis"):
             if not isinstance(row.get(name), str) or not row[name].strip():
                 raise VerifyError(f"{where} line {number}: {name!r} must be a non-empty string")
+        if "id" in row and (isinstance(row["id"], bool) or not isinstance(row["id"], str | int)):
+            raise VerifyError(f'{where} line {number}: "id" must be a string or a whole number')
         pairs.append(
             {"id": row.get("id", number), "line": number, "premise": row["premise"], "hypothesis": row["hypothesis"]}
         )

@@ -2,14 +2,23 @@
 
 No network requests: styles and the small filter script are inline, and a Content-Security-
 Policy forbids loading anything else. Every piece of document text is HTML-escaped, so a
-document containing ``<script>`` or ``onerror=`` renders as text.
+document containing ``<script>`` or ``onerror=`` renders as text, and its control characters
+and bidirectional overrides are shown as the terminal views show them, so none can make a claim
+display reversed.
 """
 
 from __future__ import annotations
 
-from html import escape
+import html
 
+from .output import printable
 from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, confidence_basis, mark_spans, relay_chain
+
+
+def escape(text: str) -> str:
+    """Text for HTML: escaped, with every control character made visible (one for one, so offsets hold)."""
+    return html.escape(printable(str(text)))
+
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 STYLE = """

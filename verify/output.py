@@ -55,6 +55,12 @@ def one_line(text: str) -> str:
     return " ".join(printable(text).split("\n"))
 
 
+def shown_name(name) -> str:
+    """A file name or URL for a message line: printable, a newline shown as ␊ (so a name cannot
+    start a fake line of its own)."""
+    return printable(str(name)).replace("\n", "\u240a")
+
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -97,12 +103,14 @@ def check_output_path(path: str, protect: list[str] = (), force: bool = False) -
     target = Path(path)
     if not target.parent.is_dir():
         raise VerifyError(f"cannot write {path}: folder {target.parent} does not exist")
-    if not target.exists():
-        return target  # a dangling symlink is replaced, never followed
     for guarded in protect:
         for name in (guarded, f"{guarded}-wal", f"{guarded}-shm", f"{guarded}-journal"):
-            if Path(name).exists() and _same_file(target, Path(name)):
-                raise VerifyError(f"refusing to write {path}: it is the verify database")
+            same_name = target.parent.resolve() / target.name == Path(name).parent.resolve() / Path(name).name
+            if same_name or Path(name).exists() and target.exists() and _same_file(target, Path(name)):
+                # SQLite reads a -journal or -wal file it finds beside the store as its own
+                raise VerifyError(f"refusing to write {path}: it is the verify database or one of its files")
+    if not target.exists():
+        return target  # a dangling symlink is replaced, never followed
     mode = target.stat().st_mode
     if stat.S_ISDIR(mode):
         raise VerifyError(f"refusing to write {path}: it is a folder")

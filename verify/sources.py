@@ -7,6 +7,7 @@ fuzzily (rapidfuzz), so spelling and transliteration variants resolve to one id.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tomllib
@@ -88,6 +89,22 @@ def sync_bundled_sources(store) -> None:
             store.upsert_sources(changed)
 
 
+DOMAIN_RE = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def web_domain(text: str) -> str:
+    """A web domain as the registry keeps it ("www.Reuters.com" is reuters.com), or a one-line
+    error for what is not one (a URL, a path, spaces)."""
+    domain = text.strip().lower().removeprefix("www.")
+    with contextlib.suppress(UnicodeError):  # an internationalised name, as DNS spells it
+        domain = domain.encode("idna").decode("ascii")
+    if not DOMAIN_RE.fullmatch(domain):
+        raise VerifyError(
+            f"invalid domain {text!r}: give a web domain such as reuters.com or an intranet host name (no scheme, path, port or spaces)"
+        )
+    return domain
+
+
 def add_source(store, source_id: str, name: str, kind: str, aliases: list[str], domains: list[str] = ()) -> dict:
     """Add a source to a store's registry, or update one (an unregistered source becomes registered).
     ``domains`` are the web domains it publishes on: ``verify ingest URL`` takes the outlet from them."""
@@ -97,9 +114,7 @@ def add_source(store, source_id: str, name: str, kind: str, aliases: list[str], 
         raise VerifyError(f"unknown kind {kind!r}: choose one of {', '.join(SOURCE_KINDS)}")
     existing = store.source(source_id)
     merged = sorted(set(aliases) | set(existing["aliases"] if existing else []))
-    sites = sorted(
-        {d.lower().removeprefix("www.") for d in domains} | set(existing.get("domains") or [] if existing else [])
-    )
+    sites = sorted({web_domain(d) for d in domains} | set(existing.get("domains") or [] if existing else []))
     source = {
         "id": source_id,
         "name": name,

@@ -559,16 +559,22 @@ class Store:
             for d in self.documents(story)
         ]
 
-    def search_claims(self, query: str, source: str | None = None, limit: int = 50) -> list[dict]:
+    def search_claims(
+        self, query: str, source: str | None = None, limit: int = 50, story: str | None = None
+    ) -> list[dict]:
         """Claims matching a full-text query (SQLite FTS5 syntax; plain words are matched as words),
-        best match first, each with a ``snippet`` marking the matched words with [ ]."""
+        best match first, each with a ``snippet`` marking the matched words with [ ]; only
+        ``source``'s and ``story``'s when given."""
         sql = (
             f"SELECT {CLAIM_COLUMNS}, snippet(claims_fts, 0, '[', ']', '…', 12) AS snippet"
             " FROM claims_fts JOIN claims ON claims.rowid = claims_fts.rowid"
             " JOIN sources ON sources.id = claims.source JOIN documents ON documents.id = claims.document_id"
-            " WHERE claims_fts MATCH ?" + (" AND claims.source = ?" if source else "") + " ORDER BY rank LIMIT ?"
+            " WHERE claims_fts MATCH ?"
+            + (" AND claims.source = ?" if source else "")
+            + (" AND documents.story = ?" if story else "")
+            + " ORDER BY rank LIMIT ?"
         )
-        params = [*([source] if source else []), limit]
+        params = [*([source] if source else []), *([story] if story else []), limit]
         try:
             return self.rows(sql, [query, *params])
         except sqlite3.OperationalError:  # not FTS5 syntax ('"M5 highway'): search the words as words
@@ -577,6 +583,29 @@ class Store:
 
     def stories(self) -> list[str]:
         return [r["story"] for r in self.rows("SELECT DISTINCT story FROM documents") if r["story"]]
+
+    def check_known(self, *, story: str | None = None, source: str | None = None, document: str | None = None) -> None:
+        """A one-line error for a ``story``, ``source`` or ``document`` this store does not hold:
+        a filter that names nothing is a mistake, not an empty answer."""
+        if story is not None and story not in self.stories():
+            raise VerifyError(f"unknown story {story!r}; stories in this store: {', '.join(self.stories()) or 'none'}")
+        if source is not None and not self.source(source):
+            raise VerifyError(f"unknown source {source!r}; list them with `verify sources`")
+        if document is not None and not self.document(document):
+            raise VerifyError(f"unknown document {document!r}; list them with `verify documents`")
+
+    def reads_back(self, table: str, row_id: str) -> bool:
+        """Whether a fresh connection to the store's file sees the row ``row_id`` of ``table``:
+        what a write must pass before verify says it was recorded (a store whose file was
+        replaced, or whose -wal file was deleted, under a running command fails it)."""
+        try:
+            fresh = sqlite3.connect(f"file:{quote(str(Path(self.path).resolve()))}?mode=ro", uri=True, timeout=5)
+            try:
+                return fresh.execute(f"SELECT 1 FROM [{table}] WHERE id = ?", [row_id]).fetchone() is not None
+            finally:
+                fresh.close()
+        except sqlite3.Error:
+            return False
 
 
 def encode_row(row: dict) -> dict:

@@ -53,7 +53,12 @@ class VerifyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("verify: interrupted", err=True)
             ctx.exit(130)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except (
+            click.exceptions.ClickException,
+            click.exceptions.Exit,
+            click.exceptions.Abort,
+            BrokenPipeError,
+        ):  # click ends a closed pipe quietly
             raise
         except Exception as exc:
             if ctx.params.get("debug"):

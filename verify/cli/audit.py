@@ -7,6 +7,7 @@ import json
 import click
 
 from .. import tables
+from ..output import one_line
 from . import State, cli, pass_state
 from .options import (
     FORCE_HELP,
@@ -114,6 +115,8 @@ def audit_replay(ctx: click.Context, run_id, as_json) -> None:
             f"replay of {run_id}: {verdict} ({result['findings']} now; {len(result['appeared'])} appeared, "
             f"{len(result['disappeared'])} disappeared, {len(result['changed'])} changed)"
         )
+        for finding, fields in result["changed_fields"].items():
+            click.echo(f"finding {finding} changed: {', '.join(fields)}")
         for model in result["models_changed"]:
             recorded = f"recorded sha256 {model['recorded'][:12]}" if model["recorded"] else "not used by the run"
             click.echo(
@@ -146,7 +149,7 @@ def audit_verify(ctx: click.Context, as_json) -> None:
     elif result.ok:
         click.echo(f"audit chain intact: {result.entries} entries")
     else:
-        click.echo(f"audit chain broken: {result.problem}", err=True)
+        click.echo(f"audit chain broken: {one_line(result.problem)}", err=True)
     ctx.exit(0 if result.ok else 1)
 
 

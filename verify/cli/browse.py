@@ -7,7 +7,7 @@ import json
 import click
 
 from .. import tables
-from ..errors import VerifyError
+from ..output import one_line
 from ..records import SOURCE_KINDS, claim_json
 from . import State, cli, pass_state
 from .options import (
@@ -63,8 +63,7 @@ def sources_add(state: State, source_id, name, kind, aliases, domains, as_json) 
         print_json(dict(source, registered=bool(source["registered"])))
         return
     click.echo(
-        f"source {source['id']} ({source['name']}) saved with {len(source['aliases'])} alias(es)",
-        err=True,
+        one_line(f"source {source['id']} ({source['name']}) saved with {len(source['aliases'])} alias(es)"), err=True
     )
 
 
@@ -82,7 +81,9 @@ def documents(state: State, story, as_json) -> None:
     Example:
       verify documents --story saraqeb
     """
-    rows = state.store(create=False).document_listing(story)
+    store = state.store(create=False)
+    store.check_known(story=story)
+    rows = store.document_listing(story)
     state.show(as_json, rows, lambda: tables.documents(rows))
 
 
@@ -102,10 +103,7 @@ def claims(state: State, source, document, story, by_source, as_json) -> None:
       verify claims --source sana --json
     """
     store = state.store(create=False)
-    if source and not store.source(source):
-        raise VerifyError(f"unknown source {source!r}; list them with `verify sources`")
-    if document and not store.document(document):
-        raise VerifyError(f"unknown document {document!r}; list them with `verify documents`")
+    store.check_known(story=story, source=source, document=document)
     if as_json:  # streamed: a store of millions of claims prints in constant memory
         print_json_array(claim_json(r) for r in store.iter_claims(source=source, document=document, story=story))
         return
@@ -120,18 +118,22 @@ def claims(state: State, source, document, story, by_source, as_json) -> None:
 @cli.command()
 @click.argument("query")
 @click.option("--source", metavar="ID", help="Only claims made by this source.")
+@click.option("--story", metavar="NAME", help="Only claims of this story.")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="At most this many claims.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per claim, best match first.")
 @pass_state
-def search(state: State, query, source, limit, as_json) -> None:
+def search(state: State, query, source, story, limit, as_json) -> None:
     """Full-text search over the stored claims (SQLite FTS5: words, "a phrase", OR, NOT, prefix*).
 
     \b
     Examples:
       verify search Saraqeb
       verify search '"repelled the attack" OR recaptured' --source sana --json
+      verify search Saraqeb --story saraqeb
     """
-    rows = state.store(create=False).search_claims(query, source=source, limit=limit)
+    store = state.store(create=False)
+    store.check_known(story=story, source=source)
+    rows = store.search_claims(query, source=source, limit=limit, story=story)
     state.show(
         as_json, [claim_json(r) | {"snippet": r["snippet"]} for r in rows], lambda: tables.search_hits(rows, query)
     )

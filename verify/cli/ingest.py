@@ -9,6 +9,7 @@ import click
 from ..errors import VerifyError
 from . import State, cli, pass_state
 from .options import (
+    Number,
     print_json,
     read_stdin,
 )
@@ -34,7 +35,7 @@ from .options import (
     help="A JSON manifest listing documents with their "
     'outlet and date: {"story": ..., "documents": [{"path", "outlet", "published", "url", "title"}]}.',
 )
-@click.option("--timeout", type=click.FloatRange(1, 300), default=20, show_default=True, help="Seconds per request.")
+@click.option("--timeout", type=Number(1, 300), default=20, show_default=True, help="Seconds per request.")
 @click.option(
     "--allow-private-addresses",
     is_flag=True,
@@ -105,7 +106,7 @@ def ingest(
             raise click.UsageError("give --manifest alone: its documents carry their own outlets and dates")
         if not Path(manifest).is_file():
             raise VerifyError(f"no such file: {manifest}")
-        report_ingest(state, ingest_manifest(state.store(), Path(manifest)), as_json)
+        report_ingest(state, ingest_manifest(state.store(), Path(manifest), strict_sources=strict_sources), as_json)
         return
     options = FetchOptions(timeout=timeout, allow_private=allow_private_addresses)
     paths = list(paths)

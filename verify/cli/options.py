@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import sys
 from dataclasses import fields, replace
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..output import TextConsole, check_output_path, one_line, write_file
+from ..output import TextConsole, check_output_path, shown_name, write_file
 from ..records import Thresholds
 
 if TYPE_CHECKING:
@@ -44,6 +45,19 @@ def print_json_array(items) -> None:
     click.echo("]" if empty else "\n]")
 
 
+class Number(click.FloatRange):
+    """A finite number in a range: what every numeric option takes. NaN and infinities are
+    refused (a comparison with NaN is always false, so ``--min-confidence nan`` would pass anything)."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 def thresholds_option(func):
     """--threshold NAME=VALUE, repeatable, for every field of Thresholds."""
     names = ", ".join(f.name for f in fields(Thresholds))
@@ -63,11 +77,21 @@ def parse_thresholds(values: tuple[str, ...]) -> Thresholds:
         name, _, raw = item.partition("=")
         if name not in known or not raw:
             raise click.BadParameter(f"{item!r}: expected NAME=VALUE with NAME one of {', '.join(known)}")
+        whole = known[name] in (int, "int")
         try:
-            changes[name] = int(raw) if known[name] in (int, "int") else float(raw)
+            changes[name] = int(raw) if whole else float(raw)
         except ValueError as exc:
-            raise click.BadParameter(f"{item!r}: {raw!r} is not a number") from exc
+            kind = "a whole number" if whole and _is_number(raw) else "a number"
+            raise click.BadParameter(f"{item!r}: {raw!r} is not {kind}") from exc
     return replace(Thresholds(), **changes)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def load_nli(path: str | None):
@@ -99,7 +123,7 @@ def write_output(text: str, target: Path | None) -> None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     write_file(text, target)
-    click.echo(f"wrote {one_line(str(target))}", err=True)
+    click.echo(f"wrote {shown_name(target)}", err=True)
 
 
 def render_terminal(state: State, render, data, output: Path | None) -> str | None:

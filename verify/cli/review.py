@@ -6,6 +6,7 @@ import json
 
 import click
 
+from ..output import one_line
 from ..records import RATINGS
 from . import State, cli, pass_state
 from .options import (
@@ -60,7 +61,7 @@ def review_command(
     if as_json:
         print_json(row)
     else:
-        click.echo(f"{row['decision']} recorded on {finding} by {row['reviewer']} ({row['id']})", err=True)
+        click.echo(one_line(f"{row['decision']} recorded on {finding} by {row['reviewer']} ({row['id']})"), err=True)
 
 
 @cli.group("export")

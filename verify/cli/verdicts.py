@@ -10,13 +10,14 @@ from pathlib import Path
 import click
 
 from ..errors import VerifyError
-from ..output import PER_KIND
+from ..output import PER_KIND, one_line
 from ..records import ENGINES, FINDING_KINDS
 from . import State, cli, pass_state
 from .options import (
     FORCE_HELP,
     FORMATS,
     NLI_MODEL_HELP,
+    Number,
     load_nli,
     output_path,
     parse_thresholds,
@@ -68,7 +69,7 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(FINDING_KINDS), help="Only findings of this kind.")
 @click.option("--source", metavar="ID", help="Only findings involving this source.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), help="Only findings at least this confident.")
+@click.option("--min-confidence", type=Number(0, 1), help="Only findings at least this confident.")
 @click.option("--limit", type=click.IntRange(1), help="At most this many findings.")
 @click.option(
     "--per-kind",
@@ -176,7 +177,7 @@ def report_command(
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 @click.option(
     "--min-confidence",
-    type=click.FloatRange(0, 1),
+    type=Number(0, 1),
     metavar="P",
     help="Confidence a contradiction needs to count (default: the judge's calibrated bar, 0.5).",
 )
@@ -235,7 +236,7 @@ def check_command(
             deliver=deliver,
         )
     except (VerifyError, click.BadParameter) as exc:
-        click.echo(f"verify: error: {exc}", err=True)
+        click.echo(f"verify: error: {one_line(str(exc))}", err=True)
         ctx.exit(2)
     ctx.exit(exit_code(result, strict))
 
