@@ -367,10 +367,30 @@ class ChainReport:
     entries: int
     problem: str | None = None
     seq: int | None = None
+    head: str | None = None  # "SEQ:HASH" of the last entry: copy it elsewhere, check it later with expect_head
 
 
-def verify_chain(store) -> ChainReport:
-    """Walk the chain; report the first row altered, deleted or inserted out of order."""
+def verify_chain(store, expect_head: str | None = None) -> ChainReport:
+    """Walk the chain; report the first row altered, deleted or inserted out of order. With
+    ``expect_head`` (a head "SEQ:HASH" this report gave earlier, kept outside the store) the chain
+    must still hold that entry: a chain cut short, or rewritten from there, fails."""
+    report = _walk_chain(store)
+    if report.ok and expect_head is not None:
+        seq, _, digest = expect_head.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise VerifyError(
+                f"{expect_head!r} is not a chain head: expected SEQ:HASH, as `verify audit verify` prints it"
+            )
+        found = store.rows("SELECT hash FROM audit_log WHERE seq = ?", [int(seq)])
+        if not found or found[0]["hash"] != digest:
+            lost = "no such entry: entries were lost" if not found else "another entry there: it was rewritten"
+            problem = f"the chain head {seq}:{digest[:12]}… recorded earlier is gone (the chain holds {lost})"
+            return ChainReport(False, report.entries, problem, int(seq), report.head)
+    return report
+
+
+def _walk_chain(store) -> ChainReport:
+    """:func:`verify_chain` from the store alone."""
     entries = store.rows("SELECT * FROM audit_log ORDER BY seq")
     prev = GENESIS
     for expected_seq, entry in enumerate(entries, start=1):
@@ -412,7 +432,9 @@ def verify_chain(store) -> ChainReport:
     )
     if orphans:
         return ChainReport(False, len(entries), f"findings of run {orphans[0]['run_id']} belong to no complete run")
-    return _check_inputs(store, len(entries))
+    checked = _check_inputs(store, len(entries))
+    checked.head = f"{entries[-1]['seq']}:{entries[-1]['hash']}" if entries else None
+    return checked
 
 
 def _check_inputs(store, entries: int) -> ChainReport:

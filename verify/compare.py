@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .claims import extract_claims, prepare, sentence_claims
+from .claims import claim_spans, extract_claims, prepare, sentence_claims
 from .clashes import tfidf_cosine
 from .engines import make_engine
 from .errors import VerifyError
@@ -411,18 +411,12 @@ PASSAGE_UNITS = 6  # premise units read against each hypothesis claim: the most 
 SUPPORT = {"agreement": "supported", "partial": "partial", "contradiction": "contradicted", "unrelated": "unsupported"}
 
 
-def premise_units(premise: str, index: SourceIndex, published: str | None, prefix: str) -> list[dict]:
-    """A premise as the judge reads it: each claim, and windows of PASSAGE_WINDOW consecutive
-    claims (a fact told over two sentences), as claims of "the premise"."""
-    claims = passage_claims(premise, index, published, prefix)
-    starts = range(len(claims) - PASSAGE_WINDOW + 1)
-    windows = sentence_claims(
-        [" ".join(c["text"] for c in claims[i : i + PASSAGE_WINDOW]) for i in starts],
-        index,
-        published,
-        [f"{prefix}.w{i}" for i in starts],
-    )
-    return claims + [w | {"source_name": "the premise"} for w in windows]
+def premise_units(premise: str, index: SourceIndex) -> list[str]:
+    """A premise as the judge reads it: the text of each claim, then windows of PASSAGE_WINDOW
+    consecutive claims (a fact told over two sentences); the whole text when it holds no claim."""
+    texts = [premise[start:end] for start, end, _ in claim_spans(premise, index)] or [premise]
+    starts = range(len(texts) - PASSAGE_WINDOW + 1)
+    return texts + [" ".join(texts[i : i + PASSAGE_WINDOW]) for i in starts]
 
 
 def judge_texts(
@@ -447,18 +441,31 @@ def judge_texts(
     thresholds = thresholds or Thresholds()
     embedder = embedder or load_embedder()
     index = index or bundled_index()
-    units = [premise_units(premise, index, published, f"p{n}") for n, (premise, _) in enumerate(items)]
+    units = [premise_units(premise, index) for premise, _ in items]
     wanted = [passage_claims(hypothesis, index, published, f"h{n}") for n, (_, hypothesis) in enumerate(items)]
-    every = [c for group in (*units, *wanted) for c in group]
-    vectors = dict(zip(map(id, every), embedder.encode([c["assertion"] for c in every]), strict=True))
-    pairs, slots = [], []
+    unit_vectors = embedder.encode([text for texts in units for text in texts])
+    claim_vectors = embedder.encode([c["assertion"] for claims in wanted for c in claims])
+    chosen: list[list[tuple[int, list]]] = []  # per item and claim: (claim index, its units by similarity)
+    unit_at = claim_at = 0
     for n in range(len(items)):
-        premise_vectors = np.array([vectors[id(u)] for u in units[n]])
-        for h, claim in enumerate(wanted[n]):
-            similarities = premise_vectors @ vectors[id(claim)]
-            for u in np.argsort(-similarities, kind="stable")[:PASSAGE_UNITS]:
-                premise = units[n][u]
-                similarity = float(similarities[u])
+        vectors = unit_vectors[unit_at : unit_at + len(units[n])]
+        unit_at += len(units[n])
+        chosen.append([])
+        for h in range(len(wanted[n])):
+            similarities = vectors @ claim_vectors[claim_at]
+            claim_at += 1
+            best = np.argsort(-similarities, kind="stable")[:PASSAGE_UNITS]
+            chosen[n].append((h, [(int(u), float(similarities[u])) for u in best]))
+    # only the units some claim reads become claims (parsed, their facts read): cost stays linear in the premise
+    needed = sorted({(n, u) for n, per_claim in enumerate(chosen) for _, best in per_claim for u, _ in best})
+    made = sentence_claims([units[n][u] for n, u in needed], index, published, [f"p{n}.{u}" for n, u in needed])
+    premise_claims = {key: claim | {"source_name": "the premise"} for key, claim in zip(needed, made, strict=True)}
+    pairs, slots = [], []
+    for n, per_claim in enumerate(chosen):
+        for h, best in per_claim:
+            claim = wanted[n][h]
+            for u, similarity in best:
+                premise = premise_claims[(n, u)]
                 evidence = pair_evidence(claim, premise, similarity, tfidf_cosine(claim, premise), thresholds)
                 pairs.append((claim, premise, evidence))
                 slots.append((n, h))

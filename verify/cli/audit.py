@@ -129,25 +129,43 @@ def audit_replay(ctx: click.Context, run_id, as_json) -> None:
 
 
 @audit_group.command("verify")
+@click.option(
+    "--expect-head",
+    metavar="SEQ:HASH",
+    help="A chain head printed earlier and kept elsewhere: the chain must still hold it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def audit_verify(ctx: click.Context, as_json) -> None:
+def audit_verify(ctx: click.Context, expect_head, as_json) -> None:
     """Walk the hash chain; report the first audit row altered, deleted or inserted out of order.
 
     Also re-hashes every stored document and each run's inputs (text and claims), and runs
     SQLite's integrity check. Exit code 0 when all of it holds, 1 when it does not.
 
+    The chain's head (SEQ:HASH of its last entry) is printed: keep it outside the store (a
+    ticket, an email) and pass it back with --expect-head to show that nothing recorded up to
+    it was lost or rewritten since, which the store alone cannot prove.
+
     \b
-    Example:
+    Examples:
       verify audit verify --json
+      verify audit verify --expect-head 42:9f2c...e1
     """
     from .. import audit
 
-    result = audit.verify_chain(ctx.obj.store(create=False))
+    result = audit.verify_chain(ctx.obj.store(create=False), expect_head)
     if as_json:
-        print_json({"ok": result.ok, "entries": result.entries, "problem": result.problem, "seq": result.seq})
+        print_json(
+            {
+                "ok": result.ok,
+                "entries": result.entries,
+                "problem": result.problem,
+                "seq": result.seq,
+                "head": result.head,
+            }
+        )
     elif result.ok:
-        click.echo(f"audit chain intact: {result.entries} entries")
+        click.echo(f"audit chain intact: {result.entries} entries, head {result.head or '(empty)'}")
     else:
         click.echo(f"audit chain broken: {one_line(result.problem)}", err=True)
     ctx.exit(0 if result.ok else 1)
