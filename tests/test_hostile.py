@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -506,3 +508,236 @@ def test_read_only_store_serves_reading_commands(run, read_only_db):
         assert result.exit_code == 0, (args, result.stderr)
     result = run("--db", read_only_db, "report")
     assert one_line_error(result) and "read-only" in result.stderr
+
+
+# -- round two: folders, manifests, numbers, replay, names, pipes ----------------------------
+
+DOCUMENT = "The rebels said they entered the town of Saraqeb at dawn on Thursday.\n"
+
+
+def test_folder_ingest_reads_only_regular_files_inside_it(run, db, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.txt").write_text(DOCUMENT)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("The password of the newsroom server is written here in full.\n")
+    (folder / "secret.txt").symlink_to(outside)
+    (folder / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (folder / "inside.txt").symlink_to(folder / "ok.txt")  # a link that stays inside is read (a duplicate here)
+    (folder / "linked").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    result = run("--db", db, "ingest", folder, "--outlet", "afp", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    read = {Path(d["path"]).name for d in data["added"] + data["duplicates"]}
+    assert read == {"inside.txt", "ok.txt"} and len(data["added"]) == 1
+    assert {(Path(s["path"]).name, s["why"]) for s in data["skipped_why"]} == {
+        ("secret.txt", "a symbolic link to a file outside the folder"),
+        ("dangling.txt", "a dangling symbolic link"),
+        ("linked", "a symbolic link to a folder (not followed)"),
+        ("pipe.txt", "not a regular file (a FIFO, device or socket)"),
+    }
+    assert data["skipped"] == [s["path"] for s in data["skipped_why"]]
+    store = open_store(db, create=False)
+    assert not any("password" in d["text"] for d in store.documents())
+    store.close()
+
+
+def test_a_refused_manifest_stores_nothing(run, db, tmp_path):
+    (tmp_path / "first.txt").write_text(DOCUMENT)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {"documents": [{"path": "first.txt", "outlet": "afp"}, {"path": "../elsewhere.txt", "outlet": "afp"}]}
+        )
+    )
+    before = snapshot(db)
+    result = run("--db", db, "ingest", "--manifest", manifest)
+    assert one_line_error(result) and "document 2" in result.stderr and "outside the manifest's folder" in result.stderr
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    "entry, words",
+    [
+        ({"path": "a\u0000b.txt", "outlet": "afp"}, "NUL character"),
+        ({"path": "first.txt", "outlet": 7}, "not a number"),
+    ],
+)
+def test_manifest_entries_are_checked(run, db, tmp_path, entry, words):
+    (tmp_path / "first.txt").write_text(DOCUMENT)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"documents": [entry]}))
+    result = run("--db", db, "ingest", "--manifest", manifest)
+    assert one_line_error(result) and words in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "DRAFT", "--min-confidence", "nan"],
+        ["check", "DRAFT", "--min-confidence", "inf", "--strict"],
+        ["report", "--min-confidence", "nan"],
+        ["ingest", "http://example.org/a", "--outlet", "afp", "--timeout", "nan"],
+    ],
+)
+def test_numeric_options_refuse_nan_and_infinity(run, db, tmp_path, args):
+    draft = tmp_path / "draft.txt"
+    draft.write_text(DRAFT)
+    result = run("--db", db, *[draft if a == "DRAFT" else a for a in args])
+    assert result.exit_code == 2 and ("finite" in result.stderr or "range" in result.stderr), result.stderr
+
+
+def test_a_fractional_whole_number_threshold_is_named_as_such(run, db):
+    result = run("--db", db, "report", "--threshold", "top_k=2.5")
+    assert result.exit_code == 2 and "'2.5' is not a whole number" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "statement, field",
+    [
+        ("UPDATE finding_contents SET kind = 'agreement' WHERE kind = 'contradiction'", "kind"),
+        ("UPDATE finding_contents SET summary = 'nothing to see'", "summary"),
+        ("UPDATE finding_contents SET sources = '[\"afp\"]'", "sources"),
+        ("UPDATE finding_contents SET claims = json_array(json_extract(claims, '$[0]'))", "claims"),
+    ],
+)
+def test_replay_sees_every_edited_field(run, story_copy, statement, field):
+    report = run("--db", story_copy, "report", "--story", "saraqeb", "--format", "json")
+    run_id = json.loads(report.stdout)["run"]["id"]
+    assert run("--db", story_copy, "audit", "replay", run_id).exit_code == 0
+    tamper(story_copy, statement)
+    replay = run("--db", story_copy, "audit", "replay", run_id, "--json")
+    data = json.loads(replay.stdout)
+    assert replay.exit_code == 1 and not data["same"] and data["changed"]
+    assert all(field in fields for fields in data["changed_fields"].values())
+    assert f"changed: {field}" in run("--db", story_copy, "audit", "replay", run_id).stdout
+
+
+def test_confirmation_lines_keep_escapes_inert(run, db):
+    evil = f"Evil{ESC}]0;owned\x07{ESC}]8;;file:///etc/passwd{ESC}\\link"
+    added = run("--db", db, "sources", "add", "evil", "--name", evil, "--kind", "outlet")
+    assert added.exit_code == 0 and ESC not in added.stderr and "\x07" not in added.stderr
+    finding = json.loads(run("--db", db, "report", "--format", "json").stdout)["findings"][0]["id"]
+    review = run("--db", db, "review", finding, "--confirm", "--note", "seen", "--reviewer", evil)
+    assert review.exit_code == 0 and "recorded" in review.stderr and ESC not in review.stderr
+
+
+def test_a_decision_that_cannot_be_read_back_is_not_reported_recorded(db, tmp_path):
+    """The store's file is replaced under an open store (as a deleted -wal file or a restore from
+    backup would leave it): the decision commits to the old file and must not be called recorded."""
+    from verify import audit
+    from verify.errors import VerifyError
+
+    store = open_store(db, create=False)
+    finding = store.rows("SELECT id FROM findings LIMIT 1")[0]["id"]
+    os.replace(copy_store(db, tmp_path / "copy.db"), db)
+    for stale in (f"{db}-wal", f"{db}-shm"):
+        Path(stale).unlink(missing_ok=True)
+    with pytest.raises(VerifyError, match="cannot be read back"):
+        audit.record_decision(store, finding, "confirm", "seen on video", "desk")
+    store.close()
+
+
+def test_audit_verify_checks_a_head_kept_elsewhere(run, db):
+    finding = json.loads(run("--db", db, "report", "--format", "json").stdout)["findings"][0]["id"]
+    assert run("--db", db, "review", finding, "--confirm", "--note", "seen").exit_code == 0
+    head = json.loads(run("--db", db, "audit", "verify", "--json").stdout)["head"]
+    assert run("--db", db, "audit", "verify", "--expect-head", head).exit_code == 0
+    seq = int(head.split(":")[0])
+    tamper(db, f"DELETE FROM audit_log WHERE seq = {seq}", "DELETE FROM decisions")  # the last write lost whole
+    assert run("--db", db, "audit", "verify").exit_code == 0  # what the store alone cannot tell
+    result = run("--db", db, "audit", "verify", "--expect-head", head)
+    assert result.exit_code == 1 and "recorded earlier is gone" in result.stderr
+
+
+def test_deeply_nested_json_is_one_line(run, db, tmp_path):
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"a":' * 100_000 + "1" + "}" * 100_000 + "\n")
+    result = run("--db", db, "ingest", path, "--outlet", "afp")
+    assert one_line_error(result) and "nested too deeply" in result.stderr
+
+
+def test_a_text_field_of_the_wrong_type_is_named(run, db, tmp_path):
+    path = tmp_path / "n.jsonl"
+    path.write_text('{"text": 12345, "outlet": "afp"}\n')
+    result = run("--db", db, "ingest", path)
+    assert one_line_error(result) and '"text" must be a string, not a number' in result.stderr
+
+
+@pytest.mark.parametrize("line", ['{"id": NaN', '{"id": {"a": 1}', '{"id": true'])
+def test_judge_ids_are_strings_or_whole_numbers(run, tmp_path, line):
+    path = tmp_path / "pairs.jsonl"
+    path.write_text(line + ', "premise": "The army took the town.", "hypothesis": "The town fell."}\n')
+    result = run("judge", path, "--json")
+    assert one_line_error(result) and "line 1" in result.stderr and result.stdout == ""
+
+
+def test_closing_the_pipe_ends_quietly(db):
+    reader = subprocess.Popen(["head", "-c", "1"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-m", "verify", "--db", str(db), "claims", "--json"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+    )
+    reader.stdin.close()
+    reader.wait()
+    assert done.returncode != 0 and done.stderr == b""
+
+
+def test_a_file_name_cannot_plant_a_log_line(run, db, tmp_path):
+    path = tmp_path / "note\nstored evil.txt as document 000000000000 (afp).txt"
+    path.write_text(DOCUMENT)
+    result = run("--db", db, "ingest", path, "--outlet", "afp")
+    assert result.exit_code == 0 and len(result.stderr.splitlines()) == 2 and "␊" in result.stderr
+
+
+def test_a_symlink_loop_is_named(run, db, tmp_path):
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    result = run("--db", db, "ingest", tmp_path / "a.txt", "--outlet", "afp")
+    assert one_line_error(result) and "symbolic link loop" in result.stderr
+
+
+def test_broken_utf8_is_stored_with_a_warning(run, db, tmp_path):
+    path = tmp_path / "broken.txt"
+    path.write_bytes(
+        "The rebels said they entered Sarâqeb at dawn on Thursday \xff.\n".encode().replace(b"\xc3\xbf", b"\xff")
+    )
+    result = run("--db", db, "ingest", path, "--outlet", "afp")
+    assert result.exit_code == 0 and "not valid UTF-8 at 1 place(s)" in result.stderr
+    store = open_store(db, create=False)
+    assert any("Sarâqeb" in d["text"] and "\ufffd" in d["text"] for d in store.documents())
+    store.close()
+
+
+@pytest.mark.parametrize("suffix", ["-journal", "-wal", "-shm"])
+def test_output_onto_the_store_s_own_files_is_refused_before_they_exist(run, db, suffix):
+    target = Path(f"{db}{suffix}")
+    target.unlink(missing_ok=True)
+    result = run("--db", db, "report", "--format", "json", "-o", target)
+    assert one_line_error(result) and "verify database" in result.stderr and not target.exists()
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["claims", "--story", "nosuch"], "unknown story 'nosuch'"),
+        (["documents", "--story", "nosuch"], "unknown story 'nosuch'"),
+        (["search", "Saraqeb", "--story", "nosuch"], "unknown story 'nosuch'"),
+        (["search", "Saraqeb", "--source", "nosuch"], "unknown source 'nosuch'"),
+        (["sources", "add", "x", "--name", "X", "--kind", "outlet", "--domain", "https://x.org/a"], "invalid domain"),
+    ],
+)
+def test_filters_that_name_nothing_are_errors(run, db, args, words):
+    result = run("--db", db, *args)
+    assert one_line_error(result) and words in result.stderr
+
+
+def test_html_report_shows_bidi_overrides_and_escapes_inert(run, db, tmp_path):
+    doc = tmp_path / "bidi.txt"
+    doc.write_text(f"The army said it still holds Saraqeb \u202eafter heavy fighting\u202c on Thursday {ESC}[31m.\n")
+    assert run("--db", db, "ingest", doc, "--outlet", "afp", "--story", "s[/]x").exit_code == 0
+    page = run("--db", db, "report", "--story", "s[/]x", "--format", "html").stdout
+    assert "\u202e" not in page and ESC not in page
+    assert "\ufffdafter heavy fighting\ufffd" in page and "\u241b[31m" in page  # shown, not acted on

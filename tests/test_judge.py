@@ -93,6 +93,24 @@ def test_a_fact_told_over_two_sentences_is_read_in_a_window():
     assert verdict["claims"][0]["premise"] == premise
 
 
+def test_a_long_premise_is_parsed_only_where_a_claim_reads_it(monkeypatch):
+    """A 50 KB premise (the fifty summary fixtures' documents, and the story's texts): the parser
+    reads only the units chosen for the hypothesis' claims, so the judge's cost grows with the
+    premise about linearly."""
+    from verify import claims
+    from verify.compare import PASSAGE_UNITS
+
+    documents = [json.loads(line)["premise"] for line in SUMMARIES.read_text().splitlines()]
+    texts = documents + [p.read_text() for p in sorted(SUMMARIES.parent.parent.rglob("*.txt"))]
+    premise = "\n\n".join(texts * 2)[:50_000]
+    parsed, real = [], claims.parsed
+    monkeypatch.setattr(claims, "parsed", lambda batch: parsed.extend(batch) or real(batch))
+    hypothesis = "Government forces took full control of Saraqeb on Thursday. Five Turkish soldiers were killed."
+    (verdict,) = judge_texts([(premise, hypothesis)])
+    assert len(verdict["claims"]) == 2 and premise.count(". ") > 300
+    assert len(parsed) <= 2 + 2 * PASSAGE_UNITS  # the hypothesis' claims and the units each reads
+
+
 def test_calibration_matches_the_features_and_sets_the_check_bar():
     calibration = load_calibration()
     assert calibration.coefficients.shape[0] == len(VERDICTS)
