@@ -219,6 +219,18 @@ def same_outcome(a: dict, b: dict) -> bool:
     return bool(ca & cb)
 
 
+def revised_figures(earlier: dict, later: dict) -> list[dict]:
+    """Figures of one quantity whose least value changed from the earlier claim to the later (a
+    toll of 12, then 40; "at least 19", then "more than 40"); "at least 19", then "19" is none."""
+    lone = len(earlier["numbers"]) == len(later["numbers"]) == 1
+    return [
+        {"left": qa["text"], "right": qb["text"], "unit": qa["unit"] or qb["unit"]}
+        for qa in earlier["numbers"]
+        for qb in later["numbers"]
+        if (facts.same_unit(qa, qb) or lone and facts.same_bare_figure(qa, qb)) and qa["low"] != qb["low"]
+    ]
+
+
 def differing_figures(a: dict, b: dict) -> list[dict]:
     """Quantities of the same thing that are compatible but not equal ('at least 19' / 'more than 40')."""
     return [

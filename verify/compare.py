@@ -33,7 +33,8 @@ from .match import (
 from .models import Embedder, NLIModel, load_embedder, load_nli_model
 from .records import FINDING_KINDS, ModelInfo, Thresholds
 from .sources import SourceIndex, bundled_index
-from .verdict import CHECKS, finding_id, model_reading, pair_evidence, pair_finding, quote, reason_for
+from .times import claim_time, group_timeline
+from .verdict import CHECKS, finding_id, model_reading, pair_evidence, pair_finding, quote, reason_for, revision_finding
 
 # Longer claims are cut to the model's 256 tokens when embedded; the CLI warns about them.
 MAX_CLAIM_CHARS = 1_200
@@ -122,8 +123,7 @@ def compare(
         raise VerifyError("only one source in these documents: there is nothing to compare it with")
     runner = make_engine(engine, embedder or load_embedder())
     clock.lap("prepare")
-    for claim in claims:
-        prepare(claim)
+    prepare_all(claims)
     clock.lap("embed")
     vectors, n_embedded = claim_vectors(store, [c["assertion"] for c in claims], runner)
     clock.lap("match")
@@ -146,9 +146,24 @@ def compare(
         known_lists,
     )
     neighbour_cache.keep(neighbours)
+    # A source against itself, in its other documents: what it said before or after (revisions).
+    revision_cache = NeighbourCache(
+        store, runner.info.sha256, thresholds, [claims[i] for i in pool], [raw[i] for i in pool], labels, "revisions"
+    )
+    found_again, revision_lists = candidate_pairs(
+        vectors[pool],
+        [claims[i]["source"] for i in pool],
+        [names[i] for i in pool],
+        thresholds.top_k,
+        thresholds.match_floor,
+        thresholds.name_boost,
+        revision_cache.known() if reuse else None,
+        documents=[claims[i]["document_id"] for i in pool],
+    )
+    revision_cache.keep(revision_lists)
     candidates = [
         Candidate(*_in_id_order(claims, pool[c.left], pool[c.right]), c.similarity, c.score, c.shared_names)
-        for c in found
+        for c in found + found_again
     ]
     clock.lap("checks")
     nli = NLICache(nli_model or load_nli_model(), store)
@@ -159,7 +174,12 @@ def compare(
     findings = []
     for cand, verdict in kept:
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
-        findings.append(pair_finding(verdict, claims[cand.left], claims[cand.right], thresholds))
+        a, b = claims[cand.left], claims[cand.right]
+        if a["source"] != b["source"]:
+            findings.append(pair_finding(verdict, a, b, thresholds))
+        elif revision := revision_finding(verdict, a, b, thresholds):
+            findings.append(revision)
+    findings = consecutive_revisions(findings)
     clock.lap("groups and omissions")
     groups = claim_groups(claims, vectors, findings)
     negative_texts = negative_report_texts(claims)
@@ -173,6 +193,7 @@ def compare(
     stats = {
         "claims": len(claims),
         "candidates": len(candidates),
+        "revision_candidates": len(found_again),
         "neighbours_known": 0 if known_lists is None else len(known_lists.columns),
         "embedded": n_embedded,
         "verdicts_known": n_known,
@@ -184,6 +205,24 @@ def compare(
         "stage_seconds": clock.seconds,
     }
     return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)
+
+
+def consecutive_revisions(findings: list[dict]) -> list[dict]:
+    """Findings without the revisions that skip a step: a toll of 9, then 22, then 33 is revised
+    twice (9 to 22, 22 to 33), not also from 9 to 33."""
+    steps = {tuple(f["claims"]) for f in findings if f["kind"] == "revision"}
+    later = {}
+    for earlier, then in steps:
+        later.setdefault(earlier, set()).add(then)
+    skipping = {(a, c) for a, c in steps if any(c in later.get(b, ()) for b in later.get(a, ()))}
+    return [f for f in findings if f["kind"] != "revision" or tuple(f["claims"]) not in skipping]
+
+
+def prepare_all(claims: list[dict]) -> None:
+    """Give each stored claim what comparing reads: its assertion and signals, and its time."""
+    for claim in claims:
+        prepare(claim)
+        claim.setdefault("time", claim_time(claim))
 
 
 def _judge_candidates(
@@ -224,7 +263,7 @@ def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[dict]) 
     links: dict[str, list[tuple[str, bool]]] = {}
     for f in sorted(findings, key=lambda f: f["id"]):  # sides never depend on the engine's finding order
         a, b = f["claims"]
-        flip = f["kind"] == "contradiction"
+        flip = f["kind"] == "contradiction" or f["evidence"].get("revision", {}).get("change") == "reversal"
         links.setdefault(a, []).append((b, flip))
         links.setdefault(b, []).append((a, flip))
     groups = []
@@ -251,6 +290,9 @@ def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[dict]) 
             }
         )
     groups.sort(key=lambda g: (-len(g["sources"]), g["id"]))
+    by_id = {c["id"]: c for c in claims}
+    for group in groups:
+        group["timeline"] = group_timeline(group, by_id, findings)
     return groups
 
 

@@ -13,6 +13,7 @@ import html
 
 from .output import printable
 from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, confidence_basis, mark_spans, relay_chain
+from .times import timelines
 
 
 def escape(text: str) -> str:
@@ -36,6 +37,7 @@ table.matrix td.cell{text-align:center;font-weight:bold;min-width:2.2rem}
 .filters label{margin-right:1rem}
 .finding{background:#fff;border:1px solid #ddd;border-left:6px solid #888;margin:1rem 0;padding:.6rem 1rem}
 .finding.contradiction{border-left-color:#b3261e} .finding.omission{border-left-color:#c98a00}
+.finding.revision{border-left-color:#8e24aa}
 .finding.partial{border-left-color:#0b7fa3} .finding.agreement{border-left-color:#2e8b47}
 .kind{font-weight:bold;text-transform:uppercase;letter-spacing:.04em}
 .claims{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
@@ -83,6 +85,7 @@ def to_html(report: dict, documents_text: dict[str, str]) -> str:
     ]
     parts += _matrix(report)
     parts += _disputes(report)
+    parts += _timelines(report)
     parts += _filters(report)
     for kind in KIND_ORDER:
         for f in (f for f in report["findings"] if f["kind"] == kind):
@@ -125,6 +128,20 @@ def _disputes(report: dict) -> list[str]:
             f"<tr><td>{escape(d['label'])}</td><td>{escape(', '.join(d['stated_by']))}</td>"
             f"<td>{escape(', '.join(d['contradicted_by']))}</td><td>{links}</td></tr>"
         )
+    out.append("</tbody></table></div>")
+    return out
+
+
+def _timelines(report: dict) -> list[str]:
+    told = timelines(report)
+    if not told:
+        return []
+    out = [
+        "<h2>Timelines</h2>",
+        '<div class="scroll"><table class="matrix"><thead><tr><th>claim group</th><th>timeline: who said it first, '
+        "who followed, who changed its account</th></tr></thead><tbody>",
+    ]
+    out += [f"<tr><td>{escape(g['label'])}</td><td>{escape(line)}</td></tr>" for g, line in told]
     out.append("</tbody></table></div>")
     return out
 

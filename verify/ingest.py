@@ -236,7 +236,8 @@ def html_to_text(html: str, path: Path) -> tuple[str, dict]:
 
 
 def check_date(value: str | None, where: str) -> str | None:
-    """An ISO date (YYYY-MM-DD, or a full ISO timestamp, whose day is kept); nothing else."""
+    """An ISO date (YYYY-MM-DD), or an ISO timestamp kept to the minute ("2020-02-27T09:40"; one
+    with an offset is moved to UTC and ends in Z); nothing else."""
     if value in (None, ""):
         return None
     try:
@@ -244,9 +245,12 @@ def check_date(value: str | None, where: str) -> str | None:
             raise ValueError
         if len(value) == 10:
             return dt.date.fromisoformat(value).isoformat()
-        return dt.datetime.fromisoformat(value).date().isoformat()
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if moment.tzinfo is not None:
+            return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
+        return moment.strftime("%Y-%m-%dT%H:%M")
     except ValueError as exc:
-        raise VerifyError(f"{where}: date {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+        raise VerifyError(f"{where}: date {value!r} is not an ISO date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM)") from exc
 
 
 def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -122,9 +122,12 @@ def candidate_pairs(
     floor: float,
     name_boost: float,
     known: Neighbours | None = None,
+    documents: list[str] | None = None,
 ) -> tuple[list[Candidate], Neighbours]:
     """Top-k neighbours per claim from other sources whose boosted score reaches ``floor``, and
-    the pairs they make (each once, in pair order).
+    the pairs they make (each once, in pair order). Given ``documents`` (each claim's), the
+    neighbours are instead the claims of the same source in other documents: what a source said
+    before or after (revisions).
 
     ``known`` holds the lists of the pool's first claims, from an earlier search over just those
     claims: then only the new claims are searched, and the old claims' lists take in the new
@@ -141,6 +144,7 @@ def candidate_pairs(
     if n < 2:
         return [], Neighbours(columns, scores)
     source_ids = np.unique(np.array(sources), return_inverse=True)[1]
+    document_ids = np.unique(np.array(documents), return_inverse=True)[1] if documents is not None else None
     incidence = _incidence(names)
     everyone, newcomers = np.arange(n), np.arange(old, n)
     steps = [(np.arange(a, min(n, a + CHUNK_ROWS)), everyone) for a in range(old, n, CHUNK_ROWS)]
@@ -152,7 +156,10 @@ def candidate_pairs(
         score[shared.row, shared.col] += name_boost * np.minimum(shared.data, 2)
         at, to = np.nonzero(score >= floor)
         values, to = score[at, to], targets[to]
-        other = source_ids[rows][at] != source_ids[to]  # same source: never compared
+        if document_ids is None:
+            other = source_ids[rows][at] != source_ids[to]  # same source: never compared
+        else:  # the same source in another document
+            other = (source_ids[rows][at] == source_ids[to]) & (document_ids[rows][at] != document_ids[to])
         listed = columns[rows] >= 0  # what the rows' lists hold already compete with the new entries
         held_at = np.nonzero(listed)[0]
         at = np.r_[at[other], held_at]
@@ -176,10 +183,12 @@ class NeighbourCache:
 
     KEPT = 4  # pools kept per match key
 
-    def __init__(self, store, model_sha256: str, thresholds, claims: list[dict], raw: list[set[str]], labels):
+    def __init__(
+        self, store, model_sha256: str, thresholds, claims: list[dict], raw: list[set[str]], labels, kind="neighbours"
+    ):
         self.store = store
-        self.key = sha256(
-            canonical(["neighbours", model_sha256, thresholds.top_k, thresholds.match_floor, thresholds.name_boost])
+        self.key = sha256(  # kind: "neighbours" (other sources) or "revisions" (the same source elsewhere)
+            canonical([kind, model_sha256, thresholds.top_k, thresholds.match_floor, thresholds.name_boost])
         )
         stored = store.conn.execute(
             "SELECT claims, pool_sha256 FROM neighbours WHERE match_key = ? AND claims <= ?", [self.key, len(claims)]

@@ -16,9 +16,10 @@ from functools import cache
 from typing import Any, Literal, NotRequired, TypedDict, get_args, get_origin, get_type_hints
 
 from .errors import VerifyError
+from .times import claim_time
 
 # Finding kinds, in the order reports show them: contradictions first.
-FindingKind = Literal["contradiction", "omission", "partial", "agreement"]
+FindingKind = Literal["contradiction", "revision", "omission", "partial", "agreement"]
 FINDING_KINDS: tuple[str, ...] = get_args(FindingKind)
 Decision = Literal["confirm", "dismiss", "escalate"]
 DECISIONS: tuple[str, ...] = get_args(Decision)
@@ -43,6 +44,10 @@ Stance = Literal["agree", "disagree", "discuss", "unrelated"]
 STANCES: tuple[str, ...] = get_args(Stance)
 # What `verify judge` says of a hypothesis: a finding's kind, or unrelated.
 VerdictKind = Literal["agreement", "partial", "contradiction", "unrelated"]
+# How a source changed its account: it reversed it, or it gave a new figure for the same quantity.
+RevisionChange = Literal["reversal", "update"]
+# A claim's place in its group's timeline.
+TimelineRole = Literal["first", "follows", "contradicts", "revises"]
 
 
 # -- records ---------------------------------------------------------------------------------
@@ -82,6 +87,15 @@ class Place(TypedDict):
     end: int
 
 
+class ClaimTime(TypedDict):
+    """When a claim was made, and the time it gives (see :mod:`verify.times`)."""
+
+    reported: str | None  # its document's publication (YYYY-MM-DD, or YYYY-MM-DDTHH:MM[Z]); else its ingestion
+    basis: Literal["published", "ingested"]  # "ingested": the document gives no date, placed by ingestion order
+    stated: str | None  # the day the claim itself gives ("on Wednesday"), resolved against publication
+    stated_text: str | None  # the words that give it
+
+
 class Claim(TypedDict):
     """A claim with who makes it and where: `claims --json`, `search --json` and a report's claims."""
 
@@ -106,6 +120,7 @@ class Claim(TypedDict):
     story: str | None
     resolved_from: list[int] | None  # offsets of the pronoun or title the source was resolved from
     language: str | None
+    time: ClaimTime
     snippet: NotRequired[str]  # `verify search`: the matched words marked with [ ]
 
 
@@ -125,6 +140,7 @@ def claim_json(row: dict) -> Claim:
         out[flag] = bool(row.get(flag))
     for many in ("via", "numbers", "dates", "places"):
         out[many] = row.get(many) or []
+    out["time"] = claim_time(row)
     return out
 
 
@@ -142,7 +158,7 @@ class Document(TypedDict):
     story: str | None
     title: str | None
     url: str | None
-    published: str | None  # YYYY-MM-DD
+    published: str | None  # YYYY-MM-DD, or YYYY-MM-DDTHH:MM (Z when given in UTC)
     path: str | None
     metadata: NotRequired[dict | None]  # a JSON Lines line's fields that verify does not read
 
@@ -187,6 +203,15 @@ class Clashes(TypedDict, total=False):
     actors: dict
 
 
+class Revision(TypedDict):
+    """How a source changed its account between two of its documents, earlier claim first."""
+
+    change: RevisionChange
+    earlier: str | None  # when each claim was reported (see ClaimTime.reported)
+    later: str | None
+    figures: list[dict]  # for an update: the figure before and after ({left, right, unit})
+
+
 class Evidence(TypedDict, total=False):
     """Why a finding was made. Pair findings: similarity, the checks, NLI and the judge.
     Omissions: the sources that state the group, and a negative report when one is cited."""
@@ -203,11 +228,13 @@ class Evidence(TypedDict, total=False):
     stated_by: list[str]
     group: str
     negative_report: dict | None
+    revision: Revision  # revisions: what changed, and when
 
 
 class Finding(TypedDict):
-    """One finding: an agreement, partial agreement or contradiction between two claims, or an
-    omission (sources silent on what others state)."""
+    """One finding: an agreement, partial agreement or contradiction between two claims of
+    different sources, a revision (a source against its own earlier claim, earlier claim first),
+    or an omission (sources silent on what others state)."""
 
     id: str
     kind: FindingKind
@@ -223,6 +250,19 @@ class Finding(TypedDict):
     decision: NotRequired[ReviewDecision | None]  # reports: the latest reviewer decision
 
 
+class TimelineEntry(TypedDict):
+    """A claim of a group in time order: who said it, when, and how it stands to the first report."""
+
+    claim: str
+    source: str
+    outlet: str
+    reported: str | None
+    basis: Literal["published", "ingested"]
+    after_seconds: float | None  # since the group's first report (None when either is undated)
+    role: TimelineRole  # first to state it, follows it, contradicts it, or revises its source's account
+    finding: str | None  # the revision or contradiction finding that gives the role
+
+
 class Group(TypedDict):
     """Claims joined by findings, labelled by their most central claim."""
 
@@ -233,6 +273,7 @@ class Group(TypedDict):
     against: list[str]  # the group's claims on the other side of the label
     sources: list[str]
     outlets: list[str]
+    timeline: list[TimelineEntry]  # its claims in the order they were reported
 
 
 class Dispute(TypedDict):
@@ -287,6 +328,7 @@ class Stats(TypedDict):
 
     claims: int
     candidates: int  # pairs of claims compared
+    revision_candidates: int  # ... of them, pairs of one source's claims in two of its documents
     neighbours_known: int  # claims whose nearest neighbours an earlier report had found (the rest searched now)
     embedded: int  # claims embedded now (the rest came from the cache)
     verdicts_known: int  # candidate pairs an earlier comparison had judged (the rest judged now)
@@ -339,6 +381,24 @@ class Comparison(TypedDict):
     stats: Stats
     findings: list[Finding]
     groups: list[Group]
+
+
+class GroupTimeline(TypedDict):
+    """One claim group's timeline, with the words of each claim."""
+
+    group: str
+    label: str
+    sources: list[str]
+    line: str  # the timeline on one line, as reports show it
+    timeline: list[TimelineEntry]
+    texts: dict[str, str]  # claim id -> its text
+
+
+class Timelines(TypedDict):
+    """`verify timeline --json`: who said it first, who followed, who contradicted, who revised."""
+
+    story: str | None
+    groups: list[GroupTimeline]
 
 
 class DraftClaim(TypedDict):

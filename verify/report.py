@@ -19,8 +19,7 @@ from .audit import (
     source_names,
     start_run,
 )
-from .claims import prepare
-from .compare import Comparison, claim_groups, compare
+from .compare import Comparison, claim_groups, compare, prepare_all
 from .errors import VerifyError
 from .ingest import check_date
 from .judge import comparison_key, judge_model_info
@@ -29,12 +28,14 @@ from .models import load_embedder, load_nli_model
 from .output import csv_text, markdown_text
 from .records import FINDING_KINDS, ModelInfo, Thresholds, claim_json
 from .store import FINDING_CONTENT, canonical, json_text
+from .times import timelines
 from .verdict import CHECKS, shorten
 
 SCHEMA = "verify.report/1"
 KIND_ORDER = FINDING_KINDS
 KIND_TITLES = {
     "contradiction": "Contradictions",
+    "revision": "Revisions (a source changed its account)",
     "omission": "Omissions",
     "partial": "Partial agreements",
     "agreement": "Agreements",
@@ -94,7 +95,7 @@ def _decision_view(row: dict) -> dict:
 
 def highlight_spans(finding: dict, claims: dict[str, dict]) -> dict[str, list[list[int]]]:
     """Character spans, per claim, of the values that clash (numbers, dates, verbs, negations)."""
-    if finding["kind"] != "contradiction":
+    if finding["kind"] not in ("contradiction", "revision"):
         return {}
     left, right = finding["claims"]
     spans: dict[str, list[list[int]]] = {left: [], right: []}
@@ -289,6 +290,10 @@ def to_markdown(report: dict) -> str:
                 f"{markdown_text(', '.join(d['contradicted_by']))} | {len(d['findings'])} |"
             )
         lines.append("")
+    if told := timelines(report):
+        lines += [f"## Timelines ({len(told)})", "", "| claim group | timeline |", "|---|---|"]
+        lines += [f"| {markdown_text(shorten(g['label'], 70))} | {markdown_text(line)} |" for g, line in told]
+        lines.append("")
     for kind in KIND_ORDER:
         group = [f for f in report["findings"] if f["kind"] == kind]
         if not group:
@@ -433,8 +438,7 @@ def repeated_comparison(store, previous: dict, claims: list[dict], thresholds: T
     ``stats.repeats``."""
     started = time.perf_counter()
     findings = [{k: row[k] for k in FINDING_CONTENT} for row in run_findings(store, previous["id"])]
-    for claim in claims:
-        prepare(claim)
+    prepare_all(claims)
     vectors, embedded = claim_vectors(store, [c["assertion"] for c in claims], load_embedder())
     groups = claim_groups(claims, vectors, findings)
     seconds = round(time.perf_counter() - started, 3)

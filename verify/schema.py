@@ -25,6 +25,7 @@ OUTPUTS = {
     "compare": (records.Comparison, "`verify compare --json`"),
     "claims": (list[records.Claim], "`verify claims --json` and `verify search --json`"),
     "judge": (records.Verdict, "each line of `verify judge --json` (JSON Lines)"),
+    "timeline": (records.Timelines, "`verify timeline --json`"),
 }
 FOLDER = Path(__file__).parent / "schemas"
 SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}

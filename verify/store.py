@@ -413,7 +413,7 @@ def default_path() -> str:
 CLAIM_COLUMNS = (
     "claims.*, sources.name AS source_name, sources.registered AS source_registered, "
     "sources.side AS source_side, documents.story AS story, documents.published AS published, "
-    "documents.language AS language"
+    "documents.ingested_at AS ingested_at, documents.language AS language"
 )
 
 

@@ -9,9 +9,11 @@ from rich.text import Text
 
 from .output import PER_KIND, printable
 from .report import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, KIND_TITLES, confidence_basis, relay_chain, shorten
+from .times import elapsed, has_clock, shown, timelines
 
 KIND_STYLES = {
     "contradiction": "bold red",
+    "revision": "bold magenta",
     "omission": "bold yellow",
     "partial": "bold cyan",
     "agreement": "bold green",
@@ -41,6 +43,7 @@ def render(report: dict, console: Console, per_kind: int | None = PER_KIND) -> N
     console.print(Panel(header, title="verify report", title_align="left"))
     _matrix(view["matrix"], totals["groups"], console)
     _disputes(view["disputes"], totals["disputes"], console)
+    _timelines(view, console)
     claims = {c["id"]: c for c in view["claims"]}
     for kind in KIND_ORDER:
         if not totals[kind]:
@@ -97,6 +100,20 @@ def _disputes(listed: list[dict], total: int, console: Console) -> None:
         )
     console.print(table)
     _more(console, total, "disputes")
+
+
+def _timelines(view: dict, console: Console) -> None:
+    """Who said it first, who followed and when, who contradicted it, who changed its account."""
+    told = timelines(view)
+    if not told:
+        return
+    table = Table(title="Timelines: who said it first, who followed, who changed its account", title_justify="left")
+    table.add_column("claim group", ratio=2)
+    table.add_column("timeline", ratio=3)
+    for group, line in told[:MATRIX_ROWS]:
+        table.add_row(shorten(group["label"], 90), line)
+    console.print(table)
+    _more(console, len(told), "timelines")
 
 
 def _matrix(matrix: dict, total: int, console: Console) -> None:
@@ -239,3 +256,32 @@ def render_comparison(result, console: Console) -> None:
             )
         )
         console.print(f"  {f['reason']}")
+
+
+ROLE_STYLES = {"first": "bold", "follows": "green", "contradicts": "bold red", "revises": "bold magenta"}
+
+
+def render_timelines(result: dict, console: Console) -> None:
+    """`verify timeline`: each group's line, then its claims in time order."""
+    if not result["groups"]:
+        console.print("no claim groups: no two claims of this story were found to speak of one thing")
+    for group in printable(result["groups"]):
+        console.rule(Text(shorten(group["label"], 100), style="bold"))
+        console.print(Text(group["line"]), Text(group["group"], style="dim"))
+        table = Table(show_header=True, box=None, padding=(0, 1), expand=True)
+        for column in ("reported", "after", "source", "role"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("claim", ratio=1, overflow="fold")
+        for entry in group["timeline"]:
+            when = shown(entry["reported"]) + (" (ingested)" if entry["basis"] == "ingested" else "")
+            after = (
+                "" if entry["after_seconds"] is None else elapsed(entry["after_seconds"], has_clock(entry["reported"]))
+            )
+            table.add_row(
+                when,
+                after if entry["role"] != "first" else "",
+                f"{entry['source']} via {entry['outlet']}" if entry["outlet"] != entry["source"] else entry["source"],
+                Text(entry["role"], style=ROLE_STYLES[entry["role"]]),
+                shorten(group["texts"][entry["claim"]], 160),
+            )
+        console.print(table)

@@ -19,10 +19,12 @@ from .clashes import (
     outcome_clash,
     place_clash,
     polarity_clash,
+    revised_figures,
     same_outcome,
 )
 from .judge import one_sided_hedge
 from .records import Thresholds
+from .times import order_key, shown
 
 CHECKS = (
     "similarity",
@@ -189,6 +191,50 @@ def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
 def finding_id(kind: str, claims: list[str], omitted_by: list[str] | None = None) -> str:
     key = f"{kind}|{'|'.join(sorted(claims))}|{'|'.join(sorted(omitted_by or []))}"
     return "f-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def revision_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dict | None:
+    """Two claims of one source in different documents (each with its ``time``): a revision when
+    the later one gives another figure for the same quantity (an update) or contradicts the
+    earlier one (a reversal); None when the source said the same thing twice."""
+    earlier, later = sorted((a, b), key=order_key)
+    evidence = verdict["evidence"]
+    figures = revised_figures(earlier, later)
+    if figures:
+        change = "update"
+    elif verdict["kind"] == "contradiction":
+        change = "reversal"
+    else:
+        return None
+    name, when = earlier["source_name"], [shown(c["time"]["reported"]) for c in (earlier, later)]
+    if change == "update":
+        first, unit = figures[0], f" ({figures[0]['unit']})" if figures[0].get("unit") else ""
+        summary = f"{name} revised a figure{unit}: {first['left']} on {when[0]}, then {first['right']} on {when[1]}"
+    else:
+        summary = f"{name} changed its account between {when[0]} and {when[1]}"
+    reading = model_reading(evidence)
+    claims = [earlier["id"], later["id"]]
+    return {
+        "id": finding_id("revision", claims),
+        "kind": "revision",
+        "claims": claims,
+        "sources": [earlier["source"]],
+        "omitted_by": [],
+        "confidence": verdict["confidence"],
+        "reason": f"{summary}{'; ' + reading if reading else ''} — {when[0]}: {quote(earlier['text'])}, "
+        f"{when[1]}: {quote(later['text'])}",
+        "summary": summary,
+        "evidence": evidence
+        | {
+            "revision": {
+                "change": change,
+                "earlier": earlier["time"]["reported"],
+                "later": later["time"]["reported"],
+                "figures": figures,
+            }
+        },
+        "thresholds": thresholds.as_dict(),
+    }
 
 
 def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dict:

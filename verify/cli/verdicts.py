@@ -60,6 +60,34 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
     terminal.render_comparison(result, state.console())
 
 
+@cli.command("timeline")
+@click.option("--story", metavar="NAME", required=True, help="The story whose claim groups to lay out in time.")
+@click.option("--group", metavar="ID", help="Only this claim group (ids as in `verify compare --json`).")
+@click.option("--json", "as_json", is_flag=True, help="Print {story, groups: [{group, timeline, ...}]} as JSON.")
+@pass_state
+def timeline_command(state: State, story, group, as_json) -> None:
+    """Who said it first, who followed and how long after, who contradicted it, and which
+    sources changed their own account (revisions), for each claim group of a story.
+
+    A claim is placed when its document was published (give --published a time, 2020-02-27T09:40Z,
+    for hours); a document without a date is placed by when it was ingested, and marked so.
+
+    \b
+    Examples:
+      verify timeline --story saraqeb
+      verify timeline --story saraqeb --json | jq '.groups[0].line'
+    """
+    from .. import terminal
+    from ..compare import compare
+    from ..times import story_timelines
+
+    result = story_timelines(compare(state.store(create=False), story=story), story, group)
+    if as_json:
+        print_json(result)
+        return
+    terminal.render_timelines(result, state.console())
+
+
 @cli.command("report")
 @click.option("--story", metavar="NAME", help="Report on this story (default: every stored document).")
 @click.option("--document", "documents", multiple=True, metavar="ID", help="Only these documents (repeatable).")
