@@ -219,7 +219,8 @@ def consecutive_revisions(findings: list[dict]) -> list[dict]:
 
 
 def prepare_all(claims: list[dict]) -> None:
-    """Give each stored claim what comparing reads: its assertion and signals, and its time."""
+    """Give each claim what comparing reads: its assertion and signals, and its time (stored
+    claims come with it)."""
     for claim in claims:
         prepare(claim)
         claim.setdefault("time", claim_time(claim))

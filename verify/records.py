@@ -140,7 +140,7 @@ def claim_json(row: dict) -> Claim:
         out[flag] = bool(row.get(flag))
     for many in ("via", "numbers", "dates", "places"):
         out[many] = row.get(many) or []
-    out["time"] = claim_time(row)
+    out["time"] = row.get("time") or claim_time(row)
     return out
 
 

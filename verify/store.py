@@ -22,6 +22,7 @@ import orjson
 
 from .errors import VerifyError
 from .records import Finding, required_keys
+from .times import claim_time
 
 
 def _import_sqlite_utils():
@@ -513,8 +514,9 @@ class Store:
         story: str | None = None,
         documents: list[str] | None = None,
     ) -> Iterator[dict]:
-        """Claims one at a time, with their source's name and their story: documents in the order they
-        were ingested (rowid, so the order never rests on the clock), each document's claims in text order."""
+        """Claims one at a time, with their source's name, their story and their ``time`` (see
+        :mod:`verify.times`): documents in the order they were ingested (rowid, so the order never
+        rests on the clock), each document's claims in text order."""
         where, params = [], []
         if source:
             where.append("claims.source = ?")
@@ -536,7 +538,7 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY documents.rowid, claims.position"
-        return self.iter_rows(sql, params)
+        return (row | {"time": claim_time(row)} for row in self.iter_rows(sql, params))
 
     def claim_assertions(self, documents: list[str]) -> list[dict]:
         """The claims of ``documents`` as (id, document_id, assertion, negative) only, in the order

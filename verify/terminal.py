@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -268,20 +269,22 @@ def render_timelines(result: dict, console: Console) -> None:
     for group in printable(result["groups"]):
         console.rule(Text(shorten(group["label"], 100), style="bold"))
         console.print(Text(group["line"]), Text(group["group"], style="dim"))
-        table = Table(show_header=True, box=None, padding=(0, 1), expand=True)
-        for column in ("reported", "after", "source", "role"):
-            table.add_column(column, no_wrap=True)
-        table.add_column("claim", ratio=1, overflow="fold")
         for entry in group["timeline"]:
             when = shown(entry["reported"]) + (" (ingested)" if entry["basis"] == "ingested" else "")
-            after = (
-                "" if entry["after_seconds"] is None else elapsed(entry["after_seconds"], has_clock(entry["reported"]))
+            after = entry["after_seconds"]
+            since = (
+                f"  {elapsed(after, has_clock(entry['reported']))}"
+                if after is not None and entry["role"] != "first"
+                else ""
             )
-            table.add_row(
-                when,
-                after if entry["role"] != "first" else "",
-                f"{entry['source']} via {entry['outlet']}" if entry["outlet"] != entry["source"] else entry["source"],
-                Text(entry["role"], style=ROLE_STYLES[entry["role"]]),
-                shorten(group["texts"][entry["claim"]], 160),
+            who = entry["source"] + (f" via {entry['outlet']}" if entry["outlet"] != entry["source"] else "")
+            console.print(
+                Text.assemble(
+                    (when, "bold"),
+                    since,
+                    f"  {who}  ",
+                    (entry["role"], ROLE_STYLES[entry["role"]]),
+                    ("  " + entry["claim"], "dim"),
+                )
             )
-        console.print(table)
+            console.print(Padding(Text(shorten(group["texts"][entry["claim"]], 200)), (0, 0, 0, 4)))
