@@ -82,8 +82,8 @@ def group_timeline(group: dict, claims: dict[str, dict], findings: list[dict]) -
     carrying ``time``; ``findings`` are the comparison's."""
     members = set(group["claims"])
     revised = {f["claims"][1]: f["id"] for f in findings if f["kind"] == "revision" and f["claims"][1] in members}
-    contradicting: dict[str, str] = {}
-    for f in findings:
+    contradicting: dict[str, str] = {}  # each claim's most confident contradiction (in any order of findings)
+    for f in sorted(findings, key=lambda f: (-f["confidence"], f["id"])):
         if f["kind"] == "contradiction" and members.issuperset(f["claims"]):
             for claim in f["claims"]:
                 contradicting.setdefault(claim, f["id"])
