@@ -29,7 +29,8 @@ def test_committed_schemas_are_what_the_records_generate():
 
 @pytest.fixture(scope="module")
 def outputs(story_db, tmp_path_factory):
-    """Each JSON output of the real CLI on the fixture story: report, check, compare, claims, judge."""
+    """Each JSON output of the real CLI on the fixture story: report, check, compare, timeline,
+    claims, judge."""
     folder = tmp_path_factory.mktemp("outputs")
     db = copy_store(story_db, folder / "story.db")
     (folder / "draft.txt").write_text(DRAFT)
@@ -43,6 +44,7 @@ def outputs(story_db, tmp_path_factory):
         "report": [json.loads(out("report", "--story", "saraqeb", "--format", "json"))],
         "check": [json.loads(out("check", folder / "draft.txt", "--story", "saraqeb", "--format", "json"))],
         "compare": [json.loads(out("compare", "--story", "saraqeb", "--json"))],
+        "timeline": [json.loads(out("timeline", "--story", "saraqeb", "--json"))],
         "claims": [json.loads(out("claims", "--json")), json.loads(out("search", "Saraqeb", "--json"))],
         "judge": [
             json.loads(line)
