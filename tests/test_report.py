@@ -7,7 +7,6 @@ import io
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import pytest
 
 from verify.schema import load
 
-from .conftest import EXPECTED, copy_store, ingest_story, matches, verify_process
+from .conftest import EXPECTED, copy_store, ingest_story, matches, needs_browser, verify_process
 
 
 def validate(report: dict) -> None:
@@ -260,60 +259,29 @@ def test_html_is_self_contained_and_escaped(html_page):
     assert links and all(f'id="{link}"' in html for link in links)
 
 
-def chromium():
-    for name in ("chromium", "chromium-browser"):
-        if shutil.which(name):
-            return shutil.which(name)
-    return None
-
-
-@pytest.mark.skipif(
-    chromium() is None or shutil.which("chromedriver") is None,
-    reason="Debian's chromium and chromium-driver are not installed (make test installs them)",
-)
-def test_html_in_a_real_browser(html_page, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+@needs_browser
+def test_html_in_a_real_browser(html_page, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    os.environ["SE_OFFLINE"] = "true"  # never let Selenium Manager reach for the network
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium()
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1280,1600",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    try:
-        driver.get(html_page.as_uri())
-        assert driver.title.startswith("verify report") and driver.title != "pwned"
-        page_text = driver.find_element(By.TAG_NAME, "body").text
-        assert "<script>document.title='pwned'</script>" in page_text  # shown as text, not run
-        assert "Coverage" in page_text
-        shown = lambda: int(driver.find_element(By.ID, "shown").text)  # noqa: E731
-        total = shown()
-        driver.find_element(By.CSS_SELECTOR, "input[value=agreement]").click()
-        driver.find_element(By.CSS_SELECTOR, "input[value=partial]").click()
-        driver.find_element(By.CSS_SELECTOR, "input[value=omission]").click()
-        contradictions = len(driver.find_elements(By.CSS_SELECTOR, "section.contradiction"))
-        assert shown() == contradictions < total
-        visible = [s for s in driver.find_elements(By.CSS_SELECTOR, "section.finding") if s.is_displayed()]
-        assert all("contradiction" in s.get_attribute("class") for s in visible)
-        marks = driver.find_elements(By.CSS_SELECTOR, "section.contradiction mark.clash")
-        assert marks and all(m.is_displayed() for m in marks[:3])
-        assert driver.save_screenshot(str(tmp_path / "shot.png"))
-        assert (tmp_path / "shot.png").stat().st_size > 10_000
-    finally:
-        driver.quit()
+    driver = browser
+    driver.get(html_page.as_uri())
+    assert driver.title.startswith("verify report") and driver.title != "pwned"
+    page_text = driver.find_element(By.TAG_NAME, "body").text
+    assert "<script>document.title='pwned'</script>" in page_text  # shown as text, not run
+    assert "Coverage" in page_text
+    shown = lambda: int(driver.find_element(By.ID, "shown").text)  # noqa: E731
+    total = shown()
+    driver.find_element(By.CSS_SELECTOR, "input[value=agreement]").click()
+    driver.find_element(By.CSS_SELECTOR, "input[value=partial]").click()
+    driver.find_element(By.CSS_SELECTOR, "input[value=omission]").click()
+    contradictions = len(driver.find_elements(By.CSS_SELECTOR, "section.contradiction"))
+    assert shown() == contradictions < total
+    visible = [s for s in driver.find_elements(By.CSS_SELECTOR, "section.finding") if s.is_displayed()]
+    assert all("contradiction" in s.get_attribute("class") for s in visible)
+    marks = driver.find_elements(By.CSS_SELECTOR, "section.contradiction mark.clash")
+    assert marks and all(m.is_displayed() for m in marks[:3])
+    assert driver.save_screenshot(str(tmp_path / "shot.png"))
+    assert (tmp_path / "shot.png").stat().st_size > 10_000
 
 
 # -- check -----------------------------------------------------------------------------------

@@ -147,4 +147,4 @@ def main() -> None:
     cli(prog_name="verify")
 
 
-from . import audit, browse, ingest, review, verdicts  # noqa: E402, F401  (each registers its commands)
+from . import audit, browse, desk, ingest, review, verdicts  # noqa: E402, F401  (each registers its commands)

@@ -1,0 +1,198 @@
+"""What each page of the desk shows, read from the store: plain data, no HTML (the templates
+render it, escaped). Every function here works from Python too."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .. import audit
+from ..errors import VerifyError
+from ..records import Thresholds
+from ..report import build_report, coverage_matrix, disputes, highlight_spans, repeated_comparison
+from ..times import shown
+
+
+class NotFound(VerifyError):
+    """A story, finding or run the store does not hold (the page answers 404)."""
+
+
+def stories(store) -> list[dict]:
+    """Each story: its documents, outlets, claims, last report run and findings still open (not
+    confirmed or dismissed in that run)."""
+    decided = audit.latest_decisions(store)
+    out = []
+    for story in sorted(store.stories()):
+        documents = store.documents(story)
+        last = latest_report_run(store, story)
+        findings = audit.run_findings(store, last["id"]) if last else []
+        open_findings = [f for f in findings if decided.get(f["id"], {}).get("decision") not in ("confirm", "dismiss")]
+        out.append(
+            {
+                "story": story,
+                "documents": len(documents),
+                "outlets": sorted({d["outlet"] for d in documents}),
+                "claims": len(store.claims(story=story)),
+                "run": last,
+                "findings": len(findings),
+                "open": len(open_findings),
+                "contradictions": sum(f["kind"] == "contradiction" for f in open_findings),
+            }
+        )
+    return out
+
+
+def latest_report_run(store, story: str) -> dict | None:
+    found = store.rows(
+        "SELECT * FROM runs WHERE command = 'report' AND status = 'complete' AND story = ?"
+        " ORDER BY started_at DESC, id DESC LIMIT 1",
+        [story],
+    )
+    return found[0] if found else None
+
+
+def story_report(store, story: str, show_dismissed: bool = False) -> dict | None:
+    """The report document of the story's latest report run, rebuilt from what the run stored
+    (no model reads anything again), with the reviewers' latest decisions; None before any report.
+    Dismissed findings leave the findings, the coverage matrix and the disputes unless
+    ``show_dismissed``."""
+    if story not in store.stories():
+        raise NotFound(f"unknown story {story!r}")
+    run = latest_report_run(store, story)
+    if run is None:
+        return None
+    claims = store.claims(documents=[i["id"] for i in run["inputs"]])
+    comparison = repeated_comparison(
+        store, dict(run, stats=_run_stats(store, run["id"])), claims, Thresholds(**run["thresholds"])
+    )
+    report = build_report(store, comparison, run, audit.latest_decisions(store), story)
+    return report if show_dismissed else without_dismissed(report, comparison)
+
+
+def _run_stats(store, run_id: str) -> dict:
+    found = store.rows("SELECT stats FROM run_stats WHERE run_id = ?", [run_id])
+    return found[0]["stats"] if found else {}
+
+
+def without_dismissed(report: dict, comparison) -> dict:
+    """The report as the desk reads it once reviewers have dismissed findings: those findings
+    gone, and the coverage matrix and the disputes made again from the findings that remain."""
+    dismissed = {f["id"] for f in report["findings"] if f["decision"] and f["decision"]["decision"] == "dismiss"}
+    if not dismissed:
+        return report
+    kept = [f for f in comparison.findings if f["id"] not in dismissed]
+    regrouped = replace(comparison, findings=kept, groups=regroup(comparison.groups, kept))
+    return {
+        **report,
+        "groups": regrouped.groups,
+        "findings": [f for f in report["findings"] if f["id"] not in dismissed],
+        "matrix": coverage_matrix(regrouped),
+        "disputes": disputes(regrouped),
+        "dismissed": len(dismissed),
+    }
+
+
+def regroup(groups: list[dict], findings: list[dict]) -> list[dict]:
+    """Each group without the claims that only dismissed findings joined to it: the claims
+    reached from its label through the findings that remain, each on its side (a contradiction,
+    or a reversal, flips it). A group left with one claim goes."""
+    links: dict[str, list[tuple[str, bool]]] = {}
+    for f in findings:
+        if f["kind"] == "omission":
+            continue
+        a, b = f["claims"][:2]
+        flip = f["kind"] == "contradiction" or f["evidence"].get("revision", {}).get("change") == "reversal"
+        links.setdefault(a, []).append((b, flip))
+        links.setdefault(b, []).append((a, flip))
+    out = []
+    for group in groups:
+        members = set(group["claims"])
+        side, queue = {group["label_claim"]: True}, [group["label_claim"]]
+        while queue:
+            current = queue.pop(0)
+            for other, flip in links.get(current, []):
+                if other in members and other not in side:
+                    side[other] = side[current] != flip
+                    queue.append(other)
+        if len(side) < 2:
+            continue
+        claims = [c for c in group["claims"] if c in side]
+        out.append(
+            {
+                **group,
+                "claims": claims,
+                "against": [c for c in claims if not side[c]],
+                "timeline": [e for e in group["timeline"] if e["claim"] in side],
+            }
+        )
+    return out
+
+
+def finding_page(store, finding_id: str) -> dict:
+    """A finding as its latest run recorded it, its claims inside their paragraphs, and every
+    decision on it, newest first."""
+    found = store.rows(
+        "SELECT findings.* FROM findings JOIN runs ON runs.id = findings.run_id WHERE findings.id = ?"
+        " ORDER BY runs.started_at DESC LIMIT 1",
+        [finding_id],
+    )
+    if not found:
+        raise NotFound(f"unknown finding {finding_id!r}")
+    finding = found[0]
+    documents = sorted({c.rsplit(".", 1)[0] for c in finding["claims"]})  # a claim id is "<document>.<position>"
+    claims = {c["id"]: c for c in store.claims(documents=documents) if c["id"] in finding["claims"]}
+    spans = highlight_spans(finding, claims)
+    names = {s["id"]: s["name"] for s in store.sources()}
+    cited = []
+    for claim_id in finding["claims"]:
+        claim = claims.get(claim_id)
+        if claim is None:
+            continue
+        document = store.document(claim["document_id"])
+        cited.append(
+            {
+                "claim": claim,
+                "source_name": names.get(claim["source"], claim["source"]),
+                "relays": [names.get(r, r) for r in claim.get("via") or []],
+                "outlet_name": names.get(claim["outlet"], claim["outlet"]),
+                "document": document,
+                "reported": shown(claim["time"]["reported"]),
+                "paragraph": paragraph(document["text"], claim, spans.get(claim_id, [])),
+            }
+        )
+    history = sorted(audit.decisions(store, [finding_id]), key=lambda d: (d["decided_at"], d["id"]), reverse=True)
+    return {"finding": finding, "claims": cited, "decisions": history, "run": audit.run(store, finding["run_id"])}
+
+
+def paragraph(text: str, claim: dict, spans: list[list[int]]) -> dict:
+    """The paragraph around a claim in its document: the words before and after it, and the
+    claim's own words as (text, clashing) pieces."""
+    if text[claim["start"] : claim["end"]] != claim["text"]:
+        before, after = "", ""
+    else:
+        start = text.rfind("\n", 0, claim["start"]) + 1
+        end = text.find("\n", claim["end"])
+        before, after = text[start : claim["start"]], text[claim["end"] : len(text) if end < 0 else end]
+    pieces, at = [], 0
+    for left, right in sorted(spans):
+        if left >= at:
+            pieces += [(claim["text"][at:left], False), (claim["text"][left:right], True)]
+            at = right
+    pieces.append((claim["text"][at:], False))
+    return {"before": before, "pieces": [p for p in pieces if p[0]], "after": after}
+
+
+def audit_page(store) -> dict:
+    """Every run, newest first, and what `audit verify` says of the chain now."""
+    chain = audit.verify_chain(store)
+    return {
+        "runs": list(reversed(audit.runs(store))),
+        "chain": {"ok": chain.ok, "entries": chain.entries, "problem": chain.problem, "head": chain.head},
+    }
+
+
+def run_page(store, run_id: str) -> dict:
+    try:
+        run = audit.run(store, run_id)
+    except VerifyError as exc:
+        raise NotFound(str(exc)) from exc
+    return {"run": run, "findings": audit.run_findings(store, run_id)}
