@@ -157,7 +157,7 @@ def test_markup_in_names_and_notes(run, db):
     finding = json.loads(run("--db", db, "report", "--format", "json").stdout)["findings"][0]["id"]
     note = f"checked [/] {ESC}[31mred"
     assert run("--db", db, "review", finding, "--dismiss", "--note", note).exit_code == 0
-    shown = run("--db", db, "report")
+    shown = run("--db", db, "report", "--show-dismissed")
     assert shown.exit_code == 0 and "checked [/] ␛[31mred" in shown.stdout and ESC not in shown.stdout
 
 

@@ -45,7 +45,10 @@ table.matrix td.cell{text-align:center;font-weight:bold;min-width:2.2rem}
 .claim .para{color:#444} mark.claim-text{background:#fff3b0;padding:0 .1em}
 mark.clash{background:#b3261e;color:#fff;padding:0 .15em;border-radius:2px}
 .trace{color:#666;font-size:.8rem} .decision{font-size:.85rem;font-style:italic}
-.hidden{display:none} .scroll{overflow-x:auto}
+.hidden{display:none} .scroll{overflow-x:auto;max-width:100%}
+table.coverage{border-collapse:separate;border-spacing:0} table.coverage th{white-space:nowrap}
+table.coverage .claim-col{position:sticky;left:0;background:#fff;z-index:1;min-width:22rem;max-width:28rem;border-right:2px solid #ccc}
+.abbr{display:inline-block;max-width:6.5rem;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
 """
 SCRIPT = """
 function applyFilters(){
@@ -77,10 +80,8 @@ def to_html(report: dict, documents_text: dict[str, str]) -> str:
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>",
         f"<header><h1>{escape(title)}</h1><div class=meta>Run <code>{escape(run['id'])}</code> · "
         f"{escape(run['started_at'])} · verify {escape(run['tool_version'])} · {len(report['documents'])} documents · "
-        f"{len(report['claims'])} claims · models: "
-        + escape("; ".join(f"{m['name']} (sha256 {m['sha256'][:12]})" for m in run["models"]))
-        + "<br>thresholds: "
-        + escape(", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
+        f"{len(report['claims'])} claims"
+        + (f" · {report['dismissed']} dismissed finding(s) left out" if report.get("dismissed") else "")
         + "</div></header><main>",
     ]
     parts += _matrix(report)
@@ -90,6 +91,13 @@ def to_html(report: dict, documents_text: dict[str, str]) -> str:
     for kind in KIND_ORDER:
         for f in (f for f in report["findings"] if f["kind"] == kind):
             parts.append(_finding(f, claims, names, documents_text))
+    parts.append(
+        "<details class=meta><summary>Run details</summary><p>models: "
+        + escape("; ".join(f"{m['name']} (sha256 {m['sha256'][:12]})" for m in run["models"]))
+        + "</p><p>thresholds: "
+        + escape(", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
+        + "</p></details>"
+    )
     parts.append(f"</main><script>{SCRIPT}</script></body></html>")
     return "\n".join(parts)
 
@@ -98,14 +106,22 @@ def _matrix(report: dict) -> list[str]:
     matrix = report["matrix"]
     if not matrix["rows"]:
         return []
-    out = ["<h2>Coverage</h2>", '<div class="scroll"><table class="matrix"><thead><tr><th>claim group</th>']
-    out += [f"<th>{escape(s)}</th>" for s in matrix["sources"]]
+    names = {s["id"]: s["name"] for s in report["sources"]}
+    out = [
+        "<h2>Coverage</h2>",
+        '<div class="scroll"><table class="matrix coverage"><thead><tr><th class="claim-col">claim group</th>',
+    ]
+    out += [
+        f'<th title="{escape(names.get(s, s))}"><span class="abbr">{escape(s)}</span></th>' for s in matrix["sources"]
+    ]
     out.append("</tr></thead><tbody>")
     for row in matrix["rows"]:
-        out.append(f"<tr><td>{escape(row['label'])}</td>")
+        out.append(f'<tr><td class="claim-col">{escape(row["label"])}</td>')
         for s in matrix["sources"]:
             state = row["cells"][s]
-            out.append(f'<td class="cell {state}" title="{escape(s)}: {CELL_WORDS[state]}">{CELL_SYMBOLS[state]}</td>')
+            out.append(
+                f'<td class="cell {state}" title="{escape(names.get(s, s))}: {CELL_WORDS[state]}">{CELL_SYMBOLS[state]}</td>'
+            )
         out.append("</tr>")
     legend = " · ".join(f"{CELL_SYMBOLS[k]} {v}" for k, v in CELL_WORDS.items() if k != "none")
     out.append(f"</tbody></table></div><p class=meta>Legend: {escape(legend)}</p>")

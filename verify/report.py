@@ -8,6 +8,7 @@ it); every other format renders from it, so all formats say the same thing.
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 from .audit import (
     aborting,
@@ -175,10 +176,68 @@ def disputes(comparison) -> list[dict]:
     return out
 
 
+def without_dismissed(report: dict) -> dict:
+    """The report as a reader wants it once reviewers have dismissed findings: those findings
+    gone, and the groups, coverage matrix and disputes made again from the findings that remain
+    (``dismissed`` counts what was left out). The run keeps them all."""
+    dismissed = {f["id"] for f in report["findings"] if f["decision"] and f["decision"]["decision"] == "dismiss"}
+    if not dismissed:
+        return report
+    kept = [f for f in report["findings"] if f["id"] not in dismissed]
+    remaining = SimpleNamespace(claims=report["claims"], findings=kept, groups=regroup(report["groups"], kept))
+    return {
+        **report,
+        "groups": remaining.groups,
+        "findings": kept,
+        "matrix": coverage_matrix(remaining),
+        "disputes": disputes(remaining),
+        "dismissed": len(dismissed),
+    }
+
+
+def regroup(groups: list[dict], findings: list[dict]) -> list[dict]:
+    """Each group without the claims that only dismissed findings joined to it: the claims
+    reached from its label through the findings that remain, each on its side (a contradiction,
+    or a reversal, flips it). A group left with one claim goes."""
+    links: dict[str, list[tuple[str, bool]]] = {}
+    for f in findings:
+        if f["kind"] == "omission":
+            continue
+        a, b = f["claims"][:2]
+        flip = f["kind"] == "contradiction" or f["evidence"].get("revision", {}).get("change") == "reversal"
+        links.setdefault(a, []).append((b, flip))
+        links.setdefault(b, []).append((a, flip))
+    out = []
+    for group in groups:
+        members = set(group["claims"])
+        side, queue = {group["label_claim"]: True}, [group["label_claim"]]
+        while queue:
+            current = queue.pop(0)
+            for other, flip in links.get(current, []):
+                if other in members and other not in side:
+                    side[other] = side[current] != flip
+                    queue.append(other)
+        if len(side) < 2:
+            continue
+        claims = [c for c in group["claims"] if c in side]
+        out.append(
+            {
+                **group,
+                "claims": claims,
+                "against": [c for c in claims if not side[c]],
+                "timeline": [e for e in group["timeline"] if e["claim"] in side],
+            }
+        )
+    return out
+
+
 def filter_findings(
     report: dict, kinds=None, source=None, min_confidence=None, hide_dismissed=False, limit=None
 ) -> dict:
-    """A view of the report with only the findings asked for (the run keeps them all)."""
+    """A view of the report with only the findings asked for (the run keeps them all); without
+    the dismissed ones (see :func:`without_dismissed`) when ``hide_dismissed``."""
+    if hide_dismissed:
+        report = without_dismissed(report)
     kept = []
     for f in report["findings"]:
         if kinds and f["kind"] not in kinds:
@@ -186,8 +245,6 @@ def filter_findings(
         if source and source not in f["sources"] and source not in f["omitted_by"]:
             continue
         if min_confidence is not None and f["confidence"] < min_confidence:
-            continue
-        if hide_dismissed and f["decision"] and f["decision"]["decision"] == "dismiss":
             continue
         kept.append(f)
     kept.sort(key=lambda f: (KIND_ORDER.index(f["kind"]), -f["confidence"], f["id"]))

@@ -24,9 +24,10 @@ DECISION_STYLES = {"confirm": "green", "dismiss": "dim", "escalate": "bold magen
 MATRIX_ROWS = 40  # claim groups shown in the coverage matrix and the disputes table
 
 
-def render(report: dict, console: Console, per_kind: int | None = PER_KIND) -> None:
+def render(report: dict, console: Console, per_kind: int | None = PER_KIND, details: bool = False) -> None:
     """The whole report; at most ``per_kind`` findings of each kind (None: all of them), the most
-    confident first, and a line saying how many more there are and how to see them."""
+    confident first, and a line saying how many more there are and how to see them. The run's
+    models, checks and thresholds close it, or open it with ``details``."""
     view, totals = _visible(report, per_kind)
     run = view["run"]
     names = {s["id"]: s["name"] for s in view["sources"]}
@@ -38,9 +39,12 @@ def render(report: dict, console: Console, per_kind: int | None = PER_KIND) -> N
         f"{len(view['documents'])} documents, {run['stats']['claims']} claims, "
         f"{len(view['sources'])} sources: {', '.join(s['id'] for s in view['sources'])}",
     )
-    header.add_row("models", "; ".join(f"{m['name']} ({m['role']}, sha256 {m['sha256'][:12]})" for m in run["models"]))
-    header.add_row("checks", ", ".join(run["checks"]))
-    header.add_row("thresholds", ", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
+    if report.get("dismissed"):
+        header.add_row(
+            "dismissed", f"{report['dismissed']} finding(s) a reviewer dismissed are left out (--show-dismissed)"
+        )
+    if details:
+        _run_details(run, header)
     console.print(Panel(header, title="verify report", title_align="left"))
     _matrix(view["matrix"], totals["groups"], console)
     _disputes(view["disputes"], totals["disputes"], console)
@@ -62,6 +66,17 @@ def render(report: dict, console: Console, per_kind: int | None = PER_KIND) -> N
             )
     if not report["findings"]:
         console.print("No findings match.")
+    if not details:
+        closing = Table.grid(padding=(0, 2))
+        _run_details(run, closing)
+        console.print(Panel(closing, title="Run details", title_align="left", border_style="dim"))
+
+
+def _run_details(run: dict, table: Table) -> None:
+    """What produced the findings: the models (with their hashes), the checks, the thresholds."""
+    table.add_row("models", "; ".join(f"{m['name']} ({m['role']}, sha256 {m['sha256'][:12]})" for m in run["models"]))
+    table.add_row("checks", ", ".join(run["checks"]))
+    table.add_row("thresholds", ", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
 
 
 def _visible(report: dict, per_kind: int | None) -> tuple[dict, dict]:

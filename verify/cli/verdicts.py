@@ -107,7 +107,15 @@ def timeline_command(state: State, story, group, as_json) -> None:
     metavar="N",
     help="Terminal view: show the N most confident findings of each kind and count the rest (0: all).",
 )
-@click.option("--hide-dismissed", is_flag=True, help="Leave out findings a reviewer dismissed.")
+@click.option(
+    "--hide-dismissed",
+    is_flag=True,
+    help="Leave out findings a reviewer dismissed (the terminal, Markdown and HTML do).",
+)
+@click.option(
+    "--show-dismissed", is_flag=True, help="Keep dismissed findings in the terminal, Markdown and HTML views too."
+)
+@click.option("--details", is_flag=True, help="Terminal view: the run's models, checks and thresholds first, not last.")
 @click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
 @click.option(
     "--engine",
@@ -132,6 +140,8 @@ def report_command(
     limit,
     per_kind,
     hide_dismissed,
+    show_dismissed,
+    details,
     nli_model,
     engine,
     threshold_values,
@@ -141,8 +151,11 @@ def report_command(
     The terminal view has a header, a coverage matrix (claim groups by source: ✓ states,
     ✗ contradicts, ~ partial or hedged, · omits), then contradictions, omissions, partial
     agreements and agreements, each with its sources, the clashing words highlighted, the
-    confidence, the reason and where each claim comes from. --format json is the contract
-    other tools read (schema: verify/schemas/report.schema.json).
+    confidence, the reason and where each claim comes from; the run's models and thresholds
+    close it (--details puts them first). Findings a reviewer dismissed leave the terminal,
+    Markdown and HTML views, their matrix and disputes too (--show-dismissed keeps them).
+    --format json is the contract other tools read (schema: verify/schemas/report.schema.json),
+    and it, like CSV, keeps every finding unless --hide-dismissed.
 
     Each matched pair is read by verify's NLI model in both directions; one calibrated decision
     over its probabilities, the structured checks and similarity gives the finding's kind and
@@ -166,17 +179,20 @@ def report_command(
     thresholds = parse_thresholds(threshold_values)
     target = output_path(state, output, force)
 
+    for_readers = fmt in ("terminal", "markdown", "html")
+
     def deliver(full: dict) -> None:
         view = filter_findings(
             full,
             kinds=set(kinds) or None,
             source=source,
             min_confidence=min_confidence,
-            hide_dismissed=hide_dismissed,
+            hide_dismissed=hide_dismissed or (for_readers and not show_dismissed),
             limit=limit,
         )
         if fmt == "terminal":
-            text = render_terminal(state, partial(terminal.render, per_kind=per_kind or None), view, target)
+            render = partial(terminal.render, per_kind=per_kind or None, details=details)
+            text = render_terminal(state, render, view, target)
         else:
             text = formats.REPORT[fmt](view, store)
         if text is not None:

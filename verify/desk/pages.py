@@ -3,12 +3,10 @@ render it, escaped). Every function here works from Python too."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .. import audit
 from ..errors import VerifyError
 from ..records import Thresholds
-from ..report import build_report, coverage_matrix, disputes, highlight_spans, repeated_comparison
+from ..report import build_report, highlight_spans, repeated_comparison, without_dismissed
 from ..times import shown
 
 
@@ -65,66 +63,12 @@ def story_report(store, story: str, show_dismissed: bool = False) -> dict | None
         store, dict(run, stats=_run_stats(store, run["id"])), claims, Thresholds(**run["thresholds"])
     )
     report = build_report(store, comparison, run, audit.latest_decisions(store), story)
-    return report if show_dismissed else without_dismissed(report, comparison)
+    return report if show_dismissed else without_dismissed(report)
 
 
 def _run_stats(store, run_id: str) -> dict:
     found = store.rows("SELECT stats FROM run_stats WHERE run_id = ?", [run_id])
     return found[0]["stats"] if found else {}
-
-
-def without_dismissed(report: dict, comparison) -> dict:
-    """The report as the desk reads it once reviewers have dismissed findings: those findings
-    gone, and the coverage matrix and the disputes made again from the findings that remain."""
-    dismissed = {f["id"] for f in report["findings"] if f["decision"] and f["decision"]["decision"] == "dismiss"}
-    if not dismissed:
-        return report
-    kept = [f for f in comparison.findings if f["id"] not in dismissed]
-    regrouped = replace(comparison, findings=kept, groups=regroup(comparison.groups, kept))
-    return {
-        **report,
-        "groups": regrouped.groups,
-        "findings": [f for f in report["findings"] if f["id"] not in dismissed],
-        "matrix": coverage_matrix(regrouped),
-        "disputes": disputes(regrouped),
-        "dismissed": len(dismissed),
-    }
-
-
-def regroup(groups: list[dict], findings: list[dict]) -> list[dict]:
-    """Each group without the claims that only dismissed findings joined to it: the claims
-    reached from its label through the findings that remain, each on its side (a contradiction,
-    or a reversal, flips it). A group left with one claim goes."""
-    links: dict[str, list[tuple[str, bool]]] = {}
-    for f in findings:
-        if f["kind"] == "omission":
-            continue
-        a, b = f["claims"][:2]
-        flip = f["kind"] == "contradiction" or f["evidence"].get("revision", {}).get("change") == "reversal"
-        links.setdefault(a, []).append((b, flip))
-        links.setdefault(b, []).append((a, flip))
-    out = []
-    for group in groups:
-        members = set(group["claims"])
-        side, queue = {group["label_claim"]: True}, [group["label_claim"]]
-        while queue:
-            current = queue.pop(0)
-            for other, flip in links.get(current, []):
-                if other in members and other not in side:
-                    side[other] = side[current] != flip
-                    queue.append(other)
-        if len(side) < 2:
-            continue
-        claims = [c for c in group["claims"] if c in side]
-        out.append(
-            {
-                **group,
-                "claims": claims,
-                "against": [c for c in claims if not side[c]],
-                "timeline": [e for e in group["timeline"] if e["claim"] in side],
-            }
-        )
-    return out
 
 
 def finding_page(store, finding_id: str) -> dict:
