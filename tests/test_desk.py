@@ -5,6 +5,7 @@ server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import threading
@@ -22,8 +23,6 @@ from verify.store import open_store
 from .conftest import copy_store, needs_browser, reported_story
 
 TOKEN = "desk-token-for-the-tests-0123456789"
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -233,19 +232,20 @@ def wait_for(driver, css: str, text: str) -> str:
 
 
 @needs_browser
-def test_the_desk_in_a_real_browser(live, browser, run):
+def test_the_desk_in_a_real_browser(live, browser, run, tmp_path):
+    """Screenshots go to $VERIFY_SCREENSHOTS (docs/ holds the committed ones), else a temporary folder."""
     from selenium.webdriver.common.by import By
 
     base, db = live
     driver = browser
+    shots = Path(os.environ.get("VERIFY_SCREENSHOTS") or tmp_path)
     driver.get(f"{base}/?token={TOKEN}")
     assert "saraqeb" in driver.find_element(By.TAG_NAME, "body").text
-    DOCS.mkdir(exist_ok=True)
-    driver.save_screenshot(str(DOCS / "desk-stories.png"))
+    driver.save_screenshot(str(shots / "desk-stories.png"))
     driver.get(f"{base}/stories/saraqeb")
     contradiction = next(f for f in latest_findings(db) if f["kind"] == "contradiction")
     assert driver.find_elements(By.ID, contradiction["id"])
-    driver.save_screenshot(str(DOCS / "desk-story.png"))
+    driver.save_screenshot(str(shots / "desk-story.png"))
     # the filters: only contradictions
     for kind in ("agreement", "partial", "omission", "revision"):
         driver.find_element(By.CSS_SELECTOR, f"input[name=kind][value={kind}]").click()
@@ -253,7 +253,7 @@ def test_the_desk_in_a_real_browser(live, browser, run):
     assert visible and all("contradiction" in s.get_attribute("class") for s in visible)
     # dismiss one: it leaves the findings, the matrix and the disputes
     driver.get(f"{base}/findings/{contradiction['id']}")
-    driver.save_screenshot(str(DOCS / "desk-finding.png"))
+    driver.save_screenshot(str(shots / "desk-finding.png"))
     driver.find_element(By.CSS_SELECTOR, "input[name=decision][value=dismiss]").click()
     driver.find_element(By.NAME, "note").send_keys("the Observatory counts a different day")
     driver.find_element(By.CSS_SELECTOR, "#review button[type=submit]").click()
@@ -282,12 +282,12 @@ def test_the_desk_in_a_real_browser(live, browser, run):
     driver.find_element(By.CSS_SELECTOR, "#check button[type=submit]").click()
     results = wait_for(driver, "#results", "")
     assert "contradicted" in results or "supported" in results
-    driver.save_screenshot(str(DOCS / "desk-check.png"))
+    driver.save_screenshot(str(shots / "desk-check.png"))
     runs = json.loads(run("--db", db, "audit", "runs", "--json").stdout)
     assert runs[-1]["command"] == "check" and runs[-1]["status"] == "complete"  # recorded like the command's
     driver.get(f"{base}/audit")
     assert "audit chain intact" in driver.find_element(By.ID, "chain").text
-    driver.save_screenshot(str(DOCS / "desk-audit.png"))
+    driver.save_screenshot(str(shots / "desk-audit.png"))
     # a write without the token is refused
     request = urllib.request.Request(
         f"{base}/findings/{other['id']}/review", data=b"decision=dismiss&note=x", method="POST"
