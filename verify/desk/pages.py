@@ -8,6 +8,7 @@ from ..errors import VerifyError
 from ..records import Thresholds
 from ..report import build_report, highlight_spans, repeated_comparison, without_dismissed
 from ..times import shown
+from ..verdict import clash_words
 
 
 class NotFound(VerifyError):
@@ -104,7 +105,18 @@ def finding_page(store, finding_id: str) -> dict:
             }
         )
     history = sorted(audit.decisions(store, [finding_id]), key=lambda d: (d["decided_at"], d["id"]), reverse=True)
-    return {"finding": finding, "claims": cited, "decisions": history, "run": audit.run(store, finding["run_id"])}
+    named = [c["source_name"] for c in cited] + ["the first", "the second"]
+    clashes = [
+        (name, clash_words(name, found, named[0], named[1]))
+        for name, found in (finding["evidence"].get("clashes") or {}).items()
+    ]
+    return {
+        "finding": finding,
+        "claims": cited,
+        "clashes": clashes,
+        "decisions": history,
+        "run": audit.run(store, finding["run_id"]),
+    }
 
 
 def paragraph(text: str, claim: dict, spans: list[list[int]]) -> dict:
