@@ -33,7 +33,7 @@ from .match import (
 from .models import Embedder, NLIModel, load_embedder, load_nli_model
 from .records import FINDING_KINDS, ModelInfo, Thresholds
 from .sources import SourceIndex, bundled_index
-from .times import claim_time, group_timeline
+from .times import claim_time, group_timelines
 from .verdict import CHECKS, finding_id, model_reading, pair_evidence, pair_finding, quote, reason_for, revision_finding
 
 # Longer claims are cut to the model's 256 tokens when embedded; the CLI warns about them.
@@ -291,9 +291,7 @@ def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[dict]) 
             }
         )
     groups.sort(key=lambda g: (-len(g["sources"]), g["id"]))
-    by_id = {c["id"]: c for c in claims}
-    for group in groups:
-        group["timeline"] = group_timeline(group, by_id, findings)
+    group_timelines(groups, {c["id"]: c for c in claims}, findings)
     return groups
 
 

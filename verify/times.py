@@ -75,18 +75,23 @@ def shown(value: str | None) -> str:
     return at.strftime("%-d %b %H:%M") if has_clock(value) else at.strftime("%-d %b %Y")
 
 
-def group_timeline(group: dict, claims: dict[str, dict], findings: list[dict]) -> list[dict]:
-    """A group's claims in the order they were reported, each with its role: the first to state
-    it, those that follow, those that contradict it (the other side of the first claim), and the
-    later claims of revisions (a source changing its own account). ``claims`` maps ids to claims
-    carrying ``time``; ``findings`` are the comparison's."""
-    members = set(group["claims"])
-    revised = {f["claims"][1]: f["id"] for f in findings if f["kind"] == "revision" and f["claims"][1] in members}
+def group_timelines(groups: list[dict], claims: dict[str, dict], findings: list[dict]) -> None:
+    """Give each group its ``timeline``: its claims in the order they were reported, each with
+    its role: the first to state it, those that follow, those that contradict it (the other side
+    of the first claim), and the later claims of revisions (a source changing its own account).
+    ``claims`` maps ids to claims carrying ``time``; ``findings`` are the comparison's."""
+    revised = {f["claims"][1]: f["id"] for f in findings if f["kind"] == "revision"}
     contradicting: dict[str, str] = {}  # each claim's most confident contradiction (in any order of findings)
-    for f in sorted(findings, key=lambda f: (-f["confidence"], f["id"])):
-        if f["kind"] == "contradiction" and members.issuperset(f["claims"]):
-            for claim in f["claims"]:
-                contradicting.setdefault(claim, f["id"])
+    for f in sorted((f for f in findings if f["kind"] == "contradiction"), key=lambda f: (-f["confidence"], f["id"])):
+        for claim in f["claims"]:
+            contradicting.setdefault(claim, f["id"])
+    for group in groups:
+        group["timeline"] = _timeline(group, claims, revised, contradicting)
+
+
+def _timeline(
+    group: dict, claims: dict[str, dict], revised: dict[str, str], contradicting: dict[str, str]
+) -> list[dict]:
     ordered = sorted(group["claims"], key=lambda c: order_key(claims[c]))
     against = set(group["against"])
     first = ordered[0]
