@@ -682,7 +682,7 @@ def test_closing_the_pipe_ends_quietly(db):
     )
     reader.stdin.close()
     reader.wait()
-    assert done.returncode != 0 and done.stderr == b""
+    assert done.returncode in (0, 1) and done.stderr == b""  # before: "unexpected error: BrokenPipeError"
 
 
 def test_a_file_name_cannot_plant_a_log_line(run, db, tmp_path):

@@ -172,6 +172,20 @@ def polarity_clash(a: dict, b: dict) -> dict | None:
     return None
 
 
+def denial_clash(a: dict, b: dict) -> dict | None:
+    """One claim rejects what the other asserts: its words deny it ('denied the reports',
+    'dismissed as false', 'cast doubt on') and the other claim neither negates, denies nor
+    withholds anything. On real pairs from one story this holds across looser wording than a
+    negation reaching the other claim's words (bench/facts.py), so it is gated lower."""
+    found = {side: [d["text"] for d in facts.denials(c["text"])] for side, c in (("left", a), ("right", b))}
+    for side, other in (("left", b), ("right", a)):
+        signals = other["signals"]
+        plain = not (signals["negations"] or signals.get("noncommittal") or facts.denials(other["text"]))
+        if found[side] and plain:
+            return {"left": found["left"], "right": found["right"]}
+    return None
+
+
 def control_clash(a: dict, b: dict) -> dict | None:
     """Outcome verbs in conflict: one side took the place, the other held it or repelled them."""
     ca, cb = a["signals"]["control"], b["signals"]["control"]

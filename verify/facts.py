@@ -821,6 +821,11 @@ def negation_kind(text: str) -> str:
     return "negation" if negations(text) else "none"
 
 
+def denials(sentence: str) -> list[dict]:
+    """Where a sentence rejects a claim ('denied', 'dismissed the reports', 'is false', 'cast doubt')."""
+    return spans(DENIAL_RE, sentence)
+
+
 def noncommittals(sentence: str) -> list[dict]:
     """Where a party withholds commitment ('could not confirm', 'declined to comment'): a signal
     of its own, never a negation of what the other claim states."""

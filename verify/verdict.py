@@ -14,6 +14,7 @@ from .clashes import (
     actor_clash,
     control_clash,
     date_clashes,
+    denial_clash,
     differing_figures,
     number_clashes,
     outcome_clash,
@@ -57,7 +58,12 @@ def pair_evidence(a: dict, b: dict, similarity: float, tfidf: float, thresholds:
         clashes["control"] = found
     if similarity >= thresholds.same_event and (found := outcome_clash(a, b)):
         clashes["outcome"] = found
-    if similarity >= thresholds.polarity_similarity and (found := polarity_clash(a, b)):
+    if (
+        similarity >= thresholds.clash_similarity
+        and (found := denial_clash(a, b))
+        or similarity >= thresholds.polarity_similarity
+        and (found := polarity_clash(a, b))
+    ):
         clashes["polarity"] = found
     if similarity >= thresholds.place_similarity:
         if found := place_clash(a, b):
