@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from verify import facts
 
 
@@ -61,3 +63,19 @@ def test_stop_words_are_scikit_learns():
     from verify.clashes import stop_words
 
     assert stop_words() == ENGLISH_STOP_WORDS
+
+
+@pytest.mark.parametrize(
+    "left, right, clash",
+    [
+        ("More than 80 families were evacuated from the valley.", "80 families were evacuated from the valley.", False),
+        ("At least 19 soldiers were killed in the attack.", "18 soldiers were killed in the attack.", True),
+        ("Nineteen soldiers were killed in the attack.", "Twenty soldiers were killed in the attack.", True),
+        ("Fewer than 30 people were hurt in the blast.", "30 people were hurt in the blast.", False),
+        ("Up to 30 people were hurt in the blast.", "31 people were hurt in the blast.", True),
+    ],
+)
+def test_a_bound_one_off_the_other_figure_is_the_same_figure(left, right, clash):
+    """Reporters write "more than 80" and "80" of one count; two exact figures one apart differ."""
+    a, b = (facts.numbers(text)[0].as_dict() for text in (left, right))  # as claims store them
+    assert facts.quantities_clash(a, b) is clash

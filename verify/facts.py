@@ -470,10 +470,14 @@ def in_digits(text: str) -> str:
 
 
 def quantities_clash(a: dict, b: dict) -> bool:
-    """Two quantities of the same thing whose ranges cannot both be true."""
+    """Two quantities of the same thing whose ranges cannot both be true. A bound on the very figure
+    the other gives is that figure told two ways ("more than 80 families", "80 families"): no clash."""
     high_a = float("inf") if a["high"] is None else a["high"]
     high_b = float("inf") if b["high"] is None else b["high"]
-    return high_a < b["low"] or high_b < a["low"]
+    if not (high_a < b["low"] or high_b < a["low"]):
+        return False
+    bound = a["high"] is None or b["high"] is None or a["low"] == 0 or b["low"] == 0  # "more than N", "fewer than N"
+    return not (bound and a.get("value") is not None and a.get("value") == b.get("value"))
 
 
 def same_unit(a: dict, b: dict) -> bool:
