@@ -48,7 +48,7 @@ mark.clash{background:#b3261e;color:#fff;padding:0 .15em;border-radius:2px}
 .hidden{display:none} .scroll{overflow-x:auto;max-width:100%}
 table.coverage{border-collapse:separate;border-spacing:0} table.coverage th{white-space:nowrap}
 table.coverage .claim-col{position:sticky;left:0;background:#fff;z-index:1;min-width:22rem;max-width:28rem;border-right:2px solid #ccc}
-.abbr{display:inline-block;max-width:6.5rem;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}
+.abbr{display:inline-block;max-width:6.5rem;white-space:normal;overflow-wrap:anywhere;font-size:.8rem}
 """
 SCRIPT = """
 function applyFilters(){
