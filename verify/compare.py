@@ -132,35 +132,29 @@ def compare(
     names = labelled(raw, labels)
     # Negative reports are not assertions to match; they serve as omission evidence below.
     pool = [i for i, c in enumerate(claims) if not c["negative"]]
-    neighbour_cache = NeighbourCache(
-        store, runner.info.sha256, thresholds, [claims[i] for i in pool], [raw[i] for i in pool], labels
-    )
-    known_lists = neighbour_cache.known() if reuse else None
-    found, neighbours = candidate_pairs(
-        vectors[pool],
-        [claims[i]["source"] for i in pool],
-        [names[i] for i in pool],
-        thresholds.top_k,
-        thresholds.match_floor,
-        thresholds.name_boost,
-        known_lists,
-    )
-    neighbour_cache.keep(neighbours)
+    pooled = [claims[i] for i in pool]
+
+    def search(kind: str, documents: list[str] | None = None) -> tuple[list[Candidate], int]:
+        """The candidate pairs of one neighbour search (see :func:`candidate_pairs`), reusing and
+        keeping its lists in the store; and how many claims' lists were known before."""
+        cache = NeighbourCache(store, runner.info.sha256, thresholds, pooled, [raw[i] for i in pool], labels, kind)
+        known = cache.known() if reuse else None
+        found, lists = candidate_pairs(
+            vectors[pool],
+            [c["source"] for c in pooled],
+            [names[i] for i in pool],
+            thresholds.top_k,
+            thresholds.match_floor,
+            thresholds.name_boost,
+            known,
+            documents=documents,
+        )
+        cache.keep(lists)
+        return found, 0 if known is None else len(known.columns)
+
+    found, n_known_lists = search("neighbours")
     # A source against itself, in its other documents: what it said before or after (revisions).
-    revision_cache = NeighbourCache(
-        store, runner.info.sha256, thresholds, [claims[i] for i in pool], [raw[i] for i in pool], labels, "revisions"
-    )
-    found_again, revision_lists = candidate_pairs(
-        vectors[pool],
-        [claims[i]["source"] for i in pool],
-        [names[i] for i in pool],
-        thresholds.top_k,
-        thresholds.match_floor,
-        thresholds.name_boost,
-        revision_cache.known() if reuse else None,
-        documents=[claims[i]["document_id"] for i in pool],
-    )
-    revision_cache.keep(revision_lists)
+    found_again, _ = search("revisions", documents=[c["document_id"] for c in pooled])
     candidates = [
         Candidate(*_in_id_order(claims, pool[c.left], pool[c.right]), c.similarity, c.score, c.shared_names)
         for c in found + found_again
@@ -194,7 +188,7 @@ def compare(
         "claims": len(claims),
         "candidates": len(candidates),
         "revision_candidates": len(found_again),
-        "neighbours_known": 0 if known_lists is None else len(known_lists.columns),
+        "neighbours_known": n_known_lists,
         "embedded": n_embedded,
         "verdicts_known": n_known,
         "nli_pairs": sum(read for read, _ in outcomes),
