@@ -104,11 +104,11 @@ class Desk:
 
 
 class Forbidden(Exception):
-    pass
+    """A write without the token or the CSRF token: answered 403, nothing written."""
 
 
-def make_app(db_path: str, token: str | None = None, reviewer: str | None = None, host: str = "127.0.0.1") -> Starlette:
-    """The desk as an ASGI app over the store at ``db_path``."""
+def make_app(db_path: str, token: str | None = None, reviewer: str | None = None, host: str = "127.0.0.1") -> Guard:
+    """The desk as an ASGI app over the store at ``db_path``, for a server bound to ``host``."""
     desk = Desk(db_path, token or secrets.token_urlsafe(24), reviewer, host)
 
     def home(request: Request) -> Response:
