@@ -295,3 +295,10 @@ def test_the_desk_in_a_real_browser(live, browser, run, tmp_path):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
+
+
+def test_serve_refuses_a_missing_store_and_a_short_token(run, db, tmp_path):
+    missing = run("--db", tmp_path / "none.db", "serve")
+    assert missing.exit_code == 1 and "no database at" in missing.stderr
+    short = run("--db", db, "serve", "--token", "abc")
+    assert short.exit_code == 1 and "at least 16 characters" in short.stderr
