@@ -356,6 +356,11 @@ def test_check_usage_errors_exit_2(run, report_db, tmp_path):
 
 def test_check_reads_stdin_and_every_format(run, report_db, tmp_path):
     text = "Rebel fighters recaptured the town of Saraqeb on Thursday. Five Turkish soldiers were killed."
-    for fmt in ("terminal", "markdown", "csv", "html"):
+    judged = run("--db", report_db, "check", "-", "--story", "saraqeb", "--format", "json", input=text)
+    data = json.loads(judged.stdout)
+    expected = 1 if data["summary"].get("contradicted") else 0  # the exit code says the same in every format
+    assert judged.exit_code == expected and len(data["results"]) == 2
+    shapes = {"terminal": "Rebel fighters recaptured", "markdown": "# ", "csv": "claim", "html": "<!DOCTYPE html>"}
+    for fmt, shape in shapes.items():
         result = run("--db", report_db, "check", "-", "--story", "saraqeb", "--format", fmt, input=text)
-        assert result.exit_code in (0, 1) and "Saraqeb" in result.stdout, fmt
+        assert result.exit_code == expected and shape in result.stdout and "Five Turkish soldiers" in result.stdout, fmt
