@@ -79,3 +79,17 @@ def test_a_bound_one_off_the_other_figure_is_the_same_figure(left, right, clash)
     """Reporters write "more than 80" and "80" of one count; two exact figures one apart differ."""
     a, b = (facts.numbers(text)[0].as_dict() for text in (left, right))  # as claims store them
     assert facts.quantities_clash(a, b) is clash
+
+
+@pytest.mark.parametrize(
+    "sentence, names",
+    [
+        ("One of Emwazi's close friends identified him in an interview.", []),
+        ("The Gaza Ministry of Interior said families were evacuated.", []),
+        ("The study was written by a professor at Queens College.", []),
+        ("Rebels advanced on villages south of Saraqeb on Thursday.", ["Saraqeb"]),
+        ("He was arrested in Watford on Monday.", ["Watford"]),
+    ],
+)
+def test_places_are_places_not_people_or_institutions(sentence, names):
+    assert [p["name"] for p in facts.places(sentence)] == names

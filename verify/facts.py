@@ -654,8 +654,10 @@ def _gazetteer_re() -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in spellings) + r")\b", re.IGNORECASE)
 
 
-PLACE_CONTEXT_RE = re.compile(
-    r"\b(?:in|near|at|into|from|outside|around|toward|towards|of|town of|city of|village of)\s+"
+PLACE_CONTEXT_RE = re.compile(  # "of" only after a direction or a part of a place: "one of Emwazi's friends" is none
+    r"\b(?:in|near|at|into|from|outside|around|toward|towards|town of|city of|village of"
+    r"|(?:(?:north|south|east|west)(?:-?(?:east|west))?|outskirts|edge|centre|center|heart|suburbs|countryside"
+    r"|province|governorate|parts|streets|south-east|north-west) of)\s+"
     r"(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’]+(?:[-\s](?:al|el|ash|ez)-?[A-Z]?[\w'’]+|\s[A-Z][\w'’]+)?)"
 )
 NOT_PLACES = {
@@ -709,8 +711,15 @@ def places(sentence: str) -> list[dict]:
 
 
 def _looks_like_place(name: str) -> bool:
-    """A capitalised name not ending in a source-like word (a town, not 'the Observatory')."""
-    return not re.search(r"(Agency|Ministry|Front|Army|Forces|Observatory|TV|News)$", name)
+    """A capitalised name not ending in a source-like or institution word (a town, not 'the
+    Observatory' or 'Queens College'), and not a possessive ("Emwazi's")."""
+    if re.search(r"['’]s$", name):
+        return False
+    return not re.search(
+        r"(Agency|Ministry|Front|Army|Forces|Observatory|TV|News|College|University|School|Institute|Hospital"
+        r"|Department|Council|Court|Police|Museum|Works|Party|Times|Post|Group|Committee|Company|Office|Service)$",
+        name,
+    )
 
 
 # -- actors, negation, hedging, control verbs ------------------------------------------------
