@@ -455,3 +455,21 @@ def test_tfidf_cosine_is_the_same_float_in_every_process():
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
+
+
+def test_one_person_s_age_told_twice_is_compared():
+    """Ages meet only in claims that name someone in common, each giving one age."""
+    from verify.claims import sentence_claims
+    from verify.clashes import number_clashes
+    from verify.sources import bundled_index
+
+    kumar, older, other = sentence_claims(
+        [
+            "Police said Suresh Kumar, 40, was set upon by locals in Ganganagar.",
+            "A 46-year-old man, Suresh Kumar, was seen in Ganganagar in Rajasthan.",
+            "A 46-year-old man was arrested in Jaipur after the protest.",
+        ],
+        bundled_index(),
+    )
+    assert [(c["left"], c["right"]) for c in number_clashes(kumar, older)] == [("40", "46")]
+    assert not number_clashes(kumar, other)

@@ -73,13 +73,30 @@ def tfidf_cosine(a: dict, b: dict) -> float:
 # -- structured checks ---------------------------------------------------------------------
 
 
+NAME_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:al-|el-)?([A-Z][a-z]{2,})(?:['’]s)?\b")
+
+
+def named(claim: dict) -> set[str]:
+    """The capitalised names a claim gives past its first word, without "al-" or a possessive."""
+    return {m.group(1) for m in NAME_RE.finditer(claim["text"])}
+
+
+def same_person_ages(a: dict, b: dict, qa: dict, qb: dict) -> bool:
+    """Two ages, the only ones their claims give, in claims that name someone in common
+    ("Suresh Kumar, 40" / "A 46-year-old man, Suresh Kumar"): one person's age told twice."""
+    ages = [q for q in (*a["numbers"], *b["numbers"]) if q.get("kind") == "age"]
+    return qa.get("kind") == qb.get("kind") == "age" and len(ages) == 2 and bool(named(a) & named(b))
+
+
 def number_clashes(a: dict, b: dict) -> list[dict]:
     """Quantities of the same thing with values that cannot both be true."""
     out = []
     lone = len(a["numbers"]) == len(b["numbers"]) == 1  # one figure each, neither naming what it counts
     for qa in a["numbers"]:
         for qb in b["numbers"]:
-            comparable = facts.same_unit(qa, qb) or lone and facts.same_bare_figure(qa, qb)
+            comparable = (
+                facts.same_unit(qa, qb) or lone and facts.same_bare_figure(qa, qb) or same_person_ages(a, b, qa, qb)
+            )
             if comparable and facts.quantities_clash(qa, qb):
                 out.append(
                     {
