@@ -93,3 +93,16 @@ def test_a_bound_one_off_the_other_figure_is_the_same_figure(left, right, clash)
 )
 def test_places_are_places_not_people_or_institutions(sentence, names):
     assert [p["name"] for p in facts.places(sentence)] == names
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("The airline dismissed claims that it would seat men and women apart.", "denial"),
+        ("The ministry rejected the reports as baseless.", "denial"),
+        ("It took seven years for the department to dismiss him.", "none"),
+        ("The ministry announced the dismissal of a senior engineer.", "none"),
+    ],
+)
+def test_dismissing_a_claim_is_a_denial_dismissing_a_person_is_not(sentence, kind):
+    assert facts.negation_kind(sentence) == kind

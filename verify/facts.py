@@ -817,7 +817,11 @@ NONCOMMITTAL_RE = re.compile(
 )
 # Rejecting a claim: denied, dismissed, "no plans to", "rubbish", "cast doubt on", "debunked".
 DENIAL_RE = re.compile(
-    r"\b(?:den(?:y|ies|ied|ial)|dismiss\w*|reject\w*|refut\w*|rebut\w*|debunk\w*|contradict\w*|no plans? to"
+    r"\b(?:den(?:y|ies|ied|ial)|refut\w*|rebut\w*|debunk\w*|contradict\w*|no plans? to"
+    # dismissing or rejecting a claim, not an employee or an offer: "dismissed the reports", "rejected it as false"
+    r"|(?:dismiss|reject)\w*\s+(?:[\w'’-]+\s+){0,3}?(?:reports?|claims?|allegations?|rumou?rs?|accusations?"
+    r"|suggestions?|speculation|stor(?:y|ies)|accounts?|notion|idea|assertions?|charges?)\b"
+    r"|(?:dismiss|reject)\w*\s+(?:[\w'’-]+\s+){0,4}?as\b"
     r"|(?:is|are|was|were) (?:false|untrue|baseless|fabricated|fake|a hoax|rubbish|nonsense|a myth)|cast\w* doubt"
     r"|play\w* down|beat back|(?:false|baseless|unfounded|fake) (?:reports?|claims?|rumou?rs?)|rubbish|nonsense|myth)\b",
     re.IGNORECASE,
