@@ -79,9 +79,15 @@ def test_every_page_renders_from_the_store(db):
     audit = web.get("/audit").text
     assert "audit chain intact" in audit and re.search(r'<code id="head">\d+:[0-9a-f]{64}</code>', audit)
     assert web.get("/check").status_code == 200
+    document = contradiction["claims"][0].rsplit(".", 1)[0]
+    page = web.get(f"/documents/{document}").text
+    assert f'id="claim-{contradiction["claims"][0]}"' in page and '<pre class="text">' in page
+    assert f'href="/documents/{document}#claim-' in finding  # the finding links each claim's document
 
 
-@pytest.mark.parametrize("path", ["/findings/f-000000000000", "/stories/nosuch", "/audit/runs/r-nosuch", "/nowhere"])
+@pytest.mark.parametrize(
+    "path", ["/findings/f-000000000000", "/stories/nosuch", "/audit/runs/r-nosuch", "/documents/nosuch", "/nowhere"]
+)
 def test_a_bad_id_is_a_404_page(db, path):
     response = client(db).get(path)
     assert response.status_code == 404 and "Traceback" not in response.text

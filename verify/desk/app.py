@@ -190,6 +190,10 @@ def make_app(db_path: str, token: str | None = None, reviewer: str | None = None
             stories = sorted(store.stories())
         return desk.page(request, "search.html", query=query, story=story_name, stories=stories, hits=hits)
 
+    def document(request: Request) -> Response:
+        with closing(desk.store()) as store:
+            return desk.page(request, "document.html", **pages.document_page(store, request.path_params["document"]))
+
     def audit_view(request: Request) -> Response:
         with closing(desk.store()) as store:
             return desk.page(request, "audit.html", **pages.audit_page(store))
@@ -207,6 +211,7 @@ def make_app(db_path: str, token: str | None = None, reviewer: str | None = None
         Route("/check", check_form),
         Route("/check", check, methods=["POST"]),
         Route("/search", search),
+        Route("/documents/{document}", document),
         Route("/audit", audit_view),
         Route("/audit/runs/{run}", run_view),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -137,6 +137,14 @@ def paragraph(text: str, claim: dict, spans: list[list[int]]) -> dict:
     return {"before": before, "pieces": [p for p in pieces if p[0]], "after": after}
 
 
+def document_page(store, document_id: str) -> dict:
+    """A stored document: its metadata, its text, and its claims with who makes each."""
+    document = store.document(document_id)
+    if document is None:
+        raise NotFound(f"unknown document {document_id!r}")
+    return {"document": document, "claims": store.claims(document=document_id)}
+
+
 def audit_page(store) -> dict:
     """Every run, newest first, and what `audit verify` says of the chain now."""
     chain = audit.verify_chain(store)
