@@ -106,3 +106,15 @@ def test_places_are_places_not_people_or_institutions(sentence, names):
 )
 def test_dismissing_a_claim_is_a_denial_dismissing_a_person_is_not(sentence, kind):
     assert facts.negation_kind(sentence) == kind
+
+
+@pytest.mark.parametrize(
+    "sentence, outcome",
+    [
+        ("The Pentagon determined that Godane had not survived the air strikes.", "killed"),
+        ("The leader was not killed in the raid, his aides said.", "unhurt"),
+        ("The leader survived the raid.", "unhurt"),
+    ],
+)
+def test_a_negated_outcome_tells_the_other(sentence, outcome):
+    assert [o["outcome"] for o in facts.casualty_outcomes(sentence)] == [outcome]

@@ -775,6 +775,9 @@ CASUALTY_RES = {
 }
 
 
+# "had not survived" tells a death; "was not killed" tells a survival.
+NEGATED_OUTCOME = {"unhurt": "killed", "killed": "unhurt"}
+NEGATED_BEFORE_RE = re.compile(r"\b(?:not|n't|never|no longer)\s+(?:\w+\s+)?$", re.IGNORECASE)
 COUNT_WORDS = r"(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|scores|several|many)"
 COUNT_BEFORE_RE = re.compile(rf"\b{COUNT_WORDS}\b[\w\s,-]{{0,30}}$", re.IGNORECASE)
 COUNT_AFTER_RE = re.compile(rf"^\s+(?:\w+\s+)?{COUNT_WORDS}\b", re.IGNORECASE)
@@ -789,7 +792,8 @@ def casualty_outcomes(sentence: str) -> list[dict]:
             before = sentence[max(0, m.start() - 40) : m.start()]
             after = sentence[m.end() : m.end() + 25]
             if not (COUNT_BEFORE_RE.search(before) or COUNT_AFTER_RE.match(after)):
-                out.append({"outcome": outcome, "text": m.group(0), "start": m.start(), "end": m.end()})
+                told = NEGATED_OUTCOME.get(outcome, outcome) if NEGATED_BEFORE_RE.search(before) else outcome
+                out.append({"outcome": told, "text": m.group(0), "start": m.start(), "end": m.end()})
     return sorted(out, key=lambda o: o["start"])
 
 
