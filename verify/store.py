@@ -586,6 +586,31 @@ class Store:
     def stories(self) -> list[str]:
         return [r["story"] for r in self.rows("SELECT DISTINCT story FROM documents") if r["story"]]
 
+    def latest_run(self, command: str, story: str) -> dict | None:
+        """The newest complete run of ``command`` on ``story``, with its stats (``{}`` if none kept)."""
+        found = self.rows(
+            "SELECT runs.*, run_stats.stats AS stats FROM runs LEFT JOIN run_stats ON run_stats.run_id = runs.id"
+            " WHERE runs.command = ? AND runs.status = 'complete' AND runs.story = ?"
+            " ORDER BY runs.started_at DESC, runs.id DESC LIMIT 1",
+            [command, story],
+        )
+        return found[0] | {"stats": found[0]["stats"] or {}} if found else None
+
+    def latest_finding(self, finding_id: str) -> dict | None:
+        """A finding as the newest run that made it recorded it (with that run's id), or None."""
+        found = self.rows(
+            "SELECT findings.* FROM findings JOIN runs ON runs.id = findings.run_id WHERE findings.id = ?"
+            " ORDER BY runs.started_at DESC LIMIT 1",
+            [finding_id],
+        )
+        return found[0] if found else None
+
+    def claim_count(self, story: str) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM claims JOIN documents ON documents.id = claims.document_id WHERE documents.story = ?",
+            [story],
+        ).fetchone()[0]
+
     def check_known(self, *, story: str | None = None, source: str | None = None, document: str | None = None) -> None:
         """A one-line error for a ``story``, ``source`` or ``document`` this store does not hold:
         a filter that names nothing is a mistake, not an empty answer."""

@@ -22,7 +22,7 @@ def stories(store) -> list[dict]:
     out = []
     for story in sorted(store.stories()):
         documents = store.documents(story)
-        last = latest_report_run(store, story)
+        last = store.latest_run("report", story)
         findings = audit.run_findings(store, last["id"]) if last else []
         open_findings = [f for f in findings if decided.get(f["id"], {}).get("decision") not in ("confirm", "dismiss")]
         out.append(
@@ -30,7 +30,7 @@ def stories(store) -> list[dict]:
                 "story": story,
                 "documents": len(documents),
                 "outlets": sorted({d["outlet"] for d in documents}),
-                "claims": len(store.claims(story=story)),
+                "claims": store.claim_count(story),
                 "run": last,
                 "findings": len(findings),
                 "open": len(open_findings),
@@ -40,15 +40,6 @@ def stories(store) -> list[dict]:
     return out
 
 
-def latest_report_run(store, story: str) -> dict | None:
-    found = store.rows(
-        "SELECT * FROM runs WHERE command = 'report' AND status = 'complete' AND story = ?"
-        " ORDER BY started_at DESC, id DESC LIMIT 1",
-        [story],
-    )
-    return found[0] if found else None
-
-
 def story_report(store, story: str, show_dismissed: bool = False) -> dict | None:
     """The report document of the story's latest report run, rebuilt from what the run stored
     (no model reads anything again), with the reviewers' latest decisions; None before any report.
@@ -56,33 +47,21 @@ def story_report(store, story: str, show_dismissed: bool = False) -> dict | None
     ``show_dismissed``."""
     if story not in store.stories():
         raise NotFound(f"unknown story {story!r}")
-    run = latest_report_run(store, story)
+    run = store.latest_run("report", story)
     if run is None:
         return None
     claims = store.claims(documents=[i["id"] for i in run["inputs"]])
-    comparison = repeated_comparison(
-        store, dict(run, stats=_run_stats(store, run["id"])), claims, Thresholds(**run["thresholds"])
-    )
+    comparison = repeated_comparison(store, run, claims, Thresholds(**run["thresholds"]))
     report = build_report(store, comparison, run, audit.latest_decisions(store), story)
     return report if show_dismissed else without_dismissed(report)
-
-
-def _run_stats(store, run_id: str) -> dict:
-    found = store.rows("SELECT stats FROM run_stats WHERE run_id = ?", [run_id])
-    return found[0]["stats"] if found else {}
 
 
 def finding_page(store, finding_id: str) -> dict:
     """A finding as its latest run recorded it, its claims inside their paragraphs, and every
     decision on it, newest first."""
-    found = store.rows(
-        "SELECT findings.* FROM findings JOIN runs ON runs.id = findings.run_id WHERE findings.id = ?"
-        " ORDER BY runs.started_at DESC LIMIT 1",
-        [finding_id],
-    )
-    if not found:
+    finding = store.latest_finding(finding_id)
+    if finding is None:
         raise NotFound(f"unknown finding {finding_id!r}")
-    finding = found[0]
     documents = sorted({c.rsplit(".", 1)[0] for c in finding["claims"]})  # a claim id is "<document>.<position>"
     claims = {c["id"]: c for c in store.claims(documents=documents) if c["id"] in finding["claims"]}
     spans = highlight_spans(finding, claims)
