@@ -300,3 +300,21 @@ def test_a_person_with_a_title_speaks_for_the_body_the_title_names(index):
 def test_a_country_speaks_through_its_government(index):
     assert attribute("Turkey said two of its soldiers were killed.", index).source == "turkey-gov"
     assert attribute("Russia said its jets hit a depot.", index).source == "russia-gov"
+
+
+def test_according_to_a_referring_phrase_is_the_source_named_before(tmp_path):
+    """'according to the ministry' after "Turkey's defence ministry said" is that ministry, not a
+    new source called "ministry" (a name fragment)."""
+    from verify.claims import extract_claims
+    from verify.sources import bundled_index
+
+    document = {
+        "id": "d",
+        "outlet": "reuters",
+        "published": None,
+        "text": "Turkey's defence ministry said 22 Turkish soldiers were killed in the air strike.\n"
+        "Turkish artillery shelled Syrian government positions in response, according to the ministry.\n",
+    }
+    claims, new_sources = extract_claims(document, bundled_index())
+    assert [c["source"] for c in claims] == ["turkey-mod", "turkey-mod"] and not new_sources
+    assert claims[1]["resolved_from"] == [0, 25]

@@ -206,7 +206,7 @@ def attribute(
     mentions = index.mentions(sentence) if mentions is None else mentions
     found = _speaker(sentence, mentions, index, discourse)
     if found.source is None and found.cue is None and doc is not None:
-        found = _parsed_speaker(doc, mentions, index) or found
+        found = _parsed_speaker(doc, mentions, index, discourse) or found
     if found.source is None:
         return found
     relays, new = _relays(sentence, mentions, found.source)
@@ -329,8 +329,10 @@ def _appositive_speaker(sentence: str, cue_start: int, index: SourceIndex) -> At
     return Attribution(slug(person), None, False, f"{person}, {title}", registered=False, side=side)
 
 
-def _parsed_speaker(doc, mentions: list[Mention], index: SourceIndex) -> Attribution | None:
-    """The speaker a parse finds: a registry source its words name, else a new one by those words."""
+def _parsed_speaker(doc, mentions: list[Mention], index: SourceIndex, discourse=None) -> Attribution | None:
+    """The speaker a parse finds: a registry source its words name, the earlier source a referring
+    phrase means ("according to the ministry" after "Turkey's defence ministry said"), else a new
+    one by those words."""
     from .parse import speaker
 
     found = speaker(doc)
@@ -341,6 +343,8 @@ def _parsed_speaker(doc, mentions: list[Mention], index: SourceIndex) -> Attribu
     named = [m for m in mentions if start <= m.start and m.end <= end]
     if named:
         return Attribution(named[0].source, cue, negative, named[0].text)
+    if ANAPHORA_RE.match(words) and (earlier := discourse and discourse.resolve(words)):
+        return Attribution(earlier[0], cue, negative, words, resolved_from=(earlier[1], earlier[2]))
     if not re.search(r"[A-Za-z]{2}", words) or words.lower() in NOT_A_NAME or not words.isprintable():
         return None  # no name, or one carrying control characters (a hostile text's escapes)
     return _named(words, cue, negative, index)
