@@ -191,3 +191,30 @@ def test_publication_times_are_kept_to_the_minute(value, kept):
 )
 def test_elapsed_time_is_written_as_a_desk_reads_it(seconds, hours, text):
     assert elapsed(seconds, hours) == text
+
+
+def test_undated_documents_give_no_revisions(run, tmp_path):
+    """Without publication dates nothing says which account came later: no revision is claimed."""
+    db = tmp_path / "v.db"
+    for n, toll in enumerate(("nine", "22")):
+        doc = tmp_path / f"d{n}.txt"
+        doc.write_text(
+            f"Turkey's defence ministry said {toll} Turkish soldiers were killed in the air strike in Idlib.\n"
+        )
+        assert run("--db", db, "ingest", doc, "--outlet", "afp", "--story", "s").exit_code == 0
+    other = tmp_path / "other.txt"
+    other.write_text("The Syrian Observatory said 34 Turkish soldiers were killed in the air strike in Idlib.\n")
+    assert run("--db", db, "ingest", other, "--outlet", "reuters", "--story", "s").exit_code == 0
+    data = json.loads(run("--db", db, "compare", "--story", "s", "--json").stdout)
+    assert data["stats"]["revision_candidates"] == 0 and not [f for f in data["findings"] if f["kind"] == "revision"]
+    for path in (tmp_path / "d0.txt", tmp_path / "d1.txt"):  # dated, the same two accounts are a revision
+        path.write_text(path.read_text() + "The ministry gave the toll in Ankara.\n")
+    for n, day in enumerate(("2020-02-27T19:40Z", "2020-02-27T22:55Z")):
+        assert (
+            run(
+                "--db", db, "ingest", tmp_path / f"d{n}.txt", "--outlet", "afp", "--story", "s", "--published", day
+            ).exit_code
+            == 0
+        )
+    data = json.loads(run("--db", db, "compare", "--story", "s", "--json").stdout)
+    assert [f["evidence"]["revision"]["change"] for f in data["findings"] if f["kind"] == "revision"] == ["update"]

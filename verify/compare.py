@@ -155,6 +155,9 @@ def compare(
     found, n_known_lists = search("neighbours")
     # A source against itself, in its other documents: what it said before or after (revisions).
     found_again, _ = search("revisions", documents=[c["document_id"] for c in pooled])
+    # only dated documents tell which account came later: undated ones are placed by ingestion, no clock
+    dated = [c["time"]["basis"] == "published" for c in pooled]
+    found_again = [c for c in found_again if dated[c.left] and dated[c.right]]
     candidates = [
         Candidate(*_in_id_order(claims, pool[c.left], pool[c.right]), c.similarity, c.score, c.shared_names)
         for c in found + found_again
@@ -248,6 +251,31 @@ def _in_id_order(claims: list[dict], i: int, j: int) -> tuple[int, int]:
     return (i, j) if claims[i]["id"] <= claims[j]["id"] else (j, i)
 
 
+def finding_links(findings: list[dict]) -> dict[str, list[tuple[str, bool]]]:
+    """Each claim's neighbours through pair findings, and whether the link turns a side over (a
+    contradiction, or a source reversing itself); in finding id order, so sides never depend on
+    the order the engine found them in."""
+    links: dict[str, list[tuple[str, bool]]] = {}
+    for f in sorted((f for f in findings if f["kind"] != "omission"), key=lambda f: f["id"]):
+        a, b = f["claims"][:2]
+        flip = f["kind"] == "contradiction" or f["evidence"].get("revision", {}).get("change") == "reversal"
+        links.setdefault(a, []).append((b, flip))
+        links.setdefault(b, []).append((a, flip))
+    return links
+
+
+def sides(label: str, links: dict, members: set[str] | None = None) -> dict[str, bool]:
+    """Breadth-first from ``label`` (within ``members``): each claim reached, True on the label's side."""
+    side, queue = {label: True}, [label]
+    while queue:
+        current = queue.pop(0)
+        for other, flip in links.get(current, []):
+            if other not in side and (members is None or other in members):
+                side[other] = side[current] != flip
+                queue.append(other)
+    return side
+
+
 def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[dict]) -> list[dict]:
     """Claims joined by pair findings (omissions are left out), labelled by their most central
     claim. ``against`` lists the group's claims on the other side of the label: agreement and
@@ -255,24 +283,13 @@ def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[dict]) 
     findings = [f for f in findings if f["kind"] != "omission"]
     index = {c["id"]: n for n, c in enumerate(claims)}
     edges = [(index[f["claims"][0]], index[f["claims"][1]]) for f in findings]
-    links: dict[str, list[tuple[str, bool]]] = {}
-    for f in sorted(findings, key=lambda f: f["id"]):  # sides never depend on the engine's finding order
-        a, b = f["claims"]
-        flip = f["kind"] == "contradiction" or f["evidence"].get("revision", {}).get("change") == "reversal"
-        links.setdefault(a, []).append((b, flip))
-        links.setdefault(b, []).append((a, flip))
+    links = finding_links(findings)
     groups = []
     for members in connected_groups(len(claims), edges):
         central = claims[most_central(members, vectors)]
         label = central["id"]
         ids = [claims[i]["id"] for i in members]
-        side, queue = {label: True}, [label]
-        while queue:
-            current = queue.pop(0)
-            for other, flip in links.get(current, []):
-                if other not in side:
-                    side[other] = side[current] != flip
-                    queue.append(other)
+        side = sides(label, links)
         groups.append(
             {
                 "id": group_id(ids),

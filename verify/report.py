@@ -20,7 +20,7 @@ from .audit import (
     source_names,
     start_run,
 )
-from .compare import Comparison, claim_groups, compare, prepare_all
+from .compare import Comparison, claim_groups, compare, finding_links, prepare_all, sides
 from .errors import VerifyError
 from .ingest import check_date
 from .judge import comparison_key, judge_model_info
@@ -199,24 +199,10 @@ def regroup(groups: list[dict], findings: list[dict]) -> list[dict]:
     """Each group without the claims that only dismissed findings joined to it: the claims
     reached from its label through the findings that remain, each on its side (a contradiction,
     or a reversal, flips it). A group left with one claim goes."""
-    links: dict[str, list[tuple[str, bool]]] = {}
-    for f in findings:
-        if f["kind"] == "omission":
-            continue
-        a, b = f["claims"][:2]
-        flip = f["kind"] == "contradiction" or f["evidence"].get("revision", {}).get("change") == "reversal"
-        links.setdefault(a, []).append((b, flip))
-        links.setdefault(b, []).append((a, flip))
+    links = finding_links(findings)
     out = []
     for group in groups:
-        members = set(group["claims"])
-        side, queue = {group["label_claim"]: True}, [group["label_claim"]]
-        while queue:
-            current = queue.pop(0)
-            for other, flip in links.get(current, []):
-                if other in members and other not in side:
-                    side[other] = side[current] != flip
-                    queue.append(other)
+        side = sides(group["label_claim"], links, set(group["claims"]))
         if len(side) < 2:
             continue
         claims = [c for c in group["claims"] if c in side]
@@ -411,10 +397,8 @@ def select_documents(
 ) -> list[dict]:
     """The stored documents a report compares: a story's, chosen ids, or those published or
     ingested on or after ``since`` (YYYY-MM-DD)."""
+    store.check_known(story=story)
     chosen = store.documents(story)
-    if story is not None and not chosen:
-        stories = ", ".join(store.stories()) or "none"
-        raise VerifyError(f"unknown story {story!r}; stories in this store: {stories}")
     if documents:
         known = {d["id"] for d in chosen}
         unknown = [d for d in documents if d not in known]
