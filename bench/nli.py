@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from metrics import accuracy, calibration, per_class_f1
 from sklearn.metrics import roc_auc_score
-from train_nli import RTE, SHARED, cross_fitted, labelled_pairs, pair_features, read_jsonl
+from train_nli import RTE, SHARED, cross_fitted, labelled_pairs, news_pairs, pair_features, read_jsonl
 
 from verify.compare import judge_texts
 from verify.judge import decide
@@ -118,12 +118,12 @@ def by_origin(rows: list[dict]) -> dict[str, list[int]]:
     return dict(sorted(groups.items()))
 
 
-def labelled(rows: list[dict], x: np.ndarray, evidence: list[dict]) -> dict:
+def labelled(rows: list[dict], x: np.ndarray, evidence: list[dict], news: dict) -> dict:
     """The decision cross-fitted on the real labelled pairs: per origin, accuracy, contradiction
     AUC and ECE; the ablation."""
-    probabilities = cross_fitted(x, rows)
+    probabilities = cross_fitted(x, rows, evidence, news)
     thresholds = Thresholds()
-    nli = np.exp(x[:, :3]) / (1 + np.exp(x[:, :3]))  # the features hold log-odds, premise -> hypothesis
+    nli = np.exp(x[:, :3])  # the features hold log-probabilities, premise -> hypothesis
     out = {}
     for origin, members in [("all", list(range(len(rows)))), *by_origin(rows).items()]:
         gold = [rows[n]["verdict"] for n in members]
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         "model": model.info.sha256,
         "rte": rte(args.rte_limit),
         "summedits": summedits(args.summedits_per_domain),
-        "labelled": labelled(rows, x, evidence),
+        "labelled": labelled(rows, x, evidence, news_pairs(model)),
         "nli_alone": {"shipped": nli_alone(rows, model)},
         "fixture_pairs": fixture_pairs(),
     }

@@ -50,9 +50,9 @@ def test_every_expected_finding_is_found_and_few_false_alarms(story_json, story_
     # a known miss is listed with its cause in expected.json; finding it again fails here too, to be unlisted
     assert missed == [e["why"] for e in EXPECTED["findings"] if e.get("known_miss")]
     true = [f for f in findings if any(matches(e, f, texts) for e in EXPECTED["findings"])]
-    # measured with the NLI judge (factual-edit training): 4 false alarms in 24 findings (three misread
-    # contradictions, one partial agreement); this must not grow
-    assert len(findings) - len(true) <= 4, f"{len(findings) - len(true)} false alarms in {len(findings)}"
+    # measured with the real-label decision: 3 false alarms in 23 findings (a contradiction the NLI model
+    # reads between the two correspondents, two partial agreements); the judge issue's target is at most 2
+    assert len(findings) - len(true) <= 3, f"{len(findings) - len(true)} false alarms in {len(findings)}"
 
 
 def test_findings_carry_reason_evidence_confidence_and_thresholds(story_json):
@@ -270,6 +270,40 @@ def test_opposed_outcomes_of_one_event_clash():
     held = claim("Government forces remain in full control of the town, the ministry said.")
     taken = claim("The opposition took full control of the town on Thursday.")
     assert control_clash(held, taken) and control_clash(taken, held)
+
+
+def test_event_checks_keep_to_one_event_on_real_shapes():
+    """Our wording of the false alarms measured on real news pairs (bench/labels/facts_pairs_events.jsonl):
+    a person held or captured is no control of ground; a hoax, a negated act and another person's
+    outcome are no outcome; the day a statement was made is not the day of the event; a street, a
+    newspaper and a shop are no towns."""
+    from verify.clashes import date_clashes, outcome_clash, place_clash
+
+    captive = claim("The journalist, who was held hostage by the militants, appeared in the video.")
+    assert captive["signals"]["control"] == []
+    assert claim("They burned a captured pilot, the group said.")["signals"]["control"] == []
+    assert claim("Mosul is held by the militants, the newspaper said.")["signals"]["control"]
+    alive = claim("The actor is alive and well, his agent said.")
+    assert outcome_clash(alive, claim("Another hoax claims that the actor was found dead at home.")) is None
+    assert outcome_clash(alive, claim("Reports said the actor was found dead at home on Friday."))
+    assert claim("The pilot was burned alive in a cage.")["signals"]["outcomes"][0]["outcome"] == "killed"
+    assert claim("The group had not previously executed foreign hostages.")["signals"]["outcomes"] == []
+    assert claim("The envoy was fatally wounded in the attack.")["signals"]["outcomes"][0]["outcome"] == "killed"
+    aide = claim("An aide to the commander was killed in the strike.")
+    assert outcome_clash(aide, claim("A spokesman said the doctors had been wounded in the strike.")) is None
+    said_sunday = claim("A meteorite struck a field near the capital, the government said Sunday.", "2014-09-08")
+    assert (
+        date_clashes(said_sunday, claim("A meteorite struck a field near the capital on Saturday.", "2014-09-08")) == []
+    )
+    night = claim("A meteorite struck a field near the capital on Saturday night.", "2014-09-08")
+    assert date_clashes(night, claim("A meteorite struck a field near the capital on Sunday.", "2014-09-08")) == []
+    assert date_clashes(
+        claim("The bridge collapsed on Monday.", "2014-09-08"), claim("The bridge collapsed on Thursday.", "2014-09-08")
+    )
+    town = claim("The woman was slapped in Carlisle in the morning.")
+    assert place_clash(town, claim("The woman was slapped in Scotch Street in the morning.")) is None
+    assert place_clash(town, claim("He was named in The Washington Post in the morning.")) is None
+    assert place_clash(town, claim("The woman was slapped in Penrith in the morning."))
 
 
 def test_not_committing_is_not_denying():

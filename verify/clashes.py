@@ -110,13 +110,60 @@ def number_clashes(a: dict, b: dict) -> list[dict]:
     return out
 
 
+# A date that tells when something was said, shown or published ("the government said Sunday", "a
+# video released Friday") is not the day of the event: only the other dates are compared.
+TELLING_DATE_RE = re.compile(
+    r"\b(?:said|says|say|told|tells|announced|announces|revealed|reported|reports|stated|confirmed|added|claimed"
+    r"|released|surfaced|posted|published|aired|broadcast|raised|spoke|speaking|interview|statement|wrote|tweeted"
+    r"|made headlines)\s+(?:\w+\s+){0,2}?(?:on\s+|late\s+|early\s+)?$",
+    re.IGNORECASE,
+)
+NIGHT_RE = re.compile(r"^\s*(?:night|evening|overnight)|\b(?:late|early|overnight)\s+$", re.IGNORECASE)
+
+
+def event_dates(claim: dict) -> list[dict]:
+    """The claim's resolved dates that may be the day of what it tells (:data:`TELLING_DATE_RE`)."""
+    text = claim["text"]
+    return [
+        d
+        for d in claim["dates"]
+        if d.get("value") and not TELLING_DATE_RE.search(text[max(0, d["start"] - 60) : d["start"]])
+    ]
+
+
+def _night(claim: dict, date: dict) -> bool:
+    """A date told with its night or its small hours ('Saturday night', 'late Friday'): across time
+    zones and midnight it may be the next or the day before."""
+    text = claim["text"]
+    return bool(
+        NIGHT_RE.search(text[date["end"] : date["end"] + 12])
+        or NIGHT_RE.search(text[max(0, date["start"] - 10) : date["start"]])
+    )
+
+
+def _next_day(x: dict, y: dict) -> bool:
+    """Two weekdays or two full dates one day apart."""
+    from datetime import date
+
+    values = [x["value"], y["value"]]
+    if all(v in facts.WEEKDAYS for v in values):
+        gap = (facts.WEEKDAYS.index(values[0]) - facts.WEEKDAYS.index(values[1])) % 7
+        return gap in (1, 6)
+    try:
+        return abs((date.fromisoformat(values[0]) - date.fromisoformat(values[1])).days) == 1
+    except ValueError:
+        return False
+
+
 def date_clashes(a: dict, b: dict) -> list[dict]:
-    """Dates that cannot name the same day, when neither claim has a date matching the other's."""
-    da = [d for d in a["dates"] if d.get("value")]
-    db = [d for d in b["dates"] if d.get("value")]
+    """Days of the event (:func:`event_dates`) that cannot be the same, when neither claim has one
+    matching the other's; a night's date against the next or the previous day is no clash."""
+    da, db = event_dates(a), event_dates(b)
     if not da or not db or any(not facts.dates_clash(x, y) for x in da for y in db):
         return []
     x, y = da[0], db[0]
+    if _next_day(x, y) and (_night(a, x) or _night(b, y)):
+        return []
     return [
         {
             "left": x["text"],
@@ -129,11 +176,26 @@ def date_clashes(a: dict, b: dict) -> list[dict]:
     ]
 
 
+# Places inside a town (a street, a building, a memorial): another place of the same event, not another town.
+WITHIN_TOWN_RE = re.compile(
+    r"\b(?:Street|St|Road|Rd|Avenue|Ave|Square|Lane|Memorial|Block|Building|Hall|Room|Centre|Center|Park|Bridge"
+    r"|Station|Hill|Mall|Hotel|Mosque|Church|Palace|Gate|Market|Portico)\b"
+)
+
+
+def _town(place: dict) -> bool:
+    """A place name that can be a town (not a street or a building, not a possessive or a
+    capitalised word run like 'Cosmic Book' read as a place)."""
+    name = place["name"]
+    return not (WITHIN_TOWN_RE.search(name) or re.search(r"['’]", name) or name.isupper() or name in facts.HOLIDAYS)
+
+
 def place_clash(a: dict, b: dict) -> dict | None:
-    """The same event placed in different towns (regions and countries do not count)."""
-    pa = {p["name"] for p in a["places"]} - REGIONS
-    pb = {p["name"] for p in b["places"]} - REGIONS
-    if pa and pb and not pa & pb:
+    """The same event placed in different towns: each claim names exactly one town (regions and
+    countries do not count), and they differ."""
+    pa = {p["name"] for p in a["places"] if _town(p)} - REGIONS
+    pb = {p["name"] for p in b["places"] if _town(p)} - REGIONS
+    if len(pa) == 1 and len(pb) == 1 and pa != pb:
         return {"left": sorted(pa), "right": sorted(pb)}
     return None
 
@@ -228,12 +290,18 @@ def control_clash(a: dict, b: dict) -> dict | None:
 
 def outcome_clash(a: dict, b: dict) -> dict | None:
     """What became of someone, told two ways: killed against wounded or unhurt, wounded against
-    unhurt. Each claim must tell one outcome only ('killed one and wounded two' tells both)."""
+    unhurt. Each claim must tell one outcome only ('killed one and wounded two' tells both), about
+    the same one: whose outcome it is (the words before it) is named in the other claim too, or
+    the two claims name someone in common."""
     ta = {o["outcome"] for o in a["signals"].get("outcomes", [])}
     tb = {o["outcome"] for o in b["signals"].get("outcomes", [])}
     if len(ta) == 1 and len(tb) == 1 and ta != tb:
         left = a["signals"]["outcomes"][0]
         right = b["signals"]["outcomes"][0]
+        in_a, in_b = set(words(a["assertion"])), set(words(b["assertion"]))
+        same_one = set(left.get("target", ())) & in_b or set(right.get("target", ())) & in_a or named(a) & named(b)
+        if not same_one:
+            return None
         return {
             "left": left["text"],
             "right": right["text"],

@@ -660,6 +660,7 @@ PLACE_CONTEXT_RE = re.compile(  # "of" only after a direction or a part of a pla
     r"|province|governorate|parts|streets|south-east|north-west) of)\s+"
     r"(?P<name>(?:al-|Al-|el-)?[A-Z][\w'’]+(?:[-\s](?:al|el|ash|ez)-?[A-Z]?[\w'’]+|\s[A-Z][\w'’]+)?)"
 )
+HOLIDAYS = {"Thanksgiving", "Christmas", "Easter", "Ramadan", "Eid", "Halloween", "Passover", "Hanukkah"}
 NOT_PLACES = {
     "the",
     "a",
@@ -703,11 +704,31 @@ def places(sentence: str) -> list[dict]:
             continue
         if any(s <= start < e or s < end <= e for s, e in found):
             continue
+        name, end = _without_trailing_day(name, start)
         canonical = canonical_place(name)
-        if canonical is None and not _looks_like_place(name):
+        if canonical is None and not (_looks_like_place(name) and not _inside_longer_name(sentence, start, end)):
             continue
         found[(start, end)] = {"text": name, "name": canonical or name, "start": start, "end": end}
     return [found[k] for k in sorted(found)]
+
+
+def _without_trailing_day(name: str, start: int) -> tuple[str, int]:
+    """A name without a weekday or month read into it ('Ottawa Wednesday'), and where it ends."""
+    head, _, last = name.rpartition(" ")
+    if head and last.lower() in NOT_PLACES:
+        name = head
+    return name, start + len(name)
+
+
+def _inside_longer_name(sentence: str, start: int, end: int) -> bool:
+    """Whether a name the place pattern read is part of a longer one: 'The Washington' (Post),
+    'Wal' (-Mart), 'Cosmic Book' (News), 'Yemen Threatens' (a headline's capitals)."""
+    after = sentence[end : end + 2]
+    return (
+        sentence[start:end].startswith("The ")
+        or bool(re.match(r"-[A-Za-z]| [A-Z]", after))
+        or sentence[start:end].isupper()
+    )
 
 
 def _looks_like_place(name: str) -> bool:
@@ -775,26 +796,75 @@ CASUALTY_RES = {
 }
 
 
-# "had not survived" tells a death; "was not killed" tells a survival.
-NEGATED_OUTCOME = {"unhurt": "killed", "killed": "unhurt"}
+# "had not survived" tells a death; "was not killed" tells a survival; "had not executed anyone" tells
+# neither (a negated act, not a state), so it is left out.
 NEGATED_BEFORE_RE = re.compile(r"\b(?:not|n't|never|no longer)\s+(?:\w+\s+)?$", re.IGNORECASE)
-COUNT_WORDS = r"(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds|scores|several|many)"
+NEGATED_STATE_RE = re.compile(
+    r"\b(?:is|was|were|are|be|been|being|isn't|wasn't|weren't|aren't)\s+(?:not\s+|never\s+|no longer\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+FATAL_RE = re.compile(r"\b(?:fatally|mortally)\s+$", re.IGNORECASE)
+# A sentence that calls a death a hoax, a rumour or a joke does not tell it (a denial or a negation may).
+HOAX_RE = re.compile(
+    r"\b(?:hoax\w*|rumou?rs?|rumou?red|fake|phony|phoney|bogus|joke|prank|spoof|satir\w*|false reports?|debunk\w*"
+    r"|(?:don't|do not|didn't|never) believe)\b",
+    re.IGNORECASE,
+)
+KILLED_ALIVE_RE = re.compile(r"\b(?:burned|burnt|buried|skinned|eaten|boiled)\s+$", re.IGNORECASE)  # "burned alive"
+COUNT_WORDS = r"(?:\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|a dozen|dozens|hundreds|scores|several|many)"
 COUNT_BEFORE_RE = re.compile(rf"\b{COUNT_WORDS}\b[\w\s,-]{{0,30}}$", re.IGNORECASE)
-COUNT_AFTER_RE = re.compile(rf"^\s+(?:\w+\s+)?{COUNT_WORDS}\b", re.IGNORECASE)
+COUNT_AFTER_RE = re.compile(
+    rf"^\s+(?:\w+\s+)?(?:(?:more than|at least|about|nearly|almost|over|some)\s+)?{COUNT_WORDS}\b", re.IGNORECASE
+)
+OUTCOME_TARGET_REACH = 6  # content words before an outcome word (in its clause) that say whose it is
 
 
 def casualty_outcomes(sentence: str) -> list[dict]:
     """Outcome words for a person, not for a count ('four workers were killed' is a figure's
-    event): {outcome, text, start, end}, in order."""
+    event): {outcome, text, start, end, target (content words before it in its clause: whose
+    outcome)}, in order. None in a sentence that calls a report a hoax or a rumour."""
+    if HOAX_RE.search(sentence):
+        return []
     out = []
     for outcome, pattern in CASUALTY_RES.items():
         for m in pattern.finditer(sentence):
             before = sentence[max(0, m.start() - 40) : m.start()]
             after = sentence[m.end() : m.end() + 25]
-            if not (COUNT_BEFORE_RE.search(before) or COUNT_AFTER_RE.match(after)):
-                told = NEGATED_OUTCOME.get(outcome, outcome) if NEGATED_BEFORE_RE.search(before) else outcome
-                out.append({"outcome": told, "text": m.group(0), "start": m.start(), "end": m.end()})
+            if COUNT_BEFORE_RE.search(before) or COUNT_AFTER_RE.match(after):
+                continue
+            fatal = (
+                outcome == "wounded"
+                and FATAL_RE.search(before)
+                or outcome == "unhurt"
+                and KILLED_ALIVE_RE.search(before)
+            )
+            told = "killed" if fatal else outcome
+            if NEGATED_BEFORE_RE.search(before):
+                if told == "unhurt":
+                    told = "killed"
+                elif told == "killed" and NEGATED_STATE_RE.search(before):
+                    told = "unhurt"
+                else:
+                    continue
+            if m.group(0).lower().endswith(" of"):  # "the death of his grandfather": whose comes after
+                clause = re.split(r"[,;:()]|\b(?:and|but|while|after|when)\b", sentence[m.end() :])[0]
+                target = [w for w in TARGET_WORD_RE.findall(clause.lower()) if w not in OUTCOME_FILLER]
+                target = target[:OUTCOME_TARGET_REACH]
+            else:
+                clause = re.split(r"[,;:()]|\b(?:and|but|while|after|when)\b", sentence[: m.start()])[-1]
+                target = [w for w in TARGET_WORD_RE.findall(clause.lower()) if w not in OUTCOME_FILLER]
+                target = target[-OUTCOME_TARGET_REACH:]
+            out.append({"outcome": told, "text": m.group(0), "start": m.start(), "end": m.end(), "target": target})
     return sorted(out, key=lambda o: o["start"])
+
+
+TARGET_WORD_RE = re.compile(r"[a-z0-9]+")  # as verify.clashes.words splits
+OUTCOME_FILLER = {
+    "the", "a", "an", "was", "were", "is", "are", "be", "been", "has", "have", "had", "not", "reportedly",
+    "that", "he", "she", "they", "his", "her", "their", "its", "who", "which", "also", "later", "badly",
+    "seriously", "critically", "slightly", "fatally", "mortally", "said", "says", "still", "very", "much",
+    "by", "in", "of", "to", "on", "at", "as", "s", "being", "found", "apparently", "allegedly",
+}  # fmt: skip
 
 
 def actors(sentence: str) -> list[str]:
@@ -870,6 +940,7 @@ def control_verbs(sentence: str) -> dict[str, list[dict]]:
 
 # "an operation to retake", "trying to capture": an aim, not an outcome ("managed to capture" is one).
 INTENT_RE = re.compile(r"(?<!managed )(?<!able )(?<!succeeded )\bto\s+$", re.IGNORECASE)
+CLAUSE_END_RE = re.compile(r"[;:()]|\.\s")
 SPONSOR_RE = re.compile(r"\b(?:backed|supported|armed|funded|aided|sponsored)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -879,18 +950,52 @@ def actor_spans(sentence: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
+# What a control verb must act on to tell who holds ground: a named place or a word for one. A
+# person held or captured ("a hostage held by", "a captured pilot") or a meeting held is no control.
+TERRITORY_RE = re.compile(
+    r"\b(?:towns?|city|cities|villages?|territor(?:y|ies)|areas?|airport|air ?base|base|district|province"
+    r"|region|neighbou?rhoods?|positions?|front ?line|front|highway|road|hills?|border crossing|capital"
+    r"|suburbs?|outskirts|strongholds?|countryside|ground)\b",
+    re.IGNORECASE,
+)
+CONTROL_REACH = 40  # characters after the verb (and before it, for "X is held by") where its place is named
+
+
+def _acts_on_a_place(sentence: str, verb: dict, places_at: list[tuple[int, int]], direction: str) -> bool:
+    """Whether a control verb's object is a place: one is named (or a word for one) close after
+    the verb within its clause and not as where something happened ("captured in Binesh"); or, for
+    a hold, close before it in its clause ("Mosul is held by", "the front remains under")."""
+    after = sentence[verb["end"] : verb["end"] + CONTROL_REACH]
+    after = re.split(r"[,;:()]|\b(?:and|but|while|after|before|when)\b", after, maxsplit=1)[0]
+    where = re.match(r"\s*(?:in|at|near|on|from|during)\b", after, re.IGNORECASE)
+    named_after = any(verb["end"] <= s < verb["end"] + len(after) for s, _ in places_at) or TERRITORY_RE.search(after)
+    if named_after and not where:
+        return True
+    if direction != "hold":
+        return False
+    start = max(0, verb["start"] - CONTROL_REACH)
+    before = re.split(r"[,;:()]|\b(?:and|but|while|after|when|that)\b", sentence[start : verb["start"]])[-1]
+    begins = verb["start"] - len(before)
+    return any(begins <= e <= verb["start"] for _, e in places_at) or bool(TERRITORY_RE.search(before))
+
+
 def control_claims(sentence: str, after: int = 0) -> list[tuple[str, str | None, dict]]:
     """(direction, actor, verb span) for each outcome verb after offset ``after`` (the attribution
-    cue), leaving out aims ("an operation to retake"): the actor is the nearest one named before the verb, skipping sponsors ("backed by
-    Turkey"); for 'remains under the control of the army', the one named after it."""
+    cue) that acts on a place (:func:`_acts_on_a_place`), leaving out aims ("an operation to
+    retake"): the actor is the nearest one named before the verb, skipping sponsors ("backed by
+    Turkey"); for 'remains under the control of the army', the first one named after it in its clause."""
     mentions = [m for m in actor_spans(sentence) if m[0] >= after]
+    places_at = [(p["start"], p["end"]) for p in places(sentence)]
     out = []
     for direction, verbs in control_verbs(sentence).items():
         for verb in verbs:
             if verb["start"] < after or INTENT_RE.search(sentence[: verb["start"]]):
                 continue
+            if not _acts_on_a_place(sentence, verb, places_at, direction):
+                continue
+            clause_end = next((m.start() for m in CLAUSE_END_RE.finditer(sentence, verb["end"])), len(sentence))
             before = [m for m in mentions if m[1] <= verb["start"] and not SPONSOR_RE.search(sentence[: m[0]])]
-            following = [m for m in mentions if m[0] >= verb["end"]]
+            following = [m for m in mentions if verb["end"] <= m[0] < clause_end]
             actor = before[-1][2] if before else following[0][2] if following and direction == "hold" else None
             out.append((direction, actor, verb))
     return out

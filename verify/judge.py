@@ -1,12 +1,14 @@
 """The claim-pair judge: one calibrated verdict per pair of claims.
 
-verify's own NLI model (:func:`verify.models.load_nli_model`) reads each pair in both directions.
-The structured checks (numbers, dates, control verbs, polarity, places, actors, hedging) say what
-clashes, and similarity says how close the two claims are. One multinomial logistic regression,
-calibrated on held-in labelled pairs (``bench/train_nli.py --calibrate`` writes
-``verify/data/judge.json``), turns all of it into three probabilities: the premise *states* the
-hypothesis (agree), is *compatible* without stating it (neutral), or *contradicts* it. The kind
-of finding follows from them, and its confidence is the probability of the class it rests on.
+verify's own NLI model (:func:`verify.models.load_nli_model`) reads each pair in both directions,
+and similarity says how close the two claims are. A multinomial logistic regression fitted on
+real labelled pairs (``bench/train_nli.py --calibrate`` writes ``verify/data/judge.json``) turns
+that reading into three probabilities: the premise *states* the hypothesis (agree), is
+*compatible* without stating it (neutral), or *contradicts* it. A clash the structured checks
+find (numbers, dates, control, outcomes, polarity, places, actors) then raises "contradicts" to
+its check's floor: how often such a clash is a real contradiction on real news pairs, so a check
+moves the verdict as far as its precision on real text earns and no further. The kind of finding
+follows from the probabilities, and its confidence is the probability of the class it rests on.
 
 NLI outputs are cached in the store's ``nli`` table by model and by the pair's text (content
 addressed), so a warm run reads only new pairs.
@@ -31,21 +33,14 @@ from .store import canonical, json_text, sha256
 
 CALIBRATION_FILE = Path(__file__).parent / "data" / "judge.json"
 VERDICTS = required_keys(JudgeScores)  # the premise states, is compatible with, contradicts
-CLASH_CHECKS = ("numbers", "dates", "control", "polarity", "places", "actors")
-FEATURES = (
-    ("entailment", "neutral", "contradiction")  # NLI, premise -> hypothesis (log-odds)
+CONTRADICT = VERDICTS.index("contradict")
+CLASH_CHECKS = ("numbers", "dates", "control", "outcome", "polarity", "places", "actors")
+FEATURES = (  # the reading: what the NLI model and similarity say, before any check
+    ("entailment", "neutral", "contradiction")  # NLI, premise -> hypothesis (log-probabilities)
     + ("entailment_back", "neutral_back", "contradiction_back")  # hypothesis -> premise
-    + ("entailment_both", "contradiction_both")  # the weaker of the two directions
-    + ("similarity", "tfidf")
-    + CLASH_CHECKS
-    + ("one_sided_hedge", "differing_figures", "dates_of_one_outcome")
+    + ("similarity", "tfidf", "one_sided_hedge", "differing_figures")
 )
-LOGIT_LIMIT = 8.0
-
-
-def _logits(p: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
-    return np.clip(np.log(p / (1 - p)), -LOGIT_LIMIT, LOGIT_LIMIT)
+SMALLEST_PROBABILITY = 1e-6
 
 
 def one_sided_hedge(evidence: dict) -> bool:
@@ -54,40 +49,38 @@ def one_sided_hedge(evidence: dict) -> bool:
     return bool(hedges.get("left")) != bool(hedges.get("right"))
 
 
-def _check_features(evidence: dict) -> list[float]:
-    clashes = evidence.get("clashes", {})
+def _similarity_features(evidence: dict) -> list[float]:
     return [
         evidence["similarity"],
         evidence["tfidf"],
-        *(float(bool(clashes.get(check))) for check in CLASH_CHECKS),
         float(one_sided_hedge(evidence)),
         float(bool(evidence.get("differing_figures"))),
-        float(bool(clashes.get("dates")) and bool(evidence.get("same_outcome"))),  # the same capture, two dates
     ]
 
 
-def feature_rows(forward: np.ndarray, backward: np.ndarray, evidences: list[dict], checks=None) -> np.ndarray:
-    """The judge's inputs, a row per pair (:data:`FEATURES`): NLI both ways (``forward``: premise to
-    hypothesis, ``backward``: the other way, each (pairs, 3)), similarity and what clashes
-    (``checks``: those columns, when the caller has them already)."""
+def feature_rows(forward: np.ndarray, backward: np.ndarray, evidences: list[dict]) -> np.ndarray:
+    """The reading, a row per pair (:data:`FEATURES`): the NLI model's log-probabilities both ways
+    (``forward``: premise to hypothesis, ``backward``: the other way, each (pairs, 3)) and
+    similarity."""
     if not evidences:
         return np.zeros((0, len(FEATURES)))
-    forward = np.asarray(forward, dtype=float).reshape(-1, len(NLI_LABELS))
-    backward = np.asarray(backward, dtype=float).reshape(-1, len(NLI_LABELS))
-    weaker = np.minimum(forward, backward)[:, [0, 2]]  # entailment and contradiction both ways
-    if checks is None:
-        checks = np.array([_check_features(e) for e in evidences], dtype=float)
-    return np.hstack([_logits(np.hstack([forward, backward, weaker])), checks])
+    readings = [np.asarray(p, dtype=float).reshape(-1, len(NLI_LABELS)) for p in (forward, backward)]
+    similarity = np.array([_similarity_features(e) for e in evidences], dtype=float)
+    return np.hstack([np.log(np.clip(np.hstack(readings), SMALLEST_PROBABILITY, 1)), similarity])
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """The fitted decision: logistic-regression weights over :data:`FEATURES`, per verdict."""
+    """The fitted decision: logistic-regression weights over the reading (:data:`FEATURES`), per
+    verdict, and each check's floor: how often a pair where the check finds a clash contradicts,
+    measured on real news pairs (bench/facts.py's labels). A clash raises "contradicts" to its
+    check's floor, never higher: above it only the reading takes a pair."""
 
     coefficients: np.ndarray  # (verdicts, features)
     intercepts: np.ndarray
     mean: np.ndarray  # feature standardisation
     scale: np.ndarray
+    check_floors: dict[str, float]
     contradiction_confidence: float  # verify check's default bar for "contradicted"
     sha256: str
     meta: dict
@@ -96,26 +89,43 @@ class Calibration:
     def load(cls, path: Path = CALIBRATION_FILE) -> Calibration:
         raw = path.read_bytes()
         data = json.loads(raw)
-        if tuple(data["features"]) != FEATURES or tuple(data["verdicts"]) != VERDICTS:
+        floors = data.get("check_floors", {})
+        if (
+            tuple(data["features"]) != FEATURES
+            or tuple(data["verdicts"]) != VERDICTS
+            or set(floors) != set(CLASH_CHECKS)
+        ):
             raise VerifyError(f"{path} was fitted for other features: run bench/train_nli.py --calibrate")
         return cls(
             np.array(data["coefficients"]),
             np.array(data["intercepts"]),
             np.array(data["mean"]),
             np.array(data["scale"]),
+            floors,
             data["contradiction_confidence"],
             hashlib.sha256(raw).hexdigest(),
             data.get("meta", {}),
         )
 
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """(pairs, verdicts) probabilities for rows of :func:`feature_rows`."""
+    def floor(self, evidence: dict) -> float:
+        """The probability of "contradicts" the pair's clashes guarantee: the highest floor of the
+        checks that found one (0 without a clash)."""
+        return max((self.check_floors[name] for name in evidence.get("clashes") or {}), default=0.0)
+
+    def probabilities(self, rows: np.ndarray, evidences: list[dict]) -> np.ndarray:
+        """(pairs, verdicts) probabilities for rows of :func:`feature_rows` and the pairs'
+        evidence: the reading's, with "contradicts" raised to the clashes' floor (the other two
+        scaled down in proportion)."""
         if len(rows) == 0:
             return np.zeros((0, len(VERDICTS)))
         z = ((np.asarray(rows, dtype=float) - self.mean) / self.scale) @ self.coefficients.T + self.intercepts
         z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        p = np.exp(z)
+        p /= p.sum(axis=1, keepdims=True)
+        raised = np.maximum(p[:, CONTRADICT], [self.floor(e) for e in evidences])
+        p *= ((1 - raised) / (1 - p[:, CONTRADICT]))[:, None]  # the reading never gives "contradicts" 1
+        p[:, CONTRADICT] = raised
+        return p
 
 
 @cache
@@ -128,21 +138,28 @@ def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
 
     The most probable verdict decides: contradicts -> contradiction, when at least
     ``thresholds.contradiction_floor`` (more likely than not by default) and the claims are about
-    one thing (as similar as ``thresholds.clash_similarity``, or a check finds what clashes: two
-    unrelated statements never contradict each other);
+    one thing (a check finds what clashes, or they are as similar as ``thresholds.nli_similarity``,
+    from which the NLI model reads a pair on its own: two unrelated statements never contradict
+    each other);
     states -> agreement, or partial when one side hedges or gives other figures; otherwise partial
-    when "states" beats "compatible", or when the claims are as similar as a partial agreement and
-    "states" beats "contradicts" (or one side qualifies the other). The
+    when "states" beats "compatible", when the claims are as similar as a partial agreement and
+    "states" beats "contradicts" (or one side qualifies the other), or when they are as similar as
+    an agreement and "compatible" beats "contradicts". The
     confidence is the probability that the kind is right: of "contradicts", of "states", and for
     a partial agreement of "does not contradict"."""
     agree, neutral, contradict = (float(p) for p in probabilities)
-    about_one_thing = evidence["similarity"] >= thresholds.clash_similarity or bool(evidence.get("clashes"))
+    about_one_thing = evidence["similarity"] >= thresholds.nli_similarity or bool(evidence.get("clashes"))
     if contradict >= max(agree, neutral) and contradict >= thresholds.contradiction_floor and about_one_thing:
         return "contradiction", contradict
     qualified = one_sided_hedge(evidence) or bool(evidence.get("differing_figures"))
     if agree >= max(neutral, contradict) and not qualified:
         return "agreement", agree
-    if agree >= neutral or (evidence["similarity"] >= thresholds.partial and (agree >= contradict or qualified)):
+    similarity = evidence["similarity"]
+    if (
+        agree >= neutral
+        or (similarity >= thresholds.partial and (agree >= contradict or qualified))
+        or (similarity >= thresholds.agreement and contradict < neutral)
+    ):
         return "partial", agree + neutral
     return None
 
@@ -304,11 +321,10 @@ def judge_verdicts(
     calibration = load_calibration()
 
     evidences = [e for _, _, e in pairs]
-    checks = np.array([_check_features(e) for e in evidences], dtype=float)
 
     def probabilities(reverse: bool) -> np.ndarray:
         first, second = (backward, forward) if reverse else (forward, backward)
-        return calibration.probabilities(feature_rows(first, second, evidences, checks))
+        return calibration.probabilities(feature_rows(first, second, evidences), evidences)
 
     if premise == "both":
         verdict_probabilities = (probabilities(False) + probabilities(True)) / 2

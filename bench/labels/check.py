@@ -52,6 +52,47 @@ def sentence(bodies: dict[int, str], training: set[int], span: dict, where: str)
     return text
 
 
+def check_pairs(
+    name: str, bodies: dict[int, str], training: set[int], stances: list[dict], related: dict[str, dict[int, str]]
+) -> tuple[list[dict], int, Counter]:
+    """Check one file of labelled pairs; return its pairs, how many have some clash, and the clashes per check."""
+    pairs = read_jsonl(name)
+    clashes = Counter()
+    any_clash = 0
+    seen = set()
+    for number, pair in enumerate(pairs, 1):
+        where = f"{name} line {number}"
+        if list(pair) != ["stance_row", "left", "right", *CHECKS]:
+            fail(f"{where}: unexpected keys {list(pair)}")
+        left, right = pair["left"], pair["right"]
+        for side in (left, right):
+            if list(side) != ["body_id", "start", "end"]:
+                fail(f"{where}: unexpected side keys {list(side)}")
+        if left["body_id"] == right["body_id"]:
+            fail(f"{where}: both sides come from body {left['body_id']}")
+        sentence(bodies, training, left, where)
+        sentence(bodies, training, right, where)
+        key = frozenset((tuple(left.values()), tuple(right.values())))
+        if key in seen:
+            fail(f"{where}: duplicate pair")
+        seen.add(key)
+        if not isinstance(pair["stance_row"], int) or not 0 <= pair["stance_row"] < len(stances):
+            fail(f"{where}: stance_row {pair['stance_row']!r} out of range")
+        stance_row = stances[pair["stance_row"]]
+        by_body = related[stance_row["Headline"]]
+        if int(stance_row["Body ID"]) not in (left["body_id"], right["body_id"]):
+            fail(f"{where}: stance_row {pair['stance_row']} names neither body")
+        for side in (left, right):
+            if by_body.get(side["body_id"], "unrelated") == "unrelated":
+                fail(f"{where}: body {side['body_id']} is not related to the headline of stance_row")
+        for check in CHECKS:
+            if pair[check] not in ("clash", "no clash"):
+                fail(f"{where}: {check} {pair[check]!r}")
+            clashes[check] += pair[check] == "clash"
+        any_clash += any(pair[check] == "clash" for check in CHECKS)
+    return pairs, any_clash, clashes
+
+
 def main() -> None:
     bodies = {int(row["Body ID"]): row["articleBody"] for row in read_csv("train_bodies.csv")}
     stances = read_csv("train_stances.csv")
@@ -84,42 +125,23 @@ def main() -> None:
             ):
                 fail(f"{where}: range {quantity}")
 
-    pairs = read_jsonl("facts_pairs.jsonl")
     related: dict[str, dict[int, str]] = {}
     for row in stances:
         related.setdefault(row["Headline"], {})[int(row["Body ID"])] = row["Stance"]
-    clashes = Counter()
-    any_clash = 0
-    for number, pair in enumerate(pairs, 1):
-        where = f"facts_pairs.jsonl line {number}"
-        if set(pair) != {"stance_row", "left", "right", *CHECKS}:
-            fail(f"{where}: unexpected keys {sorted(pair)}")
-        left, right = pair["left"], pair["right"]
-        if left["body_id"] == right["body_id"]:
-            fail(f"{where}: both sides come from body {left['body_id']}")
-        sentence(bodies, training, left, where)
-        sentence(bodies, training, right, where)
-        stance_row = stances[pair["stance_row"]]
-        by_body = related[stance_row["Headline"]]
-        if int(stance_row["Body ID"]) not in (left["body_id"], right["body_id"]):
-            fail(f"{where}: stance_row {pair['stance_row']} names neither body")
-        for side in (left, right):
-            if by_body.get(side["body_id"], "unrelated") == "unrelated":
-                fail(f"{where}: body {side['body_id']} is not related to the headline of stance_row")
-        for check in CHECKS:
-            if pair[check] not in ("clash", "no clash"):
-                fail(f"{where}: {check} {pair[check]!r}")
-            clashes[check] += pair[check] == "clash"
-        any_clash += any(pair[check] == "clash" for check in CHECKS)
+    pair_counts = {
+        name: check_pairs(name, bodies, training, stances, related)
+        for name in ("facts_pairs.jsonl", "facts_pairs_events.jsonl")
+    }
 
     with_quantity = sum(bool(row["quantities"]) for row in rows)
     print(
         f"sentences: {len(rows)} from {len({row['body_id'] for row in rows})} bodies, {with_quantity} with a quantity"
     )
     print(f"negation: {dict(Counter(row['negation'] for row in rows))}")
-    pair_bodies = {side["body_id"] for pair in pairs for side in (pair["left"], pair["right"])}
-    print(f"pairs: {len(pairs)} over {len(pair_bodies)} bodies, {any_clash} with some clash")
-    print(f"clash per check: {dict(clashes)}")
+    for name, (pairs, any_clash, clashes) in pair_counts.items():
+        pair_bodies = {side["body_id"] for pair in pairs for side in (pair["left"], pair["right"])}
+        print(f"{name}: {len(pairs)} pairs over {len(pair_bodies)} bodies, {any_clash} with some clash")
+        print(f"  clash per check: {dict(clashes)}")
 
 
 if __name__ == "__main__":
