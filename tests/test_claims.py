@@ -193,6 +193,22 @@ def test_according_to_and_inverted_attribution(index):
     assert attribute('"We took the town," said a rebel commander.', index).source == "opposition-military-source"
 
 
+def test_a_speaker_named_with_an_aside_or_a_relative_clause(index):
+    """Our wording of real sentences the parser's subject phrase made too long to keep: the name
+    without its aside; the one a "who" clause is about; nobody is no source."""
+    from verify.claims import parsed
+
+    def who(text):
+        return attribute(text, index, doc=parsed([text])[0])
+
+    aside = who("Jordan Matson, 28, a former soldier speaking from Derik, said the town had fallen.")
+    assert (aside.name, aside.cue) == ("Jordan Matson", "said")
+    relative = who("We reached out to the airline's spokesman Ali Hassan, who confirmed the plan in 12 words.")
+    assert (relative.name, relative.cue) == ("Ali Hassan", "confirmed")
+    assert who("The virus, which has claimed 2,000 lives, reached the city in the spring.").source is None
+    assert who("No one in a position to know is saying anything about the 12 missing.").source is None
+
+
 def test_negative_reports_are_marked(index):
     who = attribute("Syrian state media made no mention of the retreat.", index)
     assert (who.source, who.negative) == ("sana", True)

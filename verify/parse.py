@@ -143,6 +143,29 @@ REPORTING_LEMMAS = {
     "reject",
 }
 PRONOUNS = {"i", "we", "you", "he", "she", "it", "they", "this", "that", "who", "which"}
+NOBODY = {"nobody", "none"}  # and anything with "no" before it: "no one"
+NOUNS = ("NOUN", "PROPN")
+ASIDES = ("appos", "relcl", "acl", "advcl", "punct", "parataxis")  # what a name's phrase carries after it
+
+
+def core_phrase(doc, head):
+    """The words that name ``head`` without what follows it as an aside: 'Jordan Matson, 28, a
+    former soldier speaking from Derik' is 'Jordan Matson'; a prepositional part before the first
+    aside stays ('the Syrian Observatory for Human Rights')."""
+    first_aside = min((c.i for c in head.children if c.dep_ in ASIDES and c.i > head.i), default=None)
+    aside = {
+        t.i
+        for c in head.children
+        if c.dep_ in ASIDES or (c.dep_ == "prep" and first_aside is not None and c.i > first_aside)
+        for t in c.subtree
+    }
+    kept = sorted(t.i for t in head.subtree if t.i not in aside)
+    start = end = kept.index(head.i)
+    while start > 0 and kept[start - 1] == kept[start] - 1:
+        start -= 1
+    while end + 1 < len(kept) and kept[end + 1] == kept[end] + 1:
+        end += 1
+    return doc[kept[start] : kept[end] + 1]
 
 
 def speaker(doc) -> tuple[str, str, int, int] | None:
@@ -161,12 +184,16 @@ def speaker(doc) -> tuple[str, str, int, int] | None:
         if token.pos_ != "VERB" or token.lemma_.lower() not in REPORTING_LEMMAS:
             continue
         subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if not subjects or subjects[0].lower_ in PRONOUNS:
+        if not subjects:
             continue
         subject = subjects[0]
-        if subject.dep_ == "nsubjpass":  # "it was reported by X"
+        if subject.lower_ == "who" and subject.dep_ == "nsubj" and token.dep_ == "relcl" and token.head.pos_ in NOUNS:
+            subject = token.head  # "Banksy's agent Jo Brooks, who confirmed ...": the one the clause is about
+        elif subject.lower_ in PRONOUNS or subject.dep_ == "nsubjpass":  # "it was reported by X"
             continue
-        phrase = doc[subject.left_edge.i : subject.right_edge.i + 1]
+        if subject.lower_ in NOBODY or any(c.lower_ == "no" and c.dep_ == "det" for c in subject.children):
+            continue  # "no one is saying": nobody makes the claim
+        phrase = core_phrase(doc, subject)
         if len(phrase) > 12:
             continue
         helpers = [c for c in token.children if c.dep_ in ("aux", "neg", "advmod") and c.i < token.i]
