@@ -232,6 +232,29 @@ def test_numbers_are_typed_and_ranges_read():
     assert (q["value"], q["kind"]) == (9, "percent")
 
 
+def test_ranges_in_words_and_events_the_parse_finds():
+    """Our wording of real misfires: "two or three gunmen" is a range; families that fled are not
+    families rescued; soldiers besieged are not soldiers killed."""
+    from verify.claims import sentence_claims
+    from verify.sources import bundled_index
+
+    assert not number_clashes(claim("Two or three gunmen may have taken part."), claim("Up to two gunmen took part."))
+    (q,) = claim("Two or three gunmen may have taken part.")["numbers"]
+    assert (q["low"], q["high"]) == (2, 3)
+    fled, rescued, besieged, killed = sentence_claims(
+        [
+            "More than 80 families had to flee their homes in the flood.",
+            "Rescue teams rescued 18 families from their homes in the flood.",
+            "The militants killed many of the 400 soldiers they besieged in the district.",
+            "Three hundred soldiers were killed in the district.",
+        ],
+        bundled_index(),
+    )
+    assert (fled["numbers"][0]["event"], rescued["numbers"][0]["event"]) == ("displace", "rescue")  # fleeing displaces
+    assert not number_clashes(fled, rescued)
+    assert besieged["numbers"][0]["event"] == "besiege" and not number_clashes(besieged, killed)
+
+
 def test_dates_weekday_against_a_date_and_relative_dates():
     thursday = claim("Rebels entered the town on Thursday.", published="2020-02-28")
     assert not date_clashes(thursday, claim("Rebels entered the town on February 27."))

@@ -221,6 +221,8 @@ def quantity_event(sentence: str, start: int, end: int) -> str:
 
 
 NUMBER_WORD = "|".join(sorted([*UNITS, *SCALES], key=len, reverse=True))
+# "two or three gunmen", "five to six": a range in words (digits: RANGE_RE)
+WORD_RANGE_RE = re.compile(rf"^\s*(?:-|\u2013|to|or)\s*((?:{'|'.join(sorted(UNITS, key=len, reverse=True))}))\b", re.I)
 NUMBER_RE = re.compile(
     r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?:million|billion|thousand))?(?![\w])"
     rf"|\b(?:{NUMBER_WORD}|a)(?:[\s-]+(?:and\s+)?(?:{NUMBER_WORD}))*\b"
@@ -402,7 +404,7 @@ def numbers(sentence: str) -> list[Quantity]:
         ):
             continue  # an ordinal ("7th") or a time of day
         before = sentence[max(0, start - 25) : start].lower().rstrip().rstrip("$\u00a3\u20ac").rstrip()
-        upper = RANGE_RE.match(sentence[end:])
+        upper = RANGE_RE.match(sentence[end:]) or (WORD_RANGE_RE.match(sentence[end:]) if lower in UNITS else None)
         if upper is None and before.endswith("between"):
             upper = re.match(r"^\s*and\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w])", sentence[end:])
         if upper:
@@ -896,8 +898,14 @@ DENIAL_RE = re.compile(
     r"|(?:dismiss|reject)\w*\s+(?:[\w'’-]+\s+){0,3}?(?:reports?|claims?|allegations?|rumou?rs?|accusations?"
     r"|suggestions?|speculation|stor(?:y|ies)|accounts?|notion|idea|assertions?|charges?)\b"
     r"|(?:dismiss|reject)\w*\s+(?:[\w'’-]+\s+){0,4}?as\b"
-    r"|(?:is|are|was|were) (?:false|untrue|baseless|fabricated|fake|a hoax|rubbish|nonsense|a myth)|cast\w* doubt"
-    r"|play\w* down|beat back|(?:false|baseless|unfounded|fake) (?:reports?|claims?|rumou?rs?)|rubbish|nonsense|myth)\b",
+    r"|(?:is|are|was|were|be|been|turned out to be|prove[dn]? to be)\s+(?:[\w'’-]+,?\s+){0,3}?"
+    r"(?:false|untrue|baseless|fabricated|fake|a hoax|bogus|rubbish|nonsense|a myth)|cast\w* doubt"
+    r"|play\w* down|beat back|(?:false|baseless|unfounded|fake) (?:reports?|claims?|rumou?rs?)|rubbish|nonsense|myth"
+    # a report called a hoax ("a hoax story alleging"), a claim ruled out (not "refused to rule out")
+    r"|(?:hoax|fake|bogus|phony|phoney|satirical) (?:stor(?:y|ies)|reports?|news|press releases?|claims?|articles?)"
+    r"|(?<!refused to )(?<!declined to )(?<!not )(?<!n't )(?<!never )rul(?:e|es|ed|ing) (?:\w+ )?out"
+    r" (?:as|that|any|the possibility|reports?|claims?)"
+    r"|precludes?|(?:completely |entirely |totally )?unrelated|nothing to do with|implausible)\b",
     re.IGNORECASE,
 )
 

@@ -84,7 +84,13 @@ def _event(token) -> str:
         head = token.head.head
     else:
         return ""
-    return head.lemma_.lower() if head.pos_ in VERBS else ""
+    if head.pos_ not in VERBS:
+        return ""
+    # "80 families had to flee": the light verb's complement is the event
+    complement = next((c for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+    if complement is not None and head.lemma_.lower() in ("have", "be", "need", "begin", "start", "continue"):
+        return complement.lemma_.lower()
+    return head.lemma_.lower()
 
 
 def counted(doc, start: int, end: int) -> tuple[str, str, str] | None:
@@ -102,7 +108,11 @@ def counted(doc, start: int, end: int) -> tuple[str, str, str] | None:
         qualifier = " ".join(
             t.lower_ for t in noun.children if t.dep_ in ("amod", "compound") and t.i < noun.i and t.i != token.i
         )
-        return noun.lower_, qualifier, _event(noun)
+        described = next((c for c in noun.children if c.dep_ == "relcl" and c.pos_ == "VERB"), None)
+        event = _event(noun) or (
+            described.lemma_.lower() if described is not None else ""
+        )  # "400 soldiers they besieged"
+        return noun.lower_, qualifier, event
     if event := _event(token):
         return "", "", event
     return None
