@@ -50,9 +50,9 @@ def test_every_expected_finding_is_found_and_few_false_alarms(story_json, story_
     # a known miss is listed with its cause in expected.json; finding it again fails here too, to be unlisted
     assert missed == [e["why"] for e in EXPECTED["findings"] if e.get("known_miss")]
     true = [f for f in findings if any(matches(e, f, texts) for e in EXPECTED["findings"])]
-    # measured with the real-label decision: 3 false alarms in 23 findings (a contradiction the NLI model
-    # reads between the two correspondents, two partial agreements); the judge issue's target is at most 2
-    assert len(findings) - len(true) <= 3, f"{len(findings) - len(true)} false alarms in {len(findings)}"
+    # measured with the real-label decision: 2 false alarms in 22 findings (two partial agreements); the
+    # judge issue's target is at most 2
+    assert len(findings) - len(true) <= 2, f"{len(findings) - len(true)} false alarms in {len(findings)}"
 
 
 def test_findings_carry_reason_evidence_confidence_and_thresholds(story_json):

@@ -501,11 +501,12 @@ def same_unit(a: dict, b: dict) -> bool:
 
 def same_bare_figure(a: dict, b: dict) -> bool:
     """Two figures that name no unit ("measured 7.8", "a magnitude of 5.1"): the same kind, the
-    same event or none, and neither a running total."""
+    same event (a measurement against no event counts as one), and neither a running total."""
     if a["unit"] or b["unit"] or a.get("kind", "count") != b.get("kind", "count"):
         return False
-    events = a.get("event", ""), b.get("event", "")
-    return events[0] == events[1] and not (a.get("total") or b.get("total"))
+    events = {a.get("event", ""), b.get("event", "")}
+    # "measured 6.2" and "a magnitude of 7.8" (no event) are one measurement
+    return (len(events) == 1 or events == {"measure", ""}) and not (a.get("total") or b.get("total"))
 
 
 # -- dates -----------------------------------------------------------------------------------

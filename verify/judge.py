@@ -137,7 +137,9 @@ def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
     """(kind, confidence) from a pair's verdict probabilities, or None when the pair is unrelated.
 
     The most probable verdict decides: contradicts -> contradiction, when at least
-    ``thresholds.contradiction_floor`` (more likely than not by default) and the claims are about
+    ``thresholds.contradiction_floor`` (more likely than not by default; without a clash the
+    checks found, ``thresholds.nli_contradiction``: on real news pairs the NLI reading alone is
+    seldom a contradiction, bench/README.md) and the claims are about
     one thing (a check finds what clashes, or they are as similar as ``thresholds.nli_similarity``,
     from which the NLI model reads a pair on its own: two unrelated statements never contradict
     each other);
@@ -148,8 +150,12 @@ def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
     confidence is the probability that the kind is right: of "contradicts", of "states", and for
     a partial agreement of "does not contradict"."""
     agree, neutral, contradict = (float(p) for p in probabilities)
-    about_one_thing = evidence["similarity"] >= thresholds.nli_similarity or bool(evidence.get("clashes"))
-    if contradict >= max(agree, neutral) and contradict >= thresholds.contradiction_floor and about_one_thing:
+    clash = bool(evidence.get("clashes"))
+    about_one_thing = clash or evidence["similarity"] >= thresholds.nli_similarity
+    floor = (
+        thresholds.contradiction_floor if clash else max(thresholds.contradiction_floor, thresholds.nli_contradiction)
+    )
+    if contradict >= max(agree, neutral) and contradict >= floor and about_one_thing:
         return "contradiction", contradict
     qualified = one_sided_hedge(evidence) or bool(evidence.get("differing_figures"))
     if agree >= max(neutral, contradict) and not qualified:
