@@ -493,9 +493,7 @@ class Thresholds:
     omission_min_sources: int = 3  # sources that must state a group before silence is an omission
     negative_report_similarity: float = 0.3  # a negative report cites a group at this similarity
     contradiction_floor: float = 0.5  # the judge's "contradicts" probability a contradiction needs
-    nli_contradiction: float = (
-        0.75  # ... when no check finds a clash: the NLI reading alone (on real news pairs it is seldom right)
-    )
+    nli_contradiction: float = 0.75  # the "contradicts" probability a contradiction on the NLI reading alone needs
     omission_confidence: float = 0.25  # an omission's confidence before the sources that state the group
     omission_per_source: float = 0.12  # added to it for each source that states the group
     omission_max_confidence: float = 0.9  # an omission's highest confidence
