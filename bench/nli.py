@@ -13,7 +13,8 @@ Prints, per development set, for the shipped judge (`verify judge`):
    train/factual/, RTE-1 dev, the Emergent training split), with the decision cross-fitted by
    group (each pair judged by a decision fitted without its fold): three-way accuracy,
    contradiction ROC-AUC and the ECE of finding confidences, per origin; the ablation (checks
-   only, NLI only, both);
+   only, NLI only, both); and the contradictions on the real news pairs (bench/facts.py's
+   labels, both orders), for the shipped decision and cross-fitted by fifths of those pairs;
 4. the NLI model alone (argmax, and contradiction ROC-AUC) on the same pairs, for the shipped
    model and, with --compare-nli, another NLI folder (an earlier model, exported);
 5. fixtures/pairs.jsonl by kind (hand-written news pairs).
@@ -34,7 +35,16 @@ from pathlib import Path
 import numpy as np
 from metrics import accuracy, calibration, per_class_f1
 from sklearn.metrics import roc_auc_score
-from train_nli import RTE, SHARED, cross_fitted, labelled_pairs, news_pairs, pair_features, read_jsonl
+from train_nli import (
+    RTE,
+    SHARED,
+    cross_fitted,
+    cross_fitted_news,
+    labelled_pairs,
+    news_pairs,
+    pair_features,
+    read_jsonl,
+)
 
 from verify.compare import judge_texts
 from verify.judge import decide
@@ -181,6 +191,35 @@ def nli_alone(rows: list[dict], model) -> dict:
     return out
 
 
+def news_contradictions(x: np.ndarray, rows: list[dict], news: dict) -> dict:
+    """Contradictions on the real news pairs (bench/facts.py's labels, both orders averaged as
+    `verify report` judges two sources): called, precision and recall, for the shipped decision
+    (whose floors and news origin were fitted on these pairs) and cross-fitted by fifths."""
+    from verify.judge import load_calibration
+
+    thresholds, gold = Thresholds(), news["contradicts"]
+    shipped = load_calibration()
+    evidences = news["evidences"]
+    ways = {
+        "shipped": (
+            shipped.probabilities(news["forward"], evidences) + shipped.probabilities(news["backward"], evidences)
+        )
+        / 2,
+        "cross-fitted": cross_fitted_news(x, rows, news),
+    }
+    out = {}
+    for name, probabilities in ways.items():
+        kinds = [decide(p, e, thresholds) for p, e in zip(probabilities, evidences, strict=True)]
+        called = np.array([kind is not None and kind[0] == "contradiction" for kind in kinds])
+        out[name] = {
+            "pairs": len(gold),
+            "called": int(called.sum()),
+            "precision": round(float(gold[called].mean()), 4) if called.any() else None,
+            "recall": round(float((called & gold).sum() / gold.sum()), 4),
+        }
+    return out
+
+
 def fixture_pairs() -> dict:
     rows = read_jsonl(PAIRS)
     verdicts = judge_texts([(r["evidence"], r["claim"]) for r in rows])
@@ -201,11 +240,13 @@ def main(argv: list[str] | None = None) -> int:
     model = load_nli_model().load()
     rows = labelled_pairs()
     x, evidence = pair_features(rows, model)
+    news = news_pairs(model)
     result = {
         "model": model.info.sha256,
         "rte": rte(args.rte_limit),
         "summedits": summedits(args.summedits_per_domain),
-        "labelled": labelled(rows, x, evidence, news_pairs(model)),
+        "labelled": labelled(rows, x, evidence, news),
+        "news": news_contradictions(x, rows, news),
         "nli_alone": {"shipped": nli_alone(rows, model)},
         "fixture_pairs": fixture_pairs(),
     }
@@ -228,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
         contradiction = f"{s['contradiction_auc']:.3f}" if s["contradiction_auc"] is not None else "  -  "
         ece = f"{s['ece']:.4f}" if s["ece"] is not None else "-"
         print(f"  {origin:<18} {s['pairs']:>5} pairs  acc {s['accuracy']:.3f}  AUC {contradiction}  ECE {ece}")
+    print("\nreal news pairs (bench/labels/, both orders): contradictions called, precision, recall")
+    for name, n in result["news"].items():
+        print(f"  {name:<14} {n['called']:>4} of {n['pairs']}  precision {n['precision']}  recall {n['recall']:.3f}")
     print("\nablation (all labelled pairs): 3-way accuracy (contradict F1)")
     for name, s in result["labelled"]["all"]["ablation"].items():
         print(f"  {name:<14} {s['accuracy']:.3f} ({s['contradict_f1']:.3f})")
