@@ -155,8 +155,10 @@ def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
     floor = (
         thresholds.contradiction_floor if clash else max(thresholds.contradiction_floor, thresholds.nli_contradiction)
     )
-    if contradict >= max(agree, neutral) and contradict >= floor and about_one_thing:
-        return "contradiction", contradict
+    if contradict >= max(agree, neutral) and contradict >= thresholds.contradiction_floor:
+        # "contradicts" more likely than not: a contradiction when sure enough, else no finding
+        # (not a partial agreement whose confidence, 1 - contradicts, would say it is likely wrong)
+        return ("contradiction", contradict) if contradict >= floor and about_one_thing else None
     qualified = one_sided_hedge(evidence) or bool(evidence.get("differing_figures"))
     if agree >= max(neutral, contradict) and not qualified:
         return "agreement", agree
