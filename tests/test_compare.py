@@ -230,6 +230,13 @@ def test_numbers_are_typed_and_ranges_read():
     assert not number_clashes(claim("The union wants a nine percent raise."), claim("The union wants 9 percent more."))
     (q,) = claim("The union wants a nine percent raise.")["numbers"]
     assert (q["value"], q["kind"]) == (9, "percent")
+    # counts of unlike things: neither claim states the other, so they cannot fully agree
+    from verify.clashes import unlike_figures
+
+    soldiers = claim("Nineteen Turkish soldiers were killed in the province.")
+    assert unlike_figures(soldiers, claim("More than 950,000 people have been displaced."))
+    assert not unlike_figures(soldiers, claim("19 Turkish soldiers died in the province."))
+    assert not unlike_figures(soldiers, claim("Turkish soldiers were killed in the province."))
 
 
 def test_ranges_in_words_and_events_the_parse_finds():

@@ -13,6 +13,8 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from . import facts
 
 DENIAL_CUES = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismissed"}
@@ -328,6 +330,16 @@ def revised_figures(earlier: dict, later: dict) -> list[dict]:
         for qb in later["numbers"]
         if (facts.same_unit(qa, qb) or lone and facts.same_bare_figure(qa, qb)) and qa["low"] != qb["low"]
     ]
+
+
+def unlike_figures(a: dict, b: dict) -> bool:
+    """Both claims count something, and never the same thing ('19 soldiers killed' / '950,000
+    people displaced'): neither states the other's figure, so they cannot fully agree."""
+    counts_a = [q for q in a["numbers"] if q["unit"] and q.get("kind", "count") == "count"]
+    counts_b = [q for q in b["numbers"] if q["unit"] and q.get("kind", "count") == "count"]
+    return bool(counts_a and counts_b) and not any(
+        x["unit"] == y["unit"] or fuzz.ratio(x["unit"], y["unit"]) >= 85 for x in counts_a for y in counts_b
+    )
 
 
 def differing_figures(a: dict, b: dict) -> list[dict]:

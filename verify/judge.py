@@ -143,7 +143,8 @@ def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
     one thing (a check finds what clashes, or they are as similar as ``thresholds.nli_similarity``,
     from which the NLI model reads a pair on its own: two unrelated statements never contradict
     each other);
-    states -> agreement, or partial when one side hedges or gives other figures; otherwise partial
+    states -> agreement, or partial when one side hedges, gives other figures or counts something
+    else (:func:`verify.clashes.unlike_figures`); otherwise partial
     when "states" beats "compatible", when the claims are as similar as a partial agreement and
     "states" beats "contradicts" (or one side qualifies the other), or when they are as similar as
     an agreement and "compatible" beats "contradicts". The
@@ -159,7 +160,9 @@ def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
         # "contradicts" more likely than not: a contradiction when sure enough, else no finding
         # (not a partial agreement whose confidence, 1 - contradicts, would say it is likely wrong)
         return ("contradiction", contradict) if contradict >= floor and about_one_thing else None
-    qualified = one_sided_hedge(evidence) or bool(evidence.get("differing_figures"))
+    qualified = (
+        one_sided_hedge(evidence) or bool(evidence.get("differing_figures")) or bool(evidence.get("unlike_figures"))
+    )
     if agree >= max(neutral, contradict) and not qualified:
         return "agreement", agree
     similarity = evidence["similarity"]

@@ -221,6 +221,7 @@ class Evidence(TypedDict, total=False):
     clashes: Clashes
     hedges: dict[str, list[str]]
     differing_figures: list[dict]
+    unlike_figures: bool  # both claims count something, never the same thing: no full agreement
     same_outcome: bool
     shared_names: list[str]
     nli: NLIReading

@@ -22,6 +22,7 @@ from .clashes import (
     polarity_clash,
     revised_figures,
     same_outcome,
+    unlike_figures,
 )
 from .judge import one_sided_hedge
 from .records import Thresholds
@@ -76,6 +77,7 @@ def pair_evidence(a: dict, b: dict, similarity: float, tfidf: float, thresholds:
         "clashes": clashes,
         "hedges": {"left": a["signals"]["hedges"], "right": b["signals"]["hedges"]},
         "differing_figures": differing_figures(a, b),
+        "unlike_figures": unlike_figures(a, b),
         "same_outcome": same_outcome(a, b),
     }
 
