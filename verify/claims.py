@@ -184,7 +184,7 @@ def signals(claim: dict) -> dict:
         "noncommittal": [n["text"] for n in facts.noncommittals(claim["text"])],  # the speaker's own words count
         "actors": facts.actors(text),
         "hedges": [h["text"] for h in facts.hedges(text)],
-        "control": [list(c) for c in facts.control_claims(claim["text"], cue_end(claim))],
+        "control": [list(c) for c in facts.control_claims(claim["text"], cue_end(claim), claim.get("places"))],
         "outcomes": facts.casualty_outcomes(text),
     }
 

@@ -7,13 +7,12 @@ with character spans for highlighting, or nothing. :mod:`verify.compare` turns t
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
 from functools import cache
 from pathlib import Path
-
-from rapidfuzz import fuzz
 
 from . import facts
 
@@ -145,14 +144,12 @@ def _night(claim: dict, date: dict) -> bool:
 
 def _next_day(x: dict, y: dict) -> bool:
     """Two weekdays or two full dates one day apart."""
-    from datetime import date
-
     values = [x["value"], y["value"]]
     if all(v in facts.WEEKDAYS for v in values):
         gap = (facts.WEEKDAYS.index(values[0]) - facts.WEEKDAYS.index(values[1])) % 7
         return gap in (1, 6)
     try:
-        return abs((date.fromisoformat(values[0]) - date.fromisoformat(values[1])).days) == 1
+        return abs((dt.date.fromisoformat(values[0]) - dt.date.fromisoformat(values[1])).days) == 1
     except ValueError:
         return False
 
@@ -337,9 +334,7 @@ def unlike_figures(a: dict, b: dict) -> bool:
     people displaced'): neither states the other's figure, so they cannot fully agree."""
     counts_a = [q for q in a["numbers"] if q["unit"] and q.get("kind", "count") == "count"]
     counts_b = [q for q in b["numbers"] if q["unit"] and q.get("kind", "count") == "count"]
-    return bool(counts_a and counts_b) and not any(
-        x["unit"] == y["unit"] or fuzz.ratio(x["unit"], y["unit"]) >= 85 for x in counts_a for y in counts_b
-    )
+    return bool(counts_a and counts_b) and not any(facts.same_noun(x, y) for x in counts_a for y in counts_b)
 
 
 def differing_figures(a: dict, b: dict) -> list[dict]:

@@ -482,13 +482,18 @@ def quantities_clash(a: dict, b: dict) -> bool:
     return not (bound and a.get("value") is not None and a.get("value") == b.get("value"))
 
 
+def same_noun(a: dict, b: dict) -> bool:
+    """Two quantities' head nouns are one word, spelled alike ('soldier' / 'soldiers')."""
+    return a["unit"] == b["unit"] or fuzz.ratio(a["unit"], b["unit"]) >= 85
+
+
 def same_unit(a: dict, b: dict) -> bool:
     """The same kind of thing counted in the same event: the same kind of figure, head noun and
     event (when both name one), no clash of sides ('Turkish soldiers' are not 'government
     soldiers'), and not a running total against one event's count."""
     if not a["unit"] or not b["unit"] or a.get("kind", "count") != b.get("kind", "count"):
         return False
-    if a["unit"] != b["unit"] and fuzz.ratio(a["unit"], b["unit"]) < 85:
+    if not same_noun(a, b):
         return False
     events = a.get("event", ""), b.get("event", "")
     if all(events) and events[0] != events[1] or a.get("total", False) != b.get("total", False):
@@ -988,15 +993,21 @@ def _acts_on_a_place(sentence: str, verb: dict, places_at: list[tuple[int, int]]
     return any(begins <= e <= verb["start"] for _, e in places_at) or bool(TERRITORY_RE.search(before))
 
 
-def control_claims(sentence: str, after: int = 0) -> list[tuple[str, str | None, dict]]:
+def control_claims(
+    sentence: str, after: int = 0, known_places: list[dict] | None = None
+) -> list[tuple[str, str | None, dict]]:
     """(direction, actor, verb span) for each outcome verb after offset ``after`` (the attribution
-    cue) that acts on a place (:func:`_acts_on_a_place`), leaving out aims ("an operation to
+    cue) that acts on a place (:func:`_acts_on_a_place`; ``known_places``: the sentence's
+    :func:`places`, when the caller has them), leaving out aims ("an operation to
     retake"): the actor is the nearest one named before the verb, skipping sponsors ("backed by
     Turkey"); for 'remains under the control of the army', the first one named after it in its clause."""
+    verbs_by_direction = control_verbs(sentence)
+    if not any(verbs_by_direction.values()):
+        return []
     mentions = [m for m in actor_spans(sentence) if m[0] >= after]
-    places_at = [(p["start"], p["end"]) for p in places(sentence)]
+    places_at = [(p["start"], p["end"]) for p in (places(sentence) if known_places is None else known_places)]
     out = []
-    for direction, verbs in control_verbs(sentence).items():
+    for direction, verbs in verbs_by_direction.items():
         for verb in verbs:
             if verb["start"] < after or INTENT_RE.search(sentence[: verb["start"]]):
                 continue

@@ -123,7 +123,7 @@ class Calibration:
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
         raised = np.maximum(p[:, CONTRADICT], [self.floor(e) for e in evidences])
-        p *= ((1 - raised) / (1 - p[:, CONTRADICT]))[:, None]  # the reading never gives "contradicts" 1
+        p *= ((1 - raised) / np.maximum(1 - p[:, CONTRADICT], SMALLEST_PROBABILITY))[:, None]
         p[:, CONTRADICT] = raised
         return p
 
@@ -136,20 +136,20 @@ def load_calibration() -> Calibration:
 def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
     """(kind, confidence) from a pair's verdict probabilities, or None when the pair is unrelated.
 
-    The most probable verdict decides: contradicts -> contradiction, when at least
-    ``thresholds.contradiction_floor`` (more likely than not by default; without a clash the
-    checks found, ``thresholds.nli_contradiction``: on real news pairs the NLI reading alone is
-    seldom a contradiction, bench/README.md) and the claims are about
-    one thing (a check finds what clashes, or they are as similar as ``thresholds.nli_similarity``,
-    from which the NLI model reads a pair on its own: two unrelated statements never contradict
-    each other);
-    states -> agreement, or partial when one side hedges, gives other figures or counts something
-    else (:func:`verify.clashes.unlike_figures`); otherwise partial
-    when "states" beats "compatible", when the claims are as similar as a partial agreement and
-    "states" beats "contradicts" (or one side qualifies the other), or when they are as similar as
-    an agreement and "compatible" beats "contradicts". The
-    confidence is the probability that the kind is right: of "contradicts", of "states", and for
-    a partial agreement of "does not contradict"."""
+    The most probable verdict decides:
+    - contradicts -> a contradiction when at least ``thresholds.contradiction_floor`` (more likely
+      than not), or ``thresholds.nli_contradiction`` when no check found a clash (on real news
+      pairs the NLI reading alone is seldom right, bench/README.md), and the claims are about one
+      thing (a clash, or as similar as ``thresholds.nli_similarity``: two unrelated statements
+      never contradict each other); more likely than not but short of that, no finding;
+    - states -> an agreement, or partial when one side hedges, gives other figures or counts
+      something else (:func:`verify.clashes.unlike_figures`);
+    - otherwise partial when "states" beats "compatible", when the claims are as similar as
+      ``thresholds.partial`` and "states" beats "contradicts" (or one side qualifies the other),
+      or when they are as similar as ``thresholds.agreement`` and "compatible" beats "contradicts".
+
+    The confidence is the probability that the kind is right: of "contradicts", of "states", and
+    for a partial agreement of "does not contradict"."""
     agree, neutral, contradict = (float(p) for p in probabilities)
     clash = bool(evidence.get("clashes"))
     about_one_thing = clash or evidence["similarity"] >= thresholds.nli_similarity
