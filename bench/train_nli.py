@@ -517,7 +517,7 @@ def calibrate() -> None:
     from collections import Counter
 
     from verify.judge import CALIBRATION_FILE, FEATURES, VERDICTS
-    from verify.models import nli_model_info
+    from verify.models import load_nli_model
 
     rows = labelled_pairs()
     x, evidences = pair_features(rows)
@@ -532,7 +532,7 @@ def calibrate() -> None:
         "contradiction_confidence": bar,
         "meta": {
             "version": time.strftime("%Y-%m-%d"),
-            "nli_model": nli_model_info().sha256,
+            "nli_model": load_nli_model().info.sha256,
             "pairs": len(rows),
             "news_pairs": len(news["evidences"]),
             "origins": dict(sorted(Counter(r["origin"] for r in rows).items())),
@@ -585,6 +585,57 @@ def export(state_dict: dict, meta: dict) -> None:
         size = (models.NLI_DIR / name).stat().st_size
         print(f"{name}: {size / 1e6:.1f} MB, sha256 {digest}")
     source.write_text(text)
+
+
+def quantise() -> None:
+    """Write verify/data/nli/model-int8.onnx (the float ONNX export, through ONNX Runtime's graph
+    optimiser, then dynamic int8 per channel) and int8.json (how, from what, reference outputs),
+    and pin both in verify/models.py."""
+    import tempfile
+
+    import onnxruntime
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from verify import models, records, runtime
+
+    float_model = models.NLIModel.bundled("onnx", "float").load()
+    source = float_model._loaded[1]
+    target = models.NLI_DIR / "model-int8.onnx"
+    with tempfile.TemporaryDirectory() as folder:
+        optimised = str(Path(folder) / "optimised.onnx")
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+        options.optimized_model_filepath = optimised
+        onnxruntime.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+        quantize_dynamic(
+            optimised,
+            str(target),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            extra_options={"DefaultTensorType": 1},  # float: the optimiser's fused nodes carry no type
+        )
+    runtime.session.cache_clear()
+    description = {
+        "quantised_from": float_model.info.sha256,
+        "method": "onnxruntime dynamic int8, per channel, after ORT_ENABLE_EXTENDED graph optimisation",
+        "onnxruntime": onnxruntime.__version__,
+    }
+    premises, hypotheses = zip(*REFERENCE_PAIRS, strict=True)
+    quantised = records.ModelInfo("nli", "quantised", None, None, "", "", {}, precision="int8")
+    unpinned = models.NLIModel(quantised, models._build_bundled, runtime="onnx")
+    outputs = unpinned.predict(list(premises), list(hypotheses))
+    description["reference"] = [
+        {"premise": p, "hypothesis": h, "probabilities": [round(float(x), 6) for x in row]}
+        for p, h, row in zip(premises, hypotheses, outputs, strict=True)
+    ]
+    (models.NLI_DIR / "int8.json").write_text(json.dumps(description, indent=2) + "\n")
+    code = Path(models.__file__)
+    text = code.read_text()
+    for name in models.NLI_INT8_FILES:
+        digest = models.file_sha256(models.NLI_DIR / name)
+        text = re.sub(rf'("{re.escape(name)}": )"[0-9a-f]*"', rf'\1"{digest}"', text)
+        print(f"{name}: {(models.NLI_DIR / name).stat().st_size / 1e6:.1f} MB, sha256 {digest}")
+    code.write_text(text)
 
 
 def phase_held_out_pairs(phase: str) -> list[dict]:
@@ -656,6 +707,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export", action="store_true", help="write verify/data/nli/ from the best weights")
     parser.add_argument("--calibrate", action="store_true", help="fit the judge's decision: verify/data/judge.json")
     parser.add_argument(
+        "--quantise", action="store_true", help="write verify/data/nli/model-int8.onnx from the shipped weights"
+    )
+    parser.add_argument(
         "--score",
         action="store_true",
         help="the NLI model alone (argmax) on RTE and the phase's held-out pairs: the shipped weights, "
@@ -686,6 +740,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.calibrate:
         calibrate()
+        return 0
+    if args.quantise:
+        quantise()
         return 0
     if args.export:
         state = torch.load(best_path, map_location="cpu", weights_only=False)

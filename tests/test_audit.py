@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from verify.cli import cli
+from verify.models import current_nli_model_info
 from verify.store import open_store
 
 from .conftest import ingest_story, tamper
@@ -409,3 +410,14 @@ def test_concurrent_writers_wait_instead_of_failing(tmp_path):
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 4
     conn.close()
+
+
+def test_replay_of_a_run_made_with_the_float_model_names_the_model_change(run, story, monkeypatch):
+    monkeypatch.setenv("VERIFY_NLI_PRECISION", "float")
+    data = report(run, story)
+    assert next(m for m in data["run"]["models"] if m["role"] == "nli")["precision"] == "float"
+    monkeypatch.delenv("VERIFY_NLI_PRECISION")
+    result = json.loads(run("--db", story, "audit", "replay", data["run"]["id"], "--json").stdout)
+    [changed] = result["models_changed"]
+    assert changed["role"] == "nli" and changed["current"] == current_nli_model_info().sha256
+    assert changed["recorded"] == next(m["sha256"] for m in data["run"]["models"] if m["role"] == "nli")

@@ -9,10 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from verify import models
-from verify.compare import judge_texts
+from verify import judge, models
+from verify.compare import judge_texts, text_pairs_evidence
 from verify.errors import VerifyError
-from verify.judge import CLASH_CHECKS, FEATURES, VERDICTS, load_calibration
+from verify.judge import CLASH_CHECKS, FEATURES, VERDICTS, NLICache, load_calibration
+from verify.records import Thresholds
+
+from .conftest import ROOT
 
 CONTRADICTION = (
     "The defence ministry said two Turkish soldiers were killed in the air strike in Idlib.",
@@ -24,10 +27,11 @@ AGREEMENT = (
 )
 
 
-def test_the_bundled_model_loads_offline_and_reproduces_its_reference_outputs():
-    meta = json.loads((models.NLI_DIR / "model.json").read_text())
-    model = models.load_nli_model()
-    assert model.info.role == "nli" and model.info.package == "verify"
+@pytest.mark.parametrize(("precision", "description"), [("float", "model.json"), ("int8", "int8.json")])
+def test_the_bundled_model_loads_offline_and_reproduces_its_reference_outputs(precision, description):
+    meta = json.loads((models.NLI_DIR / description).read_text())
+    model = models.load_nli_model(precision=precision)
+    assert model.info.role == "nli" and model.info.package == "verify" and model.info.precision == precision
     reference = meta["reference"]
     assert len(reference) >= 3
     got = model.predict([r["premise"] for r in reference], [r["hypothesis"] for r in reference])
@@ -48,7 +52,33 @@ def test_shipped_weights_stay_small_and_pinned(tmp_path, monkeypatch):
     models.nli_model_info.cache_clear()
     try:
         with pytest.raises(VerifyError, match="does not match its pinned SHA-256"):
-            models.nli_model_info()
+            models.nli_model_info("float")
+    finally:
+        models.nli_model_info.cache_clear()
+
+
+def test_the_quantised_model_is_the_default_pinned_and_its_own_model(tmp_path, monkeypatch):
+    quantised, exact = models.load_nli_model(), models.load_nli_model(precision="float")
+    assert (
+        quantised.info.precision == "int8"
+        and quantised.info.files["model-int8.onnx"] == (models.NLI_INT8_FILES["model-int8.onnx"])
+    )
+    assert quantised.info.sha256 != exact.info.sha256  # never one cache key, never one model in the log
+    monkeypatch.setenv("VERIFY_NLI_PRECISION", "float")
+    assert models.current_nli_model_info().sha256 == exact.info.sha256
+    monkeypatch.setenv("VERIFY_NLI_PRECISION", "int4")
+    with pytest.raises(VerifyError, match="VERIFY_NLI_PRECISION='int4': use one of int8, float"):
+        models.load_nli_model()
+    copy = tmp_path / "nli"
+    shutil.copytree(models.NLI_DIR, copy)
+    with (copy / "model-int8.onnx").open("r+b") as handle:
+        handle.seek(-8, 2)
+        handle.write(b"\x00" * 8)
+    monkeypatch.setattr(models, "NLI_DIR", copy)
+    models.nli_model_info.cache_clear()
+    try:
+        with pytest.raises(VerifyError, match="model-int8.onnx does not match its pinned SHA-256"):
+            models.nli_model_info("int8")
     finally:
         models.nli_model_info.cache_clear()
 
@@ -303,3 +333,25 @@ def test_a_correct_draft_is_not_blocked_by_a_count_of_something_else(run, tmp_pa
     result = run("--db", db, "check", "-", "--format", "json", input="More than 950,000 people have been displaced.\n")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["summary"]["contradicted"] == 0
+
+
+def test_one_reading_settles_the_fixture_pairs_as_two_do(monkeypatch):
+    pairs = [json.loads(line) for line in (ROOT / "fixtures" / "pairs.jsonl").read_text().splitlines() if line.strip()]
+    cache = NLICache(models.load_nli_model())
+    read_back = []
+    needed = judge.second_reading_needed
+    monkeypatch.setattr(judge, "second_reading_needed", lambda *a: read_back.append(needed(*a)) or read_back[-1])
+
+    def kinds(second_reading: float) -> list:
+        items = text_pairs_evidence([(p["evidence"], p["claim"]) for p in pairs])
+        verdicts = judge.judge_verdicts(items, cache, Thresholds(second_reading=second_reading))
+        return [v and v["kind"] for v in verdicts], verdicts
+
+    both, _ = kinds(1.0)
+    one, verdicts = kinds(Thresholds().second_reading)
+    assert one == both
+    settled = ~read_back[-1]
+    assert 0 < settled.sum() < len(pairs)  # some pairs are read one way, some both
+    assert all(
+        (v["evidence"]["nli"]["right_to_left"] is None) == s for v, s in zip(verdicts, settled, strict=True) if v
+    )

@@ -37,14 +37,14 @@ def test_both_runtimes_give_the_same_vectors_and_rankings(vectors):
 
 def test_both_runtimes_read_the_fixture_pairs_alike():
     premises, hypotheses = [p["evidence"] for p in PAIRS], [p["claim"] for p in PAIRS]
-    onnx, torch = (NLIModel.bundled(name).predict(premises, hypotheses) for name in runtime.RUNTIMES)
+    onnx, torch = (NLIModel.bundled(name, "float").predict(premises, hypotheses) for name in runtime.RUNTIMES)
     assert np.abs(onnx - torch).max() < 1e-3
     assert (onnx.argmax(axis=1) == torch.argmax(axis=1)).all()
 
 
 def test_exports_are_cached_checked_and_redone_when_altered(tmp_path, monkeypatch):
     monkeypatch.setenv("VERIFY_CACHE", str(tmp_path))
-    model = NLIModel.bundled("onnx").load()
+    model = NLIModel.bundled("onnx", "float").load()
     (exported,) = tmp_path.glob("onnx/*/nli.onnx")
     recorded = json.loads(exported.with_suffix(".json").read_text())["sha256"]
     assert model.info.runtime == "onnx" and model.info.runtime_files == {"nli.onnx": recorded}
@@ -99,3 +99,12 @@ def test_file_digests_are_remembered_until_the_file_changes(tmp_path, monkeypatc
     weights.write_bytes(b"b" * 4096)  # same size, and its modification time set back: still hashed again
     os.utime(weights, ns=(weights.stat().st_atime_ns, remembered[str(weights.resolve())][2]))
     assert file_sha256(weights) == hashlib.sha256(b"b" * 4096).hexdigest()
+
+
+def test_the_quantised_model_reads_the_fixture_pairs_like_the_float_one():
+    premises, hypotheses = [p["evidence"] for p in PAIRS], [p["claim"] for p in PAIRS]
+    quantised, exact = (
+        NLIModel.bundled("onnx", precision).predict(premises, hypotheses) for precision in ("int8", "float")
+    )
+    assert np.abs(quantised - exact).mean() < 0.03
+    assert (quantised.argmax(axis=1) == exact.argmax(axis=1)).mean() >= 0.9

@@ -24,7 +24,7 @@ from . import __version__
 from .compare import compare
 from .errors import VerifyError
 from .judge import judge_model_info
-from .models import NLI_DIR, NLIModel, embedding_model_info, nli_model_info
+from .models import NLI_DIR, NLIModel, current_nli_model_info, embedding_model_info
 from .records import DECISIONS, RATINGS, RunSummary, Thresholds, required_keys
 from .stance import stance_model_info
 from .store import FINDING_CONTENT, canonical, encode_row, sha256, store_findings
@@ -32,7 +32,7 @@ from .store import FINDING_CONTENT, canonical, encode_row, sha256, store_finding
 # What each recorded model role is now, for replay to compare against.
 CURRENT_MODELS = {
     "embedding": embedding_model_info,
-    "nli": nli_model_info,
+    "nli": current_nli_model_info,
     "judge": judge_model_info,
     "stance": stance_model_info,
 }

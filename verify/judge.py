@@ -321,28 +321,47 @@ def both_ways(pairs: list[tuple[dict, dict, dict]], cache: NLICache) -> tuple[np
 def judge_verdicts(
     pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresholds: Thresholds, premise: str = "both"
 ) -> list[dict | None]:
-    """Settle each (left claim, right claim, evidence) pair: NLI in both directions, then the
+    """Settle each (left claim, right claim, evidence) pair: NLI from the premise's side, then the
+    other way where that can change the verdict (:func:`second_reading_needed`), then the
     calibrated decision. ``premise`` says which claim is the evidence: "both" for two sources'
-    claims (both orderings' probabilities are averaged), "right_to_left" when the right claim is
-    stored evidence judged against a draft's left claim. Returns {kind, confidence, evidence}
-    per pair, or None for an unrelated pair."""
+    claims (both orderings' probabilities are averaged; the left claim is read first),
+    "right_to_left" when the right claim is stored evidence judged against a draft's left claim.
+    Figures are in digits on both sides (:func:`verify.facts.in_digits`). Returns {kind,
+    confidence, evidence} per pair, or None for an unrelated pair."""
+    from .facts import in_digits
+
     if premise not in DIRECTIONS:
         raise ValueError(f"premise must be one of {DIRECTIONS}")
-    forward, backward = both_ways(pairs, cache)
     calibration = load_calibration()
-
     evidences = [e for _, _, e in pairs]
+    right_first = premise == "right_to_left"
+    texts = [(in_digits(a["assertion"]), in_digits(b["assertion"])) for a, b, _ in pairs]
+    first = cache.probabilities([(b, a) if right_first else (a, b) for a, b in texts])
 
-    def probabilities(reverse: bool) -> np.ndarray:
-        first, second = (backward, forward) if reverse else (forward, backward)
-        return calibration.probabilities(feature_rows(first, second, evidences), evidences)
+    def probabilities(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """Verdict probabilities from the premise's reading (``first``) and the other one."""
+        ordered = calibration.probabilities(feature_rows(first, second, evidences), evidences)
+        if premise != "both":
+            return ordered
+        return (ordered + calibration.probabilities(feature_rows(second, first, evidences), evidences)) / 2
 
-    if premise == "both":
-        verdict_probabilities = (probabilities(False) + probabilities(True)) / 2
-    else:
-        verdict_probabilities = probabilities(premise == "right_to_left")
+    read_back = (
+        second_reading_needed(first, probabilities, evidences, thresholds)
+        if premise == "both"  # a draft's pairs are few, and its verdicts block publication: both ways
+        else np.ones(len(pairs), dtype=bool)
+    )
+    second = first.copy()
+    if read_back.any():
+        todo = np.flatnonzero(read_back)
+        second[todo] = cache.probabilities([texts[n] if right_first else texts[n][::-1] for n in todo])
+    verdict_probabilities = probabilities(first, second)
+    forward, backward = (second, first) if right_first else (first, second)
+    readings = nli_evidence(forward, backward)
+    for reading, again in zip(readings, read_back, strict=True):
+        if not again:
+            reading["left_to_right" if right_first else "right_to_left"] = None
     out = []
-    readings, judged = nli_evidence(forward, backward), np.round(verdict_probabilities, 4).tolist()
+    judged = np.round(verdict_probabilities, 4).tolist()
     for evidence, reading, p, rounded in zip(evidences, readings, verdict_probabilities, judged, strict=True):
         evidence["nli"] = reading
         evidence["judge"] = dict(zip(VERDICTS, rounded, strict=True))
@@ -351,6 +370,30 @@ def judge_verdicts(
             None if decided is None else {"kind": decided[0], "confidence": round(decided[1], 3), "evidence": evidence}
         )
     return out
+
+
+def second_reading_needed(
+    first: np.ndarray, probabilities, evidences: list[dict], thresholds: Thresholds
+) -> np.ndarray:
+    """Which pairs need the other direction read: those whose verdict kind is not the same
+    whatever that reading says. One reading stands in for both (the other direction read alike),
+    and for each NLI label a reading sure of it to ``thresholds.second_reading``; a pair is
+    settled when all four give one kind. At 1 every pair is read both ways."""
+    if thresholds.second_reading >= 1 or len(first) == 0:
+        return np.ones(len(first), dtype=bool)
+    rest = (1 - thresholds.second_reading) / (len(NLI_LABELS) - 1)
+    alternatives = [first] + [
+        np.tile(np.where(np.arange(len(NLI_LABELS)) == label, thresholds.second_reading, rest), (len(first), 1))
+        for label in range(len(NLI_LABELS))
+    ]
+    kinds = [
+        [
+            (decided or (None,))[0]
+            for decided in map(decide, probabilities(first, second), evidences, [thresholds] * len(first))
+        ]
+        for second in alternatives
+    ]
+    return np.array([len(set(column)) > 1 for column in zip(*kinds, strict=True)])
 
 
 @cache

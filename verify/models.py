@@ -214,6 +214,13 @@ NLI_FILES = {
     "weights.safetensors": "c6e9e02d35ce24f4ff37fb935aab7675ba20f00f667204de075b5330432d5968",
     "model.json": "fa50654415968813b037963cbf6c29acffc690bd90f5879437b48fe65d9199ba",
 }
+# The same model quantised (ONNX Runtime dynamic int8, per channel, after the graph optimiser;
+# `bench/train_nli.py --quantise`), with its reference outputs: the default, about twice as fast.
+NLI_INT8_FILES = {
+    "model-int8.onnx": "86a00f5e16179a202b558c8df4aba2d95a16e44f2cfad1d94610c706b2e919e3",
+    "int8.json": "ca1cea9966e28fc741e10f501f87ac47b2ca9dd940f4404701478f2bbeb1ae67",
+}
+NLI_PRECISIONS = ("int8", "float")
 NLI_MAX_TOKENS = 128  # the length it was trained at
 FROZEN_KEYS = ("bert.embeddings.word_embeddings.weight",)  # taken from the installed base model
 
@@ -228,15 +235,36 @@ def shipped_nli_state(state_dict: dict) -> dict:
     }
 
 
+def chosen_precision(runtime: str) -> str:
+    """``$VERIFY_NLI_PRECISION`` (default int8); float on torch, which runs only the float model."""
+    precision = os.environ.get("VERIFY_NLI_PRECISION", "int8").strip().lower() or "int8"
+    if precision not in NLI_PRECISIONS:
+        raise VerifyError(f"VERIFY_NLI_PRECISION={precision!r}: use one of {', '.join(NLI_PRECISIONS)}")
+    return "float" if runtime == "torch" else precision
+
+
+def current_nli_model_info() -> ModelInfo:
+    """The bundled NLI model as a run made now would use it (runtime and precision chosen)."""
+    return nli_model_info(chosen_precision(chosen_runtime()))
+
+
 @cache
-def nli_model_info() -> ModelInfo:
-    """The bundled NLI model's files, checked against their pinned hashes."""
+def nli_model_info(precision: str) -> ModelInfo:
+    """The bundled NLI model's files, checked against their pinned hashes: the float weights, and
+    for int8 (the default on ONNX Runtime, :func:`chosen_precision`) the quantised file too, so the
+    two readings never share a cache key or pass for one model in the audit log."""
     files = verified_files(NLI_DIR, NLI_FILES, "the bundled NLI model", "reinstall verify")
     base = embedding_model_info()
     files["base:model.safetensors"] = base.files["model.safetensors"]
+    name = NLI_NAME
+    if precision == "int8":
+        files |= verified_files(NLI_DIR, NLI_INT8_FILES, "the bundled NLI model", "reinstall verify")
+        name = f"{NLI_NAME}, int8"
     from . import __version__
 
-    return ModelInfo("nli", NLI_NAME, "verify", __version__, str(NLI_DIR), combined_sha256(files), files)
+    return ModelInfo(
+        "nli", name, "verify", __version__, str(NLI_DIR), combined_sha256(files), files, precision=precision
+    )
 
 
 class NLIModel:
@@ -259,9 +287,12 @@ class NLIModel:
         return replace(self._info, runtime=self.runtime, runtime_files=dict(self._runtime_files))
 
     @classmethod
-    def bundled(cls, runtime: str | None = None) -> NLIModel:
-        """verify's own model, on ONNX Runtime unless ``runtime`` (or ``$VERIFY_RUNTIME``) says torch."""
-        return cls(nli_model_info(), _build_bundled, runtime=runtime or chosen_runtime())
+    def bundled(cls, runtime: str | None = None, precision: str | None = None) -> NLIModel:
+        """verify's own model, on ONNX Runtime unless ``runtime`` (or ``$VERIFY_RUNTIME``) says
+        torch; quantised to int8 unless ``precision`` (or ``$VERIFY_NLI_PRECISION``) says float."""
+        runtime = runtime or chosen_runtime()
+        precision = "float" if runtime == "torch" else precision or chosen_precision(runtime)
+        return cls(nli_model_info(precision), _build_bundled, runtime=runtime)
 
     @classmethod
     def from_folder(cls, path: str | os.PathLike) -> NLIModel:
@@ -281,8 +312,11 @@ class NLIModel:
         tokenizer is the tokenizer.json path and the model the exported file's path."""
         if self.runtime == "onnx":
             labels = json.loads((NLI_DIR / "model.json").read_text())["labels"]
-            path, digest = exported("nli", self._info.sha256, lambda: positional(self._build()[1], "logits"))
-            self._runtime_files["nli.onnx"] = digest
+            if self._info.precision == "int8":  # shipped, its hash checked with the model's
+                path = NLI_DIR / "model-int8.onnx"
+            else:
+                path, digest = exported("nli", self._info.sha256, lambda: positional(self._build()[1], "logits"))
+                self._runtime_files["nli.onnx"] = digest
             tokenizer = str(Path(embedding_model_info().path) / "tokenizer.json")
             return tokenizer, str(path), [labels.index(label) for label in NLI_LABELS]
         import torch
@@ -379,10 +413,13 @@ def _build_folder(folder: Path):
     return tokenizer, model
 
 
-def load_nli_model(path: str | None = None) -> NLIModel:
-    """verify's own NLI model on the chosen runtime, or with ``path`` a local cross-encoder folder
-    (on torch); once per process."""
-    return _nli_model(path, None if path else chosen_runtime())
+def load_nli_model(path: str | None = None, precision: str | None = None) -> NLIModel:
+    """verify's own NLI model on the chosen runtime and precision, or with ``path`` a local
+    cross-encoder folder (on torch); once per process."""
+    if path:
+        return _nli_model(path, None, None)
+    runtime = chosen_runtime()
+    return _nli_model(None, runtime, "float" if runtime == "torch" else precision or chosen_precision(runtime))
 
 
 def load_in_background(*models) -> Future:
@@ -395,5 +432,5 @@ def load_in_background(*models) -> Future:
 
 
 @cache
-def _nli_model(path: str | None, runtime: str | None) -> NLIModel:
-    return NLIModel.from_folder(path) if path else NLIModel.bundled(runtime)
+def _nli_model(path: str | None, runtime: str | None, precision: str | None) -> NLIModel:
+    return NLIModel.from_folder(path) if path else NLIModel.bundled(runtime, precision)

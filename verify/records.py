@@ -180,8 +180,10 @@ class NLIScores(TypedDict):
 
 
 class NLIReading(TypedDict):
-    left_to_right: NLIScores
-    right_to_left: NLIScores
+    """Each direction's reading; null for the one not read (its reading could not change the verdict)."""
+
+    left_to_right: NLIScores | None
+    right_to_left: NLIScores | None
 
 
 class JudgeScores(TypedDict):
@@ -314,6 +316,7 @@ class ModelInfo:
     files: dict[str, str] = field(default_factory=dict)
     runtime: str | None = None  # "onnx" or "torch" (verify.runtime), for models verify runs itself
     runtime_files: dict[str, str] = field(default_factory=dict)  # the ONNX export's SHA-256, once it ran
+    precision: str | None = None  # "int8" or "float", for the bundled NLI model
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -495,6 +498,7 @@ class Thresholds:
     negative_report_similarity: float = 0.3  # a negative report cites a group at this similarity
     contradiction_floor: float = 0.5  # the judge's "contradicts" probability a contradiction needs
     nli_contradiction: float = 0.75  # the "contradicts" probability a contradiction on the NLI reading alone needs
+    second_reading: float = 0.9  # read the other way unless the verdict holds whatever it says, this sure (1: always)
     omission_confidence: float = 0.25  # an omission's confidence before the sources that state the group
     omission_per_source: float = 0.12  # added to it for each source that states the group
     omission_max_confidence: float = 0.9  # an omission's highest confidence

@@ -374,12 +374,14 @@ def confidence_basis(finding: dict) -> str:
     """What a finding's confidence rests on, in words: the calibrated judge of a pair, or a rule."""
     evidence = finding["evidence"]
     if judged := evidence.get("judge"):
-        nli = evidence["nli"]
+        readings = [r for r in evidence["nli"].values() if r]  # each direction read
+        entailment, contradiction = (
+            "/".join(f"{r[label]:.2f}" for r in readings) for label in ("entailment", "contradiction")
+        )
         return (
             f"calibrated judge (NLI + checks): states {judged['agree']:.2f} · compatible "
             f"{judged['neutral']:.2f} · contradicts {judged['contradict']:.2f}; NLI entailment "
-            f"{nli['left_to_right']['entailment']:.2f}/{nli['right_to_left']['entailment']:.2f}, contradiction "
-            f"{nli['left_to_right']['contradiction']:.2f}/{nli['right_to_left']['contradiction']:.2f}"
+            f"{entailment}, contradiction {contradiction}"
         )
     if stance := evidence.get("stance"):  # findings recorded before the judge
         return (

@@ -178,12 +178,15 @@ def _summary(kind: str, a: dict, b: dict, evidence: dict) -> str:
 
 
 def model_reading(evidence: dict) -> str:
-    """What the NLI model read, both ways: 'NLI: contradiction 0.91 / 0.64'."""
+    """What the NLI model read, each way it read: 'NLI reads contradiction (0.91 one way, 0.64 the other)'."""
     nli = evidence.get("nli")
     if not nli:
         return ""
     there, back = nli["left_to_right"], nli["right_to_left"]
-    label = max(("entailment", "neutral", "contradiction"), key=lambda k: there[k] + back[k])
+    readings = [r for r in (there, back) if r]
+    label = max(("entailment", "neutral", "contradiction"), key=lambda k: sum(r[k] for r in readings))
+    if len(readings) == 1:
+        return f"NLI reads {label} ({readings[0][label]:.2f}, read one way: the other could not change the verdict)"
     return f"NLI reads {label} ({there[label]:.2f} one way, {back[label]:.2f} the other)"
 
 
