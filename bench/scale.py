@@ -1,6 +1,7 @@
 """Speed and memory at scale, on real news text: FNC-1 article bodies spread over 20 pseudo-outlets.
 
     python bench/scale.py [--sizes 1000 3000 10000] [--out bench/results/scale.json] [--keep DIR]
+                          [--baseline REF]
 
 For each size (claims, approximately) it measures, each in a fresh process so that peak resident
 memory is the phase's own:
@@ -12,7 +13,10 @@ memory is the phase's own:
   fresh       what users wait for, each a fresh `python -m verify` process on that store, model
               loading included: `--help`, `check` of a new five-claim draft, and `ingest` of one
               new document followed by `report`
-and prints the ratios and how each stage's time grows with size (fitted exponent).
+and prints the ratios, the NLI judge's cost (readings per pair, readings a second, the share of
+pairs read both ways) and how each stage's time grows with size (fitted exponent). With
+``--baseline REF`` the same sizes run first on an older commit (checked out in a temporary git
+worktree, this environment), and the figures users wait for print beside it.
 """
 
 from __future__ import annotations
@@ -124,6 +128,7 @@ def phase_cold(size: int, work: Path) -> dict:
         "candidates": stats["candidates"],
         "nli_pairs": stats["nli_pairs"],
         "nli_computed": stats["nli_computed"],
+        "nli_both_ways": stats.get("nli_both_ways", stats["nli_pairs"]),  # older versions read every pair both ways
         "findings": len(report["findings"]),
         "json_bytes": len(text),
     }
@@ -264,6 +269,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="Keep each size's store and inputs in DIR/SIZE.")
+    parser.add_argument("--baseline", metavar="REF", help="Also run the same sizes on this commit, and compare.")
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -271,6 +277,7 @@ def main() -> int:
     if args.phase:
         print(json.dumps(PHASES[args.phase](args.size, args.work)))
         return 0
+    baseline = run_baseline(args.baseline, args.sizes) if args.baseline else None
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for size in sorted(args.sizes):
@@ -299,6 +306,7 @@ def main() -> int:
                 row["naive_seconds_extrapolated"] / row["cold"]["stage_seconds"]["match"], 1
             ),
         }
+        row["nli"] = nli_cost(row)
     claims = [r["cold"]["claims"] for r in rows]
     stages = sorted({s for r in rows for s in r["cold"]["stage_seconds"]})
     growth = {s: exponent(claims, [r["cold"]["stage_seconds"].get(s, 0) for r in rows]) for s in stages}
@@ -312,10 +320,68 @@ def main() -> int:
         "growth_exponents": growth,
         "naive_measured_at": rows[0]["size"],
     }
+    if baseline:
+        result["baseline"] = baseline
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print_table(result)
+    if baseline:
+        print_comparison(result, baseline)
     return 0
+
+
+def nli_cost(row: dict) -> dict:
+    """The cold run's NLI judge: readings per pair read, readings a second, share read both ways."""
+    cold = row["cold"]
+    pairs, readings, seconds = cold["nli_pairs"], cold["nli_computed"], cold["stage_seconds"]["nli"]
+    return {
+        "readings_per_pair": round(readings / pairs, 2) if pairs else None,
+        "readings_per_second": round(readings / seconds, 1) if seconds else None,
+        "share_both_ways": round(cold.get("nli_both_ways", pairs) / pairs, 3) if pairs else None,
+    }
+
+
+def run_baseline(ref: str, sizes: list[int]) -> dict:
+    """This benchmark's figures on commit ``ref``: its own bench/scale.py, from a temporary git
+    worktree, importing that commit's verify (its NLI cost computed here from its figures)."""
+    with tempfile.TemporaryDirectory() as folder:
+        tree, out = Path(folder) / "tree", Path(folder) / "baseline.json"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref], check=True)
+        try:
+            env = os.environ | {"PYTHONPATH": str(tree)}
+            command = [sys.executable, str(tree / "bench" / "scale.py"), "--sizes", *map(str, sizes), "--out", str(out)]
+            subprocess.run(command, check=True, env=env, cwd=tree, stdout=sys.stderr)
+            result = json.loads(out.read_text())
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+    for row in result["rows"]:
+        row["nli"] = nli_cost(row)
+    result["ref"] = ref
+    return result
+
+
+COMPARED = (  # (label, figure of a row): what users wait for, and what the NLI judge costs
+    ("cold s", lambda r: r["cold"]["seconds"]),
+    ("cold / embed-only", lambda r: r["ratios"]["cold_over_embed"]),
+    ("NLI stage s (cold)", lambda r: r["cold"]["stage_seconds"]["nli"]),
+    ("NLI readings (cold)", lambda r: r["cold"]["nli_computed"]),
+    ("NLI readings a pair", lambda r: r["nli"]["readings_per_pair"]),
+    ("NLI readings a second", lambda r: r["nli"]["readings_per_second"]),
+    ("share read both ways", lambda r: r["nli"]["share_both_ways"]),
+    ("fresh check s", lambda r: r["fresh"]["check_seconds"]),
+    ("fresh ingest + report s", lambda r: r["fresh"]["ingest_report_seconds"]),
+    ("findings (cold)", lambda r: r["cold"]["findings"]),
+)
+
+
+def print_comparison(result: dict, baseline: dict) -> None:
+    print(f"against {baseline['ref']} (same run, same machine):")
+    for now, then in zip(result["rows"], baseline["rows"], strict=True):
+        print(f"  {now['cold']['claims']} claims ({then['cold']['claims']} then):")
+        for label, figure in COMPARED:
+            a, b = figure(now), figure(then)
+            ratio = f"  x{a / b:.2f}" if isinstance(a, int | float) and isinstance(b, int | float) and b else ""
+            print(f"    {label:<26} {b!s:>10} -> {a!s:<10}{ratio}")
 
 
 def print_table(result: dict) -> None:
@@ -335,8 +401,10 @@ def print_table(result: dict) -> None:
     for r in result["rows"]:
         print(
             f"  {r['cold']['claims']:>6} claims: NLI judge read {r['cold']['nli_pairs']} pairs "
-            f"({r['cold']['nli_computed']} directions) in {r['cold']['stage_seconds']['nli']:.1f} s, "
-            f"{r['ratios']['nli_over_embed']}x the embed-only floor; warm run computed {r['warm']['nli_computed']}"
+            f"({r['cold']['nli_computed']} readings, {r['nli']['readings_per_pair']} a pair, "
+            f"{r['nli']['readings_per_second']} a second; {r['nli']['share_both_ways']:.0%} read both ways) in "
+            f"{r['cold']['stage_seconds']['nli']:.1f} s, {r['ratios']['nli_over_embed']}x the embed-only floor; "
+            f"warm run computed {r['warm']['nli_computed']}"
         )
     print("cold stage seconds:")
     for r in result["rows"]:

@@ -196,6 +196,7 @@ def compare(
         "verdicts_known": n_known,
         "nli_pairs": sum(read for read, _ in outcomes),
         "nli_computed": nli.computed,
+        "nli_both_ways": nli.both_ways,
         "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
         "engine": runner.name,
         "seconds": round(time.perf_counter() - started, 3),

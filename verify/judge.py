@@ -182,6 +182,7 @@ class NLICache:
         self.model = model
         self.store = store
         self.computed = 0
+        self.both_ways = 0  # pairs judge_verdicts read both ways
 
     @staticmethod
     def key(premise: str, hypothesis: str) -> str:
@@ -351,6 +352,7 @@ def judge_verdicts(
         else np.ones(len(pairs), dtype=bool)
     )
     second = first.copy()
+    cache.both_ways += int(read_back.sum())
     if read_back.any():
         todo = np.flatnonzero(read_back)
         second[todo] = cache.probabilities([texts[n] if right_first else texts[n][::-1] for n in todo])

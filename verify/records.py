@@ -338,6 +338,7 @@ class Stats(TypedDict):
     verdicts_known: int  # candidate pairs an earlier comparison had judged (the rest judged now)
     nli_pairs: int  # pairs the NLI model read ...
     nli_computed: int  # ... and readings computed now (both directions)
+    nli_both_ways: NotRequired[int]  # pairs judged now and read both ways (the rest: one way settled them)
     truncated: int  # claims longer than the models read
     engine: Engine
     seconds: float

@@ -488,6 +488,7 @@ def repeated_comparison(store, previous: dict, claims: list[dict], thresholds: T
     stats = previous["stats"] | {
         "embedded": embedded,
         "nli_computed": 0,
+        "nli_both_ways": 0,
         "seconds": seconds,
         "stage_seconds": {"repeat": seconds},
         "repeats": previous["id"],
