@@ -348,7 +348,7 @@ def test_one_reading_settles_the_fixture_pairs_as_two_do(monkeypatch):
         return [v and v["kind"] for v in verdicts], verdicts
 
     both, _ = kinds(1.0)
-    one, verdicts = kinds(Thresholds().second_reading)
+    one, verdicts = kinds(0.9)
     assert one == both
     settled = ~read_back[-1]
     assert 0 < settled.sum() < len(pairs)  # some pairs are read one way, some both

@@ -108,3 +108,11 @@ def test_the_quantised_model_reads_the_fixture_pairs_like_the_float_one():
     )
     assert np.abs(quantised - exact).mean() < 0.03
     assert (quantised.argmax(axis=1) == exact.argmax(axis=1)).mean() >= 0.9
+
+
+def test_a_quantised_reading_does_not_depend_on_the_pairs_read_beside_it():
+    premises, hypotheses = [p["evidence"] for p in PAIRS], [p["claim"] for p in PAIRS]
+    model = NLIModel.bundled("onnx", "int8")
+    together = model.predict(premises, hypotheses)
+    alone = np.vstack([model.predict([p], [h]) for p, h in zip(premises[:5], hypotheses[:5], strict=True)])
+    assert (together[:5] == alone).all()

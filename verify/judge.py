@@ -378,16 +378,18 @@ def second_reading_needed(
     first: np.ndarray, probabilities, evidences: list[dict], thresholds: Thresholds
 ) -> np.ndarray:
     """Which pairs need the other direction read: those whose verdict kind is not the same
-    whatever that reading says. One reading stands in for both (the other direction read alike),
-    and for each NLI label a reading sure of it to ``thresholds.second_reading``; a pair is
-    settled when all four give one kind. At 1 every pair is read both ways."""
+    whatever that reading says. Stand-ins for it: the first reading (the other direction read
+    alike), and readings over the whole range of the three labels: each label as sure as
+    ``thresholds.second_reading``, each even mix of two of those, and all three even (the
+    decision's regions need not be convex, so the mixes count). A pair is settled when every
+    stand-in gives one kind. At 1 every pair is read both ways."""
     if thresholds.second_reading >= 1 or len(first) == 0:
         return np.ones(len(first), dtype=bool)
-    rest = (1 - thresholds.second_reading) / (len(NLI_LABELS) - 1)
-    alternatives = [first] + [
-        np.tile(np.where(np.arange(len(NLI_LABELS)) == label, thresholds.second_reading, rest), (len(first), 1))
-        for label in range(len(NLI_LABELS))
-    ]
+    labels = len(NLI_LABELS)
+    rest = (1 - thresholds.second_reading) / (labels - 1)
+    corners = np.where(np.eye(labels, dtype=bool), thresholds.second_reading, rest)
+    mixes = [(corners[i] + corners[j]) / 2 for i in range(labels) for j in range(i + 1, labels)]
+    alternatives = [first] + [np.tile(r, (len(first), 1)) for r in [*corners, *mixes, corners.mean(axis=0)]]
     kinds = [
         [
             (decided or (None,))[0]

@@ -499,7 +499,7 @@ class Thresholds:
     negative_report_similarity: float = 0.3  # a negative report cites a group at this similarity
     contradiction_floor: float = 0.5  # the judge's "contradicts" probability a contradiction needs
     nli_contradiction: float = 0.75  # the "contradicts" probability a contradiction on the NLI reading alone needs
-    second_reading: float = 0.9  # read the other way unless the verdict holds whatever it says, this sure (1: always)
+    second_reading: float = 1.0  # below 1, read the other way only if a reading this sure could change the kind
     omission_confidence: float = 0.25  # an omission's confidence before the sources that state the group
     omission_per_source: float = 0.12  # added to it for each source that states the group
     omission_max_confidence: float = 0.9  # an omission's highest confidence
