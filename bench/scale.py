@@ -346,6 +346,7 @@ def run_baseline(ref: str, sizes: list[int]) -> dict:
     worktree, importing that commit's verify (its NLI cost computed here from its figures)."""
     with tempfile.TemporaryDirectory() as folder:
         tree, out = Path(folder) / "tree", Path(folder) / "baseline.json"
+        (Path(folder) / "shared").symlink_to(ROOT.parent / "shared")  # what the tree reads beside it
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), ref], check=True)
         try:
             env = os.environ | {"PYTHONPATH": str(tree)}
@@ -381,7 +382,11 @@ def print_comparison(result: dict, baseline: dict) -> None:
         for label, figure in COMPARED:
             a, b = figure(now), figure(then)
             ratio = f"  x{a / b:.2f}" if isinstance(a, int | float) and isinstance(b, int | float) and b else ""
-            print(f"    {label:<26} {b!s:>10} -> {a!s:<10}{ratio}")
+            print(f"    {label:<26} {shown(b):>10} -> {shown(a):<10}{ratio}")
+
+
+def shown(figure) -> str:
+    return f"{figure:.2f}" if isinstance(figure, float) else str(figure)
 
 
 def print_table(result: dict) -> None:
