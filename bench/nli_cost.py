@@ -37,14 +37,16 @@ def second_reading(sets: dict, cache: NLICache, values: list[float]) -> None:
     judge.second_reading_needed = lambda *a: read_back.append(needed(*a)) or read_back[-1]
     print("second reading: pairs read both ways, verdict kinds changed against reading both ways")
     for name, (pairs, _) in sets.items():
-        base = [v and v["kind"] for v in judge_verdicts(copy.deepcopy(pairs), cache, Thresholds())]
+        base = judge_verdicts(copy.deepcopy(pairs), cache, Thresholds())
         for value in values:
             read_back.clear()
             got = judge_verdicts(copy.deepcopy(pairs), cache, Thresholds(second_reading=value))
-            changed = sum((g and g["kind"]) != k for g, k in zip(got, base, strict=True))
+            changed = sum((g and g["kind"]) != (b and b["kind"]) for g, b in zip(got, base, strict=True))
+            moved = [abs(g["confidence"] - b["confidence"]) for g, b in zip(got, base, strict=True) if g and b]
             print(
-                f"  {name:<9} {value:<6} read both ways {read_back[0].mean():6.1%}  changed {changed} "
-                f"({changed / len(pairs):.2%}) of {len(pairs)}"
+                f"  {name:<9} {value:<6} read both ways {read_back[0].mean():6.1%}  kinds changed {changed} "
+                f"({changed / len(pairs):.2%}) of {len(pairs)}; confidence moved by {np.mean(moved):.3f} on "
+                f"average, {np.mean(np.array(moved) > 0.05):.1%} by more than 0.05, at most {max(moved):.3f}"
             )
     judge.second_reading_needed = needed
 

@@ -559,7 +559,6 @@ REFERENCE_PAIRS = (  # the shipped model's outputs on these are stored with it; 
 def export(state_dict: dict, meta: dict) -> None:
     """Write verify/data/nli/ (fp16 trained tensors, model.json with reference outputs) and pin
     their SHA-256 in verify/models.py."""
-    import re
 
     from safetensors.torch import save_file
 
@@ -570,21 +569,32 @@ def export(state_dict: dict, meta: dict) -> None:
     description = {"labels": list(LABELS), "training": meta}
     (models.NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
     unpinned = models.NLIModel(records.ModelInfo("nli", "export", None, None, "", "", {}), models._build_bundled)
+    description["reference"] = reference_outputs(unpinned)
+    (models.NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
+    pin(models.NLI_FILES)
+
+
+def reference_outputs(model) -> list[dict]:
+    """The model's probabilities on REFERENCE_PAIRS, as the shipped descriptions keep them."""
     premises, hypotheses = zip(*REFERENCE_PAIRS, strict=True)
-    outputs = unpinned.predict(list(premises), list(hypotheses))
-    description["reference"] = [
+    outputs = model.predict(list(premises), list(hypotheses))
+    return [
         {"premise": p, "hypothesis": h, "probabilities": [round(float(x), 6) for x in row]}
         for p, h, row in zip(premises, hypotheses, outputs, strict=True)
     ]
-    (models.NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
-    source = Path(models.__file__)
-    text = source.read_text()
-    for name in models.NLI_FILES:
+
+
+def pin(files: dict[str, str]) -> None:
+    """Write each of ``files``' SHA-256 (files of verify/data/nli/) into verify/models.py."""
+    from verify import models
+
+    code = Path(models.__file__)
+    text = code.read_text()
+    for name in files:
         digest = models.file_sha256(models.NLI_DIR / name)
         text = re.sub(rf'("{re.escape(name)}": )"[0-9a-f]*"', rf'\1"{digest}"', text)
-        size = (models.NLI_DIR / name).stat().st_size
-        print(f"{name}: {size / 1e6:.1f} MB, sha256 {digest}")
-    source.write_text(text)
+        print(f"{name}: {(models.NLI_DIR / name).stat().st_size / 1e6:.1f} MB, sha256 {digest}")
+    code.write_text(text)
 
 
 def quantise() -> None:
@@ -620,22 +630,10 @@ def quantise() -> None:
         "method": "onnxruntime dynamic int8, per channel, after ORT_ENABLE_EXTENDED graph optimisation",
         "onnxruntime": onnxruntime.__version__,
     }
-    premises, hypotheses = zip(*REFERENCE_PAIRS, strict=True)
     quantised = records.ModelInfo("nli", "quantised", None, None, "", "", {}, precision="int8")
-    unpinned = models.NLIModel(quantised, models._build_bundled, runtime="onnx")
-    outputs = unpinned.predict(list(premises), list(hypotheses))
-    description["reference"] = [
-        {"premise": p, "hypothesis": h, "probabilities": [round(float(x), 6) for x in row]}
-        for p, h, row in zip(premises, hypotheses, outputs, strict=True)
-    ]
+    description["reference"] = reference_outputs(models.NLIModel(quantised, models._build_bundled, runtime="onnx"))
     (models.NLI_DIR / "int8.json").write_text(json.dumps(description, indent=2) + "\n")
-    code = Path(models.__file__)
-    text = code.read_text()
-    for name in models.NLI_INT8_FILES:
-        digest = models.file_sha256(models.NLI_DIR / name)
-        text = re.sub(rf'("{re.escape(name)}": )"[0-9a-f]*"', rf'\1"{digest}"', text)
-        print(f"{name}: {(models.NLI_DIR / name).stat().st_size / 1e6:.1f} MB, sha256 {digest}")
-    code.write_text(text)
+    pin(models.NLI_INT8_FILES)
 
 
 def phase_held_out_pairs(phase: str) -> list[dict]:

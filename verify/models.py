@@ -238,9 +238,10 @@ def shipped_nli_state(state_dict: dict) -> dict:
     }
 
 
-def chosen_precision(runtime: str) -> str:
-    """``$VERIFY_NLI_PRECISION`` (default int8); float on torch, which runs only the float model."""
-    precision = os.environ.get("VERIFY_NLI_PRECISION", "int8").strip().lower() or "int8"
+def chosen_precision(runtime: str, precision: str | None = None) -> str:
+    """``precision``, else ``$VERIFY_NLI_PRECISION`` (default int8); float on torch, which runs
+    only the float model."""
+    precision = precision or os.environ.get("VERIFY_NLI_PRECISION", "int8").strip().lower() or "int8"
     if precision not in NLI_PRECISIONS:
         raise VerifyError(f"VERIFY_NLI_PRECISION={precision!r}: use one of {', '.join(NLI_PRECISIONS)}")
     return "float" if runtime == "torch" else precision
@@ -294,8 +295,7 @@ class NLIModel:
         """verify's own model, on ONNX Runtime unless ``runtime`` (or ``$VERIFY_RUNTIME``) says
         torch; quantised to int8 unless ``precision`` (or ``$VERIFY_NLI_PRECISION``) says float."""
         runtime = runtime or chosen_runtime()
-        precision = "float" if runtime == "torch" else precision or chosen_precision(runtime)
-        return cls(nli_model_info(precision), _build_bundled, runtime=runtime)
+        return cls(nli_model_info(chosen_precision(runtime, precision)), _build_bundled, runtime=runtime)
 
     @classmethod
     def from_folder(cls, path: str | os.PathLike) -> NLIModel:
@@ -426,7 +426,7 @@ def load_nli_model(path: str | None = None, precision: str | None = None) -> NLI
     if path:
         return _nli_model(path, None, None)
     runtime = chosen_runtime()
-    return _nli_model(None, runtime, "float" if runtime == "torch" else precision or chosen_precision(runtime))
+    return _nli_model(None, runtime, chosen_precision(runtime, precision))
 
 
 def load_in_background(*models) -> Future:

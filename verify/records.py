@@ -180,7 +180,7 @@ class NLIScores(TypedDict):
 
 
 class NLIReading(TypedDict):
-    """Each direction's reading; null for the one not read (its reading could not change the verdict)."""
+    """Each direction's reading; null for one not read (``second_reading``: it could not change the kind)."""
 
     left_to_right: NLIScores | None
     right_to_left: NLIScores | None

@@ -186,7 +186,7 @@ def model_reading(evidence: dict) -> str:
     readings = [r for r in (there, back) if r]
     label = max(("entailment", "neutral", "contradiction"), key=lambda k: sum(r[k] for r in readings))
     if len(readings) == 1:
-        return f"NLI reads {label} ({readings[0][label]:.2f}, read one way: the other could not change the verdict)"
+        return f"NLI reads {label} ({readings[0][label]:.2f}, read one way: the other could not change the kind)"
     return f"NLI reads {label} ({there[label]:.2f} one way, {back[label]:.2f} the other)"
 
 
