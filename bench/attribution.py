@@ -23,8 +23,8 @@ SARAQEB = ROOT / "fixtures" / "saraqeb"
 
 def claims_of(path: Path, outlet: str | None) -> list[dict]:
     """The claims verify extracts from one fixture file (read as `verify ingest` reads it)."""
-    from verify.claims import extract_claims
-    from verify.ingest import read_documents
+    from verify.claims.extract import extract_claims
+    from verify.ingest.readers import read_documents
     from verify.sources import bundled_index
 
     found = []

@@ -16,9 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from verify.ingest import ingest_manifest
-from verify.report import run_report
-from verify.store import open_store
+from verify.ingest.documents import ingest_manifest
+from verify.report.run import run_report
+from verify.store.db import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

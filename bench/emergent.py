@@ -28,10 +28,10 @@ from pathlib import Path
 import numpy as np
 from metrics import accuracy, per_class_f1
 
-from verify import facts
-from verify.attribution import attribute
-from verify.clashes import DENIAL_CUES
-from verify.compare import judge_texts
+from verify.claims.attribution import attribute
+from verify.claims.negation import hedges, negations
+from verify.compare.clashes import DENIAL_CUES
+from verify.compare.passages import judge_texts
 from verify.sources import bundled_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,10 +67,10 @@ def features(rows: list[dict]) -> np.ndarray:
                 max(j["contradict"] for j in judged),
                 *(float(verdict["kind"] == k) for k in KINDS),
                 float(attribute(headline, index).cue is not None or ":" in headline),
-                float(bool(facts.hedges(headline))),
+                float(bool(hedges(headline))),
                 float("?" in headline),
                 float(any(word in lower for word in DENIALS)),
-                float(bool(facts.negations(headline))),
+                float(bool(negations(headline))),
             ]
         )
     return np.array(out)

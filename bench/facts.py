@@ -32,13 +32,16 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from verify import claims, facts
-from verify.claims import sentence_claims
-from verify.clashes import tfidf_cosine
-from verify.models import load_embedder
+from verify.claims import extract as claims
+from verify.claims.extract import sentence_claims
+from verify.claims.negation import negation_kind
+from verify.claims.quantities import event_of, numbers, refine_numbers
+from verify.claims.units import UNIT_SYNONYMS
+from verify.claims.words import tfidf_cosine
+from verify.compare.verdict import pair_evidence
+from verify.models.embedder import load_embedder
 from verify.records import Thresholds
 from verify.sources import bundled_index
-from verify.verdict import pair_evidence
 
 ROOT = Path(__file__).resolve().parent.parent
 BODIES = ROOT.parent / "shared" / "eval" / "fnc1" / "train_bodies.csv"
@@ -82,7 +85,7 @@ def _same_word(found: str, want: str) -> bool:
     found, want = (found or "").lower(), (want or "").lower()
     if not want:
         return not found
-    want = facts.UNIT_SYNONYMS.get(want, want)
+    want = UNIT_SYNONYMS.get(want, want)
     return bool(found) and (found == want or fuzz.ratio(found, want) >= 85)
 
 
@@ -92,9 +95,9 @@ def quantity_scores(rows: list[dict], texts: dict[int, str]) -> dict:
     extracted = labelled = 0
     for row in rows:
         sentence = texts[row["body_id"]][row["start"] : row["end"]]
-        found = [q.as_dict() for q in facts.numbers(sentence)]
+        found = [q.as_dict() for q in numbers(sentence)]
         if found and (doc := claims.parsed([sentence])[0]) is not None:
-            found = facts.refine_numbers(found, doc)
+            found = refine_numbers(found, doc)
         wanted = [q for q in row["quantities"] if q["kind"] not in ("year", "ordinal")]  # verify leaves these out
         extracted += len(found)
         labelled += len(wanted)
@@ -111,7 +114,7 @@ def quantity_scores(rows: list[dict], texts: dict[int, str]) -> dict:
                 "range": _same_range(match, want),
                 "kind": kind,
                 "what": kind and (not count or _same_word(match["unit"], want["what"])),
-                "event": kind and (not count or (match.get("event") or "") == facts.event_of(want["event"].lower())),
+                "event": kind and (not count or (match.get("event") or "") == event_of(want["event"].lower())),
             }
             right["all"] = right["range"] and right["what"] and right["event"]
             for name, ok in right.items():
@@ -140,7 +143,7 @@ def sentence_scores(rows: list[dict], texts: dict[int, str]) -> dict:
             counts[name][0] += bool(ok)
             counts[name][1] += bool(predicted)
             counts[name][2] += bool(gold)
-        got = facts.negation_kind(claim["text"])
+        got = negation_kind(claim["text"])
         right_kind += got == row["negation"]
         negation[got][1] += 1
         negation[row["negation"]][2] += 1

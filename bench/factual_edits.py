@@ -266,7 +266,7 @@ def main_clause(sentence: str) -> str:
 
 
 def body_sentences(text: str) -> list[str]:
-    from verify.claims import sentences
+    from verify.claims.extract import sentences
 
     return [text[s:e] for s, e in sentences(text) if 6 <= len(text[s:e].split()) <= 40]
 

@@ -4,7 +4,7 @@
                          [--predictions OUT.csv] [--json]
 
 The headline is the claim; the article body is one source's document, segmented into claims as
-`verify ingest` does; verify.stance turns the comparison's evidence into agree / disagree /
+`verify ingest` does; verify.compare.stance turns the comparison's evidence into agree / disagree /
 discuss / unrelated. Without --bodies/--stances it runs on the dev hold-out split (the FNC-1
 training files filtered by splits/hold_out_ids.txt). A stances file without a Stance column gets
 predictions only. Embeddings are cached in bench/results/fnc1-cache.db (a verify store).
@@ -24,16 +24,16 @@ from pathlib import Path
 import numpy as np
 from metrics import accuracy, calibration, confusion, per_class_f1, print_scores
 
-from verify.check import judge_claims
-from verify.claims import extract_claims, prepare, sentence_claim
+from verify.claims.extract import extract_claims, prepare, sentence_claim
+from verify.compare.match import claim_vectors
+from verify.compare.stance import FINDING_STANCES, LABELS, decide, features, fnc_score, load_stance_model
 from verify.errors import VerifyError
-from verify.match import claim_vectors
-from verify.models import EMBEDDING_DIMENSION, load_embedder
+from verify.models.embedder import EMBEDDING_DIMENSION, load_embedder
 from verify.progress import progress
 from verify.records import Thresholds
+from verify.report.check import judge_claims
 from verify.sources import bundled_index
-from verify.stance import FINDING_STANCES, LABELS, decide, features, fnc_score, load_stance_model
-from verify.store import open_store
+from verify.store.db import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FNC_DIR = ROOT.parent / "shared" / "eval" / "fnc1"

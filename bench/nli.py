@@ -46,11 +46,12 @@ from train_nli import (
     read_jsonl,
 )
 
-from verify.compare import judge_texts
-from verify.judge import decide
-from verify.models import load_embedder, load_nli_model
+from verify.compare.judge import decide
+from verify.compare.passages import judge_texts
+from verify.compare.verdict import checks_kind
+from verify.models.embedder import load_embedder
+from verify.models.nli import load_nli_model
 from verify.records import Thresholds
-from verify.verdict import checks_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "fixtures" / "pairs.jsonl"
@@ -173,8 +174,8 @@ def labelled(rows: list[dict], x: np.ndarray, evidence: list[dict], news: dict) 
 
 def nli_alone(rows: list[dict], model) -> dict:
     """The NLI model's argmax accuracy and contradiction AUC per origin (premise -> hypothesis)."""
-    from verify.judge import NLICache
-    from verify.store import open_store
+    from verify.compare.judge import NLICache
+    from verify.store.db import open_store
 
     store = open_store(ROOT / "bench" / "results" / "judge-cache.db")
     p = NLICache(model, store).probabilities([(r["premise"], r["hypothesis"]) for r in rows])
@@ -195,7 +196,7 @@ def news_contradictions(x: np.ndarray, rows: list[dict], news: dict) -> dict:
     """Contradictions on the real news pairs (bench/facts.py's labels, both orders averaged as
     `verify report` judges two sources): called, precision and recall, for the shipped decision
     (whose floors and news origin were fitted on these pairs) and cross-fitted by fifths."""
-    from verify.judge import load_calibration
+    from verify.compare.judge import load_calibration
 
     thresholds, gold = Thresholds(), news["contradicts"]
     shipped = load_calibration()

@@ -21,12 +21,12 @@ import facts
 import numpy as np
 from train_nli import ROOT, labelled_pairs
 
-from verify import judge
-from verify.compare import text_pairs_evidence
-from verify.judge import NLICache, judge_verdicts
-from verify.models import load_nli_model
+from verify.compare import judge
+from verify.compare.judge import NLICache, judge_verdicts
+from verify.compare.passages import text_pairs_evidence
+from verify.models.nli import load_nli_model
 from verify.records import Thresholds
-from verify.store import open_store
+from verify.store.db import open_store
 
 RIGHT = {"agreement": ("agree",), "partial": ("agree", "neutral"), "contradiction": ("contradict",)}
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from metrics import accuracy, confusion, per_class_f1, print_scores
 
-from verify.compare import judge_texts
-from verify.models import load_embedder, load_nli_model
+from verify.compare.passages import judge_texts
+from verify.models.embedder import load_embedder
+from verify.models.nli import load_nli_model
 
 LABELS = ("agree", "contradict", "partial", "unrelated")
 KIND_TO_LABEL = {"agreement": "agree", "contradiction": "contradict", "partial": "partial", "unrelated": "unrelated"}

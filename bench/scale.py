@@ -79,8 +79,8 @@ def register_outlets(store) -> None:
 
 
 def phase_embed(size: int, work: Path) -> dict:
-    from verify.claims import extract_claims, prepare
-    from verify.models import load_embedder
+    from verify.claims.extract import extract_claims, prepare
+    from verify.models.embedder import load_embedder
     from verify.sources import bundled_index
 
     docs, _ = corpus(size)
@@ -96,10 +96,12 @@ def phase_embed(size: int, work: Path) -> dict:
 
 
 def phase_cold(size: int, work: Path) -> dict:
-    from verify.ingest import ingest
-    from verify.models import load_embedder, load_nli_model
-    from verify.report import run_report, to_json
-    from verify.store import open_store
+    from verify.ingest.documents import ingest
+    from verify.models.embedder import load_embedder
+    from verify.models.nli import load_nli_model
+    from verify.report.document import to_json
+    from verify.report.run import run_report
+    from verify.store.db import open_store
 
     docs, _ = corpus(size)
     write_jsonl(work / "corpus.jsonl", docs)
@@ -135,10 +137,12 @@ def phase_cold(size: int, work: Path) -> dict:
 
 
 def phase_warm(size: int, work: Path) -> dict:
-    from verify.ingest import ingest
-    from verify.models import load_embedder, load_nli_model
-    from verify.report import run_report, to_json
-    from verify.store import open_store
+    from verify.ingest.documents import ingest
+    from verify.models.embedder import load_embedder
+    from verify.models.nli import load_nli_model
+    from verify.report.document import to_json
+    from verify.report.run import run_report
+    from verify.store.db import open_store
 
     _, extra = corpus(size)
     write_jsonl(work / "new.jsonl", [extra])
@@ -163,15 +167,15 @@ def phase_warm(size: int, work: Path) -> dict:
 
 
 def phase_naive(size: int, work: Path) -> dict:
-    """The candidate search of verify.match done the plain way: every pair, one at a time."""
+    """The candidate search of verify.compare.match done the plain way: every pair, one at a time."""
     import numpy as np
 
-    from verify.claims import prepare
-    from verify.match import claim_names, claim_vectors
-    from verify.models import load_embedder
+    from verify.claims.extract import prepare
+    from verify.compare.match import claim_names, claim_vectors
+    from verify.models.embedder import load_embedder
     from verify.records import Thresholds
     from verify.sources import SourceIndex
-    from verify.store import open_store
+    from verify.store.db import open_store
 
     store = open_store(work / "scale.db")
     claims = [prepare(c) for c in store.claims(story="scale") if not c["negative"]]

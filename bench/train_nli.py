@@ -290,8 +290,8 @@ def labelled_pairs() -> list[dict]:
 def pair_features(rows: list[dict], model=None) -> tuple[np.ndarray, list[dict]]:
     """The judge's reading rows (premise -> hypothesis) for labelled pairs, and each pair's evidence.
     NLI results are cached by model in bench/results/judge-cache.db (a verify store)."""
-    from verify.compare import text_pairs_evidence
-    from verify.judge import feature_rows
+    from verify.compare.judge import feature_rows
+    from verify.compare.passages import text_pairs_evidence
 
     pairs = text_pairs_evidence([(r["premise"], r["hypothesis"]) for r in rows])
     hypothesis_to_premise, premise_to_hypothesis = _readings(pairs, model)  # the hypothesis is the left claim
@@ -300,9 +300,9 @@ def pair_features(rows: list[dict], model=None) -> tuple[np.ndarray, list[dict]]
 
 
 def _readings(pairs: list[tuple[dict, dict, dict]], model=None) -> tuple[np.ndarray, np.ndarray]:
-    from verify.judge import NLICache, both_ways
-    from verify.models import load_nli_model
-    from verify.store import open_store
+    from verify.compare.judge import NLICache, both_ways
+    from verify.models.nli import load_nli_model
+    from verify.store.db import open_store
 
     store = open_store(ROOT / "bench" / "results" / "judge-cache.db")
     readings = both_ways(pairs, NLICache(model or load_nli_model(), store))
@@ -316,7 +316,7 @@ def news_pairs(model=None) -> dict:
     whether any check's clash is labelled there (the pair contradicts)."""
     import facts
 
-    from verify.judge import feature_rows
+    from verify.compare.judge import feature_rows
 
     pairs, rows = facts.claim_pairs()
     forward, backward = _readings(pairs, model)
@@ -342,7 +342,7 @@ def allowed_verdicts(rows: list[dict]) -> np.ndarray:
     """(pairs, verdicts) 0/1: the verdicts each pair's label allows. RTE's "not entailment" is
     two-way, neutral or contradicts: read as plain neutral it would teach the decision that what
     the NLI model calls a contradiction is none."""
-    from verify.judge import VERDICTS
+    from verify.compare.judge import VERDICTS
 
     allowed = np.zeros((len(rows), len(VERDICTS)))
     for n, row in enumerate(rows):
@@ -355,14 +355,14 @@ def allowed_verdicts(rows: list[dict]) -> np.ndarray:
 def fit_reading(
     x: np.ndarray, allowed: np.ndarray, weights: np.ndarray, c: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A conditional logit over the reading rows ``x`` (:data:`verify.judge.FEATURES`): each
+    """A conditional logit over the reading rows ``x`` (:data:`verify.compare.judge.FEATURES`): each
     verdict's log-odds are an intercept, the NLI model's log-probability of that verdict in each
     direction (one weight per direction, shared by the three verdicts, so that a verdict moves only
     with its own reading; fitted, the hypothesis-to-premise weight comes out slightly negative: a
     hypothesis that the premise follows from says more than the premise, which then states it less), and per verdict the similarity columns, standardised and L2
     regularised (strength 1/c). A row's label may allow several verdicts: the loss is minus the
     log of their summed probability, weighted. Returns (coefficients, intercepts, mean, scale) in
-    the layout verify.judge.Calibration reads."""
+    the layout verify.compare.judge.Calibration reads."""
     from scipy.optimize import minimize
 
     classes = allowed.shape[1]
@@ -412,7 +412,7 @@ def check_floors(news: dict) -> dict[str, float]:
     """Each check's floor: the share of the news pairs where it finds a clash that contradict,
     shrunk toward one half by one pair each way ((right + 1) / (fired + 2)), so that a check
     never seen firing on real news gets 0.5 and one seen right 2 times in 2 gets 0.75."""
-    from verify.judge import CLASH_CHECKS
+    from verify.compare.judge import CLASH_CHECKS
 
     floors = {}
     for name in CLASH_CHECKS:
@@ -422,11 +422,11 @@ def check_floors(news: dict) -> dict[str, float]:
 
 
 def fit_decision(x: np.ndarray, rows: list[dict], news: dict) -> dict:
-    """The decision in the form verify.judge.Calibration reads: a logistic regression over the
+    """The decision in the form verify.compare.judge.Calibration reads: a logistic regression over the
     reading, fitted on the labelled pairs and the news pairs (each origin weighed the same; a news
     pair in both orders, as verify compares two sources' claims; one with no clash labelled allows
     agree or neutral), and each check's floor from the news pairs (:func:`check_floors`)."""
-    from verify.judge import VERDICTS
+    from verify.compare.judge import VERDICTS
 
     n_news = len(news["evidences"])
     news_allowed = np.zeros((n_news, len(VERDICTS)))
@@ -499,8 +499,8 @@ def cross_fitted_news(x: np.ndarray, rows: list[dict], news: dict, folds: int = 
 
 
 def decision(fitted: dict):
-    """A fitted decision as verify.judge.Calibration (without a file)."""
-    from verify.judge import Calibration
+    """A fitted decision as verify.compare.judge.Calibration (without a file)."""
+    from verify.compare.judge import Calibration
 
     return Calibration(
         *(np.array(fitted[k]) for k in ("coefficients", "intercepts", "mean", "scale")),
@@ -516,8 +516,8 @@ def calibrate() -> None:
     (:func:`news_pairs`), and write verify/data/judge.json."""
     from collections import Counter
 
-    from verify.judge import CALIBRATION_FILE, FEATURES, VERDICTS
-    from verify.models import load_nli_model
+    from verify.compare.judge import CALIBRATION_FILE, FEATURES, VERDICTS
+    from verify.models.nli import load_nli_model
 
     rows = labelled_pairs()
     x, evidences = pair_features(rows)
@@ -558,20 +558,21 @@ REFERENCE_PAIRS = (  # the shipped model's outputs on these are stored with it; 
 
 def export(state_dict: dict, meta: dict) -> None:
     """Write verify/data/nli/ (fp16 trained tensors, model.json with reference outputs) and pin
-    their SHA-256 in verify/models.py."""
+    their SHA-256 in verify/models/nli.py."""
 
     from safetensors.torch import save_file
 
-    from verify import models, records
+    from verify import records
+    from verify.models.nli import NLI_DIR, NLI_FILES, NLIModel, build_bundled, shipped_nli_state
 
-    models.NLI_DIR.mkdir(parents=True, exist_ok=True)
-    save_file(models.shipped_nli_state(state_dict), str(models.NLI_DIR / "weights.safetensors"))
+    NLI_DIR.mkdir(parents=True, exist_ok=True)
+    save_file(shipped_nli_state(state_dict), str(NLI_DIR / "weights.safetensors"))
     description = {"labels": list(LABELS), "training": meta}
-    (models.NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
-    unpinned = models.NLIModel(records.ModelInfo("nli", "export", None, None, "", "", {}), models._build_bundled)
+    (NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
+    unpinned = NLIModel(records.ModelInfo("nli", "export", None, None, "", "", {}), build_bundled)
     description["reference"] = reference_outputs(unpinned)
-    (models.NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
-    pin(models.NLI_FILES)
+    (NLI_DIR / "model.json").write_text(json.dumps(description, indent=2) + "\n")
+    pin(NLI_FILES)
 
 
 def reference_outputs(model) -> list[dict]:
@@ -585,32 +586,37 @@ def reference_outputs(model) -> list[dict]:
 
 
 def pin(files: dict[str, str]) -> None:
-    """Write each of ``files``' SHA-256 (files of verify/data/nli/) into verify/models.py."""
-    from verify import models
+    """Write each of ``files``' SHA-256 (files of verify/data/nli/) into verify/models/nli.py."""
 
-    code = Path(models.__file__)
+    from verify.models import nli
+    from verify.models.files import file_sha256
+    from verify.models.nli import NLI_DIR
+
+    code = Path(nli.__file__)
     text = code.read_text()
     for name in files:
-        digest = models.file_sha256(models.NLI_DIR / name)
+        digest = file_sha256(NLI_DIR / name)
         text = re.sub(rf'("{re.escape(name)}": )"[0-9a-f]*"', rf'\1"{digest}"', text)
-        print(f"{name}: {(models.NLI_DIR / name).stat().st_size / 1e6:.1f} MB, sha256 {digest}")
+        print(f"{name}: {(NLI_DIR / name).stat().st_size / 1e6:.1f} MB, sha256 {digest}")
     code.write_text(text)
 
 
 def quantise() -> None:
     """Write verify/data/nli/model-int8.onnx (the float ONNX export, through ONNX Runtime's graph
     optimiser, then dynamic int8 per channel) and int8.json (how, from what, reference outputs),
-    and pin both in verify/models.py."""
+    and pin both in verify/models/nli.py."""
     import tempfile
 
     import onnxruntime
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from verify import models, records, runtime
+    from verify import records
+    from verify.models import runtime
+    from verify.models.nli import NLI_DIR, NLI_INT8_FILES, NLIModel, build_bundled
 
-    float_model = models.NLIModel.bundled("onnx", "float").load()
+    float_model = NLIModel.bundled("onnx", "float").load()
     source = float_model._loaded[1]
-    target = models.NLI_DIR / "model-int8.onnx"
+    target = NLI_DIR / "model-int8.onnx"
     with tempfile.TemporaryDirectory() as folder:
         optimised = str(Path(folder) / "optimised.onnx")
         options = onnxruntime.SessionOptions()
@@ -631,9 +637,9 @@ def quantise() -> None:
         "onnxruntime": onnxruntime.__version__,
     }
     quantised = records.ModelInfo("nli", "quantised", None, None, "", "", {}, precision="int8")
-    description["reference"] = reference_outputs(models.NLIModel(quantised, models._build_bundled, runtime="onnx"))
-    (models.NLI_DIR / "int8.json").write_text(json.dumps(description, indent=2) + "\n")
-    pin(models.NLI_INT8_FILES)
+    description["reference"] = reference_outputs(NLIModel(quantised, build_bundled, runtime="onnx"))
+    (NLI_DIR / "int8.json").write_text(json.dumps(description, indent=2) + "\n")
+    pin(NLI_INT8_FILES)
 
 
 def phase_held_out_pairs(phase: str) -> list[dict]:
@@ -656,13 +662,13 @@ def score_phase(model, tokenizer, args) -> None:
     shipped weights, the phase's best weights and its last checkpoint."""
     import torch
 
-    from verify.models import _build_bundled
+    from verify.models.nli import build_bundled
 
     sets = {name: read_jsonl(RTE / f"{name}.jsonl") for name in ("rte1_dev", "rte1_test", "rte2_dev", "rte2_test")}
     if held_out := phase_held_out_pairs(args.phase):
         sets[f"{args.phase}_held_out"] = held_out
     weights = {
-        "shipped": _build_bundled()[1].state_dict(),
+        "shipped": build_bundled()[1].state_dict(),
         "best": torch.load(args.work / "best.pt", map_location="cpu", weights_only=False)["model"],
         "last": torch.load(args.work / "checkpoint.pt", map_location="cpu", weights_only=False)["model"],
     }
@@ -726,7 +732,7 @@ def main(argv: list[str] | None = None) -> int:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
     sys.path.insert(0, str(ROOT))
-    from verify.models import embedding_model_info
+    from verify.models.embedder import embedding_model_info
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(SEED)
@@ -756,9 +762,9 @@ def main(argv: list[str] | None = None) -> int:
         score_phase(model, tokenizer, args)
         return 0
     if args.phase != "base" and not checkpoint_path.exists():
-        from verify.models import NLI_DIR, _build_bundled
+        from verify.models.nli import NLI_DIR, build_bundled
 
-        model.load_state_dict(_build_bundled()[1].state_dict())
+        model.load_state_dict(build_bundled()[1].state_dict())
         print(f"starting from the shipped weights ({NLI_DIR})", flush=True)
     examples = training_examples(phase=args.phase)
     _, held_out = split_training_set()

@@ -24,7 +24,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fnc1 import FNC_DIR, ROOT, FeatureBuilder, read_bodies, read_stances, split_ids  # noqa: E402
 
-from verify.stance import FEATURES, LABELS, StanceModel, decide, fnc_score  # noqa: E402
+from verify.compare.stance import FEATURES, LABELS, StanceModel, decide, fnc_score  # noqa: E402
 
 SEED = 1489215
 CALIBRATION_SHARE = 0.15

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from verify.cli import cli
-from verify.ingest import ingest, ingest_manifest
-from verify.store import open_store
+from verify.ingest.documents import ingest, ingest_manifest
+from verify.store.db import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY_DIR = ROOT / "fixtures" / "saraqeb"

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from verify.cli import cli
-from verify.models import current_nli_model_info
-from verify.store import open_store
+from verify.models.nli import current_nli_model_info
+from verify.store.db import open_store
 
 from .conftest import ingest_story, tamper
 
@@ -304,8 +304,8 @@ def test_a_rerun_that_changes_nothing_stores_its_findings_by_reference(run, stor
 def test_a_store_with_findings_copied_per_run_migrates_intact(tmp_path):
     """A schema-8 store (every run's findings copied into one table) moves to the content-addressed
     tables: the same rows per run, and the audit chain still verifies."""
-    from verify.audit import GENESIS, _digest, _link, verify_chain
-    from verify.store import MIGRATIONS
+    from verify.store.chain import GENESIS, link_hash, run_row_digest, verify_chain
+    from verify.store.migrations import MIGRATIONS
 
     from .conftest import reported_story
 
@@ -334,10 +334,10 @@ def test_a_store_with_findings_copied_per_run_migrates_intact(tmp_path):
             names = [c[0] for c in run.description]
             found = conn.execute("SELECT * FROM main.findings WHERE run_id = ? ORDER BY position", [ref])
             finding_names = [c[0] for c in found.description]
-            digest = _digest(
+            digest = run_row_digest(
                 dict(zip(names, run.fetchone(), strict=True)), [dict(zip(finding_names, f, strict=True)) for f in found]
             )
-        link = _link(seq, kind, ref, digest, prev)
+        link = link_hash(seq, kind, ref, digest, prev)
         conn.execute("INSERT INTO main.audit_log VALUES (?, ?, ?, ?, ?, ?)", [seq, kind, ref, digest, prev, link])
         prev = link
     conn.close()
@@ -380,11 +380,12 @@ def test_sigkill_mid_run_leaves_no_half_run(story):
     assert conn.execute("SELECT count(*) FROM findings").fetchone()[0] == 0
     conn.close()
     store = open_store(story)
-    from verify import audit
+    from verify.store.chain import verify_chain
+    from verify.store.runs import runs, start_run
 
-    assert audit.verify_chain(store).ok
-    audit.start_run(store, "report", [], {})  # the next run marks the dead one aborted
-    assert {r["status"] for r in audit.runs(store)} == {"aborted", "running"}
+    assert verify_chain(store).ok
+    start_run(store, "report", [], {})  # the next run marks the dead one aborted
+    assert {r["status"] for r in runs(store)} == {"aborted", "running"}
     store.close()
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from verify.store import open_store
+from verify.store.db import open_store
 
 from .conftest import copy_store, reported_story, tamper
 
@@ -138,7 +138,7 @@ def test_rating_is_checked_and_chained(run, reviewed, tmp_path):
 def test_decisions_recorded_before_ratings_keep_their_digest(reviewed):
     """A decision without a rating is chained over the columns a store had before ratings
     existed, so decisions recorded then still verify after the migration added the columns."""
-    from verify.store import canonical, sha256
+    from verify.store.rows import canonical, sha256
 
     db, *_ = reviewed
     store = open_store(db, create=False)

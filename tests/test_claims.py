@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from verify.attribution import Discourse, attribute
-from verify.claims import extract_claims, is_boilerplate, sentences
+from verify.claims.attribution import Discourse, attribute
+from verify.claims.extract import extract_claims, is_boilerplate, sentences
 from verify.sources import SourceIndex, bundled_index, load_registry
-from verify.store import open_store
+from verify.store.db import open_store
 
 from .conftest import EXPECTED, ROOT
 
@@ -196,7 +196,7 @@ def test_according_to_and_inverted_attribution(index):
 def test_a_speaker_named_with_an_aside_or_a_relative_clause(index):
     """Our wording of real sentences the parser's subject phrase made too long to keep: the name
     without its aside; the one a "who" clause is about; nobody is no source."""
-    from verify.claims import parsed
+    from verify.claims.extract import parsed
 
     def who(text):
         return attribute(text, index, doc=parsed([text])[0])
@@ -220,7 +220,7 @@ def test_a_sentence_with_no_cue_is_the_outlets_own(index):
 
 
 def test_two_attributed_statements_in_one_sentence_become_two_claims(tmp_path):
-    from verify.ingest import ingest
+    from verify.ingest.documents import ingest
 
     path = tmp_path / "two.txt"
     path.write_text("SANA said the army repelled the attack, while the NLF said its fighters took the town.")
@@ -249,7 +249,7 @@ def test_wire_story_attributions(story):
 
 
 def test_agreeing_sources_that_share_a_relay_are_not_independent():
-    from verify.verdict import shared_relays, summary_for
+    from verify.compare.verdict import shared_relays, summary_for
 
     sohr = {"source": "sohr", "source_name": "SOHR", "via": ["afp"], "outlet": "new-arab"}
     army = {"source": "syria-army", "source_name": "Syrian Arab Army", "via": ["afp"], "outlet": "aljazeera"}
@@ -321,7 +321,7 @@ def test_a_country_speaks_through_its_government(index):
 def test_according_to_a_referring_phrase_is_the_source_named_before(tmp_path):
     """'according to the ministry' after "Turkey's defence ministry said" is that ministry, not a
     new source called "ministry" (a name fragment)."""
-    from verify.claims import extract_claims
+    from verify.claims.extract import extract_claims
     from verify.sources import bundled_index
 
     document = {

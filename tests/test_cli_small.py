@@ -35,12 +35,12 @@ def test_global_flags_anywhere(run, story_db, monkeypatch):
 
 
 def test_unexpected_error_is_one_line_unless_debug(run, story_db, monkeypatch):
-    import verify.audit
+    import verify.store.runs
 
     def broken(store):
         raise RuntimeError("something nobody expected\nsecond line")
 
-    monkeypatch.setattr(verify.audit, "runs", broken)
+    monkeypatch.setattr(verify.store.runs, "runs", broken)
     result = run("--db", story_db, "audit", "runs")
     assert result.exit_code == 1 and result.stderr.count("\n") == 1
     assert "unexpected error: RuntimeError: something nobody expected second line" in result.stderr
@@ -101,7 +101,7 @@ def test_help_loads_only_the_command_line(args):
     assert done.returncode == 0, done.stderr[-500:]
     assert "verify.cli" in imported
     loaded = {name for name in imported if name.split(".")[0] in ("numpy", "sqlite_utils", "rapidfuzz")}
-    loaded |= imported & {"verify.store", "verify.compare", "verify.audit", "verify.ingest", "verify.report"}
+    loaded |= imported & {"verify.store", "verify.compare", "verify.ingest", "verify.report"}
     assert not loaded
 
 
@@ -117,7 +117,7 @@ def test_every_threshold_is_documented_with_its_default():
 
 
 def test_every_format_the_options_offer_has_a_renderer():
-    from verify import formats
     from verify.cli.options import FORMATS
+    from verify.views import formats
 
     assert FORMATS == ("terminal", *formats.REPORT) == ("terminal", *formats.CHECK)

@@ -6,15 +6,15 @@ import json
 
 import pytest
 
-from verify import facts
-from verify.claims import claim_facts, prepare
-from verify.clashes import date_clashes, number_clashes, polarity_clash
-from verify.compare import compare
+from verify.claims.extract import claim_facts, prepare
+from verify.claims.places import places
+from verify.compare.clashes import date_clashes, number_clashes, polarity_clash
+from verify.compare.story import compare
+from verify.compare.verdict import judge_pair
 from verify.errors import VerifyError
-from verify.ingest import ingest
+from verify.ingest.documents import ingest
 from verify.records import Thresholds
-from verify.store import open_store
-from verify.verdict import judge_pair
+from verify.store.db import open_store
 
 from .conftest import EXPECTED, copy_store, ingest_entries, matches
 
@@ -98,7 +98,7 @@ def test_rerunning_on_an_unchanged_store_embeds_nothing(tmp_path):
 
 
 def test_batch_size_does_not_change_findings(story_copy, tmp_path):
-    from verify.models import Embedder, embedding_model_info
+    from verify.models.embedder import Embedder, embedding_model_info
 
     small = compare(open_store(story_copy), embedder=Embedder(embedding_model_info(), batch_size=2))
     fresh = tmp_path / "fresh.db"
@@ -144,7 +144,7 @@ def test_neighbour_lists_grown_equal_lists_searched_at_once(seed, monkeypatch):
     ones give the same pairs, with the same similarities, as one search over all the claims."""
     import numpy as np
 
-    from verify import match
+    from verify.compare import match
 
     monkeypatch.setattr(match, "CHUNK_ROWS", 64)
     rng = np.random.default_rng(seed)
@@ -231,7 +231,7 @@ def test_numbers_are_typed_and_ranges_read():
     (q,) = claim("The union wants a nine percent raise.")["numbers"]
     assert (q["value"], q["kind"]) == (9, "percent")
     # counts of unlike things: neither claim states the other, so they cannot fully agree
-    from verify.clashes import unlike_figures
+    from verify.compare.clashes import unlike_figures
 
     soldiers = claim("Nineteen Turkish soldiers were killed in the province.")
     assert unlike_figures(soldiers, claim("More than 950,000 people have been displaced."))
@@ -242,7 +242,7 @@ def test_numbers_are_typed_and_ranges_read():
 def test_ranges_in_words_and_events_the_parse_finds():
     """Our wording of real misfires: "two or three gunmen" is a range; families that fled are not
     families rescued; soldiers besieged are not soldiers killed."""
-    from verify.claims import sentence_claims
+    from verify.claims.extract import sentence_claims
     from verify.sources import bundled_index
 
     assert not number_clashes(claim("Two or three gunmen may have taken part."), claim("Up to two gunmen took part."))
@@ -271,7 +271,7 @@ def test_dates_weekday_against_a_date_and_relative_dates():
 
 
 def test_places_resolve_transliterations():
-    assert facts.places("fighting in Saraqib")[0]["name"] == facts.places("fighting in Saraqeb")[0]["name"]
+    assert places("fighting in Saraqib")[0]["name"] == places("fighting in Saraqeb")[0]["name"]
 
 
 def test_negation_scope_did_not_report_is_not_a_denial():
@@ -290,7 +290,7 @@ def test_a_negation_about_something_else_is_no_clash():
 
 def test_opposed_outcomes_of_one_event_clash():
     """Our wording of real misses: wounded against killed, a hold against a capture."""
-    from verify.clashes import control_clash, outcome_clash
+    from verify.compare.clashes import control_clash, outcome_clash
 
     wounded = claim("Officials said the group's leader was wounded in the air strike.")
     assert outcome_clash(wounded, claim("The group's leader was killed in the air strike."))
@@ -307,7 +307,7 @@ def test_event_checks_keep_to_one_event_on_real_shapes():
     a person held or captured is no control of ground; a hoax, a negated act and another person's
     outcome are no outcome; the day a statement was made is not the day of the event; a street, a
     newspaper and a shop are no towns."""
-    from verify.clashes import date_clashes, outcome_clash, place_clash
+    from verify.compare.clashes import date_clashes, outcome_clash, place_clash
 
     captive = claim("The journalist, who was held hostage by the militants, appeared in the video.")
     assert captive["signals"]["control"] == []
@@ -423,7 +423,7 @@ def test_bad_threshold_is_a_usage_error(run, story_db):
 
 
 def test_missing_model_package_is_one_line(monkeypatch):
-    import verify.models as models
+    import verify.models.embedder as models
 
     models.embedding_model_info.cache_clear()
     monkeypatch.setattr(models, "EMBEDDING_MODULE", "no_such_model_package")
@@ -433,7 +433,7 @@ def test_missing_model_package_is_one_line(monkeypatch):
 
 
 def test_tampered_model_file_is_refused(monkeypatch):
-    import verify.models as models
+    import verify.models.embedder as models
 
     models.embedding_model_info.cache_clear()
     monkeypatch.setitem(models.EMBEDDING_FILES, "vocab.txt", "0" * 64)
@@ -446,7 +446,7 @@ def test_local_nli_model_folder(tmp_path, story_db, run):
     """A tiny, randomly initialised cross-encoder built here: the loading path, never a hub name."""
     from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
-    from verify.models import embedding_model_info
+    from verify.models.embedder import embedding_model_info
 
     folder = tmp_path / "tiny-nli"
     tokenizer = BertTokenizerFast.from_pretrained(embedding_model_info().path, local_files_only=True)
@@ -502,7 +502,7 @@ def test_tfidf_cosine_is_the_same_float_in_every_process():
 
     code = (
         "import random\n"
-        "from verify.clashes import tfidf_cosine\n"
+        "from verify.claims.words import tfidf_cosine\n"
         "vocab = 'rebel fighter town saraqeb syria army shelling turkish soldier killed highway strike'.split()\n"
         "rnd = random.Random(0)\n"
         "texts = [' '.join(rnd.choice(vocab) for _ in range(40)) for _ in range(20)]\n"
@@ -523,8 +523,8 @@ def test_tfidf_cosine_is_the_same_float_in_every_process():
 
 def test_one_person_s_age_told_twice_is_compared():
     """Ages meet only in claims that name someone in common, each giving one age."""
-    from verify.claims import sentence_claims
-    from verify.clashes import number_clashes
+    from verify.claims.extract import sentence_claims
+    from verify.compare.clashes import number_clashes
     from verify.sources import bundled_index
 
     kumar, older, other = sentence_claims(

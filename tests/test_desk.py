@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from verify.desk import make_app
-from verify.store import open_store
+from verify.desk.app import make_app
+from verify.store.db import open_store
 
 from .conftest import copy_store, needs_browser, reported_story
 
@@ -144,7 +144,7 @@ def test_stored_text_is_escaped_and_inert(db, tmp_path):
         "The army said it still holds Saraqeb <script>alert(1)</script> \x1b]0;owned\x07 after heavy fighting.\n"
     )
     store = open_store(db)
-    from verify.ingest import ingest
+    from verify.ingest.documents import ingest
 
     ingest(store, [hostile], outlet="sana", story="saraqeb")
     store.close()

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from verify.compare import compare
-from verify.ingest import ingest
-from verify.store import open_store
+from verify.compare.story import compare
+from verify.ingest.documents import ingest
+from verify.store.db import open_store
 
 from .conftest import ingest_story
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from verify import facts
+from verify.claims.dates import dates
+from verify.claims.events import casualty_outcomes, control_claims
+from verify.claims.negation import negation_kind
+from verify.claims.places import canonical_place, places
+from verify.claims.quantities import numbers, quantities_clash
 
 
 def values(sentence):
-    return [(q.value, q.unit) for q in facts.numbers(sentence)]
+    return [(q.value, q.unit) for q in numbers(sentence)]
 
 
 def test_digits_words_and_thousands_separators():
@@ -19,11 +23,11 @@ def test_digits_words_and_thousands_separators():
 
 
 def test_qualifiers_widen_the_range():
-    (at_least,) = facts.numbers("at least 19 soldiers")
+    (at_least,) = numbers("at least 19 soldiers")
     assert (at_least.low, at_least.high) == (19, float("inf"))
-    (more,) = facts.numbers("more than 40 soldiers")
+    (more,) = numbers("more than 40 soldiers")
     assert more.low == 41
-    (dozens,) = facts.numbers("dozens of terrorists")
+    (dozens,) = numbers("dozens of terrorists")
     assert (dozens.low, dozens.high, dozens.unit) == (24, 99, "fighter")
 
 
@@ -32,7 +36,7 @@ def test_years_and_dates_are_not_quantities():
 
 
 def test_dates_absolute_weekday_and_relative():
-    found = facts.dates("On Thursday, February 27, 2020, three weeks ago and yesterday", "2020-02-28")
+    found = dates("On Thursday, February 27, 2020, three weeks ago and yesterday", "2020-02-28")
     assert [(d["kind"], d["value"]) for d in found] == [
         ("weekday", "2020-02-27"),
         ("absolute", "2020-02-27"),
@@ -43,24 +47,22 @@ def test_dates_absolute_weekday_and_relative():
 
 
 def test_places_resolve_spelling_variants():
-    names = [p["name"] for p in facts.places("Fighting near Saraqib and in Idleb and Maaret al-Numan")]
+    names = [p["name"] for p in places("Fighting near Saraqib and in Idleb and Maaret al-Numan")]
     assert names == ["Saraqeb", "Idlib", "Maarat al-Numan"]
-    assert facts.canonical_place("Sarakib") == "Saraqeb"
+    assert canonical_place("Sarakib") == "Saraqeb"
 
 
 def test_an_aim_is_not_an_outcome():
     """'an operation to retake' says what a side set out to do, not what happened."""
-    assert facts.control_claims("The opposition began their operation to retake Saraqeb on Wednesday evening.") == []
-    assert [(d, a) for d, a, _ in facts.control_claims("Rebels managed to capture the town.")] == [("gain", "rebels")]
-    assert [(d, a) for d, a, _ in facts.control_claims("Rebels recaptured the town on Thursday.")] == [
-        ("gain", "rebels")
-    ]
+    assert control_claims("The opposition began their operation to retake Saraqeb on Wednesday evening.") == []
+    assert [(d, a) for d, a, _ in control_claims("Rebels managed to capture the town.")] == [("gain", "rebels")]
+    assert [(d, a) for d, a, _ in control_claims("Rebels recaptured the town on Thursday.")] == [("gain", "rebels")]
 
 
 def test_stop_words_are_scikit_learns():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from verify.clashes import stop_words
+    from verify.claims.words import stop_words
 
     assert stop_words() == ENGLISH_STOP_WORDS
 
@@ -77,8 +79,8 @@ def test_stop_words_are_scikit_learns():
 )
 def test_a_bound_one_off_the_other_figure_is_the_same_figure(left, right, clash):
     """Reporters write "more than 80" and "80" of one count; two exact figures one apart differ."""
-    a, b = (facts.numbers(text)[0].as_dict() for text in (left, right))  # as claims store them
-    assert facts.quantities_clash(a, b) is clash
+    a, b = (numbers(text)[0].as_dict() for text in (left, right))  # as claims store them
+    assert quantities_clash(a, b) is clash
 
 
 @pytest.mark.parametrize(
@@ -92,7 +94,7 @@ def test_a_bound_one_off_the_other_figure_is_the_same_figure(left, right, clash)
     ],
 )
 def test_places_are_places_not_people_or_institutions(sentence, names):
-    assert [p["name"] for p in facts.places(sentence)] == names
+    assert [p["name"] for p in places(sentence)] == names
 
 
 @pytest.mark.parametrize(
@@ -105,7 +107,7 @@ def test_places_are_places_not_people_or_institutions(sentence, names):
     ],
 )
 def test_dismissing_a_claim_is_a_denial_dismissing_a_person_is_not(sentence, kind):
-    assert facts.negation_kind(sentence) == kind
+    assert negation_kind(sentence) == kind
 
 
 @pytest.mark.parametrize(
@@ -117,4 +119,4 @@ def test_dismissing_a_claim_is_a_denial_dismissing_a_person_is_not(sentence, kin
     ],
 )
 def test_a_negated_outcome_tells_the_other(sentence, outcome):
-    assert [o["outcome"] for o in facts.casualty_outcomes(sentence)] == [outcome]
+    assert [o["outcome"] for o in casualty_outcomes(sentence)] == [outcome]

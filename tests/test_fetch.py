@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.store import open_store
+from verify.store.db import open_store
 
 from .conftest import STORY_DIR
 

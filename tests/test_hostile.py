@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from verify.store import open_store
+from verify.store.db import open_store
 
 from .conftest import copy_store, tamper
 
@@ -421,9 +421,10 @@ def test_megabyte_line_without_sentence_breaks(run, tmp_path):
 def test_claims_stream_through_staging_in_batches(tmp_path, monkeypatch):
     """Claims are staged a few at a time and moved in at the end: the store gets exactly the claims
     of the whole document, and nothing stays behind in the temporary table."""
-    from verify.claims import extract_claims
-    from verify.ingest import StagedClaims, ingest
+    from verify.claims.extract import extract_claims
+    from verify.ingest.documents import ingest
     from verify.sources import bundled_index
+    from verify.store.staging import StagedClaims
 
     monkeypatch.setattr(StagedClaims, "BATCH", 3)
     text = "".join(f"The army said {n} soldiers were killed near Saraqeb on Monday.\n" for n in range(2, 40))
@@ -626,8 +627,8 @@ def test_confirmation_lines_keep_escapes_inert(run, db):
 def test_a_decision_that_cannot_be_read_back_is_not_reported_recorded(db, tmp_path):
     """The store's file is replaced under an open store (as a deleted -wal file or a restore from
     backup would leave it): the decision commits to the old file and must not be called recorded."""
-    from verify import audit
     from verify.errors import VerifyError
+    from verify.store.decisions import record_decision
 
     store = open_store(db, create=False)
     finding = store.rows("SELECT id FROM findings LIMIT 1")[0]["id"]
@@ -635,7 +636,7 @@ def test_a_decision_that_cannot_be_read_back_is_not_reported_recorded(db, tmp_pa
     for stale in (f"{db}-wal", f"{db}-shm"):
         Path(stale).unlink(missing_ok=True)
     with pytest.raises(VerifyError, match="cannot be read back"):
-        audit.record_decision(store, finding, "confirm", "seen on video", "desk")
+        record_decision(store, finding, "confirm", "seen on video", "desk")
     store.close()
 
 

@@ -10,8 +10,9 @@ import sys
 
 import pytest
 
-from verify.ingest import sha256_text
-from verify.store import SCHEMA_VERSION, open_store
+from verify.ingest.readers import sha256_text
+from verify.store.db import open_store
+from verify.store.migrations import SCHEMA_VERSION
 
 from .conftest import EXPECTED, STORY_DIR
 
@@ -227,7 +228,7 @@ def test_read_only_database_via_sqlite_uri(tmp_path, story_copy):
     store = open_store(story_copy)
     store.conn.execute("PRAGMA query_only = ON")
     from verify.errors import VerifyError
-    from verify.ingest import ingest
+    from verify.ingest.documents import ingest
 
     before = counts(story_copy)
     doc = tmp_path / "n.txt"
@@ -239,7 +240,7 @@ def test_read_only_database_via_sqlite_uri(tmp_path, story_copy):
 
 
 def test_old_schema_is_migrated(tmp_path):
-    from verify.store import MIGRATIONS
+    from verify.store.migrations import MIGRATIONS
 
     db = tmp_path / "old.db"
     conn = sqlite3.connect(db)

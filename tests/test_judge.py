@@ -9,10 +9,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from verify import judge, models
-from verify.compare import judge_texts, text_pairs_evidence
+from verify.compare import judge, passages
+from verify.compare.judge import CLASH_CHECKS, FEATURES, VERDICTS, NLICache, load_calibration
+from verify.compare.passages import judge_texts, text_pairs_evidence
 from verify.errors import VerifyError
-from verify.judge import CLASH_CHECKS, FEATURES, VERDICTS, NLICache, load_calibration
+from verify.models import nli
+from verify.models.nli import (
+    NLI_DIR,
+    NLI_INT8_FILES,
+    NLI_LABELS,
+    current_nli_model_info,
+    load_nli_model,
+    nli_model_info,
+)
 from verify.records import Thresholds
 
 from .conftest import ROOT
@@ -29,8 +38,8 @@ AGREEMENT = (
 
 @pytest.mark.parametrize(("precision", "description"), [("float", "model.json"), ("int8", "int8.json")])
 def test_the_bundled_model_loads_offline_and_reproduces_its_reference_outputs(precision, description):
-    meta = json.loads((models.NLI_DIR / description).read_text())
-    model = models.load_nli_model(precision=precision)
+    meta = json.loads((NLI_DIR / description).read_text())
+    model = load_nli_model(precision=precision)
     assert model.info.role == "nli" and model.info.package == "verify" and model.info.precision == precision
     reference = meta["reference"]
     assert len(reference) >= 3
@@ -38,40 +47,40 @@ def test_the_bundled_model_loads_offline_and_reproduces_its_reference_outputs(pr
     expected = np.array([r["probabilities"] for r in reference])
     assert np.abs(got - expected).max() < 1e-3
     quake = next(n for n, r in enumerate(reference) if "magnitude" in r["hypothesis"])  # 6.2 against 7.8
-    assert models.NLI_LABELS[int(got[quake].argmax())] == "contradiction"
+    assert NLI_LABELS[int(got[quake].argmax())] == "contradiction"
 
 
 def test_shipped_weights_stay_small():
-    assert (models.NLI_DIR / "weights.safetensors").stat().st_size <= 25 * 1024 * 1024
-    assert (models.NLI_DIR / "model-int8.onnx").stat().st_size <= 25 * 1024 * 1024
+    assert (NLI_DIR / "weights.safetensors").stat().st_size <= 25 * 1024 * 1024
+    assert (NLI_DIR / "model-int8.onnx").stat().st_size <= 25 * 1024 * 1024
 
 
 @pytest.mark.parametrize(("name", "precision"), [("weights.safetensors", "float"), ("model-int8.onnx", "int8")])
 def test_an_altered_shipped_file_is_refused_by_its_pinned_hash(name, precision, tmp_path, monkeypatch):
     copy = tmp_path / "nli"
-    shutil.copytree(models.NLI_DIR, copy)
+    shutil.copytree(NLI_DIR, copy)
     with (copy / name).open("r+b") as handle:
         handle.seek(-8, 2)
         handle.write(b"\x00" * 8)
-    monkeypatch.setattr(models, "NLI_DIR", copy)
-    models.nli_model_info.cache_clear()
+    monkeypatch.setattr(nli, "NLI_DIR", copy)
+    nli_model_info.cache_clear()
     try:
         with pytest.raises(VerifyError, match=f"{name} does not match its pinned SHA-256"):
-            models.nli_model_info(precision)
+            nli_model_info(precision)
     finally:
-        models.nli_model_info.cache_clear()
+        nli_model_info.cache_clear()
 
 
 def test_the_quantised_model_is_the_default_and_its_own_model(monkeypatch):
-    quantised, exact = models.load_nli_model(), models.load_nli_model(precision="float")
+    quantised, exact = load_nli_model(), load_nli_model(precision="float")
     assert quantised.info.precision == "int8" and exact.info.precision == "float"
-    assert quantised.info.files["model-int8.onnx"] == models.NLI_INT8_FILES["model-int8.onnx"]
+    assert quantised.info.files["model-int8.onnx"] == NLI_INT8_FILES["model-int8.onnx"]
     assert quantised.info.sha256 != exact.info.sha256  # never one cache key, never one model in the log
     monkeypatch.setenv("VERIFY_NLI_PRECISION", "float")
-    assert models.current_nli_model_info().sha256 == exact.info.sha256
+    assert current_nli_model_info().sha256 == exact.info.sha256
     monkeypatch.setenv("VERIFY_NLI_PRECISION", "int4")
     with pytest.raises(VerifyError, match="VERIFY_NLI_PRECISION='int4': use one of int8, float"):
-        models.load_nli_model()
+        load_nli_model()
 
 
 def test_a_clear_contradiction_gets_a_high_confidence():
@@ -118,8 +127,8 @@ def test_a_long_premise_is_parsed_only_where_a_claim_reads_it(monkeypatch):
     """A 50 KB premise (the fifty summary fixtures' documents, and the story's texts): the parser
     reads only the units chosen for the hypothesis' claims, so the judge's cost grows with the
     premise about linearly."""
-    from verify import claims
-    from verify.compare import PASSAGE_UNITS
+    from verify.claims import extract as claims
+    from verify.compare.passages import PASSAGE_UNITS
 
     documents = [json.loads(line)["premise"] for line in SUMMARIES.read_text().splitlines()]
     texts = documents + [p.read_text() for p in sorted(SUMMARIES.parent.parent.rglob("*.txt"))]
@@ -237,21 +246,21 @@ def test_judge_reads_fifty_documents_against_their_summaries(run):
 
 
 def test_judge_writes_every_verdict_before_a_failing_pair_and_names_it(run, tmp_path, monkeypatch):
-    from verify import compare
+    from verify.compare.passages import judge_texts
 
     pairs = tmp_path / "pairs.jsonl"
     rows = [CONTRADICTION, AGREEMENT, ("The dam burst on Tuesday.", "The dam held."), AGREEMENT]
     pairs.write_text(
         "\n".join(json.dumps({"id": f"p{n}", "premise": p, "hypothesis": h}) for n, (p, h) in enumerate(rows)) + "\n"
     )
-    real = compare.judge_texts
+    real = judge_texts
 
     def failing(items, **options):
         if any("dam" in premise for premise, _ in items):
             raise RuntimeError("model ran out of memory")
         return real(items, **options)
 
-    monkeypatch.setattr(compare, "judge_texts", failing)
+    monkeypatch.setattr(passages, "judge_texts", failing)
     result = run("judge", pairs, "--json")
     assert result.exit_code == 1
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["p0", "p1"]
@@ -328,7 +337,7 @@ def test_a_correct_draft_is_not_blocked_by_a_count_of_something_else(run, tmp_pa
 
 def test_one_reading_settles_the_fixture_pairs_as_two_do(monkeypatch):
     pairs = [json.loads(line) for line in (ROOT / "fixtures" / "pairs.jsonl").read_text().splitlines() if line.strip()]
-    cache = NLICache(models.load_nli_model())
+    cache = NLICache(load_nli_model())
     read_back = []
     needed = judge.second_reading_needed
     monkeypatch.setattr(judge, "second_reading_needed", lambda *a: read_back.append(needed(*a)) or read_back[-1])

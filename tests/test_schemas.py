@@ -77,7 +77,7 @@ def test_a_field_the_records_do_not_declare_fails(outputs):
 def test_the_store_keeps_every_field_of_the_records(story_db):
     """Each record's fields are columns of the store (a claim's with its source and document joined)."""
     from verify.records import CLAIM_FIELDS, Finding, required_keys
-    from verify.store import open_store
+    from verify.store.db import open_store
 
     store = open_store(story_db)
     try:
@@ -92,8 +92,8 @@ def test_the_views_name_every_value_of_the_enums():
     """The terminal's and the HTML page's words and symbols for matrix cells and finding kinds
     cover exactly the values the records allow."""
     from verify.records import CELLS, FINDING_KINDS
-    from verify.report import CELL_SYMBOLS, CELL_WORDS, KIND_TITLES
-    from verify.terminal import CELL_STYLES, KIND_STYLES
+    from verify.report.document import CELL_SYMBOLS, CELL_WORDS, KIND_TITLES
+    from verify.views.terminal import CELL_STYLES, KIND_STYLES
 
     assert tuple(CELL_WORDS) == tuple(CELL_SYMBOLS) == tuple(CELL_STYLES) == CELLS
     assert set(KIND_TITLES) == set(KIND_STYLES) == set(FINDING_KINDS)

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from verify.stance import FEATURES, LABELS, StanceModel, decide, fnc_score, load_stance_model
+from verify.compare.stance import FEATURES, LABELS, StanceModel, decide, fnc_score, load_stance_model
 
 from .conftest import ROOT
 

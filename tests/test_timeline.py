@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from verify import schema
-from verify.ingest import check_date
-from verify.store import open_store
+from verify.ingest.readers import check_date
+from verify.store.db import open_store
 from verify.times import elapsed
 
 from .conftest import copy_store

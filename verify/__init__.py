@@ -1,15 +1,17 @@
 """verify: cross-verify what sources claim about one event.
 
-The pipeline, one module per stage: :mod:`verify.ingest` -> :mod:`verify.claims` (with
-:mod:`verify.attribution` and :mod:`verify.facts`) -> :mod:`verify.match` -> :mod:`verify.compare`
-(each pair checked by :mod:`verify.verdict` and settled by :mod:`verify.judge`) ->
-:mod:`verify.report`, with :mod:`verify.store`, :mod:`verify.models` and :mod:`verify.audit` beside
-them, and the data model in :mod:`verify.records`.
+The pipeline, one package per stage, each importing only those before it:
+:mod:`verify.ingest` (files -> documents) -> :mod:`verify.claims` (claims, sources, facts) ->
+:mod:`verify.compare` (matching, checks, the judge: findings) -> :mod:`verify.report` (the report
+document, `verify check`, replay) -> :mod:`verify.views` (terminal, Markdown, CSV, HTML), with
+:mod:`verify.store` (SQLite, caches, the audit log) and :mod:`verify.models` (the embedder and the
+NLI model) beneath them, the records in :mod:`verify.records`, and :mod:`verify.cli` and
+:mod:`verify.desk` on top.
 
 From Python::
 
     from verify import open_store, run_report, judge_texts
-    from verify.ingest import ingest
+    from verify.ingest.documents import ingest   # `verify.ingest` is the stage's package
     store = open_store("verify.db")
     ingest(store, ["fixtures/saraqeb/sana.txt"], outlet="sana", story="saraqeb")
     report = run_report(store, story="saraqeb")   # the JSON document `verify report --format json` prints
@@ -21,14 +23,13 @@ from importlib import import_module
 __version__ = "0.3.0"
 
 # The public API, imported on first use: `import verify` (and `verify --help`) stay light.
-# ingest() and compare() share their modules' names, so they are imported from those modules.
 _EXPORTS = {
     "Thresholds": "records",
     "VerifyError": "errors",
-    "check_draft": "check",
-    "judge_texts": "compare",
-    "open_store": "store",
-    "run_report": "report",
+    "check_draft": "report.check",
+    "judge_texts": "compare.passages",
+    "open_store": "store.db",
+    "run_report": "report.run",
 }
 __all__ = ["__version__", *_EXPORTS]
 

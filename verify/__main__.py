@@ -13,7 +13,7 @@ GC_THRESHOLDS = (50_000, 50, 1_000)
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
     try:
-        from .cli import main as cli_main
+        from verify.cli import main as cli_main
 
         cli_main()
     except KeyboardInterrupt:

@@ -20,7 +20,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from .errors import VerifyError
+from verify.errors import VerifyError
 
 PER_KIND = 25  # findings of each kind the terminal report shows by default; a large store has thousands
 

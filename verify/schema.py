@@ -17,7 +17,7 @@ import typing
 from importlib.resources import files
 from pathlib import Path
 
-from . import records
+from verify import records
 
 OUTPUTS = {
     "report": (records.Report, "`verify report --format json`"),

@@ -19,8 +19,8 @@ from urllib.parse import urlparse
 
 from rapidfuzz import fuzz, process
 
-from .errors import VerifyError
-from .records import SOURCE_KINDS
+from verify.errors import VerifyError
+from verify.records import SOURCE_KINDS
 
 FUZZY_ALIAS_CUTOFF = 88
 # Short all-capital aliases (AP, UN, WHO) only match in capitals, so "who" is never the WHO.

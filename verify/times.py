@@ -160,7 +160,7 @@ def story_timelines(comparison, story: str | None, group: str | None = None) -> 
     texts = {c["id"]: c["text"] for c in comparison.claims}
     chosen = [g for g in comparison.groups if group is None or g["id"] == group]
     if group is not None and not chosen:
-        from .errors import VerifyError
+        from verify.errors import VerifyError
 
         known = ", ".join(g["id"] for g in comparison.groups[:5]) or "none"
         raise VerifyError(f"unknown claim group {group!r} in this story; its groups include {known}")
@@ -179,3 +179,7 @@ def story_timelines(comparison, story: str | None, group: str | None = None) -> 
             for g in chosen
         ],
     }
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")

@@ -15,10 +15,10 @@ import sqlite3
 import click
 from rich.console import Console
 
-from .. import __version__
-from ..errors import VerifyError
-from ..output import TextConsole, one_line
-from .options import print_json
+from verify import __version__
+from verify.cli.options import print_json
+from verify.errors import VerifyError
+from verify.output import TextConsole, one_line
 
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
 
@@ -81,12 +81,12 @@ class State:
 
     @property
     def db_path(self) -> str:
-        from ..store import default_path
+        from verify.store.db import default_path
 
         return self._db or default_path()
 
     def store(self, create: bool = True):
-        from ..store import open_store
+        from verify.store.db import open_store
 
         if self._store is None:
             self._store = open_store(self.db_path, create=create)
@@ -147,4 +147,4 @@ def main() -> None:
     cli(prog_name="verify")
 
 
-from . import audit, browse, desk, ingest, review, verdicts  # noqa: E402, F401  (each registers its commands)
+from verify.cli import audit, browse, desk, ingest, review, verdicts  # noqa: E402, F401  (each registers its commands)

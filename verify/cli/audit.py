@@ -6,15 +6,10 @@ import json
 
 import click
 
-from .. import tables
-from ..output import one_line
-from . import State, cli, pass_state
-from .options import (
-    FORCE_HELP,
-    output_path,
-    print_json,
-    write_output,
-)
+from verify.cli import State, cli, pass_state
+from verify.cli.options import FORCE_HELP, output_path, print_json, write_output
+from verify.output import one_line
+from verify.views import tables
 
 
 @cli.group("audit")
@@ -42,9 +37,9 @@ def audit_runs(state: State, as_json) -> None:
     Example:
       verify audit runs --json | jq '.[] | select(.status != "complete") | .id'
     """
-    from .. import audit
+    from verify.store.runs import runs
 
-    rows = audit.runs(state.store(create=False))
+    rows = runs(state.store(create=False))
     state.show(as_json, rows, lambda: tables.runs(rows))
 
 
@@ -59,16 +54,18 @@ def audit_show(state: State, run_id, as_json) -> None:
     Example:
       verify audit show r-1a2b3c4d5e6f
     """
-    from .. import audit
+
+    from verify.store.decisions import decisions
+    from verify.store.runs import run, run_findings
 
     store = state.store(create=False)
-    record = audit.run(store, run_id)
-    findings = audit.run_findings(store, run_id)
-    decisions = audit.decisions(store, [f["id"] for f in findings])
+    record = run(store, run_id)
+    findings = run_findings(store, run_id)
+    reviewed = decisions(store, [f["id"] for f in findings])
     state.show(
         as_json,
-        {"run": record, "findings": findings, "decisions": decisions},
-        lambda: tables.run_record(record, findings, decisions),
+        {"run": record, "findings": findings, "decisions": reviewed},
+        lambda: tables.run_record(record, findings, reviewed),
     )
 
 
@@ -84,9 +81,10 @@ def audit_diff(state: State, run_a, run_b, as_json) -> None:
     Example:
       verify audit diff r-1a2b3c4d5e6f r-6f5e4d3c2b1a --json | jq '.appeared[].id'
     """
-    from .. import audit
 
-    result = audit.diff(state.store(create=False), run_a, run_b)
+    from verify.store.runs import diff
+
+    result = diff(state.store(create=False), run_a, run_b)
     state.show(as_json, result, lambda: tables.run_diff(result))
 
 
@@ -104,9 +102,10 @@ def audit_replay(ctx: click.Context, run_id, as_json) -> None:
     Example:
       verify audit replay r-1a2b3c4d5e6f || echo "the findings changed"
     """
-    from .. import audit
 
-    result = audit.replay(ctx.obj.store(create=False), run_id)
+    from verify.report.replay import replay
+
+    result = replay(ctx.obj.store(create=False), run_id)
     if as_json:
         print_json(result)
     else:
@@ -151,9 +150,10 @@ def audit_verify(ctx: click.Context, expect_head, as_json) -> None:
       verify audit verify --json
       verify audit verify --expect-head 42:9f2c...e1
     """
-    from .. import audit
 
-    result = audit.verify_chain(ctx.obj.store(create=False), expect_head)
+    from verify.store.chain import verify_chain
+
+    result = verify_chain(ctx.obj.store(create=False), expect_head)
     if as_json:
         print_json(
             {
@@ -184,8 +184,9 @@ def audit_export(state: State, run_id, output, force) -> None:
       verify audit export r-1a2b3c4d5e6f -o archive/r-1a2b3c4d5e6f.jsonl
       verify audit export r-1a2b3c4d5e6f -o - | gzip > run.jsonl.gz
     """
-    from .. import audit
 
     target = output_path(state, output, force)
-    lines = audit.export_run(state.store(create=False), run_id)
+    from verify.store.runs import export_run
+
+    lines = export_run(state.store(create=False), run_id)
     write_output("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), target)

@@ -6,17 +6,11 @@ import json
 
 import click
 
-from .. import tables
-from ..output import one_line
-from ..records import SOURCE_KINDS, claim_json
-from . import State, cli, pass_state
-from .options import (
-    FORCE_HELP,
-    output_path,
-    print_json,
-    print_json_array,
-    write_output,
-)
+from verify.cli import State, cli, pass_state
+from verify.cli.options import FORCE_HELP, output_path, print_json, print_json_array, write_output
+from verify.output import one_line
+from verify.records import SOURCE_KINDS, claim_json
+from verify.views import tables
 
 # -- sources ---------------------------------------------------------------------------------
 
@@ -56,7 +50,7 @@ def sources_add(state: State, source_id, name, kind, aliases, domains, as_json) 
       verify sources add idlib-council --name "Idlib Local Council" --kind body \\
           --alias "the local council" --alias "Idleb council"
     """
-    from ..sources import add_source
+    from verify.sources import add_source
 
     source = add_source(state.store(), source_id, name, kind, list(aliases), list(domains))
     if as_json:
@@ -153,6 +147,6 @@ def datasette_metadata(state: State, output, force) -> None:
     Example:
       verify datasette-metadata -o metadata.json && datasette verify.db -m metadata.json
     """
-    from ..datasette import metadata
+    from verify.views.datasette import metadata
 
     write_output(json.dumps(metadata(state.db_path), indent=2) + "\n", output_path(state, output, force))

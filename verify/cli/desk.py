@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..errors import VerifyError
-from . import State, cli, pass_state
+from verify.cli import State, cli, pass_state
+from verify.errors import VerifyError
 
 
 @cli.command("serve")
@@ -39,8 +39,8 @@ def serve_command(state: State, host, port, token, reviewer) -> None:
       verify serve --reviewer desk-editor
       verify serve --host 0.0.0.0 --port 8020 --token "$(openssl rand -hex 16)"
     """
-    from ..desk import serve
-    from ..store import open_store
+    from verify.desk.app import serve
+    from verify.store.db import open_store
 
     if token is not None and len(token) < 16:
         raise VerifyError("--token must be at least 16 characters (or leave it out for a random one)")

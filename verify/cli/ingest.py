@@ -6,13 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import VerifyError
-from . import State, cli, pass_state
-from .options import (
-    Number,
-    print_json,
-    read_stdin,
-)
+from verify.cli import State, cli, pass_state
+from verify.cli.options import Number, print_json, read_stdin
+from verify.errors import VerifyError
 
 # -- ingest ----------------------------------------------------------------------------------
 
@@ -97,9 +93,10 @@ def ingest(
       verify ingest --manifest fixtures/saraqeb/expected.json
       pbpaste | verify ingest - --outlet sana --story saraqeb
     """
-    from ..fetch import FetchOptions, check_url, feed_links
-    from ..ingest import ingest as ingest_paths
-    from ..ingest import ingest_manifest, read_text
+    from verify.ingest.documents import ingest as ingest_paths
+    from verify.ingest.documents import ingest_manifest
+    from verify.ingest.fetch import FetchOptions, check_url, feed_links
+    from verify.ingest.readers import read_text
 
     if manifest:
         if paths or url_list or feeds:

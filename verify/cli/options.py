@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..output import TextConsole, check_output_path, shown_name, write_file
-from ..records import Thresholds
+from verify.output import TextConsole, check_output_path, shown_name, write_file
+from verify.records import Thresholds
 
 if TYPE_CHECKING:
-    from . import State
+    from verify.cli import State
 
 FORCE_HELP = "Overwrite FILE if it exists (otherwise verify asks, or refuses when not at a terminal)."
 
@@ -24,7 +24,7 @@ FORCE_HELP = "Overwrite FILE if it exists (otherwise verify asks, or refuses whe
 def read_stdin() -> str:
     """Standard input as text (UTF-8, or the encoding a byte-order mark names or detection finds);
     "" when it is empty, for the command to say what it expected."""
-    from ..ingest import decode_text
+    from verify.ingest.readers import decode_text
 
     data = sys.stdin.buffer.read()
     return decode_text(data, "stdin") if data.strip() else ""
@@ -98,7 +98,7 @@ def load_nli(path: str | None):
     """A local NLI folder named with --nli-model, or None for verify's own model."""
     if not path:
         return None
-    from ..models import load_nli_model
+    from verify.models.nli import load_nli_model
 
     return load_nli_model(str(path))
 

@@ -6,16 +6,10 @@ import json
 
 import click
 
-from ..output import one_line
-from ..records import RATINGS
-from . import State, cli, pass_state
-from .options import (
-    FORCE_HELP,
-    RatingChoice,
-    output_path,
-    print_json,
-    write_output,
-)
+from verify.cli import State, cli, pass_state
+from verify.cli.options import FORCE_HELP, RatingChoice, output_path, print_json, write_output
+from verify.output import one_line
+from verify.records import RATINGS
 
 
 @cli.command("review")
@@ -49,13 +43,13 @@ def review_command(
       verify review f-2ba721069f31 --confirm --rating false --claim 6b45d31e6c58.2 \\
           --url https://factcheck.example/saraqeb --note "SANA's claim contradicted by AFP photos"
     """
-    from .. import audit
+    from verify.store.decisions import record_decision
 
     chosen = [name for name, flag in (("confirm", confirm), ("dismiss", dismiss), ("escalate", escalate)) if flag]
     if len(chosen) != 1:
         raise click.UsageError("choose exactly one of --confirm, --dismiss or --escalate")
     decision = chosen[0]
-    row = audit.record_decision(
+    row = record_decision(
         state.store(create=False), finding, decision, note, reviewer, rating=rating, url=url, claim=claim
     )
     if as_json:
@@ -98,7 +92,7 @@ def export_claimreview(state: State, story, run_id, organisation, output, force)
       verify review f-2ba721069f31 --confirm --rating false --url https://factcheck.example/a --note "..."
       VERIFY_ORGANISATION="Desk Check" verify export claimreview --story saraqeb -o saraqeb.jsonld
     """
-    from ..claimreview import claim_reviews
+    from verify.views.claimreview import claim_reviews
 
     target = output_path(state, output, force)
     reviews = claim_reviews(state.store(create=False), organisation, story=story, run=run_id)

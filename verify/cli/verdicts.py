@@ -9,11 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import VerifyError
-from ..output import PER_KIND, one_line
-from ..records import ENGINES, FINDING_KINDS
-from . import State, cli, pass_state
-from .options import (
+from verify.cli import State, cli, pass_state
+from verify.cli.options import (
     FORCE_HELP,
     FORMATS,
     NLI_MODEL_HELP,
@@ -27,6 +24,9 @@ from .options import (
     thresholds_option,
     write_output,
 )
+from verify.errors import VerifyError
+from verify.output import PER_KIND, one_line
+from verify.records import ENGINES, FINDING_KINDS
 
 
 @cli.command("compare")
@@ -44,8 +44,8 @@ def compare_command(state: State, story, documents, nli_model, threshold_values,
       verify compare --story saraqeb
       verify compare --json --threshold agreement=0.7 | jq '.findings[] | select(.kind=="contradiction")'
     """
-    from .. import terminal
-    from ..compare import compare
+    from verify.compare.story import compare
+    from verify.views import terminal
 
     thresholds = parse_thresholds(threshold_values)
     store = state.store(create=False)
@@ -77,9 +77,9 @@ def timeline_command(state: State, story, group, as_json) -> None:
       verify timeline --story saraqeb
       verify timeline --story saraqeb --json | jq '.groups[0].line'
     """
-    from .. import terminal
-    from ..compare import compare
-    from ..times import story_timelines
+    from verify.compare.story import compare
+    from verify.times import story_timelines
+    from verify.views import terminal
 
     result = story_timelines(compare(state.store(create=False), story=story), story, group)
     if as_json:
@@ -170,8 +170,9 @@ def report_command(
       verify report --story saraqeb --format html -o saraqeb.html
       verify report --format json | jq '.findings[] | select(.kind == "omission") | .reason'
     """
-    from .. import formats, terminal
-    from ..report import filter_findings, run_report
+    from verify.report.document import filter_findings
+    from verify.report.run import run_report
+    from verify.views import formats, terminal
 
     store = state.store(create=False)
     if source and not store.source(source):
@@ -244,9 +245,9 @@ def check_command(
       verify check draft.md --story saraqeb
       cat draft.txt | verify check - --strict --format json
     """
-    from .. import formats, terminal
-    from ..check import check_draft, exit_code
-    from ..ingest import read_text
+    from verify.ingest.readers import read_text
+    from verify.report.check import check_draft, exit_code
+    from verify.views import formats, terminal
 
     state = ctx.obj
     try:
@@ -292,7 +293,7 @@ def judged_in_order(pairs: list[dict], where: str, **options) -> Iterator[dict]:
     """Each pair's verdict line, in input order, as soon as it and every earlier one is decided.
     A batch that fails is judged again pair by pair, so every pair before the failing one is
     still given; the error names that pair's line and id."""
-    from ..compare import judge_texts
+    from verify.compare.passages import judge_texts
 
     for start in range(0, len(pairs), JUDGE_BATCH):
         batch = pairs[start : start + JUDGE_BATCH]
@@ -317,8 +318,8 @@ def judged_in_order(pairs: list[dict], where: str, **options) -> Iterator[dict]:
 
 def read_pairs(path: str) -> list[dict]:
     """The pairs of a JSON Lines file, or of stdin for -."""
-    from ..compare import parse_pairs
-    from ..ingest import read_text
+    from verify.compare.passages import parse_pairs
+    from verify.ingest.readers import read_text
 
     if path == "-":
         return parse_pairs(read_stdin(), "stdin")
@@ -358,7 +359,7 @@ def judge_command(
       verify judge pairs.jsonl --json > verdicts.jsonl
       jq -c '{id, premise: .text, hypothesis: .claim}' articles.jsonl | verify judge - --json
     """
-    from .. import terminal
+    from verify.views import terminal
 
     if pairs_file and (premise or hypothesis):
         raise click.UsageError("give either a PAIRS file or --premise and --hypothesis, not both")

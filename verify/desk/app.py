@@ -32,13 +32,14 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import __version__, audit
-from ..errors import VerifyError
-from ..output import printable
-from ..records import DECISIONS, FINDING_KINDS, RATINGS
-from ..store import open_store
-from ..times import shown, timelines
-from . import pages
+from verify import __version__
+from verify.desk import pages
+from verify.errors import VerifyError
+from verify.output import printable
+from verify.records import DECISIONS, FINDING_KINDS, RATINGS
+from verify.store.db import open_store
+from verify.store.decisions import record_decision
+from verify.times import shown, timelines
 
 HERE = files("verify") / "desk"
 MAX_BODY_BYTES = 1_000_000  # a pasted draft of a long article fits; nothing larger is read
@@ -138,7 +139,7 @@ def make_app(db_path: str, token: str | None = None, reviewer: str | None = None
     async def report(request: Request) -> Response:
         await desk.checked_form(request)
         name = request.path_params["story"]
-        from ..report import run_report
+        from verify.report.run import run_report
 
         with closing(desk.store()) as store:
             store.check_known(story=name)
@@ -155,7 +156,7 @@ def make_app(db_path: str, token: str | None = None, reviewer: str | None = None
         decision, rating = form.get("decision", ""), form.get("rating") or None
         with closing(desk.store()) as store:
             pages.finding_page(store, finding_id)  # a 404 for an unknown finding
-            audit.record_decision(
+            record_decision(
                 store,
                 finding_id,
                 decision,
@@ -173,7 +174,7 @@ def make_app(db_path: str, token: str | None = None, reviewer: str | None = None
 
     async def check(request: Request) -> Response:
         form = await desk.checked_form(request)
-        from ..check import check_draft
+        from verify.report.check import check_draft
 
         text, story_name = form.get("text", ""), form.get("story") or None
         with closing(desk.store()) as store:

@@ -3,12 +3,15 @@ render it, escaped). Every function here works from Python too."""
 
 from __future__ import annotations
 
-from .. import audit
-from ..errors import VerifyError
-from ..records import Thresholds
-from ..report import build_report, highlight_spans, repeated_comparison, without_dismissed
-from ..times import shown
-from ..verdict import clash_words
+from verify.compare.verdict import clash_words
+from verify.errors import VerifyError
+from verify.records import Thresholds
+from verify.report.document import build_report, highlight_spans, without_dismissed
+from verify.report.run import repeated_comparison
+from verify.store.chain import verify_chain
+from verify.store.decisions import decisions, latest_decisions
+from verify.store.runs import run, run_findings, runs
+from verify.times import shown
 
 
 class NotFound(VerifyError):
@@ -18,12 +21,12 @@ class NotFound(VerifyError):
 def stories(store) -> list[dict]:
     """Each story: its documents, outlets, claims, last report run and findings still open (not
     confirmed or dismissed in that run)."""
-    decided = audit.latest_decisions(store)
+    decided = latest_decisions(store)
     out = []
     for story in sorted(store.stories()):
         documents = store.documents(story)
         last = store.latest_run("report", story)
-        findings = audit.run_findings(store, last["id"]) if last else []
+        findings = run_findings(store, last["id"]) if last else []
         open_findings = [f for f in findings if decided.get(f["id"], {}).get("decision") not in ("confirm", "dismiss")]
         out.append(
             {
@@ -52,7 +55,7 @@ def story_report(store, story: str, show_dismissed: bool = False) -> dict | None
         return None
     claims = store.claims(documents=[i["id"] for i in run["inputs"]])
     comparison = repeated_comparison(store, run, claims, Thresholds(**run["thresholds"]))
-    report = build_report(store, comparison, run, audit.latest_decisions(store), story)
+    report = build_report(store, comparison, run, latest_decisions(store), story)
     return report if show_dismissed else without_dismissed(report)
 
 
@@ -83,7 +86,7 @@ def finding_page(store, finding_id: str) -> dict:
                 "paragraph": paragraph(document["text"], claim, spans.get(claim_id, [])),
             }
         )
-    history = sorted(audit.decisions(store, [finding_id]), key=lambda d: (d["decided_at"], d["id"]), reverse=True)
+    history = sorted(decisions(store, [finding_id]), key=lambda d: (d["decided_at"], d["id"]), reverse=True)
     named = [c["source_name"] for c in cited] + ["the first", "the second"]
     clashes = [
         (name, clash_words(name, found, named[0], named[1]))
@@ -94,7 +97,7 @@ def finding_page(store, finding_id: str) -> dict:
         "claims": cited,
         "clashes": clashes,
         "decisions": history,
-        "run": audit.run(store, finding["run_id"]),
+        "run": run(store, finding["run_id"]),
     }
 
 
@@ -126,16 +129,16 @@ def document_page(store, document_id: str) -> dict:
 
 def audit_page(store) -> dict:
     """Every run, newest first, and what `audit verify` says of the chain now."""
-    chain = audit.verify_chain(store)
+    chain = verify_chain(store)
     return {
-        "runs": list(reversed(audit.runs(store))),
+        "runs": list(reversed(runs(store))),
         "chain": {"ok": chain.ok, "entries": chain.entries, "problem": chain.problem, "head": chain.head},
     }
 
 
 def run_page(store, run_id: str) -> dict:
     try:
-        run = audit.run(store, run_id)
+        record = run(store, run_id)
     except VerifyError as exc:
         raise NotFound(str(exc)) from exc
-    return {"run": run, "findings": audit.run_findings(store, run_id)}
+    return {"run": record, "findings": run_findings(store, run_id)}

@@ -1,0 +1,206 @@
+"""The run lifecycle in the audit log: start, record, abort, and reading runs back."""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from verify import __version__
+from verify.errors import VerifyError
+from verify.records import RunSummary, required_keys
+from verify.store.chain import append_entry, run_row_digest
+from verify.store.decisions import decisions
+from verify.store.inputs import input_records
+from verify.store.rows import FINDING_CONTENT, canonical, encode_row, sha256, store_findings
+from verify.times import now
+
+# -- runs ------------------------------------------------------------------------------------
+
+
+def start_run(
+    store,
+    command: str,
+    documents: list[dict],
+    thresholds: dict,
+    story: str | None = None,
+    argv: list[str] | None = None,
+) -> dict:
+    """Record a run as started. Runs left 'running' by a dead process are marked 'aborted'."""
+    _mark_dead_runs_aborted(store)
+    run = {
+        "id": "r-" + uuid.uuid4().hex[:12],
+        "command": command,
+        "status": "running",
+        "started_at": now(),
+        "finished_at": None,
+        "tool_version": __version__,
+        "argv": list(sys.argv if argv is None else argv),
+        "models": [],
+        "thresholds": thresholds,
+        "inputs": input_records(store, documents),
+        "n_claims": None,
+        "n_findings": None,
+        "pid": os.getpid(),
+        "story": story,
+    }
+    with store.transaction():
+        store.db["runs"].insert(encode_row(run))
+    return run
+
+
+def completed_run(run: dict, findings: list[dict], models: list[dict], n_claims: int) -> dict:
+    """The run as it will be recorded once its output is delivered (see :func:`record_run`)."""
+    return dict(run, status="complete", finished_at=now(), models=models, n_claims=n_claims, n_findings=len(findings))
+
+
+def source_names(store, documents: list[str]) -> str:
+    """SHA-256 of the id and name of every source the claims of ``documents`` quote."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT sources.id, sources.name FROM claims JOIN sources ON sources.id = claims.source"
+        f" WHERE claims.document_id IN ({','.join('?' * len(documents))}) ORDER BY sources.id",
+        documents,
+    ).fetchall()
+    return sha256(canonical(rows))
+
+
+def run_summary(run: dict, **more) -> RunSummary:
+    """A run as a report or a check shows it (``more``: what only one of them adds)."""
+    summary = {k: run.get(k) for k in required_keys(RunSummary)}
+    summary["inputs"] = [{"id": i["id"], "sha256": i["sha256"]} for i in run["inputs"]]
+    return summary | more
+
+
+def record_run(store, run: dict, findings: list[dict], stats: dict | None = None, key: str | None = None) -> dict:
+    """Store a completed run's findings (and a report's stats, with the key of what its findings
+    rest on besides its inputs: see :func:`verify.judge.comparison_key`), mark it complete and
+    chain it, all in one transaction."""
+    rows = [encode_row(_finding_row(run["id"], n, f)) for n, f in enumerate(findings)]
+    stored = encode_row(run)
+    with store.transaction():
+        store_findings(store.conn, run["id"], rows)
+        store.db["runs"].update(run["id"], {k: v for k, v in stored.items() if k != "id"})
+        if stats is not None:
+            store.conn.execute(
+                "INSERT INTO run_stats (run_id, stats, comparison_key, source_names) VALUES (?, ?, ?, ?)",
+                [run["id"], canonical(stats), key, source_names(store, [i["id"] for i in run["inputs"]])],
+            )
+        append_entry(store, "run", run["id"], run_row_digest(stored, rows))  # the rows as stored: what verify re-reads
+    return run
+
+
+@contextmanager
+def aborting(store, run: dict) -> Iterator[None]:
+    """Mark the run aborted if the work inside fails or is interrupted."""
+    try:
+        yield
+    except BaseException:
+        with store.transaction():
+            store.conn.execute("UPDATE runs SET status = 'aborted', finished_at = ? WHERE id = ?", [now(), run["id"]])
+        raise
+
+
+def _finding_row(run_id: str, position: int, finding: dict) -> dict:
+    return {"run_id": run_id, "position": position, **{k: finding[k] for k in FINDING_CONTENT}}
+
+
+def _mark_dead_runs_aborted(store) -> None:
+    stale = [r for r in store.rows("SELECT id, pid FROM runs WHERE status = 'running'") if not _alive(r["pid"])]
+    if stale:
+        with store.transaction():
+            for r in stale:
+                store.conn.execute("UPDATE runs SET status = 'aborted' WHERE id = ?", [r["id"]])
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def run(store, run_id: str) -> dict:
+    found = store.rows("SELECT * FROM runs WHERE id = ?", [run_id])
+    if not found:
+        raise VerifyError(f"unknown run {run_id!r}; list them with `verify audit runs`")
+    return found[0]
+
+
+def report_runs(store, key: str) -> Iterator[dict]:
+    """The complete report runs made under comparison ``key``, newest first, read one at a time."""
+    return store.iter_rows(
+        "SELECT runs.id, runs.inputs, runs.models, run_stats.stats, run_stats.source_names FROM runs"
+        " JOIN run_stats ON run_stats.run_id = runs.id"
+        " WHERE run_stats.comparison_key = ? AND runs.command = 'report' AND runs.status = 'complete'"
+        " ORDER BY runs.started_at DESC, runs.id DESC",
+        [key],
+    )
+
+
+def runs(store) -> list[dict]:
+    return store.rows("SELECT * FROM runs ORDER BY started_at, id")
+
+
+def run_findings(store, run_id: str) -> list[dict]:
+    return store.rows("SELECT * FROM findings WHERE run_id = ? ORDER BY position", [run_id])
+
+
+# -- reading the log -------------------------------------------------------------------------
+
+
+def diff(store, run_a: str, run_b: str) -> dict:
+    """Findings that appeared, disappeared or changed (confidence, reason, evidence) from A to B."""
+    a = {f["id"]: f for f in run_findings(store, run(store, run_a)["id"])}
+    b = {f["id"]: f for f in run_findings(store, run(store, run_b)["id"])}
+    changed = []
+    for fid in sorted(a.keys() & b.keys()):
+        if fields := changed_fields(a[fid], b[fid]):
+            changed.append(
+                {
+                    "id": fid,
+                    "kind": b[fid]["kind"],
+                    "fields": fields,
+                    "confidence": [a[fid]["confidence"], b[fid]["confidence"]],
+                }
+            )
+    return {
+        "from": run_a,
+        "to": run_b,
+        "appeared": [brief_finding(b[f]) for f in sorted(b.keys() - a.keys())],
+        "disappeared": [brief_finding(a[f]) for f in sorted(a.keys() - b.keys())],
+        "changed": changed,
+        "changed_fields": {f: fields[f] for f in changed},
+    }
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    """The fields of a finding's stored content (kind, claims, sources, summary, reason,
+    confidence, evidence, ...) that differ between two versions of it."""
+    return [k for k in FINDING_CONTENT if canonical(before[k]) != canonical(after[k])]
+
+
+def brief_finding(finding: dict) -> dict:
+    return {k: finding[k] for k in ("id", "kind", "sources", "omitted_by", "confidence", "reason")}
+
+
+def export_run(store, run_id: str) -> list[dict]:
+    """The run, its inputs, findings and decisions as JSON Lines records."""
+    record = run(store, run_id)
+    findings = run_findings(store, run_id)
+    lines = [{"type": "run", **{k: v for k, v in record.items() if k != "inputs"}}]
+    lines += [{"type": "input", "run_id": run_id, **i} for i in record["inputs"]]
+    lines += [{"type": "finding", **f} for f in findings]
+    lines += [{"type": "decision", **d} for d in decisions(store, [f["id"] for f in findings])]
+    chain = store.rows("SELECT * FROM audit_log WHERE kind = 'run' AND ref = ?", [run_id])
+    if chain:
+        lines.append({"type": "chain", **chain[0]})
+    return lines
