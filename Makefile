@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB := fixtures-demo.db
 
-.PHONY: setup demo test lint browser docs
+.PHONY: setup demo test test-fast lint browser docs
 
 $(BIN)/verify: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,16 @@ browser:
 test: setup browser
 	$(BIN)/python -m pytest -q
 
+# The fast tier alone: no model loads, whole outputs compared with committed ones (under a minute).
+test-fast: setup
+	$(BIN)/python -m pytest -q tests/fast
+
 lint: setup
 	$(BIN)/ruff check verify tests bench
 	$(BIN)/ruff format --check verify tests bench
-	$(BIN)/cog --check docs/cli-reference.md README.md
+	$(BIN)/mypy
+	$(BIN)/cog --check docs/cli-reference.md docs/how-it-works.md
 
-# Regenerate the command reference from the commands' --help.
+# Regenerate the command reference (from the commands' --help) and the thresholds table (from Thresholds).
 docs: setup
-	$(BIN)/cog -r docs/cli-reference.md README.md
+	$(BIN)/cog -r docs/cli-reference.md docs/how-it-works.md

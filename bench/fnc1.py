@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 from metrics import accuracy, calibration, confusion, per_class_f1, print_scores
 
-from verify.claims.extract import extract_claims, prepare, sentence_claim
+from verify.claims.assertion import prepare
+from verify.claims.extract import extract_claims, sentence_claim
 from verify.compare.match import claim_vectors
 from verify.compare.stance import FINDING_STANCES, LABELS, decide, features, fnc_score, load_stance_model
 from verify.errors import VerifyError

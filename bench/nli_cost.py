@@ -15,15 +15,15 @@ leaves it), so a second run reads nothing.
 from __future__ import annotations
 
 import argparse
-import copy
 
 import facts
 import numpy as np
 from train_nli import ROOT, labelled_pairs
 
 from verify.compare import judge
-from verify.compare.judge import NLICache, judge_verdicts
+from verify.compare.judge import judge_verdicts
 from verify.compare.passages import text_pairs_evidence
+from verify.compare.reuse import NLICache
 from verify.models.nli import load_nli_model
 from verify.records import Thresholds
 from verify.store.db import open_store
@@ -37,10 +37,10 @@ def second_reading(sets: dict, cache: NLICache, values: list[float]) -> None:
     judge.second_reading_needed = lambda *a: read_back.append(needed(*a)) or read_back[-1]
     print("second reading: pairs read both ways, verdict kinds changed against reading both ways")
     for name, (pairs, _) in sets.items():
-        base = judge_verdicts(copy.deepcopy(pairs), cache, Thresholds())
+        base = judge_verdicts(pairs, cache, Thresholds())
         for value in values:
             read_back.clear()
-            got = judge_verdicts(copy.deepcopy(pairs), cache, Thresholds(second_reading=value))
+            got = judge_verdicts(pairs, cache, Thresholds(second_reading=value))
             changed = sum((g and g["kind"]) != (b and b["kind"]) for g, b in zip(got, base, strict=True))
             moved = [abs(g["confidence"] - b["confidence"]) for g, b in zip(got, base, strict=True) if g and b]
             print(
@@ -54,7 +54,7 @@ def second_reading(sets: dict, cache: NLICache, values: list[float]) -> None:
 def gates(sets: dict, cache: NLICache, values: list[float]) -> None:
     print("similarity gate: readings saved, findings lost (right ones), true contradictions lost")
     for name, (pairs, gold) in sets.items():
-        got = judge_verdicts(copy.deepcopy(pairs), cache, Thresholds())
+        got = judge_verdicts(pairs, cache, Thresholds())
         similarity = np.array([e["similarity"] for _, _, e in pairs])
         clash = np.array([bool(e.get("clashes")) for _, _, e in pairs])
         read = (similarity >= Thresholds().nli_similarity) | clash

@@ -79,7 +79,8 @@ def register_outlets(store) -> None:
 
 
 def phase_embed(size: int, work: Path) -> dict:
-    from verify.claims.extract import extract_claims, prepare
+    from verify.claims.assertion import prepare
+    from verify.claims.extract import extract_claims
     from verify.models.embedder import load_embedder
     from verify.sources import bundled_index
 
@@ -170,7 +171,7 @@ def phase_naive(size: int, work: Path) -> dict:
     """The candidate search of verify.compare.match done the plain way: every pair, one at a time."""
     import numpy as np
 
-    from verify.claims.extract import prepare
+    from verify.claims.assertion import prepare
     from verify.compare.match import claim_names, claim_vectors
     from verify.models.embedder import load_embedder
     from verify.records import Thresholds

@@ -300,7 +300,8 @@ def pair_features(rows: list[dict], model=None) -> tuple[np.ndarray, list[dict]]
 
 
 def _readings(pairs: list[tuple[dict, dict, dict]], model=None) -> tuple[np.ndarray, np.ndarray]:
-    from verify.compare.judge import NLICache, both_ways
+    from verify.compare.judge import both_ways
+    from verify.compare.reuse import NLICache
     from verify.models.nli import load_nli_model
     from verify.store.db import open_store
 

@@ -14,8 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from verify.claims.assertion import prepare
+from verify.claims.extract import claim_facts
 from verify.cli import cli
 from verify.ingest.documents import ingest, ingest_manifest
+from verify.sources import SourceIndex, load_registry
 from verify.store.db import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,3 +159,15 @@ def browser(tmp_path):
         yield driver
     finally:
         driver.quit()
+
+
+def claim(text: str, published: str | None = None, cue: str | None = None, **extra) -> dict:
+    """A claim as the store holds it, built from text with the same fact extractors."""
+    base = {"id": text[:20], "text": text, "cue": cue, "negative": 0, "source": "a", "source_name": "A"}
+    return prepare({**base, **claim_facts(text, published), **extra})
+
+
+@pytest.fixture(scope="session")
+def index():
+    """The bundled source registry's index."""
+    return SourceIndex(load_registry())

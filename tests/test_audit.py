@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from verify.cli import cli
 from verify.models.nli import current_nli_model_info
 from verify.store.db import open_store
+from verify.store.runs import recorded_run
 
 from .conftest import ingest_story, tamper
 
@@ -229,6 +230,31 @@ def test_diff_shows_exactly_what_a_new_document_changed(run, story, tmp_path):
     assert {f["id"] for f in diff["disappeared"]} == {f["id"] for f in before["findings"]} - {
         f["id"] for f in after["findings"]
     }
+
+
+def test_diff_names_the_fields_of_a_finding_that_changed(run, story):
+    """A finding kept under its id with another confidence and reason is listed as changed, with
+    those two fields, in the JSON and in the terminal table."""
+    before = report(run, story)
+    store = open_store(story)
+    first = before["findings"][0]
+    moved = dict(first, confidence=round(1 - first["confidence"], 4), reason="read again")
+    with recorded_run(store, "report", store.documents("saraqeb"), before["run"]["thresholds"], "saraqeb") as later:
+        later.complete([moved], [], len(before["claims"]))
+    store.close()
+    diff = json.loads(run("--db", story, "audit", "diff", before["run"]["id"], later.run["id"], "--json").stdout)
+    assert diff["changed"] == [
+        {
+            "id": first["id"],
+            "kind": first["kind"],
+            "fields": ["confidence", "reason"],
+            "confidence": [first["confidence"], moved["confidence"]],
+        }
+    ]
+    assert diff["changed_fields"] == {first["id"]: ["confidence", "reason"]}
+    assert len(diff["disappeared"]) == len(before["findings"]) - 1 and diff["appeared"] == []
+    shown = run("--db", story, "audit", "diff", before["run"]["id"], later.run["id"], "--no-color")
+    assert shown.exit_code == 0 and first["id"] in shown.stdout
 
 
 @pytest.mark.parametrize(

@@ -6,58 +6,12 @@ import json
 
 import pytest
 
-from verify.claims.attribution import Discourse, attribute
-from verify.claims.extract import extract_claims, is_boilerplate, sentences
-from verify.sources import SourceIndex, bundled_index, load_registry
+from verify.claims.attribution import attribute
+from verify.claims.extract import extract_claims
+from verify.sources import bundled_index
 from verify.store.db import open_store
 
 from .conftest import EXPECTED, ROOT
-
-
-@pytest.fixture(scope="module")
-def index():
-    return SourceIndex(load_registry())
-
-
-def test_segmenter_survives_abbreviations_quotes_and_numbers():
-    text = 'U.S. officials said 1.5 million people fled. "We will return," Mr. Ahmed said. Dr. Smith left at 3 p.m. on Feb. 6.'
-    spans = list(sentences(text))
-    assert [text[s:e] for s, e in spans] == [
-        "U.S. officials said 1.5 million people fled.",
-        '"We will return," Mr. Ahmed said.',
-        "Dr. Smith left at 3 p.m. on Feb. 6.",
-    ]
-
-
-def test_markdown_marks_and_datelines_are_not_part_of_the_claim():
-    text = "# Rebels retake Saraqeb town\n\nBEIRUT (Reuters) - Rebels entered the town on Thursday.\n- **Five soldiers were killed.**"
-    got = [text[s:e] for s, e in sentences(text)]
-    assert got == [
-        "Rebels retake Saraqeb town",
-        "Rebels entered the town on Thursday.",
-        "Five soldiers were killed.",
-    ]
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "Share this article:",
-        "Read also: earlier statements",
-        "---",
-        "By AFP staff in Beirut",
-        "By Jane Doe and Omar Ali",
-        "Copyright Reuters 2020. All rights reserved.",
-        "Reporting by Jane Doe; Editing by John Smith",
-    ],
-)
-def test_boilerplate_is_dropped(line):
-    assert is_boilerplate(line)
-
-
-def test_real_sentences_are_not_boilerplate():
-    assert not is_boilerplate("By nightfall, rebels had entered the town of Saraqeb.")
-    assert not is_boilerplate("Share prices fell in Damascus after the battle for Saraqeb.")
 
 
 def test_offsets_round_trip_for_every_fixture_claim(story_db):
@@ -89,14 +43,6 @@ def test_attribution_on_the_fixture_story(story_db, expected):
     assert claim["outlet"] == expected["outlet"]
     assert claim["cue"] == expected["cue"]
     assert bool(claim["negative"]) is expected["negative"]
-
-
-def test_pronouns_refer_back_to_the_last_named_source(index):
-    first = attribute("The Syrian Observatory for Human Rights said 19 soldiers died.", index)
-    assert first.source == "sohr"
-    discourse = Discourse(last=("sohr", 4, 44))
-    follow = attribute("It added that the town was empty.", index, discourse)
-    assert (follow.source, follow.cue, follow.resolved_from) == ("sohr", "added", (4, 44))
 
 
 def story_claims(text: str, outlet: str = "new-arab") -> list[dict]:
@@ -177,22 +123,6 @@ def test_relay_chains(sentence, source, via):
     assert (claim["source"], claim["via"]) == (source, via)
 
 
-def test_fuzzy_alias_resolves_transliterations(index):
-    assert index.resolve("Hayyat Tahrir al-Sham") == "hts"
-    assert index.resolve("Syrian Observatory for Human Right") == "sohr"
-    assert attribute("Hay'at Tahrir al-Sham said its fighters held the line.", index).source == "hts"
-
-
-def test_unregistered_source_gets_a_derived_id(index):
-    who = attribute("The Idlib Health Directorate said 12 civilians were wounded.", index)
-    assert (who.source, who.registered) == ("idlib-health-directorate", False)
-
-
-def test_according_to_and_inverted_attribution(index):
-    assert attribute("Five people died, according to the UN refugee agency.", index).source == "unhcr"
-    assert attribute('"We took the town," said a rebel commander.', index).source == "opposition-military-source"
-
-
 def test_a_speaker_named_with_an_aside_or_a_relative_clause(index):
     """Our wording of real sentences the parser's subject phrase made too long to keep: the name
     without its aside; the one a "who" clause is about; nobody is no source."""
@@ -207,16 +137,6 @@ def test_a_speaker_named_with_an_aside_or_a_relative_clause(index):
     assert (relative.name, relative.cue) == ("Ali Hassan", "confirmed")
     assert who("The virus, which has claimed 2,000 lives, reached the city in the spring.").source is None
     assert who("No one in a position to know is saying anything about the 12 missing.").source is None
-
-
-def test_negative_reports_are_marked(index):
-    who = attribute("Syrian state media made no mention of the retreat.", index)
-    assert (who.source, who.negative) == ("sana", True)
-    assert attribute("SANA reported clashes near the town.", index).negative is False
-
-
-def test_a_sentence_with_no_cue_is_the_outlets_own(index):
-    assert attribute("Rebels entered Saraqeb on Thursday.", index).source is None
 
 
 def test_two_attributed_statements_in_one_sentence_become_two_claims(tmp_path):
@@ -246,19 +166,6 @@ def test_wire_story_attributions(story):
         (claim,) = [c for c in claims if want["contains"] in c["text"]]
         got = (claim["source"], claim["via"], claim["cue"], bool(claim["negative"]))
         assert got == (want["source"], want["via"], want["cue"], want.get("negative", False)), want["contains"]
-
-
-def test_agreeing_sources_that_share_a_relay_are_not_independent():
-    from verify.compare.verdict import shared_relays, summary_for
-
-    sohr = {"source": "sohr", "source_name": "SOHR", "via": ["afp"], "outlet": "new-arab"}
-    army = {"source": "syria-army", "source_name": "Syrian Arab Army", "via": ["afp"], "outlet": "aljazeera"}
-    direct = {"source": "syria-army", "source_name": "Syrian Arab Army", "via": [], "outlet": "afp"}
-    quoted_by_one_outlet = {"source": "un", "source_name": "UN", "via": [], "outlet": "new-arab"}
-    assert shared_relays(sohr, army) == ["afp"] and shared_relays(sohr, direct) == ["afp"]
-    assert shared_relays(sohr, quoted_by_one_outlet) == []  # one outlet quoting two sources: no relay shared
-    assert summary_for("agreement", sohr, army, {}).endswith("(both through afp: not independent confirmations)")
-    assert "not independent" not in summary_for("contradiction", sohr, army, {})
 
 
 @pytest.mark.parametrize(
@@ -297,25 +204,6 @@ def test_anonymous_sources_stay_apart_from_their_side(sentence, source, side):
     claims, new = extract_claims({"id": "d", "text": sentence, "outlet": "new-arab"}, bundled_index())
     assert claims[0]["source"] == source
     assert {s["id"]: (s["kind"], s["side"]) for s in new}[source] == ("unnamed", side)
-
-
-def test_names_are_never_cut_into_sources(index):
-    """Our wording of real misreadings: a name holding a cue word, a cue word read as a noun."""
-    who = attribute("The United States cannot yet confirm whether he was hurt, a White House spokesman said.", index)
-    assert (who.name, who.cue) == ("a White House spokesman", "said")
-    assert attribute("The reports say the commander was wounded in the strike.", index).source is None
-    assert attribute("Earlier reports, including one in a wire, said he had six sons.", index).source is None
-
-
-def test_a_person_with_a_title_speaks_for_the_body_the_title_names(index):
-    who = attribute("Lina Haddad, head of communications at Cedar Air, said there were no such plans.", index)
-    assert (who.source, who.cue, who.registered, who.side) == ("lina-haddad", "said", False, "cedar-air")
-    assert who.name == "Lina Haddad, head of communications at Cedar Air"
-
-
-def test_a_country_speaks_through_its_government(index):
-    assert attribute("Turkey said two of its soldiers were killed.", index).source == "turkey-gov"
-    assert attribute("Russia said its jets hit a depot.", index).source == "russia-gov"
 
 
 def test_according_to_a_referring_phrase_is_the_source_named_before(tmp_path):

@@ -10,9 +10,7 @@ import jsonschema
 import pytest
 
 from verify import schema
-from verify.ingest.readers import check_date
 from verify.store.db import open_store
-from verify.times import elapsed
 
 from .conftest import copy_store
 
@@ -170,27 +168,6 @@ def test_claims_carry_their_reported_and_stated_times(run, db):
         "stated": "2020-02-27",
         "stated_text": "on Thursday",
     }
-
-
-@pytest.mark.parametrize(
-    "value, kept",
-    [
-        ("2020-02-27", "2020-02-27"),
-        ("2020-02-27T09:40", "2020-02-27T09:40"),
-        ("2020-02-27T21:40:15+02:00", "2020-02-27T19:40Z"),
-        ("2020-02-27T19:40Z", "2020-02-27T19:40Z"),
-    ],
-)
-def test_publication_times_are_kept_to_the_minute(value, kept):
-    assert check_date(value, "here") == kept
-
-
-@pytest.mark.parametrize(
-    "seconds, hours, text",
-    [(0, True, "same time"), (3 * 3600, True, "+3 h"), (90_000, True, "+1 d 1 h"), (86_400, False, "+1 d")],
-)
-def test_elapsed_time_is_written_as_a_desk_reads_it(seconds, hours, text):
-    assert elapsed(seconds, hours) == text
 
 
 def test_undated_documents_give_no_revisions(run, tmp_path):

@@ -97,7 +97,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def check_output_path(path: str, protect: list[str] = (), force: bool = False) -> Path:
+def check_output_path(path: str, protect: tuple[str, ...] | list[str] = (), force: bool = False) -> Path:
     """The path ``-o`` may write to, or a one-line error: never the store (or its journal), a
     device, a FIFO or a folder; an existing file only with ``force`` or the user's yes."""
     target = Path(path)

@@ -105,7 +105,9 @@ def web_domain(text: str) -> str:
     return domain
 
 
-def add_source(store, source_id: str, name: str, kind: str, aliases: list[str], domains: list[str] = ()) -> dict:
+def add_source(
+    store, source_id: str, name: str, kind: str, aliases: list[str], domains: tuple[str, ...] | list[str] = ()
+) -> dict:
     """Add a source to a store's registry, or update one (an unregistered source becomes registered).
     ``domains`` are the web domains it publishes on: ``verify ingest URL`` takes the outlet from them."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", source_id):
@@ -157,7 +159,8 @@ class SourceIndex:
         self.sources = {s["id"]: s for s in sources}
         self.domains = {d.lower(): s["id"] for s in sources for d in s.get("domains") or []}
         self.by_key: dict[str, str] = {}
-        exact_case, any_case = [], []
+        exact_case: list[str] = []
+        any_case: list[str] = []
         for source in sources:
             for name in [source["id"], source["name"], *source["aliases"]]:
                 self.by_key.setdefault(_key(name), source["id"])

@@ -51,7 +51,7 @@ def order_key(claim: dict) -> tuple:
 
 def has_clock(value: str | None) -> bool:
     """Whether a reported time gives the hour, not only the day."""
-    return bool(value) and "T" in value
+    return bool(value) and "T" in str(value)
 
 
 def elapsed(seconds: float, to_the_hour: bool) -> str:

@@ -14,11 +14,11 @@ from functools import cache
 
 import pysbd
 
-from verify.claims.attribution import Discourse, attribute
+from verify.claims.assertion import prepare
+from verify.claims.attribution import Attribution, Discourse, attribute
 from verify.claims.cues import ANONYMOUS_OF_RE, CUE_RE
 from verify.claims.dates import dates
-from verify.claims.events import actors, casualty_outcomes, control_claims
-from verify.claims.negation import hedges, negations, noncommittals
+from verify.claims.negation import hedges
 from verify.claims.parse import PARSE_BATCH
 from verify.claims.places import places
 from verify.claims.quantities import NUMBER_RE, numbers, refine_numbers
@@ -105,8 +105,8 @@ def _sentences(paragraph: str) -> Iterator[tuple[int, int]]:
             found, stripped = cursor, paragraph[cursor:].strip()
         cursor = found + len(stripped)
         start, end = found, found + len(stripped)
-        if start == 0:
-            start += LEAD_RE.match(stripped).end()
+        if start == 0 and (lead := LEAD_RE.match(stripped)):
+            start += lead.end()
         while end > start and paragraph[end - 1] in TRAILING_MARKUP:
             end -= 1
         if end > start:
@@ -135,23 +135,6 @@ def is_heading(text: str, start: int, end: int) -> bool:
     return line.endswith(sentence) and len(line) - len(sentence) <= 12 and not sentence.endswith(tuple(".!?\"”’')…:"))
 
 
-def assertion(claim: dict) -> str:
-    """What a claim asserts, without its attribution: 'SANA said that X' -> 'X', 'X, the source said.' -> 'X'."""
-    text, cue = claim["text"], claim.get("cue")
-    at = text.find(cue) if cue else -1
-    if at < 0:
-        return text
-    after = re.sub(r"^[\s,]*(?:in a statement\s+|on \w+\s+)?(?:that\s+)?", "", text[at + len(cue) :])
-    before = text[:at]
-    if len(before) >= len(after) and "," in before:
-        return before[: before.rfind(",")].strip()
-    if cue.lower().startswith("put the"):
-        return f"the {cue[8:]}{text[at + len(cue) :]}"
-    if cue.lower() in ("according to", "citing", "quoting"):
-        return re.sub(r",?\s*$", "", before).strip() or after
-    return after.strip() or text
-
-
 CAPITALISED_RE = re.compile(r"\b(?:[A-Z][\w'’-]+)(?:\s+(?:al-|el-|of\s+|the\s+)?[A-Z][\w'’-]+)*")
 NAME_STOPWORDS = {"The", "A", "An", "It", "He", "She", "They", "On", "In", "At", "But", "And", "Our", "We", "This"}
 
@@ -169,39 +152,6 @@ def names_in(claim: dict, index: SourceIndex, mentions: list | None = None) -> l
             continue
         names.add(f"name:{word.lower()}")
     return sorted(names)
-
-
-def cue_end(claim: dict) -> int:
-    """Where the attribution cue ends in the claim's text (0 without one)."""
-    cue = claim.get("cue")
-    at = claim["text"].find(cue) if cue else -1
-    if at > len(claim["text"]) / 2:  # a trailing attribution ("..., state television said."): the claim comes first
-        return 0
-    return at + len(cue) if at >= 0 else 0
-
-
-def signals(claim: dict) -> dict:
-    """What the comparison reads from a claim's assertion: negations, non-committal phrases,
-    actors, hedges, outcome verbs."""
-    text = claim["assertion"]
-    return {
-        "negations": negations(text),
-        "noncommittal": [n["text"] for n in noncommittals(claim["text"])],  # the speaker's own words count
-        "actors": actors(text),
-        "hedges": [h["text"] for h in hedges(text)],
-        "control": [list(c) for c in control_claims(claim["text"], cue_end(claim), claim.get("places"))],
-        "outcomes": casualty_outcomes(text),
-    }
-
-
-def prepare(claim: dict) -> dict:
-    """Give a claim its assertion (the claim without its attribution words: 'X did not report'
-    is not a denial) and signals, unless it has them (claims stored since schema 4 do)."""
-    if not claim.get("assertion"):
-        claim["assertion"] = assertion(claim)
-    if not claim.get("signals"):
-        claim["signals"] = signals(claim)
-    return claim
 
 
 def clauses(text: str, start: int, end: int, index: SourceIndex) -> list[tuple[int, int]]:
@@ -287,7 +237,9 @@ class ClaimMaker:
         self.document, self.index, self.new_sources = document, index, new_sources
         self.discourse = Discourse()
         self.position = 0
-        self.head = None  # the attribution of the sentence's first clause, which later clauses may inherit
+        self.head: Attribution | None = (
+            None  # the attribution of the sentence's first clause, which later clauses may inherit
+        )
 
     def make(self, spans: list[tuple[int, int, bool]]) -> Iterator[dict]:
         text = self.document["text"]
@@ -310,11 +262,12 @@ class ClaimMaker:
         self.head = head or who
         discourse.see(claim_text, mentions, index, start)
         source = who.source or outlet
-        unregistered = [(relay, name, None) for relay, name in who.new_relays]
+        unregistered: list[tuple[str, str, str | None]] = [(relay, name, None) for relay, name in who.new_relays]
         if who.source and not who.registered:
-            unregistered.append((who.source, who.name, who.side))
-            at = max(claim_text.find(who.name), 0)
-            discourse.named(who.source, who.name, _derived_kind(who.name), start + at, start + at + len(who.name))
+            name = who.name or who.source
+            unregistered.append((who.source, name, who.side))
+            at = max(claim_text.find(name), 0)
+            discourse.named(who.source, name, _derived_kind(name), start + at, start + at + len(name))
         for source_id, name, side in unregistered:
             if source_id not in index.sources:
                 self.new_sources[source_id] = {

@@ -120,7 +120,7 @@ def _unit_after(sentence: str, end: int) -> tuple[str, str]:
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", re.split(r"[.,;:!?()\"]", sentence[end : end + 80])[0])]
     if len(words) > 2 and words[0] in ("members", "member") and words[1] == "of":
         words = words[2:]  # "40 members of the regime forces" counts forces
-    phrase = []
+    phrase: list[str] = []
     for word in words[:4]:
         if word in UNIT_STOP or (phrase and word.endswith("ed")):
             if phrase or word not in ("the", "a", "an"):
@@ -232,19 +232,20 @@ def numbers(sentence: str) -> list[Quantity]:
         if not unit:
             unit, qualifier = _unit_before(sentence, start)
         kind = quantity_kind(sentence, start, end, unit)
-        context = {
+        context: dict = {
             "kind": kind,
             "event": quantity_event(sentence, start, end),
             "total": bool(TOTAL_RE.search(sentence[max(0, start - 60) : end + 40])),
         }
         if lower in VAGUE:
-            low, high = VAGUE[lower]
-            found.append(Quantity(text, None, low, high, True, unit, qualifier, start, end, **context))
+            vague_low, vague_high = VAGUE[lower]
+            found.append(Quantity(text, None, vague_low, vague_high, True, unit, qualifier, start, end, **context))
             continue
         value = words_to_number(match.group(0))
         if value is None or value == 0 and lower == "a":
             continue
-        low = high = value
+        low: float = value
+        high: float = value
         approx = False
         if upper:
             high = words_to_number(upper.group(1)) or value

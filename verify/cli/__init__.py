@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -18,6 +19,9 @@ from rich.console import Console
 from verify import __version__
 from verify.cli.options import print_json
 from verify.errors import VerifyError
+
+if TYPE_CHECKING:
+    from verify.store.db import Store
 from verify.output import TextConsole, one_line
 
 EPILOG_DB = "The database is ./verify.db unless --db or $VERIFY_DB says otherwise."
@@ -77,7 +81,7 @@ class State:
     def __init__(self, db: str | None, no_color: bool):
         self._db = db
         self.no_color = no_color
-        self._store = None
+        self._store: Store | None = None
 
     @property
     def db_path(self) -> str:

@@ -167,7 +167,7 @@ def audit_verify(ctx: click.Context, expect_head, as_json) -> None:
     elif result.ok:
         click.echo(f"audit chain intact: {result.entries} entries, head {result.head or '(empty)'}")
     else:
-        click.echo(f"audit chain broken: {one_line(result.problem)}", err=True)
+        click.echo(f"audit chain broken: {one_line(result.problem or 'unknown')}", err=True)
     ctx.exit(0 if result.ok else 1)
 
 

@@ -8,7 +8,7 @@ import math
 import sys
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -72,7 +72,7 @@ def thresholds_option(func):
 
 def parse_thresholds(values: tuple[str, ...]) -> Thresholds:
     known = {f.name: f.type for f in fields(Thresholds)}
-    changes = {}
+    changes: dict[str, Any] = {}
     for item in values:
         name, _, raw = item.partition("=")
         if name not in known or not raw:

@@ -181,7 +181,7 @@ def polarity_clash(a: dict, b: dict) -> dict | None:
     denied that ...'), or one of its negations reaches words the other claim states ('did not
     lose control of Saraqeb' / 'lost control of Saraqeb'). A negation about something else ('no
     one was hurt') is no clash."""
-    found = {}
+    found: dict[str, list[str]] = {}
     for side, claim, other in (("left", a, b), ("right", b, a)):
         found[side] = []
         if (claim.get("cue") or "").lower() in DENIAL_CUES:

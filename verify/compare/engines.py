@@ -112,7 +112,9 @@ class RayEngine:
         out = (
             self.ray.data.from_items(items)
             .map_batches(
-                _ray_judge, fn_kwargs={"claims": claims, "thresholds": thresholds.as_dict()}, batch_size=RAY_BATCH
+                _ray_judge,  # type: ignore[arg-type]  # Ray's stubs know only its own batch types
+                fn_kwargs={"claims": claims, "thresholds": thresholds.as_dict()},
+                batch_size=RAY_BATCH,
             )
             .take_all()
         )

@@ -109,7 +109,7 @@ def omissions(claims, vectors, negative_vectors, groups, findings, thresholds: T
     that several other sources state omits it; an explicit negative report is cited as proof."""
     by_id = {c["id"]: i for i, c in enumerate(claims)}
     covering = sorted({c["outlet"] for c in claims})
-    stating = {}
+    stating: dict[str, set[str]] = {}
     for f in findings:
         if f["kind"] in ("agreement", "partial"):
             for cid in f["claims"]:

@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
-import orjson
 
+from verify.compare.reuse import NLICache
 from verify.errors import VerifyError
-from verify.models.nli import NLI_LABELS, NLIModel
+from verify.models.nli import NLI_LABELS
 from verify.records import JudgeScores, ModelInfo, Thresholds, required_keys
-from verify.store import caches
-from verify.store.rows import canonical, json_text, sha256
 
 CALIBRATION_FILE = Path(__file__).parents[1] / "data" / "judge.json"
 VERDICTS = required_keys(JudgeScores)  # the premise states, is compatible with, contradicts
@@ -176,99 +174,6 @@ def decide(probabilities: np.ndarray, evidence: dict, thresholds: Thresholds):
     return None
 
 
-class NLICache:
-    """NLI probabilities per (premise, hypothesis), computed once per model and cached in the store."""
-
-    def __init__(self, model: NLIModel, store=None):
-        self.model = model
-        self.store = store
-        self.computed = 0
-        self.both_ways = 0  # pairs judge_verdicts read both ways
-
-    @staticmethod
-    def key(premise: str, hypothesis: str) -> str:
-        return hashlib.sha256(f"{premise}\0{hypothesis}".encode()).hexdigest()[:32]
-
-    def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        """(pairs, :data:`NLI_LABELS`) probabilities; each distinct pair is read once."""
-        out = np.zeros((len(pairs), len(NLI_LABELS)), dtype=np.float32)
-        keys = [self.key(p, h) for p, h in pairs]
-        known = self._cached(sorted(set(keys)))
-        todo = {}
-        for n, key in enumerate(keys):
-            if key in known:
-                out[n] = known[key]
-            else:
-                todo.setdefault(key, []).append(n)
-        if todo:
-            first = [rows[0] for rows in todo.values()]
-            computed = self.model.predict([pairs[n][0] for n in first], [pairs[n][1] for n in first])
-            for rows, values in zip(todo.values(), computed, strict=True):
-                out[rows] = values
-            self.computed += len(first)
-            self._save(list(todo), computed)
-        return out
-
-    def _cached(self, keys: list[str]) -> dict[str, np.ndarray]:
-        if self.store is None:
-            return {}
-        found = caches.cached(self.store, "nli", self.model.info.sha256, keys)
-        return {pair: np.frombuffer(p, dtype=np.float32) for pair, p in found.items()}
-
-    def _save(self, keys: list[str], probabilities: np.ndarray) -> None:
-        if self.store is None:
-            return
-        values = [(key, np.asarray(p, dtype=np.float32).tobytes()) for key, p in zip(keys, probabilities, strict=True)]
-        caches.keep(self.store, "nli", self.model.info.sha256, values)
-
-
-def comparison_key(thresholds: dict, models: list[ModelInfo]) -> str:
-    """What a comparison's verdicts rest on besides the claims: verify's version, the thresholds,
-    and the models (role, SHA-256 and runtime of each)."""
-    from verify import __version__
-
-    return sha256(
-        canonical(
-            {
-                "thresholds": thresholds,
-                "models": sorted([m.role, m.sha256, m.runtime] for m in models),
-                "tool_version": __version__,
-            }
-        )
-    )
-
-
-class VerdictCache:
-    """Each candidate pair's outcome, kept in the store by the pair's claim ids and by everything
-    else it rests on (:func:`comparison_key`): left unread by the checks, read and unrelated, or a
-    verdict (compressed JSON). A verdict reads the two claims' stored text, cue and facts, never
-    who the sources are (reasons, which name them, are written afterwards), and claims never
-    change under their ids, so a comparison judges only the pairs that no earlier one has."""
-
-    def __init__(self, store, models: list[ModelInfo], thresholds: Thresholds):
-        self.store = store
-        self.key = comparison_key(thresholds.as_dict(), models)[:16]
-
-    @staticmethod
-    def pair(left: dict, right: dict) -> str:
-        return f"{left['id']} {right['id']}"
-
-    def known(self, pairs: list[str]) -> dict[str, tuple[bool, dict | None]]:
-        """{pair: (read by the NLI model, verdict or None)} for the pairs judged before."""
-        found = caches.cached(self.store, "verdicts", self.key, pairs)
-        return {
-            pair: (verdict is not None, verdict and orjson.loads(zlib.decompress(verdict)))
-            for pair, verdict in found.items()
-        }
-
-    def keep(self, outcomes: list[tuple[str, bool, dict | None]]) -> None:
-        """Store (pair, read, verdict) outcomes; call before a verdict's evidence is extended."""
-        values = [
-            (pair, zlib.compress(json_text(verdict).encode(), 1) if read else None) for pair, read, verdict in outcomes
-        ]
-        caches.keep(self.store, "verdicts", self.key, values)
-
-
 def nli_evidence(forward: np.ndarray, backward: np.ndarray) -> list[dict]:
     """The NLI reading of each pair (rows of ``forward`` and ``backward``) as a finding's evidence keeps it."""
     there, back = (
@@ -293,16 +198,31 @@ def both_ways(pairs: list[tuple[dict, dict, dict]], cache: NLICache) -> tuple[np
     return scores[: len(pairs)], scores[len(pairs) :]
 
 
+class Judged(NamedTuple):
+    """A pair as the judge read it: its evidence with the NLI reading and the judge's scores
+    added (a new dict), and its verdict, or None for an unrelated pair."""
+
+    evidence: dict
+    verdict: dict | None
+
+
 def judge_verdicts(
     pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresholds: Thresholds, premise: str = "both"
 ) -> list[dict | None]:
+    """Each pair's verdict ({kind, confidence, evidence}), or None for an unrelated pair: see :func:`judge_pairs`."""
+    return [judged.verdict for judged in judge_pairs(pairs, cache, thresholds, premise)]
+
+
+def judge_pairs(
+    pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresholds: Thresholds, premise: str = "both"
+) -> list[Judged]:
     """Settle each (left claim, right claim, evidence) pair: NLI from the premise's side, then the
     other way where that can change the verdict (:func:`second_reading_needed`), then the
     calibrated decision. ``premise`` says which claim is the evidence: "both" for two sources'
     claims (both orderings' probabilities are averaged; the left claim is read first),
     "right_to_left" when the right claim is stored evidence judged against a draft's left claim.
-    Figures are in digits on both sides (:func:`verify.claims.quantities.in_digits`). Returns {kind,
-    confidence, evidence} per pair, or None for an unrelated pair."""
+    Figures are in digits on both sides (:func:`verify.claims.quantities.in_digits`). The pairs
+    given are not changed."""
     from verify.claims.quantities import in_digits
 
     if premise not in DIRECTIONS:
@@ -338,13 +258,11 @@ def judge_verdicts(
             reading["left_to_right" if right_first else "right_to_left"] = None
     out = []
     judged = np.round(verdict_probabilities, 4).tolist()
-    for evidence, reading, p, rounded in zip(evidences, readings, verdict_probabilities, judged, strict=True):
-        evidence["nli"] = reading
-        evidence["judge"] = dict(zip(VERDICTS, rounded, strict=True))
+    for given, reading, p, rounded in zip(evidences, readings, verdict_probabilities, judged, strict=True):
+        evidence = given | {"nli": reading, "judge": dict(zip(VERDICTS, rounded, strict=True))}
         decided = decide(p, evidence, thresholds)
-        out.append(
-            None if decided is None else {"kind": decided[0], "confidence": round(decided[1], 3), "evidence": evidence}
-        )
+        verdict = None if decided is None else {"kind": decided[0], "confidence": round(decided[1], 3)}
+        out.append(Judged(evidence, verdict and verdict | {"evidence": evidence}))
     return out
 
 

@@ -37,7 +37,7 @@ def claim_vectors(store, texts: list[str], embedder) -> tuple[np.ndarray, int]:
     model = embedder.info.sha256
     hashes = [text_hash(t) for t in texts]
     found = caches.cached(store, "embeddings", model, sorted(set(hashes)))
-    cached = {h: np.frombuffer(v, dtype=np.float32) for h, v in found.items()}
+    cached = {h: np.frombuffer(v, dtype=np.float32) for h, v in found.items() if v is not None}
     missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}
     if missing:
         keys = sorted(missing, key=lambda k: len(missing[k]))  # similar lengths batch with less padding
@@ -130,7 +130,7 @@ def candidate_pairs(
     columns = np.full((n, top_k), -1, dtype=np.int32)
     scores = np.zeros((n, top_k), dtype=np.float32)
     old = len(known.columns) if known is not None else 0
-    if old:
+    if known is not None and old:
         columns[:old], scores[:old] = known.columns, known.scores
     if n < 2:
         return [], Neighbours(columns, scores)

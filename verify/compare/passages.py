@@ -6,7 +6,8 @@ import numpy as np
 
 from verify.claims.extract import claim_spans, extract_claims, sentence_claims
 from verify.claims.words import tfidf_cosine
-from verify.compare.judge import NLICache, judge_verdicts
+from verify.compare.judge import judge_pairs
+from verify.compare.reuse import NLICache
 from verify.compare.verdict import (
     model_reading,
     pair_evidence,
@@ -119,8 +120,8 @@ def judge_texts(
         for h in range(len(wanted[n])):
             similarities = vectors @ claim_vectors[claim_at]
             claim_at += 1
-            best = np.argsort(-similarities, kind="stable")[:PASSAGE_UNITS]
-            chosen[n].append((h, [(int(u), float(similarities[u])) for u in best]))
+            ranked = np.argsort(-similarities, kind="stable")[:PASSAGE_UNITS]
+            chosen[n].append((h, [(int(u), float(similarities[u])) for u in ranked]))
     # only the units some claim reads become claims (parsed, their facts read): cost stays linear in the premise
     needed = sorted({(n, u) for n, per_claim in enumerate(chosen) for _, best in per_claim for u, _ in best})
     made = sentence_claims([units[n][u] for n, u in needed], index, published, [f"p{n}.{u}" for n, u in needed])
@@ -134,12 +135,10 @@ def judge_texts(
                 evidence = pair_evidence(claim, premise, similarity, tfidf_cosine(claim, premise), thresholds)
                 pairs.append((claim, premise, evidence))
                 slots.append((n, h))
-    verdicts = judge_verdicts(
-        pairs, NLICache(nli_model or load_nli_model(), store), thresholds, premise="right_to_left"
-    )
+    read = judge_pairs(pairs, NLICache(nli_model or load_nli_model(), store), thresholds, premise="right_to_left")
     judged: dict[tuple[int, int], list[tuple]] = {}
-    for slot, pair, verdict in zip(slots, pairs, verdicts, strict=True):
-        judged.setdefault(slot, []).append((pair, verdict))
+    for slot, (claim, premise, _), (evidence, verdict) in zip(slots, pairs, read, strict=True):
+        judged.setdefault(slot, []).append(((claim, premise, evidence), verdict))
     return [_item_verdict([_claim_verdict(judged[(n, h)]) for h in range(len(wanted[n]))]) for n in range(len(items))]
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from verify.claims.extract import prepare
+from verify.claims.assertion import prepare
 from verify.claims.words import tfidf_cosine
 from verify.compare.engines import make_engine
 from verify.compare.groups import claim_groups, negative_report_texts, omissions
-from verify.compare.judge import NLICache, VerdictCache, judge_model_info, judge_verdicts
+from verify.compare.judge import judge_model_info, judge_verdicts
 from verify.compare.match import (
     Candidate,
     NeighbourCache,
@@ -19,6 +19,7 @@ from verify.compare.match import (
     name_labels,
     raw_names,
 )
+from verify.compare.reuse import NLICache, VerdictCache
 from verify.compare.verdict import (
     CHECKS,
     pair_finding,
@@ -114,7 +115,7 @@ def compare(
         raise VerifyError("only one source in these documents: there is nothing to compare it with")
     runner = make_engine(engine, embedder or load_embedder())
     clock.lap("prepare")
-    prepare_all(claims)
+    claims = prepared(claims)
     clock.lap("embed")
     vectors, n_embedded = claim_vectors(store, [c["assertion"] for c in claims], runner)
     clock.lap("match")
@@ -200,19 +201,18 @@ def consecutive_revisions(findings: list[dict]) -> list[dict]:
     """Findings without the revisions that skip a step: a toll of 9, then 22, then 33 is revised
     twice (9 to 22, 22 to 33), not also from 9 to 33."""
     steps = {tuple(f["claims"]) for f in findings if f["kind"] == "revision"}
-    later = {}
+    later: dict[str, set[str]] = {}
     for earlier, then in steps:
         later.setdefault(earlier, set()).add(then)
     skipping = {(a, c) for a, c in steps if any(c in later.get(b, ()) for b in later.get(a, ()))}
     return [f for f in findings if f["kind"] != "revision" or tuple(f["claims"]) not in skipping]
 
 
-def prepare_all(claims: list[dict]) -> None:
-    """Give each claim what comparing reads: its assertion and signals, and its time (stored
-    claims come with it)."""
-    for claim in claims:
-        prepare(claim)
-        claim.setdefault("time", claim_time(claim))
+def prepared(claims: list[dict]) -> list[dict]:
+    """Each claim with what comparing reads: its assertion and signals, and its time (stored
+    claims come with all three, and come back as they are)."""
+    ready = [prepare(claim) for claim in claims]
+    return [claim if "time" in claim else claim | {"time": claim_time(claim)} for claim in ready]
 
 
 def _judge_candidates(

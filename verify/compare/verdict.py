@@ -49,7 +49,8 @@ CHECKS = (
 
 def pair_evidence(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Thresholds) -> dict:
     """What the structured checks find on one pair: clashes (with spans), hedges, differing figures."""
-    clashes = {}
+    clashes: dict = {}
+    found: list[dict] | dict | None
     if similarity >= thresholds.clash_similarity:
         if found := number_clashes(a, b):
             clashes["numbers"] = found
@@ -163,8 +164,8 @@ def _summary(kind: str, a: dict, b: dict, evidence: dict) -> str:
         parts = [clash_words(name, found, na, nb) for name, found in clashes.items()]
         return "; ".join(parts) or "the judge reads them as contradictory"
     if clashes:  # a clash the judge reads as two compatible statements
-        parts = "; ".join(clash_words(name, found, na, nb) for name, found in clashes.items())
-        return f"{na} and {nb} differ ({parts}), but the judge reads the statements as compatible"
+        differences = "; ".join(clash_words(name, found, na, nb) for name, found in clashes.items())
+        return f"{na} and {nb} differ ({differences}), but the judge reads the statements as compatible"
     if kind == "partial":
         hedges = evidence.get("hedges", {})
         if evidence.get("differing_figures"):

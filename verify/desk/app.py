@@ -236,6 +236,11 @@ def make_app(db_path: str, token: str | None = None, reviewer: str | None = None
     return Guard(app, desk)
 
 
+async def _nothing_received() -> dict:
+    """The ``receive`` of a response sent before the request was read: there is nothing more to read."""
+    return {"type": "http.disconnect"}
+
+
 class Guard:
     """The outer layer of every request: the token for reading off the loopback address, the
     body size cap (a body must say its length), the token taken from ``?token=`` into a cookie,
@@ -273,7 +278,7 @@ class Guard:
         await self.app(scope, receive, secured)
 
     async def _plain(self, status: int, text: str, scope, send):
-        await PlainTextResponse(text, status, headers=SECURITY_HEADERS)(scope, None, send)
+        await PlainTextResponse(text, status, headers=SECURITY_HEADERS)(scope, _nothing_received, send)
 
     async def _send(self, response, scope, receive, send):
         for key, value in SECURITY_HEADERS.items():

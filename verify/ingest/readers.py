@@ -57,11 +57,12 @@ def folder_files(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
         here = Path(at)
         for name in sorted(folders):
             if name.startswith(".") or (here / name).is_symlink():
-                why = "hidden" if name.startswith(".") else "a symbolic link to a folder (not followed)"
-                skipped.append((str(here / name), why))
+                reason = "hidden" if name.startswith(".") else "a symbolic link to a folder (not followed)"
+                skipped.append((str(here / name), reason))
         folders[:] = sorted(n for n in folders if not n.startswith(".") and not (here / n).is_symlink())
         for name in sorted(names):
             path = here / name
+            why: str | None
             if name.startswith("."):
                 why = "hidden"
             elif why := _path_problem(path):
@@ -165,7 +166,7 @@ def _detected(data: bytes, where: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
-def html_to_text(html: str, path: Path) -> tuple[str, dict]:
+def html_to_text(html: str, path: Path | str) -> tuple[str, dict]:
     """The main text of a saved web page (trafilatura), with its title and date when found."""
     import trafilatura
 
@@ -212,7 +213,7 @@ def read_documents(path: Path, defaults: dict, notes: list[str] | None = None) -
     fmt = FORMATS[path.suffix.lower()]
     if fmt == "jsonl":
         return [_jsonl_document(line, n, path, defaults) for n, line in jsonl_lines(text)]
-    found = {}
+    found: dict = {}
     if fmt == "html":
         text, found = html_to_text(text, path)
     return [_document(text, fmt, str(path), defaults, found)]

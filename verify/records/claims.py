@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict, get_origin, get_type_hints
+from typing import Literal, NotRequired, TypedDict, cast, get_origin, get_type_hints
 
 from verify.records.kinds import SourceKind
 from verify.times import claim_time
@@ -98,7 +98,7 @@ def claim_json(row: dict) -> Claim:
     for many in ("via", "numbers", "dates", "places"):
         out[many] = row.get(many) or []
     out["time"] = row.get("time") or claim_time(row)
-    return out
+    return cast(Claim, out)
 
 
 class Source(TypedDict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, cast
 
 from verify.errors import VerifyError
 from verify.records.kinds import Decision, Engine
@@ -128,7 +128,7 @@ class Thresholds:
         import re
 
         comments = dict(re.findall(r"^\s+(\w+): \w+ = [\d.]+  # (.+)$", inspect.getsource(cls), re.MULTILINE))
-        return [(f.name, f.default, comments[f.name]) for f in fields(cls)]
+        return [(f.name, cast(float, f.default), comments[f.name]) for f in fields(cls)]
 
 
 @cache

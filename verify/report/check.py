@@ -6,10 +6,12 @@ import hashlib
 
 import numpy as np
 
-from verify.claims.extract import extract_claims, prepare
+from verify.claims.assertion import prepare
+from verify.claims.extract import extract_claims
 from verify.claims.words import tfidf_cosine
-from verify.compare.judge import NLICache, judge_model_info, judge_verdicts, load_calibration
+from verify.compare.judge import judge_model_info, judge_verdicts, load_calibration
 from verify.compare.match import claim_vectors
+from verify.compare.reuse import NLICache
 from verify.compare.stance import Voice, load_stance_model, stance_model_info, voice_features
 from verify.compare.verdict import judge_pair, pair_finding
 from verify.errors import VerifyError
@@ -18,7 +20,7 @@ from verify.models.nli import load_in_background, load_nli_model
 from verify.records import CHECK_STATUSES, Thresholds
 from verify.report.run import select_documents
 from verify.sources import SourceIndex
-from verify.store.runs import aborting, completed_run, record_run, run_summary, start_run
+from verify.store.runs import recorded_run, run_summary
 
 SCHEMA = "verify.check/1"
 
@@ -56,13 +58,11 @@ def check_draft(
     _read_in_full(store, stored, {c["document_id"] for c in stored if c["assertion"] is None})
     if min_confidence is None:
         min_confidence = load_calibration().contradiction_confidence
-    run = start_run(
-        store, "check", chosen, thresholds.as_dict() | {"min_confidence": min_confidence}, story=story, argv=argv
-    )
-    with aborting(store, run):
+    settings = thresholds.as_dict() | {"min_confidence": min_confidence}
+    with recorded_run(store, "check", chosen, settings, story=story, argv=argv) as recording:
         results, findings = _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, loading)
         models = [m.as_dict() for m in (embedder.info, load_nli_model().info, judge_model_info(), stance_model_info())]
-        run = completed_run(run, findings, models, len(stored) + len(draft_claims))
+        run = recording.complete(findings, models, len(stored) + len(draft_claims))
         counts = {s: sum(r["status"] == s for r in results) for s in CHECK_STATUSES}
         result = {
             "schema": SCHEMA,
@@ -74,7 +74,6 @@ def check_draft(
         }
         if deliver:
             deliver(result)
-        record_run(store, run, findings)
     return result
 
 
@@ -176,7 +175,7 @@ def _document_stances(results, claims, vectors, similarity, stored, stored_vecto
     claim's nearest stored claims (calibrated probabilities that it agrees, disagrees, discusses
     or is unrelated), every row read by the stance model in one batch."""
     model = load_stance_model()
-    rows_of = {}
+    rows_of: dict[str, list[int]] = {}
     for n, c in enumerate(stored):
         rows_of.setdefault(c["document_id"], []).append(n)
     voices = {}  # each document's cues and vectors, gathered once for all the draft's claims

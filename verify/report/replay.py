@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from verify.compare.judge import judge_model_info
@@ -10,12 +11,12 @@ from verify.compare.story import compare
 from verify.errors import VerifyError
 from verify.models.embedder import embedding_model_info
 from verify.models.nli import NLI_DIR, NLIModel, current_nli_model_info
-from verify.records import Thresholds
+from verify.records import ModelInfo, Thresholds
 from verify.store.inputs import changed_inputs, current_hashes
 from verify.store.runs import brief_finding, changed_fields, run, run_findings
 
 # What each recorded model role is now, for replay to compare against.
-CURRENT_MODELS = {
+CURRENT_MODELS: dict[str, Callable[[], ModelInfo]] = {
     "embedding": embedding_model_info,
     "nli": current_nli_model_info,
     "judge": judge_model_info,
@@ -47,8 +48,8 @@ def replay(store, run_id: str, embedder=None) -> dict:
             )
     for role in ("nli", "judge"):  # a run recorded before the judge: its findings rest on other models
         if role not in {m["role"] for m in record["models"]}:
-            current = CURRENT_MODELS[role]()
-            changed_models.append({"role": role, "name": current.name, "recorded": None, "current": current.sha256})
+            now = CURRENT_MODELS[role]()
+            changed_models.append({"role": role, "name": now.name, "recorded": None, "current": now.sha256})
     thresholds = Thresholds(**record["thresholds"])
     claims = store.claims(documents=[i["id"] for i in record["inputs"]])
     if not claims:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 from verify.compare.groups import claim_groups
-from verify.compare.judge import comparison_key, judge_model_info
+from verify.compare.judge import judge_model_info
 from verify.compare.match import claim_vectors
-from verify.compare.story import Comparison, compare, prepare_all
+from verify.compare.reuse import comparison_key
+from verify.compare.story import Comparison, compare, prepared
 from verify.compare.verdict import CHECKS
 from verify.errors import VerifyError
 from verify.ingest.readers import check_date
@@ -17,7 +18,7 @@ from verify.records import ModelInfo, Thresholds
 from verify.report.document import build_report
 from verify.store.decisions import latest_decisions
 from verify.store.rows import FINDING_CONTENT, canonical
-from verify.store.runs import aborting, completed_run, record_run, report_runs, run_findings, source_names, start_run
+from verify.store.runs import recorded_run, report_runs, run_findings, source_names
 
 # -- running a report ------------------------------------------------------------------------
 
@@ -64,9 +65,8 @@ def run_report(
     claims = store.claims(documents=[d["id"] for d in chosen])
     if not claims:
         raise VerifyError("the chosen documents hold no claims to compare")
-    run = start_run(store, "report", chosen, thresholds.as_dict(), story=story, argv=argv)
-    with aborting(store, run):
-        key = None
+    with recorded_run(store, "report", chosen, thresholds.as_dict(), story=story, argv=argv) as recording:
+        run, key = recording.run, None
         if not (nli_model or embedder):  # the bundled models: an earlier run with them may be repeated
             key = comparison_key(run["thresholds"], [load_embedder().info, load_nli_model().info, judge_model_info()])
         earlier = repeatable_run(store, run, key) if key else None
@@ -76,11 +76,11 @@ def run_report(
             comparison = compare(
                 store, thresholds=thresholds, embedder=embedder, nli_model=nli_model, claims=claims, engine=engine
             )
-        run = completed_run(run, comparison.findings, [m.as_dict() for m in comparison.models], len(claims))
+        models = [m.as_dict() for m in comparison.models]
+        run = recording.complete(comparison.findings, models, len(claims), comparison.stats, key)
         report = build_report(store, comparison, run, latest_decisions(store), story)
         if deliver:
             deliver(report)
-        record_run(store, run, comparison.findings, comparison.stats, key)
     return report
 
 
@@ -103,7 +103,7 @@ def repeated_comparison(store, previous: dict, claims: list[dict], thresholds: T
     ``stats.repeats``."""
     started = time.perf_counter()
     findings = [{k: row[k] for k in FINDING_CONTENT} for row in run_findings(store, previous["id"])]
-    prepare_all(claims)
+    claims = prepared(claims)
     vectors, embedded = claim_vectors(store, [c["assertion"] for c in claims], load_embedder())
     groups = claim_groups(claims, vectors, findings)
     seconds = round(time.perf_counter() - started, 3)

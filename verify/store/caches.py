@@ -33,7 +33,7 @@ def cached(store, cache: str, key: str, items: Sequence[str]) -> dict[str, bytes
     return out
 
 
-def keep(store, cache: str, key: str, values: list[tuple[str, bytes | None]]) -> None:
+def keep(store, cache: str, key: str, values: Sequence[tuple[str, bytes | None]]) -> None:
     """Store (item, value) under ``key``; an item already kept stays as it was."""
     table, key_column, item_column, value_column = CACHES[cache]
     with store.transaction():

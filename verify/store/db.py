@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from verify.errors import VerifyError
 from verify.store.migrations import SCHEMA_VERSION, migrate
 from verify.store.rows import decode_row, encode_row
 from verify.times import claim_time
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 def _import_sqlite_utils():
@@ -110,11 +114,11 @@ class Store:
         except sqlite3.Error as exc:
             raise VerifyError(f"database error in {self.path}: {exc}") from exc
 
-    def rows(self, sql: str, params: Iterable | dict = ()) -> list[dict]:
+    def rows(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
         """Rows of a query as dicts, with JSON columns decoded."""
         return list(self.iter_rows(sql, params))
 
-    def iter_rows(self, sql: str, params: Iterable | dict = ()) -> Iterator[dict]:
+    def iter_rows(self, sql: str, params: Sequence | dict = ()) -> Iterator[dict]:
         """:meth:`rows`, one at a time: a caller that stops early decodes no more."""
         return (decode_row(row) for row in self.db.query(sql, params))
 
@@ -132,7 +136,7 @@ class Store:
     def upsert_sources(self, sources: Iterable[dict]) -> None:
         rows = [encode_row(s) for s in sources]
         if rows:
-            self.db["sources"].upsert_all(rows, pk="id")
+            self.db.table("sources").upsert_all(rows, pk="id")
 
     # -- documents and claims --------------------------------------------------------------
     def documents(self, story: str | None = None) -> list[dict]:
@@ -146,8 +150,8 @@ class Store:
 
     def add_documents(self, sources: list[dict], documents: list[dict]) -> None:
         """Store new documents and the sources first seen in them (a source already stored stays)."""
-        self.db["sources"].insert_all([encode_row(s) for s in sources], pk="id", ignore=True)
-        self.db["documents"].insert_all([{k: d.get(k) for k in DOCUMENT_COLUMNS} for d in documents], pk="id")
+        self.db.table("sources").insert_all([encode_row(s) for s in sources], pk="id", ignore=True)
+        self.db.table("documents").insert_all([{k: d.get(k) for k in DOCUMENT_COLUMNS} for d in documents], pk="id")
 
     def claim(self, claim_id: str) -> dict | None:
         found = self.rows("SELECT * FROM claims WHERE id = ?", [claim_id])

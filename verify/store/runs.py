@@ -7,6 +7,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from verify import __version__
 from verify.errors import VerifyError
@@ -70,7 +71,7 @@ def run_summary(run: dict, **more) -> RunSummary:
     """A run as a report or a check shows it (``more``: what only one of them adds)."""
     summary = {k: run.get(k) for k in required_keys(RunSummary)}
     summary["inputs"] = [{"id": i["id"], "sha256": i["sha256"]} for i in run["inputs"]]
-    return summary | more
+    return cast(RunSummary, summary | more)
 
 
 def record_run(store, run: dict, findings: list[dict], stats: dict | None = None, key: str | None = None) -> dict:
@@ -91,15 +92,43 @@ def record_run(store, run: dict, findings: list[dict], stats: dict | None = None
     return run
 
 
+class RunRecording:
+    """A run in progress (see :func:`recorded_run`): :meth:`complete` it with what it found."""
+
+    def __init__(self, run: dict):
+        self.run = run
+        self.findings: list[dict] | None = None
+        self.stats: dict | None = None
+        self.key: str | None = None
+
+    def complete(
+        self, findings: list[dict], models: list[dict], n_claims: int, stats: dict | None = None, key: str | None = None
+    ) -> dict:
+        """The run as it will be recorded (``stats`` and ``key``: a report's, see :func:`record_run`)."""
+        self.run = completed_run(self.run, findings, models, n_claims)
+        self.findings, self.stats, self.key = findings, stats, key
+        return self.run
+
+
 @contextmanager
-def aborting(store, run: dict) -> Iterator[None]:
-    """Mark the run aborted if the work inside fails or is interrupted."""
+def recorded_run(
+    store, command: str, documents: list[dict], thresholds: dict, story: str | None = None, argv=None
+) -> Iterator[RunRecording]:
+    """The whole life of a run: started on entry; recorded complete on a clean exit after
+    :meth:`RunRecording.complete` (what the block delivers in between is delivered first);
+    aborted if the block fails or is interrupted, so a failed write leaves no complete run."""
+    recording = RunRecording(start_run(store, command, documents, thresholds, story, argv))
     try:
-        yield
+        yield recording
+        if recording.findings is None:
+            raise RuntimeError(f"run {recording.run['id']} left without completing")
     except BaseException:
         with store.transaction():
-            store.conn.execute("UPDATE runs SET status = 'aborted', finished_at = ? WHERE id = ?", [now(), run["id"]])
+            store.conn.execute(
+                "UPDATE runs SET status = 'aborted', finished_at = ? WHERE id = ?", [now(), recording.run["id"]]
+            )
         raise
+    record_run(store, recording.run, recording.findings, recording.stats, recording.key)
 
 
 def _finding_row(run_id: str, position: int, finding: dict) -> dict:
@@ -178,7 +207,7 @@ def diff(store, run_a: str, run_b: str) -> dict:
         "appeared": [brief_finding(b[f]) for f in sorted(b.keys() - a.keys())],
         "disappeared": [brief_finding(a[f]) for f in sorted(a.keys() - b.keys())],
         "changed": changed,
-        "changed_fields": {f: fields[f] for f in changed},
+        "changed_fields": {c["id"]: c["fields"] for c in changed},
     }
 
 

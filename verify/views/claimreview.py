@@ -59,7 +59,7 @@ def _claim_review(store, decision: dict, claim: dict, document: dict, organisati
     item = {"@type": "Claim", "author": _organisation(store, claim["source"]), "appearance": appearance}
     if document["published"]:
         item["datePublished"] = document["published"]
-    rating = {"@type": "Rating", "alternateName": rating_words(decision["rating"])}
+    rating: dict[str, str | int] = {"@type": "Rating", "alternateName": rating_words(decision["rating"])}
     if decision["rating"] in SCALE:
         rating |= {"ratingValue": SCALE.index(decision["rating"]) + 1, "bestRating": len(SCALE), "worstRating": 1}
     review = {

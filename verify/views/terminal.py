@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
@@ -180,7 +180,10 @@ def _finding(f: dict, claims: dict, names: dict) -> Panel:
     if f["decision"]:
         d = f["decision"]
         title.append(f"  [{d['decision']} by {d['reviewer']}]", style=DECISION_STYLES[d["decision"]])
-    parts = [Text(f.get("summary") or f["reason"], style="bold"), Text(confidence_basis(f), style="dim")]
+    parts: list[RenderableType] = [
+        Text(f.get("summary") or f["reason"], style="bold"),
+        Text(confidence_basis(f), style="dim"),
+    ]
     if f["kind"] == "omission":
         omitted = ", ".join(names.get(s, s) for s in f["omitted_by"])
         parts.append(Text(f"Omitted by: {omitted}", style="bold yellow"))

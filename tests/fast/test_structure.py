@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).parents[1] / "verify"
+PACKAGE = Path(__file__).parents[2] / "verify"
 
 # Each stage may import its own modules and those of the stages before it, never one after it.
 STAGES = (
