@@ -10,7 +10,7 @@ Data: every pair of ../shared/train/nli/ except a seeded held-out slice (3% of e
 model selection), plus RTE-1 dev (real news, two-way: "not_entailment" is trained as "neutral or
 contradiction", the sum of the two probabilities). RTE-2 dev and both RTE test sets are never
 trained on. The word embeddings stay frozen at the installed base weights, so the shipped file
-holds only the transformer layers and the head (see verify/nli.py).
+holds only the transformer layers and the head (see verify/models/nli.py).
 
 The judge's decision (--calibrate) is a multinomial logistic regression over the shipped model's NLI
 probabilities (both directions) and similarity, fitted on real labelled pairs: the held-out slices

@@ -4,6 +4,7 @@ command in the README, and the README's walkthrough and Python example run as wr
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,12 +71,15 @@ def test_the_readme_walkthrough_runs_as_written(tmp_path):
     """The README's desk walkthrough, run with bash -e from the repository's root, its store and
     draft in a temp folder: every command succeeds (check's exit 1 is caught as the block says)."""
     script = walkthrough()
-    for name in ("walkthrough.db", "draft.md", ". .venv/bin/activate\n"):
+    for name in ("walkthrough.db", "draft.md"):
         assert name in script, f"the walkthrough no longer names {name!r}: update this test"
     # The interpreter running the tests stands for the venv the block activates.
-    script = script.replace(". .venv/bin/activate\n", ":\n")
+    script, activations = re.subn(r"^\. \.venv/bin/activate\b.*$", ":", script, flags=re.MULTILINE)
+    assert activations == 1, "the walkthrough should start by activating .venv"
     script = script.replace("walkthrough.db", str(tmp_path / "walkthrough.db"))
     script = script.replace("draft.md", str(tmp_path / "draft.md"))
+    left_behind = [ROOT / "walkthrough.db", ROOT / "draft.md"]
+    there_before = [path.exists() for path in left_behind]
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("VERIFY_DB", None)
     env["COLUMNS"] = "100"
@@ -89,10 +93,10 @@ def test_the_readme_walkthrough_runs_as_written(tmp_path):
     )
     out = done.stdout
     assert done.returncode == 0, out[-3000:]
-    assert "5 claim(s) added" in out and "2 document(s) and 6 claim(s) added" in out  # the ingests
-    assert "Coverage: claim groups by source" in out and "CONTRADICTION  confidence" in out  # the report
+    assert out.count("claim(s) added") == 5  # the five ingests
+    assert "Coverage: claim groups by source" in out and re.search(r"Contradictions \(\d+\)", out)  # the report
     assert "2 claim(s):" in out and ("CONTRADICTED" in out or "SUPPORTED" in out)  # the check
     assert "contradicted: exit 2" not in out  # a usage error would be caught by the `|| echo` too
     assert "confirm recorded on f-" in out  # the review
     assert "audit chain intact" in out  # audit verify
-    assert not (ROOT / "walkthrough.db").exists() and not (ROOT / "draft.md").exists()
+    assert [path.exists() for path in left_behind] == there_before  # nothing written into the checkout

@@ -166,7 +166,9 @@ def test_check_draft_with_markup_keeps_its_exit_code(run, db, tmp_path, monkeypa
     Path("[red]").mkdir()
     Path("[red]/draft [sic].txt").write_text("The army said [sic] it holds Saraqeb [/] after fighting on Thursday.\n")
     result = run("--db", db, "check", "[red]/draft [sic].txt")
-    assert result.exit_code in (0, 1) and "Traceback" not in result.output
+    as_json = run("--db", db, "check", "[red]/draft [sic].txt", "--format", "json")
+    contradicted = json.loads(as_json.stdout)["summary"]["contradicted"]
+    assert result.exit_code == as_json.exit_code == (1 if contradicted else 0) and "Traceback" not in result.output
     assert "[sic]" in result.stdout and "[/]" in result.stdout and "[red]/draft [sic].txt" in result.stdout
 
 
@@ -375,22 +377,32 @@ def test_same_file_from_two_processes_is_stored_once(tmp_path):
 
 
 def test_ctrl_c_while_starting_is_one_line(tmp_path):
+    """Ctrl-C while the libraries load, and Ctrl-C while a command waits on its input: one line
+    ("verify: interrupted") and exit 130 each time, never a traceback."""
     import signal
     import subprocess
     import sys
     import time
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "verify", "--db", str(tmp_path / "v.db"), "report"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    def interrupted(args: list[str], after: float) -> subprocess.CompletedProcess:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "verify", "--db", str(tmp_path / "v.db"), *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(after)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        return subprocess.CompletedProcess(args, proc.returncode, "", err)
+
+    waiting = interrupted(["judge", "-"], after=3.0)  # judge reads the pairs from stdin: it is waiting there
+    assert waiting.returncode == 130 and waiting.stderr == "verify: interrupted\n", waiting.stderr
+    starting = interrupted(["report"], after=0.3)
     # 130, or death by SIGINT itself (-2, which a shell also reports as 130) when it lands during shutdown
-    assert "Traceback" not in err and len(err.strip().splitlines()) <= 1 and proc.returncode in (1, 130, -2), err
+    assert "Traceback" not in starting.stderr and len(starting.stderr.strip().splitlines()) <= 1
+    assert starting.returncode in (1, 130, -2), starting.stderr
 
 
 # -- bounded work ----------------------------------------------------------------------------

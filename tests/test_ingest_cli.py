@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from verify.ingest.readers import sha256_text
 from verify.store.db import open_store
 from verify.store.migrations import SCHEMA_VERSION
+from verify.store.rows import sha256
 
 from .conftest import EXPECTED, STORY_DIR
 
@@ -320,7 +320,7 @@ def test_documents_and_claims_list_in_the_order_they_were_ingested(run, tmp_path
     db = tmp_path / "v.db"
     words = ["Officials said the bridge reopened on Monday.", "Residents said the market burned on Tuesday."]
     # the document whose id sorts last goes in first, so an order by id would list them reversed
-    words.sort(key=sha256_text, reverse=True)
+    words.sort(key=sha256, reverse=True)
     ids = []
     for number, text in enumerate(words):
         (tmp_path / f"{number}.txt").write_text(text)

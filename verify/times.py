@@ -9,6 +9,8 @@ date that resolves to a day, resolved against publication as the date checks res
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 def claim_time(row: dict) -> dict:
@@ -75,7 +77,7 @@ def shown(value: str | None) -> str:
     return at.strftime("%-d %b %H:%M") if has_clock(value) else at.strftime("%-d %b %Y")
 
 
-def group_timelines(groups: list[dict], claims: dict[str, dict], findings: list[dict]) -> None:
+def group_timelines(groups: list[dict], claims: dict[str, dict], findings: Sequence[Mapping[str, Any]]) -> None:
     """Give each group its ``timeline``: its claims in the order they were reported, each with
     its role: the first to state it, those that follow, those that contradict it (the other side
     of the first claim), and the later claims of revisions (a source changing its own account).
@@ -149,7 +151,7 @@ def telling(timeline: list[dict]) -> bool:
     return len({e["reported"] for e in timeline}) > 1 or any(e["role"] in ("contradicts", "revises") for e in timeline)
 
 
-def timelines(report: dict) -> list[tuple[dict, str]]:
+def timelines(report: Mapping[str, Any]) -> list[tuple[dict, str]]:
     """(group, its timeline on one line) of each group of a report whose timeline tells something."""
     return [(g, timeline_line(g["timeline"], {})) for g in report["groups"] if telling(g["timeline"])]
 
@@ -182,4 +184,5 @@ def story_timelines(comparison, story: str | None, group: str | None = None) -> 
 
 
 def now() -> str:
+    """The time now, UTC, ISO 8601 to the millisecond: every timestamp verify writes."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")

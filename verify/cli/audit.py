@@ -7,7 +7,7 @@ import json
 import click
 
 from verify.cli import State, cli, pass_state
-from verify.cli.options import FORCE_HELP, output_path, print_json, write_output
+from verify.cli.options import output_options, output_path, print_json, write_output
 from verify.output import one_line
 from verify.views import tables
 
@@ -173,8 +173,7 @@ def audit_verify(ctx: click.Context, expect_head, as_json) -> None:
 
 @audit_group.command("export")
 @click.argument("run_id", metavar="RUN")
-@click.option("-o", "--output", metavar="FILE", required=True, help="JSON Lines file to write.")
-@click.option("--force", is_flag=True, help=FORCE_HELP)
+@output_options("JSON Lines file to write.", required=True)
 @pass_state
 def audit_export(state: State, run_id, output, force) -> None:
     """Write a run, its inputs' hashes, findings and decisions as JSON Lines for archiving.

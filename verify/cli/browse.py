@@ -7,7 +7,7 @@ import json
 import click
 
 from verify.cli import State, cli, pass_state
-from verify.cli.options import FORCE_HELP, output_path, print_json, print_json_array, write_output
+from verify.cli.options import output_options, output_path, print_json, print_json_array, write_output
 from verify.output import one_line
 from verify.records import SOURCE_KINDS, claim_json
 from verify.views import tables
@@ -134,8 +134,7 @@ def search(state: State, query, source, story, limit, as_json) -> None:
 
 
 @cli.command("datasette-metadata")
-@click.option("-o", "--output", metavar="FILE", default="-", show_default=True, help="JSON file to write.")
-@click.option("--force", is_flag=True, help=FORCE_HELP)
+@output_options("JSON file to write.", default="-", show_default=True)
 @pass_state
 def datasette_metadata(state: State, output, force) -> None:
     """Titles, descriptions and column labels for browsing the store in Datasette.

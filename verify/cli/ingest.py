@@ -8,7 +8,6 @@ import click
 
 from verify.cli import State, cli, pass_state
 from verify.cli.options import Number, print_json, read_stdin
-from verify.errors import VerifyError
 
 # -- ingest ----------------------------------------------------------------------------------
 
@@ -27,7 +26,7 @@ from verify.errors import VerifyError
 )
 @click.option(
     "--manifest",
-    type=click.Path(dir_okay=False),
+    type=click.Path(exists=True, dir_okay=False),
     help="A JSON manifest listing documents with their "
     'outlet and date: {"story": ..., "documents": [{"path", "outlet", "published", "url", "title"}]}.',
 )
@@ -101,8 +100,6 @@ def ingest(
     if manifest:
         if paths or url_list or feeds:
             raise click.UsageError("give --manifest alone: its documents carry their own outlets and dates")
-        if not Path(manifest).is_file():
-            raise VerifyError(f"no such file: {manifest}")
         report_ingest(state, ingest_manifest(state.store(), Path(manifest), strict_sources=strict_sources), as_json)
         return
     options = FetchOptions(timeout=timeout, allow_private=allow_private_addresses)

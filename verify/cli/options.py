@@ -58,6 +58,43 @@ class Number(click.FloatRange):
         return number
 
 
+def output_options(written: str, formats: tuple[str, ...] = (), **output):
+    """The options a command that writes a document takes together: ``--format`` (when it has
+    ``formats``), ``-o/--output FILE`` (``written``: what FILE holds) and ``--force``."""
+    options = [click.option("-o", "--output", metavar="FILE", help=written, **output)]
+    if formats:
+        options.insert(
+            0, click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True)
+        )
+    options.append(click.option("--force", is_flag=True, help=FORCE_HELP))
+    return _bundle(options)
+
+
+def selection_options(since: bool = False):
+    """Which stored documents a command reads: ``--story``, ``--document`` (repeatable) and, with
+    ``since``, ``--since DATE``."""
+    options = [
+        click.option("--story", metavar="NAME", help="Only this story's documents (default: every stored document)."),
+        click.option("--document", "documents", multiple=True, metavar="ID", help="Only these documents (repeatable)."),
+    ]
+    if since:
+        options.append(
+            click.option("--since", metavar="DATE", help="Only documents published (or ingested) on or after DATE.")
+        )
+    return _bundle(options)
+
+
+def _bundle(options: list):
+    """One decorator applying ``options`` in order, as if each were written out above the command."""
+
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
 def thresholds_option(func):
     """--threshold NAME=VALUE, repeatable, for every field of Thresholds."""
     names = ", ".join(f.name for f in fields(Thresholds))

@@ -7,7 +7,7 @@ import json
 import click
 
 from verify.cli import State, cli, pass_state
-from verify.cli.options import FORCE_HELP, RatingChoice, output_path, print_json, write_output
+from verify.cli.options import RatingChoice, output_options, output_path, print_json, write_output
 from verify.output import one_line
 from verify.records import RATINGS
 
@@ -40,7 +40,7 @@ def review_command(
     \b
     Examples:
       verify review f-2ba721069f31 --confirm --note "AFP photos show rebels in the town centre"
-      verify review f-2ba721069f31 --confirm --rating false --claim 6b45d31e6c58.2 \\
+      verify review f-2ba721069f31 --confirm --rating false --claim a894bf676746.1 \\
           --url https://factcheck.example/saraqeb --note "SANA's claim contradicted by AFP photos"
     """
     from verify.store.decisions import record_decision
@@ -79,8 +79,7 @@ def export_group() -> None:
     show_envvar=True,
     help="The fact-checking organisation that publishes the reviews.",
 )
-@click.option("-o", "--output", metavar="FILE", default="-", show_default=True, help="JSON-LD file to write.")
-@click.option("--force", is_flag=True, help=FORCE_HELP)
+@output_options("JSON-LD file to write.", default="-", show_default=True)
 @pass_state
 def export_claimreview(state: State, story, run_id, organisation, output, force) -> None:
     """Rated decisions as schema.org ClaimReview JSON-LD: a JSON array, one ClaimReview per

@@ -11,27 +11,27 @@ import click
 
 from verify.cli import State, cli, pass_state
 from verify.cli.options import (
-    FORCE_HELP,
     FORMATS,
     NLI_MODEL_HELP,
     Number,
     load_nli,
+    output_options,
     output_path,
     parse_thresholds,
     print_json,
     read_stdin,
     render_terminal,
+    selection_options,
     thresholds_option,
     write_output,
 )
 from verify.errors import VerifyError
 from verify.output import PER_KIND, one_line
-from verify.records import ENGINES, FINDING_KINDS
+from verify.records import ENGINES, FINDING_KINDS, Report
 
 
 @cli.command("compare")
-@click.option("--story", metavar="NAME", help="Compare only this story's documents (default: every document).")
-@click.option("--document", "documents", multiple=True, metavar="ID", help="Compare only these documents.")
+@selection_options()
 @click.option("--nli-model", metavar="PATH", type=click.Path(), help=NLI_MODEL_HELP)
 @thresholds_option
 @click.option("--json", "as_json", is_flag=True, help="Print {findings, groups, ...} as JSON.")
@@ -89,12 +89,8 @@ def timeline_command(state: State, story, group, as_json) -> None:
 
 
 @cli.command("report")
-@click.option("--story", metavar="NAME", help="Report on this story (default: every stored document).")
-@click.option("--document", "documents", multiple=True, metavar="ID", help="Only these documents (repeatable).")
-@click.option("--since", metavar="DATE", help="Only documents published (or ingested) on or after DATE.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
-@click.option("--force", is_flag=True, help=FORCE_HELP)
+@selection_options(since=True)
+@output_options("Write the report to FILE instead of stdout.", FORMATS)
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(FINDING_KINDS), help="Only findings of this kind.")
 @click.option("--source", metavar="ID", help="Only findings involving this source.")
 @click.option("--min-confidence", type=Number(0, 1), help="Only findings at least this confident.")
@@ -182,7 +178,7 @@ def report_command(
 
     for_readers = fmt in ("terminal", "markdown", "html")
 
-    def deliver(full: dict) -> None:
+    def deliver(full: Report) -> None:
         view = filter_findings(
             full,
             kinds=set(kinds) or None,
@@ -214,12 +210,10 @@ def report_command(
 
 
 @cli.command("check")
-@click.argument("draft", type=click.Path(allow_dash=True, dir_okay=False))
+@click.argument("draft", type=click.Path(exists=True, allow_dash=True, dir_okay=False))
 @click.option("--story", metavar="NAME", help="Check against this story's documents (default: all).")
 @click.option("--strict", is_flag=True, help="Also fail (exit 1) when a claim is supported by no source.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True)
-@click.option("-o", "--output", metavar="FILE", help="Write the result to FILE instead of stdout.")
-@click.option("--force", is_flag=True, help=FORCE_HELP)
+@output_options("Write the result to FILE instead of stdout.", FORMATS)
 @click.option(
     "--min-confidence",
     type=Number(0, 1),
@@ -257,8 +251,6 @@ def check_command(
             name, text = "stdin", read_stdin()
         else:
             name = draft
-            if not Path(draft).exists():
-                raise VerifyError(f"no such file: {draft}")
             text = read_text(Path(draft))
         target = output_path(state, output, force)
 
@@ -323,13 +315,13 @@ def read_pairs(path: str) -> list[dict]:
 
     if path == "-":
         return parse_pairs(read_stdin(), "stdin")
-    if not Path(path).exists():
-        raise VerifyError(f"no such file: {path}")
     return parse_pairs(read_text(Path(path)), path)
 
 
 @cli.command("judge")
-@click.argument("pairs_file", metavar="[PAIRS]", required=False, type=click.Path(allow_dash=True, dir_okay=False))
+@click.argument(
+    "pairs_file", metavar="[PAIRS]", required=False, type=click.Path(exists=True, allow_dash=True, dir_okay=False)
+)
 @click.option("--premise", metavar="TEXT", help="Judge one pair: the evidence (a sentence or a passage)...")
 @click.option("--hypothesis", metavar="TEXT", help="...and the claim judged against it (one or more sentences).")
 @click.option("--published", metavar="DATE", help="Date that relative dates in the texts refer to, YYYY-MM-DD.")

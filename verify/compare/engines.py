@@ -13,31 +13,48 @@ from __future__ import annotations
 import json
 import os
 import socket
+from typing import Protocol
 
 import numpy as np
 
 from verify.compare.verdict import judge_pair
 from verify.errors import VerifyError
 from verify.models.embedder import EMBEDDING_DIMENSION, Embedder, embedding_model_info
-from verify.records import ENGINES, Thresholds
+from verify.records import ENGINES, ModelInfo, Thresholds
 
 RAY_BATCH = 256
+# A candidate pair as the engines judge it: (left claim, right claim, similarity, tf-idf cosine).
+Pair = tuple[int, int, float, float]
+
+
+class Engine(Protocol):
+    """What a comparison asks of the place its heavy stages run."""
+
+    name: str
+    info: ModelInfo  # the embedding model's
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """One embedding a text, in order."""
+        ...
+
+    def judge(self, claims: list[dict], pairs: list[Pair], thresholds: Thresholds) -> list[dict | None]:
+        """:func:`verify.compare.verdict.judge_pair` of each pair, in order."""
+        ...
 
 
 class LocalEngine:
+    """The heavy stages in this process."""
+
     name = "local"
 
-    def __init__(self, embedder):
+    def __init__(self, embedder: Embedder):
         self.embedder = embedder
-
-    @property
-    def info(self):
-        return self.embedder.info
+        self.info = embedder.info
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)
 
-    def judge(self, claims: list[dict], pairs: list[tuple[int, int, float, float]], thresholds) -> list:
+    def judge(self, claims: list[dict], pairs: list[Pair], thresholds: Thresholds) -> list[dict | None]:
         return [
             judge_pair(claims[a], claims[b], similarity, lexical, thresholds) for a, b, similarity, lexical in pairs
         ]
@@ -67,7 +84,7 @@ class RayEngine:
 
     name = "ray"
 
-    def __init__(self, embedder, num_cpus: int | None = None):
+    def __init__(self, embedder: Embedder, num_cpus: int | None = None):
         try:
             import ray
         except ImportError as exc:
@@ -105,7 +122,7 @@ class RayEngine:
             vectors[row["row"]] = row["vector"]
         return vectors
 
-    def judge(self, claims: list[dict], pairs: list[tuple[int, int, float, float]], thresholds) -> list:
+    def judge(self, claims: list[dict], pairs: list[Pair], thresholds: Thresholds) -> list[dict | None]:
         if not pairs:
             return []
         items = [{"row": n, "left": a, "right": b, "similarity": s, "tfidf": t} for n, (a, b, s, t) in enumerate(pairs)]
@@ -118,7 +135,7 @@ class RayEngine:
             )
             .take_all()
         )
-        verdicts: list = [None] * len(pairs)
+        verdicts: list[dict | None] = [None] * len(pairs)
         for row in out:
             verdicts[row["row"]] = json.loads(row["verdict"])
         return verdicts
@@ -137,7 +154,7 @@ def _check_reachable(address: str, timeout: float = 3.0) -> None:
         raise VerifyError(f"cannot reach the Ray cluster at {address} ($RAY_ADDRESS): {exc.strerror or exc}") from exc
 
 
-def make_engine(name: str, embedder, num_cpus: int | None = None):
+def make_engine(name: str, embedder: Embedder, num_cpus: int | None = None) -> Engine:
     if name == "local":
         return LocalEngine(embedder)
     if name == "ray":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 
 from verify.compare.match import (
@@ -11,14 +9,15 @@ from verify.compare.match import (
     most_central,
 )
 from verify.compare.verdict import (
-    finding_id,
+    make_finding,
     quote,
 )
-from verify.records import Thresholds
+from verify.records import Finding, Thresholds
+from verify.store.rows import sha256
 from verify.times import group_timelines
 
 
-def finding_links(findings: list[dict]) -> dict[str, list[tuple[str, bool]]]:
+def finding_links(findings: list[Finding]) -> dict[str, list[tuple[str, bool]]]:
     """Each claim's neighbours through pair findings, and whether the link turns a side over (a
     contradiction, or a source reversing itself); in finding id order, so sides never depend on
     the order the engine found them in."""
@@ -43,7 +42,7 @@ def sides(label: str, links: dict, members: set[str] | None = None) -> dict[str,
     return side
 
 
-def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[dict]) -> list[dict]:
+def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[Finding]) -> list[dict]:
     """Claims joined by pair findings (omissions are left out), labelled by their most central
     claim. ``against`` lists the group's claims on the other side of the label: agreement and
     partial findings keep a side, contradictions flip it (breadth-first from the label)."""
@@ -104,12 +103,14 @@ def _cited_groups(claims, groups, vectors, negative_vectors, thresholds) -> dict
     return cited
 
 
-def omissions(claims, vectors, negative_vectors, groups, findings, thresholds: Thresholds) -> list[dict]:
+def omissions(
+    claims, vectors, negative_vectors, groups, findings: list[Finding], thresholds: Thresholds
+) -> list[Finding]:
     """A source that covers the story (publishes a document in it) but says nothing of a group
     that several other sources state omits it; an explicit negative report is cited as proof."""
     by_id = {c["id"]: i for i, c in enumerate(claims)}
     covering = sorted({c["outlet"] for c in claims})
-    stating: dict[str, set[str]] = {}
+    stating: dict[str, str] = {}
     for f in findings:
         if f["kind"] in ("agreement", "partial"):
             for cid in f["claims"]:
@@ -155,23 +156,18 @@ def omissions(claims, vectors, negative_vectors, groups, findings, thresholds: T
             summary = f"{name} does not report what {', '.join(others) or 'others'} state"
             if negative:
                 summary += f" ({claims[negative[0]]['outlet']} says so)"
+            reason = (
+                f"{name} does not report what {', '.join(others) or 'others'} state: {quote(label['text'])}{citation}"
+            )
+            confidence = round(confidence, 3)
+            named = group["claims"]
             out.append(
-                {
-                    "id": finding_id("omission", group["claims"], [source]),
-                    "kind": "omission",
-                    "claims": told,
-                    "sources": others,
-                    "omitted_by": [source],
-                    "confidence": round(confidence, 3),
-                    "evidence": evidence,
-                    "reason": f"{name} does not report what {', '.join(others) or 'others'} state: "
-                    f"{quote(label['text'])}{citation}",
-                    "summary": summary,
-                    "thresholds": thresholds.as_dict(),
-                }
+                make_finding(
+                    "omission", told, others, confidence, reason, summary, evidence, thresholds, [source], named
+                )
             )
     return out
 
 
 def group_id(claim_ids: list[str]) -> str:
-    return "g-" + hashlib.sha256("|".join(sorted(claim_ids)).encode()).hexdigest()[:10]
+    return "g-" + sha256("|".join(sorted(claim_ids)))[:10]

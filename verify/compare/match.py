@@ -28,14 +28,10 @@ EMBED_CHUNK = 512  # texts per progress-bar step
 NAME_CLUSTER_CUTOFF = 85
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def claim_vectors(store, texts: list[str], embedder) -> tuple[np.ndarray, int]:
     """Embeddings of ``texts`` in order, from the cache where present; returns (matrix, n_embedded)."""
     model = embedder.info.sha256
-    hashes = [text_hash(t) for t in texts]
+    hashes = [sha256(t) for t in texts]
     found = caches.cached(store, "embeddings", model, sorted(set(hashes)))
     cached = {h: np.frombuffer(v, dtype=np.float32) for h, v in found.items() if v is not None}
     missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}

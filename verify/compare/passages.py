@@ -16,7 +16,7 @@ from verify.compare.verdict import (
 from verify.errors import VerifyError
 from verify.models.embedder import Embedder, load_embedder
 from verify.models.nli import NLIModel, load_nli_model
-from verify.records import Thresholds
+from verify.records import Judgement, Support, Thresholds, VerdictKind
 from verify.sources import SourceIndex, bundled_index
 
 
@@ -74,7 +74,12 @@ def parse_pairs(text: str, where: str) -> list[dict]:
 
 PASSAGE_WINDOW = 2  # premise sentences read together as one unit, beside each sentence alone
 PASSAGE_UNITS = 6  # premise units read against each hypothesis claim: the most similar ones
-SUPPORT = {"agreement": "supported", "partial": "partial", "contradiction": "contradicted", "unrelated": "unsupported"}
+SUPPORT: dict[VerdictKind, Support] = {
+    "agreement": "supported",
+    "partial": "partial",
+    "contradiction": "contradicted",
+    "unrelated": "unsupported",
+}
 
 
 def premise_units(premise: str, index: SourceIndex) -> list[str]:
@@ -93,7 +98,7 @@ def judge_texts(
     nli_model: NLIModel | None = None,
     index: SourceIndex | None = None,
     store=None,
-) -> list[dict]:
+) -> list[Judgement]:
     """Judge each (premise, hypothesis): does the premise (a sentence or a passage) state, leave
     open or contradict the hypothesis (one claim or several)?
 
@@ -156,10 +161,11 @@ def _claim_verdict(judged: list[tuple]) -> tuple:
     return support
 
 
-def _item_verdict(decided: list[tuple]) -> dict:
+def _item_verdict(decided: list[tuple]) -> Judgement:
     """One verdict for a hypothesis from its claims' (pair, verdict): a contradiction if any claim
     is contradicted, an agreement if every claim is supported, partial if some are."""
-    kinds = [verdict["kind"] if verdict else "unrelated" for _, verdict in decided]
+    kinds: list[VerdictKind] = [verdict["kind"] if verdict else "unrelated" for _, verdict in decided]
+    kind: VerdictKind
     if "contradiction" in kinds:
         kind, deciding_kinds = "contradiction", {"contradiction"}
     elif all(k == "agreement" for k in kinds):

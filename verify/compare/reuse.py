@@ -3,7 +3,6 @@ outcome of each claim pair under the same models and thresholds (kept in :mod:`v
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 
 import numpy as np
@@ -26,7 +25,7 @@ class NLICache:
 
     @staticmethod
     def key(premise: str, hypothesis: str) -> str:
-        return hashlib.sha256(f"{premise}\0{hypothesis}".encode()).hexdigest()[:32]
+        return sha256(f"{premise}\0{hypothesis}")[:32]
 
     def probabilities(self, pairs: list[tuple[str, str]]) -> np.ndarray:
         """(pairs, :data:`NLI_LABELS`) probabilities; each distinct pair is read once."""

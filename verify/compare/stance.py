@@ -283,7 +283,7 @@ def stance_model_info() -> ModelInfo:
 
 def fnc_score(gold: list[str], predicted: list[str]) -> tuple[float, float]:
     """(raw score, maximum score) under FNC-1's official rule."""
-    index = {label: i for i, label in enumerate(LABELS)}
+    index: dict[str, int] = {label: i for i, label in enumerate(LABELS)}
     raw = sum(FNC_POINTS[index[g], index[p]] for g, p in zip(gold, predicted, strict=True))
     best = sum(FNC_POINTS[index[g], index[g]] for g in gold)
     return float(raw), float(best)

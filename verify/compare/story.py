@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from verify.claims.assertion import prepare
 from verify.claims.words import tfidf_cosine
-from verify.compare.engines import make_engine
+from verify.compare.engines import Engine, make_engine
 from verify.compare.groups import claim_groups, negative_report_texts, omissions
 from verify.compare.judge import judge_model_info, judge_verdicts
 from verify.compare.match import (
@@ -28,7 +28,7 @@ from verify.compare.verdict import (
 from verify.errors import VerifyError
 from verify.models.embedder import Embedder, load_embedder
 from verify.models.nli import NLIModel, load_nli_model
-from verify.records import FINDING_KINDS, ModelInfo, Thresholds
+from verify.records import FINDING_KINDS, Finding, ModelInfo, Thresholds
 from verify.sources import SourceIndex
 from verify.times import claim_time
 
@@ -41,7 +41,7 @@ class Comparison:
     """The result of :func:`compare`: findings, claim groups and what produced them."""
 
     claims: list[dict]
-    findings: list[dict]
+    findings: list[Finding]
     groups: list[dict]
     thresholds: Thresholds
     models: list[ModelInfo]
@@ -63,7 +63,7 @@ class Comparison:
 class Stopwatch:
     """Seconds spent in each named stage, for the stats a run reports."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self._current: tuple[str, float] | None = None
 
@@ -81,10 +81,8 @@ class Stopwatch:
 
 def select_claims(store, story=None, documents=None) -> list[dict]:
     store.check_known(story=story)
-    if documents:
-        unknown = [d for d in documents if not store.document(d)]
-        if unknown:
-            raise VerifyError(f"unknown document {unknown[0]!r}; list them with `verify documents`")
+    for document in documents or ():
+        store.check_known(document=document)
     claims = store.claims(story=story, documents=documents)
     if not claims:
         raise VerifyError("no claims to compare: ingest documents first (verify ingest ...)")
@@ -160,7 +158,7 @@ def compare(
     outcomes, n_known = _judge_candidates(claims, candidates, runner, nli, thresholds, verdict_cache, reuse, clock)
     kept = [(c, verdict) for c, (_, verdict) in zip(candidates, outcomes, strict=True) if verdict is not None]
     clock.lap("findings")
-    findings = []
+    findings: list[Finding] = []
     for cand, verdict in kept:
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
         a, b = claims[cand.left], claims[cand.right]
@@ -197,7 +195,7 @@ def compare(
     return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)
 
 
-def consecutive_revisions(findings: list[dict]) -> list[dict]:
+def consecutive_revisions(findings: list[Finding]) -> list[Finding]:
     """Findings without the revisions that skip a step: a toll of 9, then 22, then 33 is revised
     twice (9 to 22, 22 to 33), not also from 9 to 33."""
     steps = {tuple(f["claims"]) for f in findings if f["kind"] == "revision"}
@@ -216,7 +214,7 @@ def prepared(claims: list[dict]) -> list[dict]:
 
 
 def _judge_candidates(
-    claims, candidates, runner, nli: NLICache, thresholds, cache: VerdictCache, reuse: bool, clock: Stopwatch
+    claims, candidates, runner: Engine, nli: NLICache, thresholds, cache: VerdictCache, reuse: bool, clock: Stopwatch
 ) -> tuple[list[tuple[bool, dict | None]], int]:
     """Each candidate's outcome, (read by the NLI model, verdict or None), and how many came from
     ``cache``: the others are checked, the pairs worth it read by the NLI model, and kept."""

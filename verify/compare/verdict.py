@@ -8,7 +8,7 @@ store) both make their pair findings here.
 
 from __future__ import annotations
 
-import hashlib
+from typing import cast
 
 from verify.compare.clashes import (
     actor_clash,
@@ -25,7 +25,8 @@ from verify.compare.clashes import (
     unlike_figures,
 )
 from verify.compare.judge import one_sided_hedge
-from verify.records import Thresholds
+from verify.records import Evidence, Finding, FindingKind, Thresholds
+from verify.store.rows import sha256
 from verify.times import order_key, shown
 
 CHECKS = (
@@ -200,9 +201,38 @@ def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
     )
 
 
+def make_finding(
+    kind: FindingKind,
+    claims: list[str],
+    sources: list[str],
+    confidence: float,
+    reason: str,
+    summary: str,
+    evidence: dict,
+    thresholds: Thresholds,
+    omitted_by: list[str] | None = None,
+    named_by: list[str] | None = None,
+) -> Finding:
+    """The one place a :class:`~verify.records.Finding` is made: its id follows from its kind, its
+    claims (``named_by``, when other claims name it: an omission is named by its whole group) and
+    who omits them, so the same finding has the same id in every run."""
+    return {
+        "id": finding_id(kind, named_by or claims, omitted_by),
+        "kind": kind,
+        "claims": claims,
+        "sources": sources,
+        "omitted_by": omitted_by or [],
+        "confidence": confidence,
+        "reason": reason,
+        "summary": summary,
+        "evidence": cast(Evidence, evidence),
+        "thresholds": cast(Thresholds, thresholds.as_dict()),  # the record's JSON holds the values
+    }
+
+
 def finding_id(kind: str, claims: list[str], omitted_by: list[str] | None = None) -> str:
     key = f"{kind}|{'|'.join(sorted(claims))}|{'|'.join(sorted(omitted_by or []))}"
-    return "f-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+    return "f-" + sha256(key)[:12]
 
 
 # What a reversal needs besides the judge's contradiction: a statement turned over. On 10,000 claims
@@ -210,7 +240,7 @@ def finding_id(kind: str, claims: list[str], omitted_by: list[str] | None = None
 REVERSAL_CLASHES = {"polarity", "control", "outcome"}
 
 
-def revision_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dict | None:
+def revision_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> Finding | None:
     """Two claims of one source in different dated documents (each with its ``time``): a revision
     when the later one gives another figure for the same quantity (an update) or contradicts the
     earlier one with a statement turned over (a reversal: a polarity, control or outcome clash);
@@ -231,41 +261,30 @@ def revision_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) ->
     else:
         summary = f"{name} changed its account between {when[0]} and {when[1]}"
     reading = model_reading(evidence)
-    claims = [earlier["id"], later["id"]]
-    return {
-        "id": finding_id("revision", claims),
-        "kind": "revision",
-        "claims": claims,
-        "sources": [earlier["source"]],
-        "omitted_by": [],
-        "confidence": verdict["confidence"],
-        "reason": f"{summary}{'; ' + reading if reading else ''} — {when[0]}: {quote(earlier['text'])}, "
+    revision = {"change": change, "earlier": earlier["time"]["reported"], "later": later["time"]["reported"]}
+    return make_finding(
+        "revision",
+        [earlier["id"], later["id"]],
+        [earlier["source"]],
+        verdict["confidence"],
+        f"{summary}{'; ' + reading if reading else ''} — {when[0]}: {quote(earlier['text'])}, "
         f"{when[1]}: {quote(later['text'])}",
-        "summary": summary,
-        "evidence": evidence
-        | {
-            "revision": {
-                "change": change,
-                "earlier": earlier["time"]["reported"],
-                "later": later["time"]["reported"],
-                "figures": figures,
-            }
-        },
-        "thresholds": thresholds.as_dict(),
-    }
+        summary,
+        evidence | {"revision": revision | {"figures": figures}},
+        thresholds,
+    )
 
 
-def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> dict:
-    claims = [a["id"], b["id"]]
-    return {
-        "id": finding_id(verdict["kind"], claims),
-        "kind": verdict["kind"],
-        "claims": claims,
-        "sources": sorted({a["source"], b["source"]}),
-        "omitted_by": [],
-        "confidence": verdict["confidence"],
-        "reason": reason_for(verdict["kind"], a, b, verdict["evidence"]),
-        "summary": summary_for(verdict["kind"], a, b, verdict["evidence"]),
-        "evidence": verdict["evidence"],
-        "thresholds": thresholds.as_dict(),
-    }
+def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> Finding:
+    """The finding a verdict on two claims of different sources makes."""
+    kind, evidence = verdict["kind"], verdict["evidence"]
+    return make_finding(
+        kind,
+        [a["id"], b["id"]],
+        sorted({a["source"], b["source"]}),
+        verdict["confidence"],
+        reason_for(kind, a, b, evidence),
+        summary_for(kind, a, b, evidence),
+        evidence,
+        thresholds,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from verify.compare.verdict import clash_words
 from verify.errors import VerifyError
-from verify.records import Thresholds
+from verify.records import Report, Thresholds
 from verify.report.document import build_report, highlight_spans, without_dismissed
 from verify.report.run import repeated_comparison
 from verify.store.chain import verify_chain
@@ -43,7 +43,7 @@ def stories(store) -> list[dict]:
     return out
 
 
-def story_report(store, story: str, show_dismissed: bool = False) -> dict | None:
+def story_report(store, story: str, show_dismissed: bool = False) -> Report | None:
     """The report document of the story's latest report run, rebuilt from what the run stored
     (no model reads anything again), with the reviewers' latest decisions; None before any report.
     Dismissed findings leave the findings, the coverage matrix and the disputes unless

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections import Counter
@@ -22,12 +21,13 @@ from verify.ingest.readers import (
     html_to_text,
     read_documents,
     read_text,
-    sha256_text,
 )
 from verify.output import one_line, shown_name
 from verify.progress import progress
 from verify.sources import SourceIndex, slug
+from verify.store.rows import sha256
 from verify.store.staging import StagedClaims
+from verify.times import now
 
 
 @dataclass
@@ -143,19 +143,21 @@ def store_documents(
     seen = set()
     new_sources: dict[str, dict] = {}
     counts: Counter[str] = Counter()
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    ingested_at = now()
     with StagedClaims(store) as staged:
         for document in progress(documents, "Extracting claims"):
             if document["outlet"] not in index.sources:
                 if strict_sources:
                     raise VerifyError(_unknown_outlet(document["outlet"], index, document["path"]))
                 document["outlet"] = _new_outlet(document["outlet"], index, new_sources, result)
-            sha = sha256_text(document["text"])
+            sha = sha256(document["text"])
             if sha in seen or store.has_sha256(sha):
                 result.duplicates.append({"path": document["path"], "id": sha[:12]})
                 continue
             seen.add(sha)
-            document.update(id=sha[:12], sha256=sha, ingested_at=now, language=detect_language(document["text"]))
+            document.update(
+                id=sha[:12], sha256=sha, ingested_at=ingested_at, language=detect_language(document["text"])
+            )
             counts[document["id"]] = staged.add(iter_claims(document, index, new_sources))
             result.added.append(document)
         with store.transaction():  # holds the write lock: a document another process stored meanwhile is a duplicate

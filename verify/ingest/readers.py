@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import errno
-import hashlib
 import json
 import os
 import stat
@@ -26,10 +25,6 @@ FORMATS = {
 }
 JSONL_FIELDS = {"outlet", "text", "url", "title", "published", "story"}
 JSON_TYPES = {int: "a number", float: "a number", bool: "true or false", list: "an array", dict: "an object"}
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _path_problem(path: Path) -> str | None:

@@ -4,6 +4,7 @@ schemas, the CSV columns and the docs derive from them (:mod:`verify.schema`).""
 
 from verify.records.claims import (
     CLAIM_FIELDS,
+    DOCUMENT_FIELDS,
     Claim,
     ClaimTime,
     DateMention,
@@ -12,6 +13,7 @@ from verify.records.claims import (
     Quantity,
     Source,
     claim_json,
+    document_json,
     required_keys,
 )
 from verify.records.findings import (
@@ -50,6 +52,7 @@ from verify.records.kinds import (
     RevisionChange,
     SourceKind,
     Stance,
+    Support,
     TimelineRole,
     VerdictKind,
 )
@@ -61,6 +64,7 @@ from verify.records.outputs import (
     Draft,
     DraftClaim,
     HypothesisClaim,
+    Judgement,
     Verdict,
 )
 from verify.records.runs import (
@@ -90,6 +94,7 @@ __all__ = [
     "Stance",
     "STANCES",
     "VerdictKind",
+    "Support",
     "RevisionChange",
     "TimelineRole",
     "Quantity",
@@ -99,9 +104,11 @@ __all__ = [
     "Claim",
     "required_keys",
     "CLAIM_FIELDS",
+    "document_json",
     "claim_json",
     "Source",
     "Document",
+    "DOCUMENT_FIELDS",
     "ReviewDecision",
     "ModelInfo",
     "RunInput",
@@ -131,5 +138,6 @@ __all__ = [
     "Draft",
     "Check",
     "HypothesisClaim",
+    "Judgement",
     "Verdict",
 ]

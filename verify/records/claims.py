@@ -90,6 +90,11 @@ def required_keys(record) -> tuple[str, ...]:
 CLAIM_FIELDS = required_keys(Claim)
 
 
+def document_json(row: dict) -> Document:
+    """A stored document as a report lists it: its identity and provenance, not its text."""
+    return cast(Document, {k: row[k] for k in DOCUMENT_FIELDS})
+
+
 def claim_json(row: dict) -> Claim:
     """A stored claim (a row of :meth:`verify.store.Store.claims`) as verify prints it."""
     out = {k: row.get(k) for k in CLAIM_FIELDS}
@@ -118,3 +123,6 @@ class Document(TypedDict):
     published: str | None  # YYYY-MM-DD, or YYYY-MM-DDTHH:MM (Z when given in UTC)
     path: str | None
     metadata: NotRequired[dict | None]  # a JSON Lines line's fields that verify does not read
+
+
+DOCUMENT_FIELDS = required_keys(Document)

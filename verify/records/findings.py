@@ -151,6 +151,7 @@ class Report(TypedDict):
     matrix: Matrix
     disputes: list[Dispute]
     findings: list[Finding]
+    dismissed: NotRequired[int]  # with dismissed findings hidden: how many were left out
 
 
 class Comparison(TypedDict):

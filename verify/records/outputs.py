@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 from verify.records.findings import Clashes, JudgeScores, NLIScores
-from verify.records.kinds import CheckStatus, FindingKind, Stance, VerdictKind
+from verify.records.kinds import CheckStatus, FindingKind, Stance, Support, VerdictKind
 from verify.records.runs import RunSummary
 
 
@@ -68,17 +68,22 @@ class Check(TypedDict):
 class HypothesisClaim(TypedDict):
     text: str
     kind: VerdictKind
-    support: Literal["supported", "partial", "contradicted", "unsupported"]  # what the premise does for it
+    support: Support  # what the premise does for it
     premise: str  # the premise sentence (or window of sentences) that decided it
     judge: JudgeScores  # the judge's probabilities for that reading: agree, neutral, contradict
 
 
-class Verdict(TypedDict):
-    """One line of `verify judge --json`: a hypothesis against a premise."""
+class Judgement(TypedDict):
+    """What :func:`verify.compare.passages.judge_texts` says of a hypothesis against a premise."""
 
-    id: Any  # the input line's id (or its line number)
     kind: VerdictKind
     confidence: float
     scores: NLIScores  # the NLI model, premise to hypothesis, of the deciding claim
     reason: str
     claims: list[HypothesisClaim]  # the hypothesis's claims, each with its own verdict
+
+
+class Verdict(Judgement):
+    """One line of `verify judge --json`: a judgement with the input line's id."""
+
+    id: Any  # the input line's id (or its line number)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+from typing import Final, cast
 
 import numpy as np
 
@@ -17,12 +17,22 @@ from verify.compare.verdict import judge_pair, pair_finding
 from verify.errors import VerifyError
 from verify.models.embedder import load_embedder
 from verify.models.nli import load_in_background, load_nli_model
-from verify.records import CHECK_STATUSES, Thresholds
+from verify.records import (
+    CHECK_STATUSES,
+    Check,
+    CheckEvidence,
+    CheckResult,
+    CheckStatus,
+    DraftClaim,
+    Finding,
+    Thresholds,
+)
 from verify.report.run import select_documents
 from verify.sources import SourceIndex
+from verify.store.rows import sha256
 from verify.store.runs import recorded_run, run_summary
 
-SCHEMA = "verify.check/1"
+SCHEMA: Final = "verify.check/1"
 
 
 def check_draft(
@@ -35,7 +45,7 @@ def check_draft(
     name: str = "draft",
     min_confidence: float | None = None,
     deliver=None,
-) -> dict:
+) -> Check:
     """Check every claim of ``text`` against the stored documents (of ``story``). A claim is
     contradicted when a contradiction reaches ``min_confidence`` (default: the judge's calibrated
     bar, :attr:`verify.judge.Calibration.contradiction_confidence`). ``deliver(result)``, when
@@ -46,7 +56,7 @@ def check_draft(
     embedder = embedder or load_embedder()
     loading = load_in_background(embedder, load_nli_model())  # new text always needs both models
     chosen = select_documents(store, story)
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sha = sha256(text)
     draft = {"id": f"draft-{sha[:12]}", "text": text, "outlet": "draft", "published": None}
     index = SourceIndex(store.sources())
     draft_claims = [prepare(dict(c, source_name="draft")) for c in extract_claims(draft, index)[0]]
@@ -64,7 +74,7 @@ def check_draft(
         models = [m.as_dict() for m in (embedder.info, load_nli_model().info, judge_model_info(), stance_model_info())]
         run = recording.complete(findings, models, len(stored) + len(draft_claims))
         counts = {s: sum(r["status"] == s for r in results) for s in CHECK_STATUSES}
-        result = {
+        result: Check = {
             "schema": SCHEMA,
             "run": run_summary(run, story=story),
             "draft": {"name": name, "sha256": sha, "claims": len(draft_claims)},
@@ -101,7 +111,9 @@ def judge_claims(
     return [(i, j, verdict) for (i, j, _), verdict in zip(checked, verdicts, strict=True) if verdict is not None]
 
 
-def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, loading) -> tuple[list[dict], list[dict]]:
+def _judge(
+    store, draft_claims, stored, thresholds, embedder, min_confidence, loading
+) -> tuple[list[CheckResult], list[Finding]]:
     stored_vectors, _ = claim_vectors(store, [c["assertion"] for c in stored], embedder)  # cached, as a rule
     loading.result()
     draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
@@ -112,9 +124,10 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, lo
     by_claim: dict[int, list] = {}
     for i, j, verdict in matched:
         by_claim.setdefault(i, []).append((j, verdict))
-    results, findings = [], []
+    results: list[CheckResult] = []
+    findings: list[Finding] = []
     for i, claim in enumerate(draft_claims):
-        evidence = []
+        evidence: list[CheckEvidence] = []
         for j, verdict in by_claim.get(i, []):
             finding = pair_finding(verdict, claim, stored[j], thresholds)
             findings.append(finding)
@@ -135,7 +148,7 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, lo
             {e["source"] for e in evidence if e["kind"] == "contradiction" and e["confidence"] >= min_confidence}
         )
         behind = sorted({e["source"] for e in evidence if e["kind"] != "contradiction"} - set(against))
-        status = (
+        status: CheckStatus = (
             "contradicted"
             if against
             else "supported"
@@ -146,7 +159,7 @@ def _judge(store, draft_claims, stored, thresholds, embedder, min_confidence, lo
         )
         results.append(
             {
-                "claim": {k: claim[k] for k in ("id", "text", "start", "end")},
+                "claim": cast(DraftClaim, {k: claim[k] for k in ("id", "text", "start", "end")}),
                 "status": status,
                 "supported_by": behind,
                 "contradicted_by": against,
@@ -200,7 +213,7 @@ def _document_stances(results, claims, vectors, similarity, stored, stored_vecto
         )
 
 
-def exit_code(result: dict, strict: bool = False) -> int:
+def exit_code(result: Check, strict: bool = False) -> int:
     """0: nothing contradicted; 1: something is (or, with ``strict``, something is unsupported)."""
     summary = result["summary"]
     return 1 if summary["contradicted"] or strict and summary["unsupported"] else 0

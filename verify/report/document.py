@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Final, cast
 
 from verify.compare.groups import finding_links, sides
-from verify.records import FINDING_KINDS, claim_json
+from verify.records import (
+    FINDING_KINDS,
+    Cell,
+    Dispute,
+    Finding,
+    Group,
+    Matrix,
+    MatrixRow,
+    Report,
+    claim_json,
+    document_json,
+)
 from verify.store.rows import json_text
 from verify.store.runs import run_summary
 
-SCHEMA = "verify.report/1"
+SCHEMA: Final = "verify.report/1"
 KIND_ORDER = FINDING_KINDS
 KIND_TITLES = {
     "contradiction": "Contradictions",
@@ -30,7 +42,7 @@ CELL_WORDS = {
 
 def build_report(
     store, comparison, run: dict, decisions: dict[str, dict] | None = None, story: str | None = None
-) -> dict:
+) -> Report:
     """The report document for a completed run of ``comparison``."""
     decisions = decisions or {}
     claims = {c["id"]: c for c in comparison.claims}
@@ -38,22 +50,18 @@ def build_report(
     documents = [store.document(d) for d in document_ids]
     source_ids = sorted({c["source"] for c in comparison.claims} | {c["outlet"] for c in comparison.claims})
     sources = [store.source(s) for s in source_ids]
-    findings = []
+    findings: list[Finding] = []
     for f in comparison.findings:
         decision = decisions.get(f["id"])
-        findings.append(
-            {**f, "spans": highlight_spans(f, claims), "decision": _decision_view(decision) if decision else None}
-        )
+        shown = {"spans": highlight_spans(f, claims), "decision": _decision_view(decision) if decision else None}
+        findings.append(cast(Finding, f | shown))
     return {
         "schema": SCHEMA,
         "run": run_summary(run, story=story, checks=comparison.checks, stats=comparison.stats),
         "sources": [
             {"id": s["id"], "name": s["name"], "kind": s["kind"], "registered": bool(s["registered"])} for s in sources
         ],
-        "documents": [
-            {k: d[k] for k in ("id", "sha256", "outlet", "story", "title", "url", "published", "path")}
-            for d in documents
-        ],
+        "documents": [document_json(d) for d in documents],
         "claims": [claim_json(c) for c in comparison.claims],
         "groups": comparison.groups,
         "matrix": coverage_matrix(comparison),
@@ -92,7 +100,7 @@ def highlight_spans(finding: dict, claims: dict[str, dict]) -> dict[str, list[li
     return {cid: sorted(s) for cid, s in spans.items() if s}
 
 
-def coverage_matrix(comparison) -> dict:
+def coverage_matrix(comparison) -> Matrix:
     """One row per claim group, one column per source: states, contradicts, partial, omits or none.
 
     A source states the group if one of its claims is on the label's side (partial if only
@@ -104,13 +112,13 @@ def coverage_matrix(comparison) -> dict:
     for f in comparison.findings:
         if f["kind"] == "omission":
             omitting.setdefault(f["evidence"]["group"], set()).update(f["omitted_by"])
-    rows = []
+    rows: list[MatrixRow] = []
     for group in comparison.groups:  # each group's own sources, and those that omit it; the rest: none
         against = set(group["against"])
         by_source: dict[str, list[str]] = {}
         for c in group["claims"]:
             by_source.setdefault(claims[c]["source"], []).append(c)
-        cells = dict.fromkeys(omitting.get(group["id"], ()), "omits")
+        cells: dict[str, Cell] = dict.fromkeys(omitting.get(group["id"], ()), "omits")
         for source, own in by_source.items():
             with_label = [c for c in own if c not in against]
             if with_label:
@@ -126,7 +134,7 @@ def coverage_matrix(comparison) -> dict:
     return {"sources": columns, "rows": rows, "legend": CELL_WORDS}
 
 
-def disputes(comparison) -> list[dict]:
+def disputes(comparison) -> list[Dispute]:
     """The claim groups with contradictions in them: the sources on the side of the group's label
     claim, the sources on the other side (a source that says both is on both), and the
     contradiction findings. Many pair findings often tell one dispute."""
@@ -136,7 +144,7 @@ def disputes(comparison) -> list[dict]:
     for f in comparison.findings:
         if f["kind"] == "contradiction":  # both claims are in one group: the finding joined them
             found.setdefault(group_of[f["claims"][0]], []).append(f["id"])
-    out = []
+    out: list[Dispute] = []
     for group in comparison.groups:
         if group["id"] not in found:
             continue
@@ -153,7 +161,7 @@ def disputes(comparison) -> list[dict]:
     return out
 
 
-def without_dismissed(report: dict) -> dict:
+def without_dismissed(report: Report) -> Report:
     """The report as a reader wants it once reviewers have dismissed findings: those findings
     gone, and the groups, coverage matrix and disputes made again from the findings that remain
     (``dismissed`` counts what was left out). The run keeps them all."""
@@ -172,7 +180,7 @@ def without_dismissed(report: dict) -> dict:
     }
 
 
-def regroup(groups: list[dict], findings: list[dict]) -> list[dict]:
+def regroup(groups: list[Group], findings: list[Finding]) -> list[Group]:
     """Each group without the claims that only dismissed findings joined to it: the claims
     reached from its label through the findings that remain, each on its side (a contradiction,
     or a reversal, flips it). A group left with one claim goes."""
@@ -183,20 +191,18 @@ def regroup(groups: list[dict], findings: list[dict]) -> list[dict]:
         if len(side) < 2:
             continue
         claims = [c for c in group["claims"] if c in side]
-        out.append(
-            {
-                **group,
-                "claims": claims,
-                "against": [c for c in claims if not side[c]],
-                "timeline": [e for e in group["timeline"] if e["claim"] in side],
-            }
-        )
+        kept = {
+            "claims": claims,
+            "against": [c for c in claims if not side[c]],
+            "timeline": [e for e in group["timeline"] if e["claim"] in side],
+        }
+        out.append(cast(Group, group | kept))
     return out
 
 
 def filter_findings(
-    report: dict, kinds=None, source=None, min_confidence=None, hide_dismissed=False, limit=None
-) -> dict:
+    report: Report, kinds=None, source=None, min_confidence=None, hide_dismissed=False, limit=None
+) -> Report:
     """A view of the report with only the findings asked for (the run keeps them all); without
     the dismissed ones (see :func:`without_dismissed`) when ``hide_dismissed``."""
     if hide_dismissed:

@@ -14,11 +14,11 @@ from verify.errors import VerifyError
 from verify.ingest.readers import check_date
 from verify.models.embedder import load_embedder
 from verify.models.nli import load_nli_model
-from verify.records import ModelInfo, Thresholds
+from verify.records import ModelInfo, Report, Thresholds
 from verify.report.document import build_report
 from verify.store.decisions import latest_decisions
-from verify.store.rows import FINDING_CONTENT, canonical
-from verify.store.runs import recorded_run, report_runs, run_findings, source_names
+from verify.store.rows import canonical
+from verify.store.runs import recorded_run, report_runs, source_names, stored_findings
 
 # -- running a report ------------------------------------------------------------------------
 
@@ -55,7 +55,7 @@ def run_report(
     argv=None,
     engine: str = "local",
     deliver=None,
-) -> dict:
+) -> Report:
     """Compare the chosen documents, record the run and its findings, and return the report.
 
     ``deliver(report)``, when given, writes the report out; the run is recorded complete only
@@ -102,7 +102,7 @@ def repeated_comparison(store, previous: dict, claims: list[dict], thresholds: T
     again; the new run records the same findings (by reference) and names the run it repeats in
     ``stats.repeats``."""
     started = time.perf_counter()
-    findings = [{k: row[k] for k in FINDING_CONTENT} for row in run_findings(store, previous["id"])]
+    findings = stored_findings(store, previous["id"])
     claims = prepared(claims)
     vectors, embedded = claim_vectors(store, [c["assertion"] for c in claims], load_embedder())
     groups = claim_groups(claims, vectors, findings)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import cast
 
 from verify import __version__
 from verify.errors import VerifyError
-from verify.records import RunSummary, required_keys
+from verify.records import Finding, RunSummary, required_keys
 from verify.store.chain import append_entry, run_row_digest
 from verify.store.decisions import decisions
 from verify.store.inputs import input_records
@@ -52,7 +52,7 @@ def start_run(
     return run
 
 
-def completed_run(run: dict, findings: list[dict], models: list[dict], n_claims: int) -> dict:
+def completed_run(run: dict, findings: Sequence[Mapping], models: list[dict], n_claims: int) -> dict:
     """The run as it will be recorded once its output is delivered (see :func:`record_run`)."""
     return dict(run, status="complete", finished_at=now(), models=models, n_claims=n_claims, n_findings=len(findings))
 
@@ -74,7 +74,9 @@ def run_summary(run: dict, **more) -> RunSummary:
     return cast(RunSummary, summary | more)
 
 
-def record_run(store, run: dict, findings: list[dict], stats: dict | None = None, key: str | None = None) -> dict:
+def record_run(
+    store, run: dict, findings: Sequence[Mapping], stats: dict | None = None, key: str | None = None
+) -> dict:
     """Store a completed run's findings (and a report's stats, with the key of what its findings
     rest on besides its inputs: see :func:`verify.judge.comparison_key`), mark it complete and
     chain it, all in one transaction."""
@@ -97,12 +99,17 @@ class RunRecording:
 
     def __init__(self, run: dict):
         self.run = run
-        self.findings: list[dict] | None = None
+        self.findings: list[Finding] | None = None
         self.stats: dict | None = None
         self.key: str | None = None
 
     def complete(
-        self, findings: list[dict], models: list[dict], n_claims: int, stats: dict | None = None, key: str | None = None
+        self,
+        findings: list[Finding],
+        models: list[dict],
+        n_claims: int,
+        stats: dict | None = None,
+        key: str | None = None,
     ) -> dict:
         """The run as it will be recorded (``stats`` and ``key``: a report's, see :func:`record_run`)."""
         self.run = completed_run(self.run, findings, models, n_claims)
@@ -131,7 +138,7 @@ def recorded_run(
     record_run(store, recording.run, recording.findings, recording.stats, recording.key)
 
 
-def _finding_row(run_id: str, position: int, finding: dict) -> dict:
+def _finding_row(run_id: str, position: int, finding: Mapping) -> dict:
     return {"run_id": run_id, "position": position, **{k: finding[k] for k in FINDING_CONTENT}}
 
 
@@ -179,6 +186,11 @@ def runs(store) -> list[dict]:
     return store.rows("SELECT * FROM runs ORDER BY started_at, id")
 
 
+def stored_findings(store, run_id: str) -> list[Finding]:
+    """A run's findings as it found them: the stored content of each, without the row's run and position."""
+    return [cast(Finding, {k: row[k] for k in FINDING_CONTENT}) for row in run_findings(store, run_id)]
+
+
 def run_findings(store, run_id: str) -> list[dict]:
     return store.rows("SELECT * FROM findings WHERE run_id = ? ORDER BY position", [run_id])
 
@@ -211,13 +223,13 @@ def diff(store, run_a: str, run_b: str) -> dict:
     }
 
 
-def changed_fields(before: dict, after: dict) -> list[str]:
+def changed_fields(before: Mapping, after: Mapping) -> list[str]:
     """The fields of a finding's stored content (kind, claims, sources, summary, reason,
     confidence, evidence, ...) that differ between two versions of it."""
     return [k for k in FINDING_CONTENT if canonical(before[k]) != canonical(after[k])]
 
 
-def brief_finding(finding: dict) -> dict:
+def brief_finding(finding: Mapping) -> dict:
     return {k: finding[k] for k in ("id", "kind", "sources", "omitted_by", "confidence", "reason")}
 
 

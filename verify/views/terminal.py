@@ -85,7 +85,7 @@ def _visible(report: dict, per_kind: int | None) -> tuple[dict, dict]:
     A store of thousands of claims has thousands of findings: only the shown ones are prepared."""
     shown_ids = {f["id"] for f in report["findings"]}
     disputes = [d for d in report["disputes"] if shown_ids & set(d["findings"])]
-    totals = {kind: sum(f["kind"] == kind for f in report["findings"]) for kind in KIND_ORDER}
+    totals: dict[str, int] = {kind: sum(f["kind"] == kind for f in report["findings"]) for kind in KIND_ORDER}
     totals |= {"groups": len(report["matrix"]["rows"]), "disputes": len(disputes)}
     findings = [f for kind in KIND_ORDER for f in [f for f in report["findings"] if f["kind"] == kind][:per_kind]]
     cited = {c for f in findings for c in f["claims"]}
