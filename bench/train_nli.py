@@ -616,7 +616,7 @@ def quantise() -> None:
     from verify.models.nli import NLI_DIR, NLI_INT8_FILES, NLIModel, build_bundled
 
     float_model = NLIModel.bundled("onnx", "float").load()
-    source = float_model._loaded[1]
+    source = float_model.onnx_file
     target = NLI_DIR / "model-int8.onnx"
     with tempfile.TemporaryDirectory() as folder:
         optimised = str(Path(folder) / "optimised.onnx")

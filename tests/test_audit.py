@@ -339,7 +339,7 @@ def test_a_store_with_findings_copied_per_run_migrates_intact(tmp_path):
     CliRunner().invoke(cli, ["--db", str(current), "report", "--story", "saraqeb", "--format", "json"])
     old = tmp_path / "old.db"
     conn = sqlite3.connect(old, isolation_level=None)
-    for script in MIGRATIONS[:8]:
+    for _, script in MIGRATIONS[:8]:
         conn.executescript(script)
     conn.execute("PRAGMA user_version = 8")
     conn.execute("ATTACH ? AS current", [str(current)])

@@ -244,7 +244,7 @@ def test_old_schema_is_migrated(tmp_path):
 
     db = tmp_path / "old.db"
     conn = sqlite3.connect(db)
-    conn.executescript(MIGRATIONS[0])
+    conn.executescript(MIGRATIONS[0][1])
     conn.execute("PRAGMA user_version = 1")
     conn.close()
     store = open_store(db)

@@ -55,12 +55,12 @@ def test_exports_are_cached_checked_and_redone_when_altered(tmp_path, monkeypatc
     runtime.exported("nli", model.info.sha256, lambda: pytest.fail("a good export is not redone"))
     with exported.open("ab") as handle:
         handle.write(b"tampered")
-    path, digest = runtime.exported("nli", model.info.sha256, lambda: runtime.positional(model._build()[1], "logits"))
+    path, digest = runtime.exported("nli", model.info.sha256, lambda: runtime.positional(model.build()[1], "logits"))
     assert path == exported and exported.stat().st_mtime_ns != before
     assert digest == file_sha256(exported) == json.loads(exported.with_suffix(".json").read_text())["sha256"]
     exported.with_suffix(".json").write_text("{not json")  # a damaged manifest: exported again, no traceback
     assert (
-        runtime.exported("nli", model.info.sha256, lambda: runtime.positional(model._build()[1], "logits"))[1] == digest
+        runtime.exported("nli", model.info.sha256, lambda: runtime.positional(model.build()[1], "logits"))[1] == digest
     )
     assert not list(tmp_path.glob("onnx/*/*.tmp"))
 

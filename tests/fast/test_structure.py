@@ -138,3 +138,16 @@ def test_sql_lives_in_the_store():
 
 def test_the_scan_finds_sql_where_it_is():
     assert sql_outside_the_store(PACKAGE / "store" / "db.py")
+
+
+def test_migrations_are_named_steps_applied_in_order(tmp_path):
+    """The schema's history is a list of named steps; a new store stands at the last of them."""
+    from verify.store.db import open_store
+    from verify.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+    names = [name for name, _ in MIGRATIONS]
+    assert len(set(names)) == len(names) == SCHEMA_VERSION and all(names)
+    assert all(isinstance(step, str) or callable(step) for _, step in MIGRATIONS)
+    store = open_store(tmp_path / "new.db")
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    store.close()

@@ -95,7 +95,7 @@ class NLIModel:
 
     def __init__(self, info: ModelInfo, build, max_tokens: int = NLI_MAX_TOKENS, runtime: str = "torch"):
         self._info = info
-        self._build = build
+        self.build = build  # () -> (tokenizer, torch model): the model as trained, for export and tests
         self.max_tokens = max_tokens
         self.runtime = runtime
         self._runtime_files: dict[str, str] = {}
@@ -103,6 +103,13 @@ class NLIModel:
     @property
     def info(self) -> ModelInfo:
         return replace(self._info, runtime=self.runtime, runtime_files=dict(self._runtime_files))
+
+    @property
+    def onnx_file(self) -> str:
+        """The ONNX file this model runs on ONNX Runtime: the shipped int8 file, or the float export."""
+        if self.runtime != "onnx":
+            raise VerifyError(f"NLI model {self._info.name} runs on {self.runtime}, not ONNX Runtime")
+        return self._loaded[1]
 
     @classmethod
     def bundled(cls, runtime: str | None = None, precision: str | None = None) -> NLIModel:
@@ -132,14 +139,14 @@ class NLIModel:
             if self._info.precision == "int8":  # shipped, its hash checked with the model's
                 path = NLI_DIR / "model-int8.onnx"
             else:
-                path, digest = exported("nli", self._info.sha256, lambda: positional(self._build()[1], "logits"))
+                path, digest = exported("nli", self._info.sha256, lambda: positional(self.build()[1], "logits"))
                 self._runtime_files["nli.onnx"] = digest
             tokenizer = str(Path(embedding_model_info().path) / "tokenizer.json")
             return tokenizer, str(path), [labels.index(label) for label in NLI_LABELS]
         import torch
 
         torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
-        tokenizer, model = self._build()
+        tokenizer, model = self.build()
         model.eval()
         labels = {label.lower(): i for i, label in model.config.id2label.items()}
         missing = [label for label in NLI_LABELS if label not in labels]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from verify.store.rows import FINDING_CONTENT, store_findings
 
@@ -42,8 +42,10 @@ def _full_text(table: str, columns: tuple[str, ...]) -> str:
     )
 
 
-MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data step
-    """
+MIGRATIONS: list[tuple[str, str | Callable]] = [  # (name, SQL script or a function of the connection)
+    (
+        "sources, documents, claims and runs",
+        """
     CREATE TABLE sources (
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -99,7 +101,10 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         n_findings INTEGER
     );
     """,
-    """
+    ),
+    (
+        "embeddings cache",
+        """
     CREATE TABLE embeddings (
         model_hash TEXT NOT NULL,
         text_hash TEXT NOT NULL,
@@ -107,7 +112,10 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         PRIMARY KEY (model_hash, text_hash)
     );
     """,
-    """
+    ),
+    (
+        "store id, findings, decisions and the audit chain",
+        """
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
     ALTER TABLE runs ADD COLUMN pid INTEGER;
@@ -148,16 +156,22 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
     CREATE TRIGGER runs_append_only BEFORE UPDATE ON runs WHEN OLD.status != 'running'
     BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
     """
-    + _append_only("runs", ("DELETE",))
-    + _append_only("findings")
-    + _append_only("decisions")
-    + _append_only("audit_log"),
-    """
+        + _append_only("runs", ("DELETE",))
+        + _append_only("findings")
+        + _append_only("decisions")
+        + _append_only("audit_log"),
+    ),
+    (
+        "claim assertions, signals and names",
+        """
     ALTER TABLE claims ADD COLUMN assertion TEXT;
     ALTER TABLE claims ADD COLUMN signals TEXT;
     ALTER TABLE claims ADD COLUMN names TEXT;
     """,
-    """
+    ),
+    (
+        "stances cache",
+        """
     CREATE TABLE stances (
         model_hash TEXT NOT NULL,
         claim TEXT NOT NULL,
@@ -166,7 +180,10 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         PRIMARY KEY (model_hash, claim, voice)
     ) WITHOUT ROWID;
     """,
-    """
+    ),
+    (
+        "nli cache",
+        """
     CREATE TABLE nli (
         model_hash TEXT NOT NULL,
         pair TEXT NOT NULL,
@@ -174,7 +191,10 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         PRIMARY KEY (model_hash, pair)
     ) WITHOUT ROWID;
     """,
-    """
+    ),
+    (
+        "decision ratings",
+        """
     ALTER TABLE decisions ADD COLUMN claim TEXT;
     ALTER TABLE decisions ADD COLUMN rating TEXT;
     ALTER TABLE decisions ADD COLUMN url TEXT;
@@ -184,11 +204,14 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
     ALTER TABLE sources ADD COLUMN domains TEXT;
     ALTER TABLE documents ADD COLUMN language TEXT;
     """,
+    ),
     # Full-text search (the layout sqlite-utils and Datasette expect: TABLE_fts, kept in step by
     # triggers), and views that read well in Datasette.
-    _full_text("claims", ("text", "source"))
-    + _full_text("documents", ("title", "text"))
-    + """
+    (
+        "full-text search and Datasette views",
+        _full_text("claims", ("text", "source"))
+        + _full_text("documents", ("title", "text"))
+        + """
     CREATE VIEW latest_findings AS
         SELECT f.id, f.kind, round(f.confidence, 3) AS confidence, f.sources, f.omitted_by,
                a.text AS claim, b.text AS other_claim, f.reason, f.run_id
@@ -207,8 +230,11 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         FROM claims JOIN sources ON sources.id = claims.source
         GROUP BY claims.source ORDER BY claims DESC;
     """,
+    ),
     # Each finding stored once, content-addressed; runs reference the list of findings they made.
-    """
+    (
+        "content-addressed findings",
+        """
     CREATE TABLE finding_contents (
         sha256 TEXT PRIMARY KEY,
         id TEXT NOT NULL,
@@ -234,8 +260,11 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         list_sha256 TEXT NOT NULL
     );
     """,
-    _findings_once,
-    """
+    ),
+    ("findings into content-addressed rows", _findings_once),
+    (
+        "findings as a view",
+        """
     DROP TRIGGER findings_no_update;
     DROP TRIGGER findings_no_delete;
     DROP TABLE findings;
@@ -246,10 +275,13 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         JOIN finding_lists l ON l.list_sha256 = r.list_sha256
         JOIN finding_contents c ON c.sha256 = l.finding_sha256;
     """
-    + _append_only("finding_contents")
-    + _append_only("finding_lists")
-    + _append_only("run_findings"),
-    """
+        + _append_only("finding_contents")
+        + _append_only("finding_lists")
+        + _append_only("run_findings"),
+    ),
+    (
+        "disputes view",
+        """
     CREATE VIEW disputes AS
         SELECT json_extract(sources, '$[0]') AS source, json_extract(sources, '$[1]') AS other_source,
                count(*) AS contradictions, max(confidence) AS strongest,
@@ -258,8 +290,11 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         FROM latest_findings f WHERE kind = 'contradiction'
         GROUP BY sources ORDER BY contradictions DESC, strongest DESC;
     """,
+    ),
     # A finding's summary is kept with it (runs made before this keep theirs without one).
-    """
+    (
+        "finding summaries",
+        """
     ALTER TABLE finding_contents ADD COLUMN summary TEXT;
     DROP VIEW findings;
     CREATE VIEW findings AS
@@ -269,10 +304,13 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         JOIN finding_lists l ON l.list_sha256 = r.list_sha256
         JOIN finding_contents c ON c.sha256 = l.finding_sha256;
     """,
+    ),
     # What a report run did and how long it took (what it found is in the audit tables), and what
     # its findings rest on besides its inputs: a key of its thresholds, models and version, and a
     # digest of the names of its claims' sources (reasons quote them).
-    """
+    (
+        "run stats",
+        """
     CREATE TABLE run_stats (
         run_id TEXT PRIMARY KEY REFERENCES runs(id),
         stats TEXT NOT NULL,
@@ -281,10 +319,13 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
     ) WITHOUT ROWID;
     CREATE INDEX run_stats_key ON run_stats(comparison_key);
     """
-    + _append_only("run_stats"),
+        + _append_only("run_stats"),
+    ),
     # Each claim's nearest neighbours from the last reports (a cache, like embeddings and nli):
     # a report whose claims extend an earlier one's searches only from and to the new claims.
-    """
+    (
+        "neighbours cache",
+        """
     CREATE TABLE neighbours (
         match_key TEXT NOT NULL,
         pool_sha256 TEXT NOT NULL,
@@ -294,8 +335,11 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         PRIMARY KEY (match_key, pool_sha256)
     );
     """,
+    ),
     # Each candidate pair's outcome (a cache): a comparison judges only pairs none judged before.
-    """
+    (
+        "verdicts cache",
+        """
     CREATE TABLE verdicts (
         key TEXT NOT NULL,
         pair TEXT NOT NULL,
@@ -303,8 +347,9 @@ MIGRATIONS: list = [  # SQL scripts, or a function of the connection for a data 
         PRIMARY KEY (key, pair)
     ) WITHOUT ROWID;
     """,
+    ),
     # What a JSON Lines document carried besides the fields verify reads (JSON object, or NULL).
-    "ALTER TABLE documents ADD COLUMN metadata TEXT;",
+    ("document metadata", "ALTER TABLE documents ADD COLUMN metadata TEXT;"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -326,7 +371,7 @@ def migrate(conn: sqlite3.Connection, version: int) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
-        for step in MIGRATIONS[current:]:
+        for _name, step in MIGRATIONS[current:]:
             if callable(step):
                 step(conn)
                 continue
