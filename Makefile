@@ -43,8 +43,8 @@ lint: setup
 	$(BIN)/ruff check verify tests bench
 	$(BIN)/ruff format --check verify tests bench
 	$(BIN)/mypy
-	$(BIN)/cog --check docs/cli-reference.md docs/how-it-works.md
+	$(BIN)/cog --check docs/cli-reference.md docs/how-it-works.md bench/README.md
 
 # Regenerate the command reference (from the commands' --help) and the thresholds table (from Thresholds).
 docs: setup
-	$(BIN)/cog -r docs/cli-reference.md docs/how-it-works.md
+	$(BIN)/cog -r docs/cli-reference.md docs/how-it-works.md bench/README.md

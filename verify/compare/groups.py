@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from verify.compare.match import (
@@ -32,9 +34,9 @@ def finding_links(findings: list[Finding]) -> dict[str, list[tuple[str, bool]]]:
 
 def sides(label: str, links: dict, members: set[str] | None = None) -> dict[str, bool]:
     """Breadth-first from ``label`` (within ``members``): each claim reached, True on the label's side."""
-    side, queue = {label: True}, [label]
+    side, queue = {label: True}, deque([label])
     while queue:
-        current = queue.pop(0)
+        current = queue.popleft()
         for other, flip in links.get(current, []):
             if other not in side and (members is None or other in members):
                 side[other] = side[current] != flip
