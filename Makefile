@@ -45,6 +45,7 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/cog --check docs/cli-reference.md docs/how-it-works.md bench/README.md
 
-# Regenerate the command reference (from the commands' --help) and the thresholds table (from Thresholds).
+# Regenerate the command reference (from the commands' --help), the thresholds table (from Thresholds)
+# and bench/README.md's figure tables (from bench/results/*.json, through bench/tables.py).
 docs: setup
 	$(BIN)/cog -r docs/cli-reference.md docs/how-it-works.md bench/README.md
