@@ -43,9 +43,9 @@ lint: setup
 	$(BIN)/ruff check verify tests bench
 	$(BIN)/ruff format --check verify tests bench
 	$(BIN)/mypy
-	$(BIN)/cog --check docs/cli-reference.md docs/how-it-works.md bench/README.md
+	$(BIN)/cog --check README.md docs/cli-reference.md docs/how-it-works.md bench/README.md
 
 # Regenerate the command reference (from the commands' --help), the thresholds table (from Thresholds)
 # and bench/README.md's figure tables (from bench/results/*.json, through bench/tables.py).
 docs: setup
-	$(BIN)/cog -r docs/cli-reference.md docs/how-it-works.md bench/README.md
+	$(BIN)/cog -r README.md docs/cli-reference.md docs/how-it-works.md bench/README.md

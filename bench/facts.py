@@ -95,7 +95,7 @@ def quantity_scores(rows: list[dict], texts: dict[int, str]) -> dict:
     extracted = labelled = 0
     for row in rows:
         sentence = texts[row["body_id"]][row["start"] : row["end"]]
-        found = [q.as_dict() for q in numbers(sentence)]
+        found = [q.record() for q in numbers(sentence)]
         if found and (doc := claims.parsed([sentence])[0]) is not None:
             found = refine_numbers(found, doc)
         wanted = [q for q in row["quantities"] if q["kind"] not in ("year", "ordinal")]  # verify leaves these out

@@ -229,3 +229,19 @@ def one_document(name: str = "one-document.json") -> str:
     mean = d["mean_seconds"]
     rows.append(["mean", seconds(mean["current"]), f"{seconds(mean['baseline'])} (ratio {num(d['ratio'])})"])
     return markdown_table(["new document", "this checkout", d["baseline"]], rows, left=0)
+
+
+def trust() -> str:
+    """The README's "How far to trust it": the judge's real-news precision and recall and its
+    calibration (`bench/nli.py`), and the fresh `verify check` at the largest size `bench/scale.py` ran."""
+    d = results("nli.json")
+    news, labelled = d["news"]["cross-fitted"], d["labelled"]["all"]
+    largest = max(results("scale.json")["rows"], key=lambda row: row["cold"]["claims"])
+    return (
+        "verify finds candidate contradictions for a person to review; it does not decide what is true.\n"
+        f"On {news['pairs']} labelled pairs of real news sentences, {news['precision']:.0%} of the contradictions it\n"
+        f"calls are right and it finds {news['recall']:.0%} of the real ones (cross-fitted); the confidences of\n"
+        f"its findings are calibrated (ECE {num(labelled['ece'])} on {labelled['pairs']:,} real labelled pairs). On two\n"
+        f"cores, `verify check` of a new five-claim draft against a {largest['cold']['claims']:,}-claim store takes\n"
+        f"{seconds(largest['fresh']['check_seconds'], 1)}, model loading included.\n"
+    )

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 
-def claim_time(row: dict) -> dict:
+def claim_time(row: Mapping[str, Any]) -> dict:
     """The ``time`` of a claim (see :class:`verify.records.ClaimTime`) from its stored row: its
     document's ``published`` or ``ingested_at``, and its ``dates``."""
     published, ingested = row.get("published"), row.get("ingested_at")
@@ -43,7 +43,7 @@ def moment(value: str) -> dt.datetime:
     return parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-def order_key(claim: dict) -> tuple:
+def order_key(claim: Mapping[str, Any]) -> tuple:
     """How claims sort in time: by when they were reported (unknown last), then by when their
     documents were ingested, then by position."""
     reported = claim["time"]["reported"]
@@ -77,7 +77,9 @@ def shown(value: str | None) -> str:
     return at.strftime("%-d %b %H:%M") if has_clock(value) else at.strftime("%-d %b %Y")
 
 
-def group_timelines(groups: list[dict], claims: dict[str, dict], findings: Sequence[Mapping[str, Any]]) -> None:
+def group_timelines(
+    groups: list[dict], claims: Mapping[str, Mapping[str, Any]], findings: Sequence[Mapping[str, Any]]
+) -> None:
     """Give each group its ``timeline``: its claims in the order they were reported, each with
     its role: the first to state it, those that follow, those that contradict it (the other side
     of the first claim), and the later claims of revisions (a source changing its own account).
@@ -92,7 +94,7 @@ def group_timelines(groups: list[dict], claims: dict[str, dict], findings: Seque
 
 
 def _timeline(
-    group: dict, claims: dict[str, dict], revised: dict[str, str], contradicting: dict[str, str]
+    group: dict, claims: Mapping[str, Mapping[str, Any]], revised: dict[str, str], contradicting: dict[str, str]
 ) -> list[dict]:
     ordered = sorted(group["claims"], key=lambda c: order_key(claims[c]))
     against = set(group["against"])

@@ -79,7 +79,7 @@ def test_stop_words_are_scikit_learns():
 )
 def test_a_bound_one_off_the_other_figure_is_the_same_figure(left, right, clash):
     """Reporters write "more than 80" and "80" of one count; two exact figures one apart differ."""
-    a, b = (numbers(text)[0].as_dict() for text in (left, right))  # as claims store them
+    a, b = (numbers(text)[0].record() for text in (left, right))  # as claims store them
     assert quantities_clash(a, b) is clash
 
 

@@ -71,3 +71,12 @@ def test_the_committed_documents_are_what_the_views_read():
     for verdict in VERDICTS:
         jsonschema.validate(verdict, load("judge"))
     assert REPORT["findings"] and {f["kind"] for f in REPORT["findings"]} >= {"agreement", "contradiction", "omission"}
+
+
+def test_a_decision_without_a_note_reads_without_one():
+    finding = dict(REPORT["findings"][0], decision={"decision": "confirmed", "reviewer": "desk", "note": None})
+    report = dict(REPORT, findings=[finding])
+    page, markdown = to_html(report, TEXTS), to_markdown(report)
+    assert "Reviewer desk: confirmed</div>" in page
+    assert "None" not in page.split("Reviewer desk")[1][:40]
+    assert "reviewer: **confirmed**\n" in markdown

@@ -4,12 +4,15 @@ comparison reads from it: negations, non-committal phrases, actors, hedges, cont
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any, cast
 
 from verify.claims.events import actors, casualty_outcomes, control_claims
 from verify.claims.negation import hedges, negations, noncommittals
+from verify.records import PreparedClaim, Signals
 
 
-def assertion(claim: dict) -> str:
+def assertion(claim: Mapping[str, Any]) -> str:
     """What a claim asserts, without its attribution: 'SANA said that X' -> 'X', 'X, the source said.' -> 'X'."""
     text, cue = claim["text"], claim.get("cue") or ""
     at = text.find(cue) if cue else -1
@@ -26,7 +29,7 @@ def assertion(claim: dict) -> str:
     return after.strip() or text
 
 
-def cue_end(claim: dict) -> int:
+def cue_end(claim: Mapping[str, Any]) -> int:
     """Where the attribution cue ends in the claim's text (0 without one)."""
     cue = claim.get("cue") or ""
     at = claim["text"].find(cue) if cue else -1
@@ -35,7 +38,7 @@ def cue_end(claim: dict) -> int:
     return at + len(cue) if at >= 0 else 0
 
 
-def signals(claim: dict) -> dict:
+def signals(claim: Mapping[str, Any]) -> Signals:
     """What the comparison reads from a claim's assertion: negations, non-committal phrases,
     actors, hedges, outcome verbs."""
     text = claim["assertion"]
@@ -49,13 +52,13 @@ def signals(claim: dict) -> dict:
     }
 
 
-def prepare(claim: dict) -> dict:
+def prepare(claim: Mapping[str, Any]) -> PreparedClaim:
     """The claim with its assertion (the claim without its attribution words: 'X did not report'
-    is not a denial) and signals: a new dict, or the claim itself when it has both (claims stored
+    is not a denial) and signals: a new value, or the claim itself when it has both (claims stored
     since schema 4 do). The claim given is never changed."""
     if claim.get("assertion") and claim.get("signals"):
-        return claim
-    ready = dict(claim)
+        return cast(PreparedClaim, claim)
+    ready = dict(claim, negative=bool(claim.get("negative")))
     ready["assertion"] = ready.get("assertion") or assertion(ready)
     ready["signals"] = ready.get("signals") or signals(ready)
-    return ready
+    return cast(PreparedClaim, ready)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from verify.claims.units import words_to_number
+from verify.records import DateMention
 
 # -- dates -----------------------------------------------------------------------------------
 
@@ -113,7 +114,7 @@ def _resolve_relative(text: str, anchor: dt.date | None) -> str | None:
     return None
 
 
-def dates_clash(a: dict, b: dict) -> bool:
+def dates_clash(a: DateMention, b: DateMention) -> bool:
     """Two normalised dates that cannot name the same day."""
     va, vb = a.get("value"), b.get("value")
     if not va or not vb:

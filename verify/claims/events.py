@@ -6,6 +6,7 @@ import re
 
 from verify.claims.negation import spans
 from verify.claims.places import places
+from verify.records import Outcome, Span
 
 # -- actors, negation, hedging, control verbs ------------------------------------------------
 
@@ -70,13 +71,13 @@ COUNT_AFTER_RE = re.compile(
 OUTCOME_TARGET_REACH = 6  # content words before an outcome word (in its clause) that say whose it is
 
 
-def casualty_outcomes(sentence: str) -> list[dict]:
+def casualty_outcomes(sentence: str) -> list[Outcome]:
     """Outcome words for a person, not for a count ('four workers were killed' is a figure's
     event): {outcome, text, start, end, target (content words before it in its clause: whose
     outcome)}, in order. None in a sentence that calls a report a hoax or a rumour."""
     if HOAX_RE.search(sentence):
         return []
-    out = []
+    out: list[Outcome] = []
     for outcome, pattern in CASUALTY_RES.items():
         for m in pattern.finditer(sentence):
             before = sentence[max(0, m.start() - 40) : m.start()]
@@ -123,7 +124,7 @@ def actors(sentence: str) -> list[str]:
     return [actor for actor, pattern in ACTOR_RES.items() if pattern.search(sentence)]
 
 
-def control_verbs(sentence: str) -> dict[str, list[dict]]:
+def control_verbs(sentence: str) -> dict[str, list[Span]]:
     """Outcome verbs by direction: 'gain' (took, recaptured), 'hold' (repelled, still holds), 'loss'."""
     return {"gain": spans(GAIN_RE, sentence), "hold": spans(HOLD_RE, sentence), "loss": spans(LOSS_RE, sentence)}
 
@@ -151,7 +152,7 @@ TERRITORY_RE = re.compile(
 CONTROL_REACH = 40  # characters after the verb (and before it, for "X is held by") where its place is named
 
 
-def _acts_on_a_place(sentence: str, verb: dict, places_at: list[tuple[int, int]], direction: str) -> bool:
+def _acts_on_a_place(sentence: str, verb: Span, places_at: list[tuple[int, int]], direction: str) -> bool:
     """Whether a control verb's object is a place: one is named (or a word for one) close after
     the verb within its clause and not as where something happened ("captured in Binesh"); or, for
     a hold, close before it in its clause ("Mosul is held by", "the front remains under")."""
@@ -171,7 +172,7 @@ def _acts_on_a_place(sentence: str, verb: dict, places_at: list[tuple[int, int]]
 
 def control_claims(
     sentence: str, after: int = 0, known_places: list[dict] | None = None
-) -> list[tuple[str, str | None, dict]]:
+) -> list[tuple[str, str | None, Span]]:
     """(direction, actor, verb span) for each outcome verb after offset ``after`` (the attribution
     cue) that acts on a place (:func:`_acts_on_a_place`; ``known_places``: the sentence's
     :func:`places`, when the caller has them), leaving out aims ("an operation to

@@ -8,9 +8,10 @@ are split in two. Every claim keeps exact offsets: ``document_text[start:end] ==
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import pysbd
 
@@ -22,6 +23,7 @@ from verify.claims.negation import hedges
 from verify.claims.parse import PARSE_BATCH
 from verify.claims.places import places
 from verify.claims.quantities import NUMBER_RE, numbers, refine_numbers
+from verify.records import PreparedClaim
 from verify.sources import SourceIndex
 
 MIN_CLAIM_WORDS = 4
@@ -139,7 +141,7 @@ CAPITALISED_RE = re.compile(r"\b(?:[A-Z][\w'’-]+)(?:\s+(?:al-|el-|of\s+|the\s+
 NAME_STOPWORDS = {"The", "A", "An", "It", "He", "She", "They", "On", "In", "At", "But", "And", "Our", "We", "This"}
 
 
-def names_in(claim: dict, index: SourceIndex, mentions: list | None = None) -> list[str]:
+def names_in(claim: Mapping[str, Any], index: SourceIndex, mentions: list | None = None) -> list[str]:
     """The names a claim mentions, for matching: canonical places, registry sources (HTS and
     Hayat Tahrir al-Sham are one; ``mentions`` when the caller found them already) and other
     capitalised names."""
@@ -181,13 +183,13 @@ def clauses(text: str, start: int, end: int, index: SourceIndex) -> list[tuple[i
     return spans
 
 
-def extract_claims(document: dict, index: SourceIndex) -> tuple[list[dict], list[dict]]:
+def extract_claims(document: dict, index: SourceIndex) -> tuple[list[PreparedClaim], list[dict]]:
     """The claims of a stored document, and any sources they name that the registry lacks."""
     new_sources: dict[str, dict] = {}
     return list(iter_claims(document, index, new_sources)), list(new_sources.values())
 
 
-def iter_claims(document: dict, index: SourceIndex, new_sources: dict[str, dict]) -> Iterator[dict]:
+def iter_claims(document: dict, index: SourceIndex, new_sources: dict[str, dict]) -> Iterator[PreparedClaim]:
     """:func:`extract_claims` a few claims at a time, so a large document is never held as claims:
     each batch of claim texts is parsed together (the texts that give a figure or a reporting
     word), then attributed in order. Sources the registry lacks are added to ``new_sources`` (by
@@ -241,13 +243,13 @@ class ClaimMaker:
             None  # the attribution of the sentence's first clause, which later clauses may inherit
         )
 
-    def make(self, spans: list[tuple[int, int, bool]]) -> Iterator[dict]:
+    def make(self, spans: list[tuple[int, int, bool]]) -> Iterator[PreparedClaim]:
         text = self.document["text"]
         docs = parsed([text[start:end] for start, end, _ in spans])
         for (start, end, first), doc in zip(spans, docs, strict=True):
             yield self.claim(start, end, first, doc)
 
-    def claim(self, start: int, end: int, first: bool, doc) -> dict:
+    def claim(self, start: int, end: int, first: bool, doc) -> PreparedClaim:
         document, index, discourse = self.document, self.index, self.discourse
         outlet, published = document["outlet"], document.get("published")
         claim_text = document["text"][start:end]
@@ -292,15 +294,14 @@ class ClaimMaker:
                 "source": source,
                 "outlet": outlet,
                 "cue": who.cue,
-                "negative": int(who.negative),
+                "negative": who.negative,
                 "resolved_from": list(who.resolved_from) if who.resolved_from else None,
                 "via": [relay for relay in who.via if relay not in (source, outlet)],
                 **claim_facts(claim_text, published, doc),
             }
         )
-        claim["names"] = names_in(claim, index, mentions)
         self.position += 1
-        return claim
+        return {**claim, "names": names_in(claim, index, mentions)}
 
 
 def _derived_kind(name: str) -> str:
@@ -313,7 +314,7 @@ def _derived_kind(name: str) -> str:
 
 def sentence_claim(
     text: str, index: SourceIndex, published: str | None = None, claim_id: str = "text", doc=None
-) -> dict:
+) -> PreparedClaim:
     """A claim built from a bare sentence (a draft's line, a benchmark pair), attributed as in a
     document, with ``doc`` its parse (see :func:`sentence_claims`, which parses many at once)."""
     who = attribute(text, index, doc=doc)
@@ -325,13 +326,15 @@ def sentence_claim(
         "source_name": who.name or "the text",
         "outlet": "text",
         "cue": who.cue,
-        "negative": int(who.negative),
+        "negative": who.negative,
         **claim_facts(text, published, doc),
     }
     return prepare(claim)
 
 
-def sentence_claims(texts: list[str], index: SourceIndex, published: str | None = None, ids=None) -> list[dict]:
+def sentence_claims(
+    texts: list[str], index: SourceIndex, published: str | None = None, ids=None
+) -> list[PreparedClaim]:
     """:func:`sentence_claim` of each text, the texts parsed together; ``ids`` default to their positions."""
     ids = ids or [str(n) for n in range(len(texts))]
     return [
@@ -343,9 +346,9 @@ def sentence_claims(texts: list[str], index: SourceIndex, published: str | None 
 def claim_facts(text: str, published: str | None, doc=None) -> dict:
     """The facts a claim stores: hedged flag, numbers (read again with ``doc``, the text's parse,
     when there is one), dates (resolved against ``published``), places."""
-    found = [q.as_dict() for q in numbers(text)]
+    found = [q.record() for q in numbers(text)]
     return {
-        "hedged": int(bool(hedges(text))),
+        "hedged": bool(hedges(text)),
         "numbers": refine_numbers(found, doc) if doc is not None and found else found,
         "dates": dates(text, published),
         "places": places(text),

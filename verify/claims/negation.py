@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from verify.records import Span
+
 NEGATION_RE = re.compile(
     r"\b(?:not|no|never|none|nor|neither|denied|denies|deny|denial|false|fabricated"
     r"|baseless|untrue|rejected|rejects|refuted|refutes|dismissed|fake|hoax|n't)\b|n't\b",
@@ -18,7 +20,7 @@ HEDGE_RE = re.compile(
 )
 
 
-def spans(pattern: re.Pattern, sentence: str) -> list[dict]:
+def spans(pattern: re.Pattern, sentence: str) -> list[Span]:
     return [{"text": m.group(0), "start": m.start(), "end": m.end()} for m in pattern.finditer(sentence)]
 
 
@@ -64,22 +66,22 @@ def negation_kind(text: str) -> str:
     return "negation" if negations(text) else "none"
 
 
-def denials(sentence: str) -> list[dict]:
+def denials(sentence: str) -> list[Span]:
     """Where a sentence rejects a claim ('denied', 'dismissed the reports', 'is false', 'cast doubt')."""
     return spans(DENIAL_RE, sentence)
 
 
-def noncommittals(sentence: str) -> list[dict]:
+def noncommittals(sentence: str) -> list[Span]:
     """Where a party withholds commitment ('could not confirm', 'declined to comment'): a signal
     of its own, never a negation of what the other claim states."""
     return spans(NONCOMMITTAL_RE, sentence)
 
 
-def negations(sentence: str) -> list[dict]:
+def negations(sentence: str) -> list[Span]:
     """Negations and denials, leaving out those inside a non-committal phrase."""
     withheld = [(m.start(), m.end()) for m in NONCOMMITTAL_RE.finditer(sentence)]
     return [n for n in spans(NEGATION_RE, sentence) if not any(a <= n["start"] < b for a, b in withheld)]
 
 
-def hedges(sentence: str) -> list[dict]:
+def hedges(sentence: str) -> list[Span]:
     return spans(HEDGE_RE, sentence)

@@ -32,9 +32,10 @@ from verify.claims.units import (
     VAGUE,
     words_to_number,
 )
+from verify.records import Quantity, QuantityKind
 
 
-def quantity_kind(sentence: str, start: int, end: int, unit: str) -> str:
+def quantity_kind(sentence: str, start: int, end: int, unit: str) -> QuantityKind:
     """count, age, duration, money or percent, from the words around a figure."""
     after, before = sentence[end : end + 14], sentence[max(0, start - 8) : start]
     if (
@@ -79,7 +80,10 @@ NUMBER_RE = re.compile(
 
 
 @dataclass(frozen=True)
-class Quantity:
+class Figure:
+    """A figure as read from a sentence (an open upper bound is infinity); :meth:`record` is how
+    a claim stores it."""
+
     text: str
     value: float | None
     low: float
@@ -89,11 +93,11 @@ class Quantity:
     qualifier: str  # words before the unit's head: "turkish" in "two Turkish soldiers"
     start: int
     end: int
-    kind: str = "count"  # count, age, duration, money or percent
+    kind: QuantityKind = "count"
     event: str = ""  # what the count counts: kill, wound, displace, detain, ... ("" if none)
     total: bool = False  # a running total ("the total ... to 19"), not one event's count
 
-    def as_dict(self) -> dict:
+    def record(self) -> Quantity:
         value = self.value
         if value is not None and float(value).is_integer():
             value = int(value)
@@ -155,18 +159,19 @@ def event_of(lemma: str) -> str:
     return next((event for event, pattern in EVENT_RE.items() if pattern.fullmatch(lemma)), lemma)
 
 
-def refine_numbers(quantities: list[dict], doc) -> list[dict]:
+def refine_numbers(quantities: list[Quantity], doc) -> list[Quantity]:
     """Figures read again with a parse of their sentence (:func:`verify.parse.counted`): the noun
     each counts and the event it counts, where the parse ties the figure to a noun."""
     from verify.claims.parse import counted
 
-    out = []
+    out: list[Quantity] = []
     for q in quantities:
         found = counted(doc, q["start"], q["end"])
         if found:
             noun, qualifier, lemma = found
             unit = unit_of(noun) if noun else q["unit"]
-            q = q | {
+            q = {
+                **q,
                 "unit": unit,
                 "qualifier": qualifier if noun else q["qualifier"],
                 "event": event_of(lemma),
@@ -200,10 +205,10 @@ def _is_year(text: str, sentence: str, start: int) -> bool:
     return not re.search(r"(about|least|than|nearly|some)\s*$", before)
 
 
-def numbers(sentence: str) -> list[Quantity]:
+def numbers(sentence: str) -> list[Figure]:
     """Quantities in a sentence, normalised, with the tolerance their qualifier implies, the range
     they give ("50-60", "between 50 and 60", "50 or 60"), their kind and the event they count."""
-    found = []
+    found: list[Figure] = []
     date_spans = [(d["start"], d["end"]) for d in dates(sentence)]
     range_ends: set[int] = set()
     for match in NUMBER_RE.finditer(sentence):
@@ -239,7 +244,7 @@ def numbers(sentence: str) -> list[Quantity]:
         }
         if lower in VAGUE:
             vague_low, vague_high = VAGUE[lower]
-            found.append(Quantity(text, None, vague_low, vague_high, True, unit, qualifier, start, end, **context))
+            found.append(Figure(text, None, vague_low, vague_high, True, unit, qualifier, start, end, **context))
             continue
         value = words_to_number(match.group(0))
         if value is None or value == 0 and lower == "a":
@@ -258,7 +263,7 @@ def numbers(sentence: str) -> list[Quantity]:
             low, approx = 0, True
         elif before.endswith(ABOUT):
             low, high, approx = value * (1 - ABOUT_TOLERANCE), value * (1 + ABOUT_TOLERANCE), True
-        found.append(Quantity(text, value, low, high, approx, unit, qualifier, start, end, **context))
+        found.append(Figure(text, value, low, high, approx, unit, qualifier, start, end, **context))
     return found
 
 
@@ -290,7 +295,7 @@ def in_digits(text: str) -> str:
     return "".join(out) + text[last:]
 
 
-def quantities_clash(a: dict, b: dict) -> bool:
+def quantities_clash(a: Quantity, b: Quantity) -> bool:
     """Two quantities of the same thing whose ranges cannot both be true. A bound on the very figure
     the other gives is that figure told two ways ("more than 80 families", "80 families"): no clash."""
     high_a = float("inf") if a["high"] is None else a["high"]
@@ -301,12 +306,12 @@ def quantities_clash(a: dict, b: dict) -> bool:
     return not (bound and a.get("value") is not None and a.get("value") == b.get("value"))
 
 
-def same_noun(a: dict, b: dict) -> bool:
+def same_noun(a: Quantity, b: Quantity) -> bool:
     """Two quantities' head nouns are one word, spelled alike ('soldier' / 'soldiers')."""
     return a["unit"] == b["unit"] or fuzz.ratio(a["unit"], b["unit"]) >= 85
 
 
-def same_unit(a: dict, b: dict) -> bool:
+def same_unit(a: Quantity, b: Quantity) -> bool:
     """The same kind of thing counted in the same event: the same kind of figure, head noun and
     event (when both name one), no clash of sides ('Turkish soldiers' are not 'government
     soldiers'), and not a running total against one event's count."""
@@ -323,7 +328,7 @@ def same_unit(a: dict, b: dict) -> bool:
     return not (sides_a and sides_b and not sides_a & sides_b)
 
 
-def same_bare_figure(a: dict, b: dict) -> bool:
+def same_bare_figure(a: Quantity, b: Quantity) -> bool:
     """Two figures that name no unit ("measured 7.8", "a magnitude of 5.1"): the same kind, the
     same event (a measurement against no event counts as one), and neither a running total."""
     if a["unit"] or b["unit"] or a.get("kind", "count") != b.get("kind", "count"):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from functools import cache
+from collections.abc import Mapping
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 WORD_RE = re.compile(r"[a-z0-9]+")
 
@@ -37,18 +39,23 @@ def term_weights(word_list: list[str]) -> tuple[dict[str, float], float]:
     return weights, sum(v * v for v in weights.values())
 
 
-def word_weights(claim: dict) -> tuple[dict[str, float], float]:
-    """:func:`term_weights` of the claim's assertion, kept on the claim."""
-    if "word_weights" not in claim:
-        claim["word_weights"] = term_weights(words(claim["assertion"]))
-    return claim["word_weights"]
+@lru_cache(maxsize=1 << 16)
+def text_weights(text: str) -> tuple[dict[str, float], float]:
+    """:func:`term_weights` of a text's words, kept for the next pair that reads the same text
+    (do not change what it returns)."""
+    return term_weights(words(text))
 
 
-def tfidf_cosine(a: dict, b: dict) -> float:
+def tfidf_cosine(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
     """TF-IDF cosine of two claims' assertions, with the IDF of the pair itself (a word in both
     weighs less than a word in one). It depends on the two claims only, so adding documents to a
     store never changes the figure for pairs already compared."""
-    (wa, sa), (wb, sb) = word_weights(a), word_weights(b)
+    return weights_cosine(text_weights(a["assertion"]), text_weights(b["assertion"]))
+
+
+def weights_cosine(a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]) -> float:
+    """:func:`tfidf_cosine` of two texts' :func:`term_weights`."""
+    (wa, sa), (wb, sb) = a, b
     if not wa or not wb:
         return 0.0
     shared = [w for w in wa if w in wb]  # in text order: a set's order would vary the sums' last bits

@@ -27,7 +27,7 @@ from verify.cli.options import (
 )
 from verify.errors import VerifyError
 from verify.output import PER_KIND, one_line
-from verify.records import ENGINES, FINDING_KINDS, Report
+from verify.records import ENGINES, FINDING_KINDS, Check, Report
 
 
 @cli.command("compare")
@@ -254,7 +254,7 @@ def check_command(
             text = read_text(Path(draft))
         target = output_path(state, output, force)
 
-        def deliver(result: dict) -> None:
+        def deliver(result: Check) -> None:
             if fmt == "terminal":
                 rendered = render_terminal(state, terminal.render_check, result, target)
             else:

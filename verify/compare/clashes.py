@@ -10,6 +10,7 @@ from verify.claims.negation import denials
 from verify.claims.places import HOLIDAYS
 from verify.claims.quantities import quantities_clash, same_bare_figure, same_noun, same_unit
 from verify.claims.words import words
+from verify.records import DateMention, Place, PreparedClaim, Quantity
 
 DENIAL_CUES = {"denied", "denies", "deny", "rejected", "rejects", "refuted", "dismissed"}
 # Places too large to tell two events apart.
@@ -22,19 +23,19 @@ REGIONS = {"Syria", "Turkey", "Russia", "Idlib", "Aleppo", "Damascus", "Hama", "
 NAME_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:al-|el-)?([A-Z][a-z]{2,})(?:['’]s)?\b")
 
 
-def named(claim: dict) -> set[str]:
+def named(claim: PreparedClaim) -> set[str]:
     """The capitalised names a claim gives past its first word, without "al-" or a possessive."""
     return {m.group(1) for m in NAME_RE.finditer(claim["text"])}
 
 
-def same_person_ages(a: dict, b: dict, qa: dict, qb: dict) -> bool:
+def same_person_ages(a: PreparedClaim, b: PreparedClaim, qa: Quantity, qb: Quantity) -> bool:
     """Two ages, the only ones their claims give, in claims that name someone in common
     ("Suresh Kumar, 40" / "A 46-year-old man, Suresh Kumar"): one person's age told twice."""
     ages = [q for q in (*a["numbers"], *b["numbers"]) if q.get("kind") == "age"]
     return qa.get("kind") == qb.get("kind") == "age" and len(ages) == 2 and bool(named(a) & named(b))
 
 
-def number_clashes(a: dict, b: dict) -> list[dict]:
+def number_clashes(a: PreparedClaim, b: PreparedClaim) -> list[dict]:
     """Quantities of the same thing with values that cannot both be true."""
     out = []
     lone = len(a["numbers"]) == len(b["numbers"]) == 1  # one figure each, neither naming what it counts
@@ -65,7 +66,7 @@ TELLING_DATE_RE = re.compile(
 NIGHT_RE = re.compile(r"^\s*(?:night|evening|overnight)|\b(?:late|early|overnight)\s+$", re.IGNORECASE)
 
 
-def event_dates(claim: dict) -> list[dict]:
+def event_dates(claim: PreparedClaim) -> list[DateMention]:
     """The claim's resolved dates that may be the day of what it tells (:data:`TELLING_DATE_RE`)."""
     text = claim["text"]
     return [
@@ -75,7 +76,7 @@ def event_dates(claim: dict) -> list[dict]:
     ]
 
 
-def _night(claim: dict, date: dict) -> bool:
+def _night(claim: PreparedClaim, date: DateMention) -> bool:
     """A date told with its night or its small hours ('Saturday night', 'late Friday'): across time
     zones and midnight it may be the next or the day before."""
     text = claim["text"]
@@ -85,9 +86,9 @@ def _night(claim: dict, date: dict) -> bool:
     )
 
 
-def _next_day(x: dict, y: dict) -> bool:
+def _next_day(x: DateMention, y: DateMention) -> bool:
     """Two weekdays or two full dates one day apart."""
-    values = [x["value"], y["value"]]
+    values = [x["value"] or "", y["value"] or ""]
     if all(v in WEEKDAYS for v in values):
         gap = (WEEKDAYS.index(values[0]) - WEEKDAYS.index(values[1])) % 7
         return gap in (1, 6)
@@ -97,7 +98,7 @@ def _next_day(x: dict, y: dict) -> bool:
         return False
 
 
-def date_clashes(a: dict, b: dict) -> list[dict]:
+def date_clashes(a: PreparedClaim, b: PreparedClaim) -> list[dict]:
     """Days of the event (:func:`event_dates`) that cannot be the same, when neither claim has one
     matching the other's; a night's date against the next or the previous day is no clash."""
     da, db = event_dates(a), event_dates(b)
@@ -125,14 +126,14 @@ WITHIN_TOWN_RE = re.compile(
 )
 
 
-def _town(place: dict) -> bool:
+def _town(place: Place) -> bool:
     """A place name that can be a town (not a street or a building, not a possessive or a
     capitalised word run like 'Cosmic Book' read as a place)."""
     name = place["name"]
     return not (WITHIN_TOWN_RE.search(name) or re.search(r"['’]", name) or name.isupper() or name in HOLIDAYS)
 
 
-def place_clash(a: dict, b: dict) -> dict | None:
+def place_clash(a: PreparedClaim, b: PreparedClaim) -> dict | None:
     """The same event placed in different towns: each claim names exactly one town (regions and
     countries do not count), and they differ."""
     pa = {p["name"] for p in a["places"] if _town(p)} - REGIONS
@@ -142,7 +143,7 @@ def place_clash(a: dict, b: dict) -> dict | None:
     return None
 
 
-def actor_clash(a: dict, b: dict) -> dict | None:
+def actor_clash(a: PreparedClaim, b: PreparedClaim) -> dict | None:
     """The same act credited to different parties: each claim names exactly one, and they differ."""
     xa, xb = a["signals"]["actors"], b["signals"]["actors"]
     if len(xa) == 1 and len(xb) == 1 and xa != xb:
@@ -162,7 +163,7 @@ def stem(word: str) -> str:
     return word[:6] if len(word) > 6 else word
 
 
-def negated_words(claim: dict) -> set[str]:
+def negated_words(claim: PreparedClaim) -> set[str]:
     """Content words in the reach of the claim's negations: up to six words after each, within its
     clause ('no one was hurt' negates 'one', 'hurt'), and before it for 'false', 'hoax' and the like."""
     text = claim["assertion"]
@@ -176,7 +177,7 @@ def negated_words(claim: dict) -> set[str]:
     return out
 
 
-def polarity_clash(a: dict, b: dict) -> dict | None:
+def polarity_clash(a: PreparedClaim, b: PreparedClaim) -> dict | None:
     """One claim negates or denies what the other asserts: it is attributed with a denial ('X
     denied that ...'), or one of its negations reaches words the other claim states ('did not
     lose control of Saraqeb' / 'lost control of Saraqeb'). A negation about something else ('no
@@ -185,7 +186,7 @@ def polarity_clash(a: dict, b: dict) -> dict | None:
     for side, claim, other in (("left", a, b), ("right", b, a)):
         found[side] = []
         if (claim.get("cue") or "").lower() in DENIAL_CUES:
-            found[side].append(claim["cue"])
+            found[side].append(claim["cue"] or "")
         if negated_words(claim) & set(map(stem, words(other["assertion"]))):
             found[side] += [n["text"] for n in claim["signals"]["negations"]]
     if bool(found["left"]) != bool(found["right"]):
@@ -193,7 +194,7 @@ def polarity_clash(a: dict, b: dict) -> dict | None:
     return None
 
 
-def denial_clash(a: dict, b: dict) -> dict | None:
+def denial_clash(a: PreparedClaim, b: PreparedClaim) -> dict | None:
     """One claim rejects what the other asserts: its words deny it ('denied the reports',
     'dismissed as false', 'cast doubt on') and the other claim neither negates, denies nor
     withholds anything. On real pairs from one story this holds across looser wording than a
@@ -207,7 +208,7 @@ def denial_clash(a: dict, b: dict) -> dict | None:
     return None
 
 
-def control_clash(a: dict, b: dict) -> dict | None:
+def control_clash(a: PreparedClaim, b: PreparedClaim) -> dict | None:
     """Outcome verbs in conflict: one side took the place, the other held it or repelled them."""
     ca, cb = a["signals"]["control"], b["signals"]["control"]
     for left, right, flip in ((ca, cb, False), (cb, ca, True)):
@@ -230,7 +231,7 @@ def control_clash(a: dict, b: dict) -> dict | None:
     return None
 
 
-def outcome_clash(a: dict, b: dict) -> dict | None:
+def outcome_clash(a: PreparedClaim, b: PreparedClaim) -> dict | None:
     """What became of someone, told two ways: killed against wounded or unhurt, wounded against
     unhurt. Each claim must tell one outcome only ('killed one and wounded two' tells both), about
     the same one: whose outcome it is (the words before it) is named in the other claim too, or
@@ -253,14 +254,14 @@ def outcome_clash(a: dict, b: dict) -> dict | None:
     return None
 
 
-def same_outcome(a: dict, b: dict) -> bool:
+def same_outcome(a: PreparedClaim, b: PreparedClaim) -> bool:
     """Both claims tell the same outcome by the same party ('captured' / 'seized' by the army)."""
     ca = {(d, x) for d, x, _ in a["signals"]["control"] if x}
     cb = {(d, x) for d, x, _ in b["signals"]["control"] if x}
     return bool(ca & cb)
 
 
-def revised_figures(earlier: dict, later: dict) -> list[dict]:
+def revised_figures(earlier: PreparedClaim, later: PreparedClaim) -> list[dict]:
     """Figures of one quantity whose least value changed from the earlier claim to the later (a
     toll of 12, then 40; "at least 19", then "more than 40"); "at least 19", then "19" is none."""
     lone = len(earlier["numbers"]) == len(later["numbers"]) == 1
@@ -272,7 +273,7 @@ def revised_figures(earlier: dict, later: dict) -> list[dict]:
     ]
 
 
-def unlike_figures(a: dict, b: dict) -> bool:
+def unlike_figures(a: PreparedClaim, b: PreparedClaim) -> bool:
     """Both claims count something, and never the same thing ('19 soldiers killed' / '950,000
     people displaced'): neither states the other's figure, so they cannot fully agree."""
     counts_a = [q for q in a["numbers"] if q["unit"] and q.get("kind", "count") == "count"]
@@ -280,7 +281,7 @@ def unlike_figures(a: dict, b: dict) -> bool:
     return bool(counts_a and counts_b) and not any(same_noun(x, y) for x in counts_a for y in counts_b)
 
 
-def differing_figures(a: dict, b: dict) -> list[dict]:
+def differing_figures(a: PreparedClaim, b: PreparedClaim) -> list[dict]:
     """Quantities of the same thing that are compatible but not equal ('at least 19' / 'more than 40')."""
     return [
         {"left": qa["text"], "right": qb["text"], "unit": qa["unit"]}

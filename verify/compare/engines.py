@@ -20,7 +20,7 @@ import numpy as np
 from verify.compare.verdict import judge_pair
 from verify.errors import VerifyError
 from verify.models.embedder import EMBEDDING_DIMENSION, Embedder, embedding_model_info
-from verify.records import ENGINES, ModelInfo, Thresholds
+from verify.records import ENGINES, ModelInfo, PreparedClaim, Thresholds
 
 RAY_BATCH = 256
 # A candidate pair as the engines judge it: (left claim, right claim, similarity, tf-idf cosine).
@@ -37,7 +37,7 @@ class Engine(Protocol):
         """One embedding a text, in order."""
         ...
 
-    def judge(self, claims: list[dict], pairs: list[Pair], thresholds: Thresholds) -> list[dict | None]:
+    def judge(self, claims: list[PreparedClaim], pairs: list[Pair], thresholds: Thresholds) -> list[dict | None]:
         """:func:`verify.compare.verdict.judge_pair` of each pair, in order."""
         ...
 
@@ -54,7 +54,7 @@ class LocalEngine:
     def encode(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts)
 
-    def judge(self, claims: list[dict], pairs: list[Pair], thresholds: Thresholds) -> list[dict | None]:
+    def judge(self, claims: list[PreparedClaim], pairs: list[Pair], thresholds: Thresholds) -> list[dict | None]:
         return [
             judge_pair(claims[a], claims[b], similarity, lexical, thresholds) for a, b, similarity, lexical in pairs
         ]
@@ -70,7 +70,7 @@ class _RayEmbed:
         return {"row": batch["row"], "vector": self.embedder.encode(list(batch["text"]))}
 
 
-def _ray_judge(batch: dict, claims: list[dict], thresholds: dict) -> dict:
+def _ray_judge(batch: dict, claims: list[PreparedClaim], thresholds: dict) -> dict:
     limits = Thresholds(**thresholds)
     verdicts = [
         json.dumps(judge_pair(claims[int(a)], claims[int(b)], float(s), float(t), limits))
@@ -122,7 +122,7 @@ class RayEngine:
             vectors[row["row"]] = row["vector"]
         return vectors
 
-    def judge(self, claims: list[dict], pairs: list[Pair], thresholds: Thresholds) -> list[dict | None]:
+    def judge(self, claims: list[PreparedClaim], pairs: list[Pair], thresholds: Thresholds) -> list[dict | None]:
         if not pairs:
             return []
         items = [{"row": n, "left": a, "right": b, "similarity": s, "tfidf": t} for n, (a, b, s, t) in enumerate(pairs)]

@@ -14,7 +14,7 @@ from verify.compare.verdict import (
     make_finding,
     quote,
 )
-from verify.records import Finding, Thresholds
+from verify.records import Finding, PreparedClaim, Thresholds
 from verify.store.rows import sha256
 from verify.times import group_timelines
 
@@ -44,7 +44,7 @@ def sides(label: str, links: dict, members: set[str] | None = None) -> dict[str,
     return side
 
 
-def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[Finding]) -> list[dict]:
+def claim_groups(claims: list[PreparedClaim], vectors: np.ndarray, findings: list[Finding]) -> list[dict]:
     """Claims joined by pair findings (omissions are left out), labelled by their most central
     claim. ``against`` lists the group's claims on the other side of the label: agreement and
     partial findings keep a side, contradictions flip it (breadth-first from the label)."""
@@ -74,7 +74,7 @@ def claim_groups(claims: list[dict], vectors: np.ndarray, findings: list[Finding
     return groups
 
 
-def negative_report_texts(claims: list[dict]) -> dict[int, str]:
+def negative_report_texts(claims: list[PreparedClaim]) -> dict[int, str]:
     """What each negative report says is missing, with the place named just before it when it
     names none itself: 'the loss of the town' after a sentence on Saraqeb -> '... (Saraqeb)'."""
     out = {}

@@ -28,7 +28,7 @@ import numpy as np
 from verify.compare.reuse import NLICache
 from verify.errors import VerifyError
 from verify.models.nli import NLI_LABELS
-from verify.records import JudgeScores, ModelInfo, Thresholds, required_keys
+from verify.records import JudgeScores, ModelInfo, PreparedClaim, Thresholds, required_keys
 
 CALIBRATION_FILE = Path(__file__).parents[1] / "data" / "judge.json"
 VERDICTS = required_keys(JudgeScores)  # the premise states, is compatible with, contradicts
@@ -207,14 +207,20 @@ class Judged(NamedTuple):
 
 
 def judge_verdicts(
-    pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresholds: Thresholds, premise: str = "both"
+    pairs: list[tuple[PreparedClaim, PreparedClaim, dict]],
+    cache: NLICache,
+    thresholds: Thresholds,
+    premise: str = "both",
 ) -> list[dict | None]:
     """Each pair's verdict ({kind, confidence, evidence}), or None for an unrelated pair: see :func:`judge_pairs`."""
     return [judged.verdict for judged in judge_pairs(pairs, cache, thresholds, premise)]
 
 
 def judge_pairs(
-    pairs: list[tuple[dict, dict, dict]], cache: NLICache, thresholds: Thresholds, premise: str = "both"
+    pairs: list[tuple[PreparedClaim, PreparedClaim, dict]],
+    cache: NLICache,
+    thresholds: Thresholds,
+    premise: str = "both",
 ) -> list[Judged]:
     """Settle each (left claim, right claim, evidence) pair: NLI from the premise's side, then the
     other way where that can change the verdict (:func:`second_reading_needed`), then the

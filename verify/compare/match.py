@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 from verify.claims.extract import names_in
 from verify.models.embedder import EMBEDDING_DIMENSION
 from verify.progress import progress
+from verify.records import PreparedClaim
 from verify.sources import SourceIndex
 from verify.store import caches
 from verify.store.rows import canonical, sha256
@@ -50,7 +51,7 @@ def claim_vectors(store, texts: list[str], embedder) -> tuple[np.ndarray, int]:
     return matrix.astype(np.float32), len(missing)
 
 
-def raw_names(claims: list[dict], index: SourceIndex) -> list[set[str]]:
+def raw_names(claims: list[PreparedClaim], index: SourceIndex) -> list[set[str]]:
     """The names each claim mentions, as written (kept with the claim since ingest, or found now)."""
     return [set(c["names"]) if c.get("names") is not None else set(names_in(c, index)) for c in claims]
 
@@ -77,7 +78,7 @@ def labelled(raw: list[set[str]], labels: dict[str, str]) -> list[set[str]]:
     return [{labels.get(n, n) for n in names} for names in raw]
 
 
-def claim_names(claims: list[dict], index: SourceIndex) -> list[set[str]]:
+def claim_names(claims: list[PreparedClaim], index: SourceIndex) -> list[set[str]]:
     """The names each claim mentions, merged across spelling variants."""
     raw = raw_names(claims, index)
     return labelled(raw, name_labels(raw))
@@ -171,7 +172,14 @@ class NeighbourCache:
     KEPT = 4  # pools kept per match key
 
     def __init__(
-        self, store, model_sha256: str, thresholds, claims: list[dict], raw: list[set[str]], labels, kind="neighbours"
+        self,
+        store,
+        model_sha256: str,
+        thresholds,
+        claims: list[PreparedClaim],
+        raw: list[set[str]],
+        labels,
+        kind="neighbours",
     ):
         self.store = store
         self.key = sha256(  # kind: "neighbours" (other sources) or "revisions" (the same source elsewhere)
@@ -208,7 +216,7 @@ class NeighbourCache:
         )
 
 
-def _pool_digest(claims: list[dict], raw: list[set[str]], labels: dict[str, str]) -> str:
+def _pool_digest(claims: list[PreparedClaim], raw: list[set[str]], labels: dict[str, str]) -> str:
     """SHA-256 of a pool: each claim's id and source, and which names it shares with which other
     claims of the pool (each cluster named by its first name found in the pool, so new names that
     join a cluster leave the digest alone unless they merge clusters of the pool)."""

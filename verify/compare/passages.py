@@ -16,11 +16,11 @@ from verify.compare.verdict import (
 from verify.errors import VerifyError
 from verify.models.embedder import Embedder, load_embedder
 from verify.models.nli import NLIModel, load_nli_model
-from verify.records import Judgement, Support, Thresholds, VerdictKind
+from verify.records import Judgement, PreparedClaim, Support, Thresholds, VerdictKind
 from verify.sources import SourceIndex, bundled_index
 
 
-def passage_claims(text: str, index: SourceIndex, published: str | None, prefix: str) -> list[dict]:
+def passage_claims(text: str, index: SourceIndex, published: str | None, prefix: str) -> list[PreparedClaim]:
     """A passage split into claims as ingest splits a document; the whole text when it holds none."""
     document = {"id": prefix, "text": text, "outlet": "text", "published": published}
     claims = extract_claims(document, index)[0] or sentence_claims([text], index, published, [f"{prefix}.0"])
@@ -161,7 +161,7 @@ def _claim_verdict(judged: list[tuple]) -> tuple:
     return support
 
 
-def _item_verdict(decided: list[tuple]) -> Judgement:
+def _item_verdict(decided: list[tuple[tuple[PreparedClaim, PreparedClaim, dict], dict | None]]) -> Judgement:
     """One verdict for a hypothesis from its claims' (pair, verdict): a contradiction if any claim
     is contradicted, an agreement if every claim is supported, partial if some are."""
     kinds: list[VerdictKind] = [verdict["kind"] if verdict else "unrelated" for _, verdict in decided]
@@ -176,15 +176,15 @@ def _item_verdict(decided: list[tuple]) -> Judgement:
         kind, deciding_kinds = "unrelated", {"unrelated"}
     deciding = [d for d, k in zip(decided, kinds, strict=True) if k in deciding_kinds]
     if kind == "contradiction":
-        (claim, premise, evidence), verdict = max(deciding, key=lambda d: d[1]["confidence"])
+        (claim, premise, evidence), verdict = max(deciding, key=lambda d: d[1]["confidence"] if d[1] else 0.0)
     else:  # the claim with the weakest support decides how sure the whole is
         (claim, premise, evidence), verdict = min(deciding, key=lambda d: d[0][2]["judge"]["agree"])
     confidence = verdict["confidence"] if verdict else round(evidence["judge"]["neutral"], 3)
     if kind == "partial" and len(decided) > 1:  # the share of claims left unsupported lowers it
         confidence = round(confidence * sum(k != "unrelated" for k in kinds) / len(kinds), 3)
     hypothesis_claim, premise_claim = (
-        dict(claim, source_name="the hypothesis"),
-        dict(premise, source_name="the premise"),
+        PreparedClaim({**claim, "source_name": "the hypothesis"}),
+        PreparedClaim({**premise, "source_name": "the premise"}),
     )
     if kind == "unrelated":
         reason = f"the premise neither states nor contradicts it; {model_reading(evidence)}"

@@ -13,18 +13,20 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from verify import __version__
-from verify.claims.words import term_weights, tfidf_cosine, words
+from verify.claims.words import term_weights, text_weights, weights_cosine, words
 from verify.compare.clashes import control_clash, date_clashes, number_clashes, polarity_clash
 from verify.models.files import combined_sha256, file_sha256
-from verify.records import STANCES, ModelInfo
+from verify.records import STANCES, ModelInfo, PreparedClaim
 
 LABELS = STANCES
 # FNC-1's scoring: points for predicting column t when the truth is row g.
@@ -82,15 +84,20 @@ def _bigrams(words: list[str]) -> set[tuple[str, str]]:
     return set(zip(words, words[1:], strict=False))
 
 
-def cues(claim: dict) -> dict:
-    """The claim's words and refuting and hedging cue counts, computed once and kept on the claim."""
-    if "stance_cues" not in claim:
-        claim["stance_cues"] = {
-            "words": words(claim["assertion"]),
-            "refuting": len(REFUTING_RE.findall(claim["text"])),
-            "hedging": len(DISCUSS_RE.findall(claim["text"])),
-        }
-    return claim["stance_cues"]
+class Cues(NamedTuple):
+    words: list[str]
+    refuting: int
+    hedging: int
+
+
+def cues(claim: Mapping[str, Any]) -> Cues:
+    """The claim's words and refuting and hedging cue counts."""
+    return _cues(claim["assertion"], claim["text"])
+
+
+@lru_cache(maxsize=1 << 16)
+def _cues(assertion: str, text: str) -> Cues:
+    return Cues(words(assertion), len(REFUTING_RE.findall(text)), len(DISCUSS_RE.findall(text)))
 
 
 @dataclass
@@ -98,7 +105,7 @@ class Voice:
     """The claims one source makes in one document, read as FNC-1 reads an article body; what
     does not depend on the claim read against it is computed once."""
 
-    claims: list[dict]
+    claims: list[PreparedClaim]
     vectors: np.ndarray
     words: list[str]
     word_set: set[str]
@@ -108,9 +115,9 @@ class Voice:
     hedging: np.ndarray
 
     @classmethod
-    def of(cls, claims: list[dict], vectors: np.ndarray) -> Voice:
+    def of(cls, claims: list[PreparedClaim], vectors: np.ndarray) -> Voice:
         claim_cues = [cues(c) for c in claims]
-        body_words = [w for c in claim_cues for w in c["words"]]
+        body_words = [w for c in claim_cues for w in c.words]
         return cls(
             claims,
             vectors,
@@ -118,24 +125,26 @@ class Voice:
             set(body_words),
             _bigrams(body_words),
             term_weights(body_words),
-            np.array([c["refuting"] for c in claim_cues], dtype=float),
-            np.array([c["hedging"] for c in claim_cues], dtype=float),
+            np.array([c.refuting for c in claim_cues], dtype=float),
+            np.array([c.hedging for c in claim_cues], dtype=float),
         )
 
 
-def features(claim: dict, evidence: list[dict], claim_vector: np.ndarray, evidence_vectors: np.ndarray) -> np.ndarray:
+def features(
+    claim: PreparedClaim, evidence: list[PreparedClaim], claim_vector: np.ndarray, evidence_vectors: np.ndarray
+) -> np.ndarray:
     """The evidence vector for one claim against one document's claims (all ``prepare``d)."""
     return voice_features(claim, claim_vector, Voice.of(evidence, evidence_vectors))
 
 
-def voice_features(claim: dict, claim_vector: np.ndarray, voice: Voice) -> np.ndarray:
+def voice_features(claim: PreparedClaim, claim_vector: np.ndarray, voice: Voice) -> np.ndarray:
     """:func:`features` against a :class:`Voice` (a document's claims, with their cues computed once)."""
     out = dict.fromkeys(FEATURES, 0.0)
     own = cues(claim)
-    claim_words = own["words"]
+    claim_words = own.words
     claim_set = set(claim_words)
-    out["claim_refuting"] = own["refuting"]
-    out["claim_hedging"] = own["hedging"]
+    out["claim_refuting"] = own.refuting
+    out["claim_hedging"] = own.hedging
     out["claim_question"] = float("?" in claim["text"])
     out["claim_negations"] = len(claim["signals"]["negations"])
     out["claim_numbers"] = len(claim["numbers"])
@@ -158,7 +167,7 @@ def voice_features(claim: dict, claim_vector: np.ndarray, voice: Voice) -> np.nd
     out["log_sentences"] = math.log1p(n)
     if claim_set:
         out["token_overlap"] = len(claim_set & voice.word_set) / len(claim_set)
-        out["best_token_overlap"] = len(claim_set & set(cues(top[0])["words"])) / len(claim_set)
+        out["best_token_overlap"] = len(claim_set & set(cues(top[0]).words)) / len(claim_set)
         claim_bigrams = _bigrams(claim_words)
         if claim_bigrams:
             out["bigram_overlap"] = len(claim_bigrams & voice.bigrams) / len(claim_bigrams)
@@ -176,7 +185,7 @@ def voice_features(claim: dict, claim_vector: np.ndarray, voice: Voice) -> np.nd
     out["date_clashes"] = float(sum(bool(date_clashes(claim, e)) for e in top))
     out["control_clashes"] = float(sum(control_clash(claim, e) is not None for e in top))
     out["polarity_clash"] = float(polarity_clash(claim, top[0]) is not None)
-    out["body_tfidf"] = tfidf_cosine(claim, {"word_weights": voice.weights})
+    out["body_tfidf"] = weights_cosine(text_weights(claim["assertion"]), voice.weights)
     out["top3_plain_agreeing"] = float(sum(sims[i] > 0.6 and refuting[i] == 0 and hedging[i] == 0 for i in order[:3]))
     return np.array([out[name] for name in FEATURES], dtype=np.float64)
 

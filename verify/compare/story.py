@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import cast
 
 from verify.claims.assertion import prepare
 from verify.claims.words import tfidf_cosine
@@ -28,7 +29,7 @@ from verify.compare.verdict import (
 from verify.errors import VerifyError
 from verify.models.embedder import Embedder, load_embedder
 from verify.models.nli import NLIModel, load_nli_model
-from verify.records import FINDING_KINDS, Finding, ModelInfo, Thresholds
+from verify.records import FINDING_KINDS, ClaimTime, Finding, ModelInfo, PreparedClaim, Thresholds
 from verify.sources import SourceIndex
 from verify.times import claim_time
 
@@ -40,7 +41,7 @@ MAX_CLAIM_CHARS = 1_200
 class Comparison:
     """The result of :func:`compare`: findings, claim groups and what produced them."""
 
-    claims: list[dict]
+    claims: list[PreparedClaim]
     findings: list[Finding]
     groups: list[dict]
     thresholds: Thresholds
@@ -108,21 +109,21 @@ def compare(
     started = time.perf_counter()
     clock = Stopwatch()
     thresholds = thresholds or Thresholds()
-    claims = claims if claims is not None else select_claims(store, story, documents)
-    if len({c["source"] for c in claims}) < 2:
+    rows = claims if claims is not None else select_claims(store, story, documents)
+    if len({c["source"] for c in rows}) < 2:
         raise VerifyError("only one source in these documents: there is nothing to compare it with")
     runner = make_engine(engine, embedder or load_embedder())
     clock.lap("prepare")
-    claims = prepared(claims)
+    ready = prepared(rows)
     clock.lap("embed")
-    vectors, n_embedded = claim_vectors(store, [c["assertion"] for c in claims], runner)
+    vectors, n_embedded = claim_vectors(store, [c["assertion"] for c in ready], runner)
     clock.lap("match")
-    raw = raw_names(claims, SourceIndex(store.sources()))
+    raw = raw_names(ready, SourceIndex(store.sources()))
     labels = name_labels(raw)
     names = labelled(raw, labels)
     # Negative reports are not assertions to match; they serve as omission evidence below.
-    pool = [i for i, c in enumerate(claims) if not c["negative"]]
-    pooled = [claims[i] for i in pool]
+    pool = [i for i, c in enumerate(ready) if not c["negative"]]
+    pooled = [ready[i] for i in pool]
 
     def search(kind: str, documents: list[str] | None = None) -> tuple[list[Candidate], int]:
         """The candidate pairs of one neighbour search (see :func:`candidate_pairs`), reusing and
@@ -144,41 +145,41 @@ def compare(
 
     found, n_known_lists = search("neighbours")
     # A source against itself, in its other documents: what it said before or after (revisions).
-    found_again, _ = search("revisions", documents=[c["document_id"] for c in pooled])
+    found_again, _ = search("revisions", documents=[c.get("document_id") or "" for c in pooled])
     # only dated documents tell which account came later: undated ones are placed by ingestion, no clock
     dated = [c["time"]["basis"] == "published" for c in pooled]
     found_again = [c for c in found_again if dated[c.left] and dated[c.right]]
     candidates = [
-        Candidate(*_in_id_order(claims, pool[c.left], pool[c.right]), c.similarity, c.score, c.shared_names)
+        Candidate(*_in_id_order(ready, pool[c.left], pool[c.right]), c.similarity, c.score, c.shared_names)
         for c in found + found_again
     ]
     clock.lap("checks")
     nli = NLICache(nli_model or load_nli_model(), store)
     verdict_cache = VerdictCache(store, [runner.info, nli.model.info, judge_model_info()], thresholds)
-    outcomes, n_known = _judge_candidates(claims, candidates, runner, nli, thresholds, verdict_cache, reuse, clock)
+    outcomes, n_known = _judge_candidates(ready, candidates, runner, nli, thresholds, verdict_cache, reuse, clock)
     kept = [(c, verdict) for c, (_, verdict) in zip(candidates, outcomes, strict=True) if verdict is not None]
     clock.lap("findings")
     findings: list[Finding] = []
     for cand, verdict in kept:
         verdict["evidence"]["shared_names"] = [x.split(":", 1)[1] for x in cand.shared_names]
-        a, b = claims[cand.left], claims[cand.right]
+        a, b = ready[cand.left], ready[cand.right]
         if a["source"] != b["source"]:
             findings.append(pair_finding(verdict, a, b, thresholds))
         elif revision := revision_finding(verdict, a, b, thresholds):
             findings.append(revision)
     findings = consecutive_revisions(findings)
     clock.lap("groups and omissions")
-    groups = claim_groups(claims, vectors, findings)
-    negative_texts = negative_report_texts(claims)
+    groups = claim_groups(ready, vectors, findings)
+    negative_texts = negative_report_texts(ready)
     negative_matrix, n_more = claim_vectors(store, list(negative_texts.values()), runner)
     n_embedded += n_more
     negative_vectors = dict(zip(negative_texts, negative_matrix, strict=True))
-    findings += omissions(claims, vectors, negative_vectors, groups, findings, thresholds)
+    findings += omissions(ready, vectors, negative_vectors, groups, findings, thresholds)
     findings.sort(key=lambda f: (FINDING_KINDS.index(f["kind"]), -f["confidence"], f["id"]))
     clock.lap(None)
     models = [runner.info, nli.model.info, judge_model_info()]
     stats = {
-        "claims": len(claims),
+        "claims": len(ready),
         "candidates": len(candidates),
         "revision_candidates": len(found_again),
         "neighbours_known": n_known_lists,
@@ -187,12 +188,12 @@ def compare(
         "nli_pairs": sum(read for read, _ in outcomes),
         "nli_computed": nli.computed,
         "nli_both_ways": nli.both_ways,
-        "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in claims),
+        "truncated": sum(len(c["text"]) > MAX_CLAIM_CHARS for c in ready),
         "engine": runner.name,
         "seconds": round(time.perf_counter() - started, 3),
         "stage_seconds": clock.seconds,
     }
-    return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)
+    return Comparison(ready, findings, groups, thresholds, models, list(CHECKS), stats)
 
 
 def consecutive_revisions(findings: list[Finding]) -> list[Finding]:
@@ -206,11 +207,11 @@ def consecutive_revisions(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f["kind"] != "revision" or tuple(f["claims"]) not in skipping]
 
 
-def prepared(claims: list[dict]) -> list[dict]:
+def prepared(claims: list[dict]) -> list[PreparedClaim]:
     """Each claim with what comparing reads: its assertion and signals, and its time (stored
     claims come with all three, and come back as they are)."""
     ready = [prepare(claim) for claim in claims]
-    return [claim if "time" in claim else claim | {"time": claim_time(claim)} for claim in ready]
+    return [claim if "time" in claim else {**claim, "time": cast(ClaimTime, claim_time(claim))} for claim in ready]
 
 
 def _judge_candidates(
@@ -236,6 +237,6 @@ def _judge_candidates(
     return [outcomes[n] for n in range(len(candidates))], len(judged_before)
 
 
-def _in_id_order(claims: list[dict], i: int, j: int) -> tuple[int, int]:
+def _in_id_order(claims: list[PreparedClaim], i: int, j: int) -> tuple[int, int]:
     """A pair's claims by id, so that a finding reads the same whatever order the claims were listed in."""
     return (i, j) if claims[i]["id"] <= claims[j]["id"] else (j, i)

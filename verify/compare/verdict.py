@@ -25,7 +25,7 @@ from verify.compare.clashes import (
     unlike_figures,
 )
 from verify.compare.judge import one_sided_hedge
-from verify.records import Evidence, Finding, FindingKind, Thresholds
+from verify.records import Evidence, Finding, FindingKind, PreparedClaim, Thresholds
 from verify.store.rows import sha256
 from verify.times import order_key, shown
 
@@ -48,7 +48,7 @@ CHECKS = (
 # -- one pair --------------------------------------------------------------------------------
 
 
-def pair_evidence(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Thresholds) -> dict:
+def pair_evidence(a: PreparedClaim, b: PreparedClaim, similarity: float, tfidf: float, thresholds: Thresholds) -> dict:
     """What the structured checks find on one pair: clashes (with spans), hedges, differing figures."""
     clashes: dict = {}
     found: list[dict] | dict | None
@@ -99,7 +99,9 @@ def checks_kind(evidence: dict, thresholds: Thresholds) -> str | None:
     return "partial"
 
 
-def judge_pair(a: dict, b: dict, similarity: float, tfidf: float, thresholds: Thresholds) -> dict | None:
+def judge_pair(
+    a: PreparedClaim, b: PreparedClaim, similarity: float, tfidf: float, thresholds: Thresholds
+) -> dict | None:
     """The structured checks on one pair: {kind (the checks' alone), evidence}, or None when the
     pair is neither clashing nor similar enough for the NLI model to read (:mod:`verify.compare.judge`
     then gives the kind and confidence)."""
@@ -143,14 +145,14 @@ def clash_words(kind_of_clash: str, found, na: str, nb: str) -> str:
     return f"{na} credits {found['left']}, {nb} credits {found['right']}"
 
 
-def shared_relays(a: dict, b: dict) -> list[str]:
+def shared_relays(a: PreparedClaim, b: PreparedClaim) -> list[str]:
     """Relays both claims came through ("X via AFP" and "Y via AFP"): their agreement is not two
     independent confirmations. The outlet publishing both is not counted: it quotes both."""
     via_a, via_b = set(a.get("via") or []), set(b.get("via") or [])
     return sorted(via_a & via_b | via_a & {b["outlet"]} | via_b & {a["outlet"]})
 
 
-def summary_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
+def summary_for(kind: str, a: PreparedClaim, b: PreparedClaim, evidence: dict) -> str:
     """What clashes or agrees, naming the sources, without quoting the claims."""
     summary = _summary(kind, a, b, evidence)
     if kind in ("agreement", "partial") and (shared := shared_relays(a, b)):
@@ -158,7 +160,7 @@ def summary_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
     return summary
 
 
-def _summary(kind: str, a: dict, b: dict, evidence: dict) -> str:
+def _summary(kind: str, a: PreparedClaim, b: PreparedClaim, evidence: dict) -> str:
     na, nb = a["source_name"], b["source_name"]
     clashes = evidence.get("clashes") or {}
     if kind == "contradiction":
@@ -192,7 +194,7 @@ def model_reading(evidence: dict) -> str:
     return f"NLI reads {label} ({there[label]:.2f} one way, {back[label]:.2f} the other)"
 
 
-def reason_for(kind: str, a: dict, b: dict, evidence: dict) -> str:
+def reason_for(kind: str, a: PreparedClaim, b: PreparedClaim, evidence: dict) -> str:
     """One readable sentence: the summary, what the model read, then both claims quoted."""
     reading = model_reading(evidence)
     return (
@@ -240,7 +242,7 @@ def finding_id(kind: str, claims: list[str], omitted_by: list[str] | None = None
 REVERSAL_CLASHES = {"polarity", "control", "outcome"}
 
 
-def revision_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> Finding | None:
+def revision_finding(verdict: dict, a: PreparedClaim, b: PreparedClaim, thresholds: Thresholds) -> Finding | None:
     """Two claims of one source in different dated documents (each with its ``time``): a revision
     when the later one gives another figure for the same quantity (an update) or contradicts the
     earlier one with a statement turned over (a reversal: a polarity, control or outcome clash);
@@ -275,7 +277,7 @@ def revision_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) ->
     )
 
 
-def pair_finding(verdict: dict, a: dict, b: dict, thresholds: Thresholds) -> Finding:
+def pair_finding(verdict: dict, a: PreparedClaim, b: PreparedClaim, thresholds: Thresholds) -> Finding:
     """The finding a verdict on two claims of different sources makes."""
     kind, evidence = verdict["kind"], verdict["evidence"]
     return make_finding(

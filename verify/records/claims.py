@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict, cast, get_origin, get_type_hints
+from typing import Literal, NotRequired, Required, TypedDict, cast, get_origin, get_type_hints
 
 from verify.records.kinds import SourceKind
 from verify.times import claim_time
 
 # -- records ---------------------------------------------------------------------------------
+
+
+QuantityKind = Literal["count", "age", "duration", "money", "percent"]
 
 
 class Quantity(TypedDict):
@@ -20,7 +23,7 @@ class Quantity(TypedDict):
     approx: bool
     unit: str
     qualifier: str  # words before the unit's head: "turkish" in "two Turkish soldiers"
-    kind: NotRequired[Literal["count", "age", "duration", "money", "percent"]]  # only counts meet counts
+    kind: NotRequired[QuantityKind]  # only counts meet counts
     event: NotRequired[str]  # the event it counts: kill, wound, displace, detain, ... ("" if none)
     total: NotRequired[bool]  # a running total, not one event's count
     start: int  # offsets in the claim's text
@@ -79,6 +82,63 @@ class Claim(TypedDict):
     language: str | None
     time: ClaimTime
     snippet: NotRequired[str]  # `verify search`: the matched words marked with [ ]
+
+
+class Span(TypedDict):
+    text: str
+    start: int  # offsets in the sentence it was read from
+    end: int
+
+
+class Outcome(Span):
+    outcome: str  # killed, wounded, captured, ...
+    target: list[str]  # the content words before it in its clause: whose outcome
+
+
+class Signals(TypedDict):
+    """What the comparison reads from a claim's assertion (see :func:`verify.claims.assertion.signals`)."""
+
+    negations: list[Span]
+    noncommittal: list[str]  # "could not confirm": not committing is not denying
+    actors: list[str]  # the parties it names
+    hedges: list[str]
+    control: list[list]  # [direction, actor or None, verb span] for each change of control
+    outcomes: list[Outcome]
+
+
+class PreparedClaim(TypedDict, total=False):
+    """A claim as the comparison reads it: the stored claim's fields, plus what it asserts without
+    its attribution and the signals read from that. Built by :func:`verify.claims.assertion.prepare`
+    and never changed after; a draft's line or a benchmark sentence has no document, position or
+    relays, so only the fields a comparison always reads are required."""
+
+    id: Required[str]
+    text: Required[str]
+    source: Required[str]
+    outlet: Required[str]
+    cue: Required[str | None]
+    negative: Required[bool]
+    numbers: Required[list[Quantity]]
+    dates: Required[list[DateMention]]
+    places: Required[list[Place]]
+    assertion: Required[str]
+    signals: Required[Signals]
+    document_id: str | None
+    position: int
+    start: int
+    end: int
+    source_name: str
+    source_registered: bool
+    source_side: str | None
+    hedged: bool
+    via: list[str]
+    story: str | None
+    published: str | None
+    ingested_at: str
+    language: str | None
+    resolved_from: list[int] | None
+    names: list[str]  # place:, source: and name: keys matching reads (see :func:`verify.claims.extract.names_in`)
+    time: ClaimTime
 
 
 def required_keys(record) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, cast
+from typing import Any, Final, cast
 
 import numpy as np
 
@@ -65,7 +65,7 @@ def check_draft(
     stored = [c for c in store.claim_assertions([d["id"] for d in chosen]) if not c["negative"]]
     if not stored:
         raise VerifyError("the stored documents hold no claims to check against")
-    _read_in_full(store, stored, {c["document_id"] for c in stored if c["assertion"] is None})
+    stored = _read_in_full(store, stored, {c["document_id"] for c in stored if c["assertion"] is None})
     if min_confidence is None:
         min_confidence = load_calibration().contradiction_confidence
     settings = thresholds.as_dict() | {"min_confidence": min_confidence}
@@ -119,7 +119,7 @@ def _judge(
     draft_vectors, _ = claim_vectors(store, [c["assertion"] for c in draft_claims], embedder)
     similarity = draft_vectors @ stored_vectors.T
     nearest = np.argsort(-similarity, axis=1, kind="stable")[:, : thresholds.top_k]
-    _read_in_full(store, stored, {stored[j]["document_id"] for j in nearest.ravel()})
+    stored = _read_in_full(store, stored, {stored[j]["document_id"] for j in nearest.ravel()})
     matched = judge_claims(draft_claims, draft_vectors, stored, stored_vectors, thresholds, store, similarity)
     by_claim: dict[int, list] = {}
     for i, j, verdict in matched:
@@ -171,16 +171,14 @@ def _judge(
     return results, findings
 
 
-def _read_in_full(store, stored: list[dict], documents: set[str]) -> None:
-    """Replace the (id, assertion) rows of ``stored`` that belong to ``documents`` with the full,
+def _read_in_full(store, stored: list[Any], documents: set[str]) -> list[Any]:
+    """``stored`` with its (id, assertion) rows that belong to ``documents`` replaced by the full,
     prepared claims: the judge and the stance model read every field, of the claims near the
     draft only."""
     if not documents:
-        return
+        return stored
     full = {c["id"]: prepare(c) for c in store.claims(documents=sorted(documents))}
-    for n, claim in enumerate(stored):
-        if claim["id"] in full:
-            stored[n] = full[claim["id"]]
+    return [full.get(claim["id"], claim) for claim in stored]
 
 
 def _document_stances(results, claims, vectors, similarity, stored, stored_vectors, top_k: int) -> None:

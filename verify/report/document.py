@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import SimpleNamespace
-from typing import Final, cast
+from typing import Any, Final, cast
 
 from verify.compare.groups import finding_links, sides
 from verify.records import (
@@ -223,7 +224,7 @@ def filter_findings(
 # -- text formats ----------------------------------------------------------------------------
 
 
-def to_json(report: dict) -> str:
+def to_json(report: Report) -> str:
     """Compact JSON (orjson: a 10,000-claim report, 33 MB, in a third of the standard library's time)."""
     return json_text(report) + "\n"
 
@@ -239,7 +240,7 @@ def mark_spans(text: str, spans: list[list[int]], before: str, after: str, escap
     return "".join(out)
 
 
-def confidence_basis(finding: dict) -> str:
+def confidence_basis(finding: Mapping[str, Any]) -> str:
     """What a finding's confidence rests on, in words: the calibrated judge of a pair, or a rule."""
     evidence = finding["evidence"]
     if judged := evidence.get("judge"):

@@ -103,9 +103,9 @@ def repeated_comparison(store, previous: dict, claims: list[dict], thresholds: T
     ``stats.repeats``."""
     started = time.perf_counter()
     findings = stored_findings(store, previous["id"])
-    claims = prepared(claims)
-    vectors, embedded = claim_vectors(store, [c["assertion"] for c in claims], load_embedder())
-    groups = claim_groups(claims, vectors, findings)
+    ready = prepared(claims)
+    vectors, embedded = claim_vectors(store, [c["assertion"] for c in ready], load_embedder())
+    groups = claim_groups(ready, vectors, findings)
     seconds = round(time.perf_counter() - started, 3)
     stats = previous["stats"] | {
         "embedded": embedded,
@@ -116,4 +116,4 @@ def repeated_comparison(store, previous: dict, claims: list[dict], thresholds: T
         "repeats": previous["id"],
     }
     models = [ModelInfo(**m) for m in previous["models"]]
-    return Comparison(claims, findings, groups, thresholds, models, list(CHECKS), stats)
+    return Comparison(ready, findings, groups, thresholds, models, list(CHECKS), stats)

@@ -148,6 +148,11 @@ class Store:
         found = self.rows("SELECT * FROM documents WHERE id = ?", [document_id])
         return found[0] if found else None
 
+    def document_text(self, document_id: str) -> str:
+        """A stored document's text ("" when none has that id)."""
+        found = self.conn.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
+        return found[0] if found else ""
+
     def add_documents(self, sources: list[dict], documents: list[dict]) -> None:
         """Store new documents and the sources first seen in them (a source already stored stays)."""
         self.db.table("sources").insert_all([encode_row(s) for s in sources], pk="id", ignore=True)
@@ -200,7 +205,12 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY documents.rowid, claims.position"
-        return (row | {"time": claim_time(row)} for row in self.iter_rows(sql, params))
+        return (
+            row
+            | {flag: bool(row[flag]) for flag in ("negative", "hedged", "source_registered")}
+            | {"time": claim_time(row)}
+            for row in self.iter_rows(sql, params)
+        )
 
     def claim_assertions(self, documents: list[str]) -> list[dict]:
         """The claims of ``documents`` as (id, document_id, assertion, negative) only, in the order

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Mapping
+from typing import Any
 
 import orjson
 
@@ -71,7 +73,7 @@ JSON_COLUMNS = {
 }
 
 
-def encode_row(row: dict) -> dict:
+def encode_row(row: Mapping[str, Any]) -> dict:
     return {k: json_text(v) if k in JSON_COLUMNS and not isinstance(v, str) else v for k, v in row.items()}
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import islice
+from typing import Any
 
 from verify.store.rows import encode_row
 
@@ -29,7 +30,7 @@ class StagedClaims:
         with self.store.errors():
             self.conn.execute("DROP TABLE IF EXISTS temp.staged_claims")
 
-    def add(self, claims: Iterable[dict]) -> int:
+    def add(self, claims: Iterable[Mapping[str, Any]]) -> int:
         """Stage ``claims``; returns how many there were."""
         insert = f"INSERT INTO temp.staged_claims VALUES ({', '.join('?' * len(self.columns))})"
         count, claims = 0, iter(claims)

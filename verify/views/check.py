@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from verify.output import csv_text, markdown_text
+from verify.records import Check
 from verify.views.html import CSP, STYLE, escape
 
 # -- views -----------------------------------------------------------------------------------
@@ -15,7 +16,7 @@ STATUS_WORDS = {
 }
 
 
-def _line(result: dict) -> str:
+def _line(result: Check) -> str:
     s = result["summary"]
     return (
         f"{result['draft']['claims']} claim(s): {s['supported']} supported, {s['single-source']} single-source, "
@@ -23,7 +24,7 @@ def _line(result: dict) -> str:
     )
 
 
-def check_markdown(result: dict) -> str:
+def check_markdown(result: Check) -> str:
     lines = [
         f"# verify check: {markdown_text(result['draft']['name'])}",
         "",
@@ -40,7 +41,7 @@ def check_markdown(result: dict) -> str:
 CHECK_CSV_COLUMNS = ("claim_id", "status", "text", "supported_by", "contradicted_by", "run_id")
 
 
-def check_csv(result: dict) -> str:
+def check_csv(result: Check) -> str:
     return csv_text(
         CHECK_CSV_COLUMNS,
         (
@@ -57,7 +58,7 @@ def check_csv(result: dict) -> str:
     )
 
 
-def check_html(result: dict) -> str:
+def check_html(result: Check) -> str:
     rows = []
     for r in result["results"]:
         evidence = "".join(

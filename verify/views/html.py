@@ -10,8 +10,10 @@ display reversed.
 from __future__ import annotations
 
 import html
+from typing import cast
 
 from verify.output import printable
+from verify.records import Finding, Report
 from verify.report.document import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, confidence_basis, mark_spans, relay_chain
 from verify.times import timelines
 
@@ -66,7 +68,7 @@ applyFilters();
 """
 
 
-def to_html(report: dict, documents_text: dict[str, str]) -> str:
+def to_html(report: Report, documents_text: dict[str, str]) -> str:
     """The page; ``documents_text`` maps document ids to their text, for claims in context."""
     run = report["run"]
     names = {s["id"]: s["name"] for s in report["sources"]}
@@ -93,7 +95,9 @@ def to_html(report: dict, documents_text: dict[str, str]) -> str:
             parts.append(_finding(f, claims, names, documents_text))
     parts.append(
         "<details class=meta><summary>Run details</summary><p>models: "
-        + escape("; ".join(f"{m['name']} (sha256 {m['sha256'][:12]})" for m in run["models"]))
+        + escape(
+            "; ".join(f"{m['name']} (sha256 {m['sha256'][:12]})" for m in cast(list[dict], run["models"]))
+        )  # as JSON holds them
         + "</p><p>thresholds: "
         + escape(", ".join(f"{k}={v}" for k, v in run["thresholds"].items()))
         + "</p></details>"
@@ -102,7 +106,7 @@ def to_html(report: dict, documents_text: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
-def _matrix(report: dict) -> list[str]:
+def _matrix(report: Report) -> list[str]:
     matrix = report["matrix"]
     if not matrix["rows"]:
         return []
@@ -128,7 +132,7 @@ def _matrix(report: dict) -> list[str]:
     return out
 
 
-def _disputes(report: dict) -> list[str]:
+def _disputes(report: Report) -> list[str]:
     shown = {f["id"] for f in report["findings"]}
     listed = [d for d in report["disputes"] if shown & set(d["findings"])]
     if not listed:
@@ -148,7 +152,7 @@ def _disputes(report: dict) -> list[str]:
     return out
 
 
-def _timelines(report: dict) -> list[str]:
+def _timelines(report: Report) -> list[str]:
     told = timelines(report)
     if not told:
         return []
@@ -162,7 +166,7 @@ def _timelines(report: dict) -> list[str]:
     return out
 
 
-def _filters(report: dict) -> list[str]:
+def _filters(report: Report) -> list[str]:
     counts = {k: sum(f["kind"] == k for f in report["findings"]) for k in KIND_ORDER}
     boxes = "".join(
         f'<label><input type=checkbox name=kind value="{k}" checked> {k} ({counts[k]})</label>' for k in KIND_ORDER
@@ -205,14 +209,15 @@ def _claim(claim: dict, spans, names: dict, documents_text: dict) -> str:
     )
 
 
-def _finding(f: dict, claims: dict, names: dict, documents_text: dict) -> str:
+def _finding(f: Finding, claims: dict, names: dict, documents_text: dict) -> str:
     involved = " ".join(f["sources"] + f["omitted_by"])
     decision = ""
     if f["decision"]:
         d = f["decision"]
         decision = (
-            f'<div class="decision">Reviewer {escape(d["reviewer"])}: {escape(d["decision"])} — '
-            f"{escape(d['note'])}</div>"
+            f'<div class="decision">Reviewer {escape(d["reviewer"])}: {escape(d["decision"])}'
+            + (f" — {escape(d['note'])}" if d["note"] else "")
+            + "</div>"
         )
     cited = f["claims"][:2] if f["kind"] != "omission" else f["claims"][:3]
     body = "".join(_claim(claims[c], f["spans"].get(c, []), names, documents_text) for c in cited)

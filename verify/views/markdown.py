@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from verify.compare.verdict import shorten
 from verify.output import markdown_text
+from verify.records import Report
 from verify.report.document import CELL_SYMBOLS, CELL_WORDS, KIND_ORDER, KIND_TITLES, confidence_basis, mark_spans
 from verify.times import timelines
 
 
-def to_markdown(report: dict) -> str:
+def to_markdown(report: Report) -> str:
     run = report["run"]
     claims = {c["id"]: c for c in report["claims"]}
     names = {s["id"]: s["name"] for s in report["sources"]}
@@ -60,7 +61,8 @@ def to_markdown(report: dict) -> str:
         lines += [f"## {KIND_TITLES[kind]} ({len(group)})", ""]
         for f in group:
             decided = (
-                f" — reviewer: **{f['decision']['decision']}** ({markdown_text(f['decision']['note'])})"
+                f" — reviewer: **{f['decision']['decision']}**"
+                + (f" ({markdown_text(note)})" if (note := f["decision"]["note"]) else "")
                 if f["decision"]
                 else ""
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from verify.output import csv_text
+from verify.records import Report
 
 CSV_COLUMNS = (
     "id",
@@ -18,7 +19,7 @@ CSV_COLUMNS = (
 )
 
 
-def to_csv(report: dict) -> str:
+def to_csv(report: Report) -> str:
     texts = {c["id"]: c["text"] for c in report["claims"]}
     return csv_text(
         CSV_COLUMNS,
